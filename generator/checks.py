@@ -1,0 +1,324 @@
+"""Stage 2, validate (continued): what records say about each other.
+
+Each check is a generator of problems over a client's records: IDs unique, references
+resolving to public records, no cycles, dates that make sense, sign-offs that add up.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from generator import records as r
+from generator.problems import Problem
+from generator.validate import ClientRecords
+
+
+def problem(rec: Any, key: str, message: str, severity: str = "error") -> Problem:
+    line, column = rec.where.at(key)
+    path = f"{rec.where.path}.{key}" if rec.where.path and key else rec.where.path or key
+    return Problem(rec.where.file, line, column, path, message, severity)
+
+
+@dataclass(frozen=True)
+class Known:
+    """Records of one kind by ID, and which of them are internal."""
+
+    kind: str
+    records: dict[str, Any]
+    internal: frozenset[str]
+
+    def describe(self) -> str:
+        ids = list(self.records)
+        shown = ", ".join(ids[:12]) + (", …" if len(ids) > 12 else "")
+        return f"known: {shown}" if ids else f"there are no {self.kind}s yet"
+
+
+@dataclass(frozen=True)
+class Index:
+    slug: str
+    milestones: Known
+    deliverables: Known
+    decisions: Known
+    changes: Known
+    risks: Known
+    tasks: Known
+    people: Known
+
+    def any_kind(self) -> list[Known]:
+        return [self.milestones, self.deliverables, self.changes, self.risks, self.decisions]
+
+
+def _known(kind: str, pairs: Iterable[tuple[str, Any, bool]]) -> Known:
+    pairs = list(pairs)
+    return Known(kind, {key: rec for key, rec, _ in pairs},
+                 frozenset(key for key, _, internal in pairs if internal))
+
+
+def build_index(c: ClientRecords) -> Index:
+    milestones = c.roadmap.milestones
+    return Index(
+        slug=c.slug,
+        milestones=_known("milestone", ((m.id, m, m.internal) for m in milestones)),
+        deliverables=_known("deliverable", ((d.id, d, d.internal or m.internal)
+                                             for m in milestones for d in m.deliverables)),
+        decisions=_known("decision", ((d.id, d, d.internal) for d in c.decisions)),
+        changes=_known("change request", ((x.id, x, x.internal) for x in c.changes)),
+        risks=_known("risk", ((x.id, x, x.internal) for x in c.risks)),
+        tasks=_known("client task", ((t.id, t, t.internal) for t in c.roadmap.client_tasks)),
+        people=_known("team member", ((p.name, p, p.internal) for p in c.client.team)),
+    )
+
+
+def check_client(c: ClientRecords, today: date) -> list[Problem]:
+    """Every cross-record problem of one client."""
+    index = build_index(c)
+    checks = [
+        _unique_ids(c), _team(c), _milestones(c, index, today), _tasks(c, index),
+        _decisions(c, index), _signoffs(c, index), _changes(c, index), _risks(c, index),
+        _updates(c, today), _budget(c, today), _theme(c),
+    ]
+    return [p for check in checks for p in check]
+
+
+# --- references ---------------------------------------------------------------------------
+
+def _reference(rec: Any, key: str, ref: str, known: Known, public: bool, slug: str,
+               what: str = "") -> Iterator[Problem]:
+    """A reference from `rec` must name a record of `known`, public if `rec` is public."""
+    if ref not in known.records:
+        close = difflib.get_close_matches(ref, list(known.records), n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        yield problem(rec, key, f"'{ref}' is not a {known.kind} of {slug} "
+                      f"({hint}{known.describe()})")
+    elif public and ref in known.internal:
+        yield problem(rec, key, f"'{ref}' is an internal {known.kind}: a public record cannot "
+                      f"{what or 'refer to'} it (mark this record internal too, or remove the "
+                      "reference)")
+
+
+def _person(rec: Any, key: str, name: str, index: Index, severity: str) -> Iterator[Problem]:
+    people = index.people
+    if name not in people.records:
+        close = difflib.get_close_matches(name, list(people.records), n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        yield problem(rec, key, f"'{name}' is not in the team of client.yml "
+                      f"({hint}{people.describe()})", severity)
+    elif not rec.internal and name in people.internal:
+        yield problem(rec, key, f"'{name}' is an internal team member: a public record cannot "
+                      "name them", severity="error")
+
+
+def _related(rec: Any, index: Index) -> Iterator[Problem]:
+    for i, ref in enumerate(rec.related):
+        kinds = [k for k in index.any_kind() if ref in k.records]
+        key = f"related[{i}]"
+        if not kinds:
+            every = [x for k in index.any_kind() for x in k.records]
+            close = difflib.get_close_matches(ref, every, n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            yield problem(rec, key, f"'{ref}' is not a milestone, deliverable, change request, "
+                          f"risk or decision of {index.slug}{hint}")
+        elif not rec.internal and all(ref in k.internal for k in kinds):
+            yield problem(rec, key, f"'{ref}' is internal: a public record cannot refer to it "
+                          "(mark this record internal too, or remove the reference)")
+
+
+def _cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """One cycle in a graph of ID -> IDs, as a path that returns to its start, or None."""
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> list[str] | None:
+        state[node] = 1
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                return trail[trail.index(nxt):] + [nxt] if nxt in trail else [node, nxt]
+            if nxt in graph and not state.get(nxt):
+                found = visit(nxt, [*trail, nxt])
+                if found:
+                    return found
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if not state.get(start):
+            found = visit(start, [start])
+            if found:
+                return found
+    return None
+
+
+# --- checks -------------------------------------------------------------------------------
+
+def _unique_ids(c: ClientRecords) -> Iterator[Problem]:
+    groups = {
+        "milestone": c.roadmap.milestones,
+        "deliverable": [d for m in c.roadmap.milestones for d in m.deliverables],
+        "client task": c.roadmap.client_tasks,
+        "decision": c.decisions,
+        "change request": c.changes,
+        "risk": c.risks,
+    }
+    for kind, recs in groups.items():
+        seen: dict[str, Any] = {}
+        for rec in recs:
+            if rec.id in seen:
+                first = seen[rec.id].where
+                yield problem(rec, "id", f"{kind} ID '{rec.id}' is already used "
+                              f"({first.file}:{first.at('id')[0]}): IDs must be unique")
+            else:
+                seen[rec.id] = rec
+
+
+def _team(c: ClientRecords) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for person in c.client.team:
+        if person.name in seen:
+            yield problem(person, "name", f"'{person.name}' is listed twice in the team")
+        seen.add(person.name)
+        if person.lead and person.side != "client":
+            yield problem(person, "lead", "lead marks the client's lead decision maker, but "
+                          "this person is on the team side", "warning")
+    leads = [p for p in c.client.team if p.lead and not p.internal]
+    for extra in leads[1:]:
+        yield problem(extra, "lead", f"more than one lead: {leads[0].name} is already the "
+                      "client's lead decision maker", "warning")
+
+
+def _milestones(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:
+    approved = {s.deliverable for s in c.signoffs if s.outcome == "approved"}
+    for m in c.roadmap.milestones:
+        for i, dep in enumerate(m.depends_on):
+            if dep == m.id:
+                yield problem(m, f"depends_on[{i}]", f"milestone {m.id} depends on itself")
+            else:
+                yield from _reference(m, f"depends_on[{i}]", dep, index.milestones,
+                                      not m.internal, c.slug, "depend on")
+        if m.forecast and m.forecast < m.planned and not m.done:
+            yield problem(m, "forecast", f"forecast {m.forecast} is before planned "
+                          f"{m.planned}: if it will be early, say so in an update; if the plan "
+                          "changed, move planned (and cut a version)", "warning")
+        if m.done and m.done > today:
+            yield problem(m, "done", f"done date {m.done} is in the future", "warning")
+        for d in m.deliverables:
+            if m.done and d.signoff and d.id not in approved and not (m.internal or d.internal):
+                yield problem(d, "signoff", f"milestone {m.id} is done but deliverable {d.id} "
+                              "has no approved sign-off in signoffs.yml", "warning")
+    graph = {m.id: [d for d in m.depends_on if d != m.id] for m in c.roadmap.milestones}
+    cycle = _cycle(graph)
+    if cycle:
+        first = index.milestones.records[cycle[0]]
+        yield problem(first, "depends_on", "milestones depend on each other in a circle: "
+                      + " → ".join(cycle))
+
+
+def _tasks(c: ClientRecords, index: Index) -> Iterator[Problem]:
+    for t in c.roadmap.client_tasks:
+        yield from _person(t, "owner", t.owner, index, "error")
+        person = index.people.records.get(t.owner)
+        if person is not None and person.side != "client":
+            yield problem(t, "owner", f"'{t.owner}' is on the team side, but client tasks are "
+                          "work for the client: name someone with side: client", "warning")
+        for i, ms in enumerate(t.blocks):
+            yield from _reference(t, f"blocks[{i}]", ms, index.milestones, not t.internal,
+                                  c.slug)
+
+
+def _decisions(c: ClientRecords, index: Index) -> Iterator[Problem]:
+    superseders: dict[str, list[r.Decision]] = {}
+    for d in c.decisions:
+        for i, old in enumerate(d.supersedes):
+            if old == d.id:
+                yield problem(d, f"supersedes[{i}]", f"decision {d.id} supersedes itself")
+                continue
+            yield from _reference(d, f"supersedes[{i}]", old, index.decisions, not d.internal,
+                                  c.slug, "supersede")
+            superseders.setdefault(old, []).append(d)
+        yield from _related(d, index)
+        for i, name in enumerate(d.deciders):
+            yield from _person(d, f"deciders[{i}]", name, index, "warning")
+    for d in c.decisions:
+        by = [s for s in superseders.get(d.id, []) if s.status in ("accepted", "superseded")]
+        if d.status == "superseded" and not by:
+            yield problem(d, "status", f"{d.id} is marked superseded, but no accepted decision "
+                          f"lists it in supersedes: add 'supersedes: [{d.id}]' to the decision "
+                          "that replaces it")
+    cycle = _cycle({d.id: [x for x in d.supersedes if x != d.id] for d in c.decisions})
+    if cycle:
+        first = index.decisions.records[cycle[0]]
+        yield problem(first, "supersedes", "decisions supersede each other in a circle: "
+                      + " → ".join(cycle))
+
+
+def _signoffs(c: ClientRecords, index: Index) -> Iterator[Problem]:
+    previous: r.Signoff | None = None
+    for s in c.signoffs:
+        yield from _reference(s, "deliverable", s.deliverable, index.deliverables,
+                              not s.internal, c.slug, "sign off")
+        deliverable = index.deliverables.records.get(s.deliverable)
+        if deliverable is not None and not deliverable.signoff:
+            yield problem(s, "deliverable", f"deliverable {s.deliverable} does not need "
+                          "sign-off: set 'signoff: true' on it in roadmap.yml", "warning")
+        yield from _person(s, "by", s.by, index, "warning")
+        if previous and s.date < previous.date:
+            yield problem(s, "date", f"{s.date} is before the entry above ({previous.date}): "
+                          "keep signoffs.yml oldest first", "warning")
+        previous = s
+
+
+def _changes(c: ClientRecords, index: Index) -> Iterator[Problem]:
+    for x in c.changes:
+        yield from _person(x, "requested_by", x.requested_by, index, "warning")
+        if x.decided and x.decided < x.date:
+            yield problem(x, "decided", f"decided {x.decided} is before the request date "
+                          f"{x.date}")
+        if x.status in ("approved", "rejected", "done") and not x.decided:
+            yield problem(x, "status", f"change request {x.id} is {x.status} but has no "
+                          "'decided' date", "warning")
+        yield from _related(x, index)
+
+
+def _risks(c: ClientRecords, index: Index) -> Iterator[Problem]:
+    for x in c.risks:
+        yield from _person(x, "owner", x.owner, index, "error")
+
+
+def _updates(c: ClientRecords, today: date) -> Iterator[Problem]:
+    seen: dict[date, r.Update] = {}
+    for u in c.updates:
+        if u.date in seen:
+            yield problem(u, "date", f"another update is dated {u.date} "
+                          f"({seen[u.date].where.file}): one update per date")
+        seen[u.date] = u
+        if u.date > today:
+            yield problem(u, "date", f"update dated {u.date} is in the future "
+                          f"(today is {today})", "warning")
+
+
+def _budget(c: ClientRecords, today: date) -> Iterator[Problem]:
+    b = c.client.budget
+    if b is None:
+        return
+    if b.spent > b.total:
+        yield problem(b, "spent", f"spent ({b.spent:g}) is more than the total ({b.total:g})",
+                      "warning")
+    if b.as_of and b.as_of > today:
+        yield problem(b, "as_of", f"as_of {b.as_of} is in the future", "warning")
+
+
+def _theme(c: ClientRecords) -> Iterator[Problem]:
+    theme = c.client.theme
+    if theme is None or theme.logo is None:
+        return
+    logo = theme.logo
+    path = (c.folder / logo).resolve()
+    if "/" in logo or "\\" in logo or logo.startswith("."):
+        yield problem(theme, "logo", f"'{logo}' must be a file name in the client's folder, "
+                      "e.g. logo.svg")
+    elif not logo.lower().endswith((".svg", ".png")):
+        yield problem(theme, "logo", f"'{logo}' is not an .svg or .png file")
+    elif not path.is_file():
+        yield problem(theme, "logo", f"'{logo}' does not exist in the client's folder")

@@ -1,0 +1,107 @@
+"""The `milepost` command: a thin layer over the pipeline's plain functions."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from generator import __version__
+from generator.problems import MilepostError, errors, report
+
+
+def today_from(as_of: str | None) -> date:
+    """'Today' for overdue and lateness: --as-of, else SOURCE_DATE_EPOCH, else the clock."""
+    if as_of:
+        try:
+            return date.fromisoformat(as_of)
+        except ValueError:
+            raise MilepostError(f"--as-of '{as_of}' is not a date (expected YYYY-MM-DD)")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+        except (ValueError, OverflowError):
+            raise MilepostError(f"SOURCE_DATE_EPOCH '{epoch}' is not a number of seconds")
+    return date.today()
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from generator.model import check_projects
+
+    checked = check_projects(Path(args.projects), today_from(args.as_of))
+    problems = checked.problems
+    if args.strict:
+        problems = [p.__class__(**{**p.__dict__, "severity": "error"}) for p in problems]
+    print(report(problems, args.format, checked.clients))
+    return 1 if errors(problems) else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from generator.schema import write_schemas
+
+    for path in write_schemas(Path(args.out)):
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from generator.scaffold import new_client
+
+    start = date.fromisoformat(args.start) if args.start else today_from(None)
+    folder = new_client(Path(args.projects), args.slug, args.name,
+                        args.project or f"Project for {args.name}", start, Path(args.schemas))
+    print(f"created {folder}: edit its files, then run `milepost validate {args.projects}`")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="milepost", description=(
+        "Validate clients' project records and publish one site per client."))
+    p.add_argument("--version", action="version", version=f"milepost {__version__}")
+    p.add_argument("--debug", action="store_true", help="show a traceback on failure")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    v = sub.add_parser("validate", help="check every client's YAML and report all problems")
+    v.add_argument("projects", nargs="?", default="projects", help="projects folder")
+    v.add_argument("--format", choices=["text", "github", "json"], default="text")
+    v.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    v.add_argument("--as-of", help="today's date for date checks (YYYY-MM-DD)")
+    v.set_defaults(run=cmd_validate)
+
+    s = sub.add_parser("schema", help="write JSON Schemas for editor completion")
+    s.add_argument("--out", default="schemas", help="folder to write to (default: schemas)")
+    s.set_defaults(run=cmd_schema)
+
+    n = sub.add_parser("new", help="create a new client folder that validates cleanly")
+    n.add_argument("slug", help="folder name: lowercase letters, digits and '-'")
+    n.add_argument("--name", required=True, help="the client's name")
+    n.add_argument("--project", help="the project's name")
+    n.add_argument("--start", help="start date (YYYY-MM-DD, default today)")
+    n.add_argument("--projects", default="projects", help="projects folder")
+    n.add_argument("--schemas", default="schemas", help="where the JSON Schemas live")
+    n.set_defaults(run=cmd_new)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except MilepostError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception:  # a traceback is a bug: say so plainly, show it only with --debug
+        if args.debug:
+            traceback.print_exc()
+        else:
+            exc = sys.exc_info()[1]
+            print(f"error: internal error ({type(exc).__name__}: {exc}); this is a bug in "
+                  "Milepost: run again with --debug and report it", file=sys.stderr)
+        return 2

@@ -1,0 +1,240 @@
+"""Stage 1, load: read a client's YAML files strictly, keeping the position of every node.
+
+The usual loaders lose data silently (a duplicate key keeps the last value, `1.10` becomes
+1.1, `no` becomes False). We stop at the node tree: values are interpreted later, by the
+schema, which knows whether a field wants text, a number or a date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.problems import Problem
+
+MAX_FILE_BYTES = 2_000_000
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+# Files a client folder may hold: the single files and the one-record-per-file folders.
+SINGLE_FILES = ("client.yml", "roadmap.yml", "signoffs.yml", "changes.yml", "risks.yml")
+RECORD_FOLDERS = ("decisions", "updates")
+
+
+class _Refused(Exception):
+    def __init__(self, mark: yaml.Mark | None, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _StrictComposer(Composer):
+    """PyYAML's composer, refusing aliases (no "billion laughs") and custom tags."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise _Refused(
+                event.start_mark,
+                f"aliases (*{event.anchor}) are not allowed: write the value out in full",
+            )
+        return super().compose_node(parent, index)
+
+    def compose_scalar_node(self, anchor):  # type: ignore[no-untyped-def]
+        event = self.peek_event()
+        if event.tag not in (None, "!"):
+            raise _Refused(
+                event.start_mark,
+                f"YAML tags like '{event.tag}' are not allowed: remove the tag",
+            )
+        return super().compose_scalar_node(anchor)
+
+
+class _StrictLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+                    _StrictComposer, yaml.resolver.BaseResolver):
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _StrictComposer.__init__(self)
+        yaml.resolver.BaseResolver.__init__(self)
+
+
+@dataclass
+class YamlFile:
+    """One file's node tree, or the problems that kept it from being read."""
+
+    path: Path
+    shown: str  # the path as printed in messages
+    node: Node | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, node_or_mark, path: str, message: str, severity="error") -> Problem:
+        mark = getattr(node_or_mark, "start_mark", node_or_mark)
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        return Problem(self.shown, line, col, path, message, severity)
+
+
+def read_yaml(path: Path, shown: str) -> YamlFile:
+    """Read one file into a node tree; never raises for bad content."""
+    result = YamlFile(path, shown)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        result.problems.append(Problem(shown, 0, 0, "", f"cannot read the file: {exc.strerror}"))
+        return result
+    if len(data) > MAX_FILE_BYTES:
+        result.problems.append(Problem(
+            shown, 0, 0, "",
+            f"the file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}: split it up"))
+        return result
+    text = _decode(data, result)
+    if text is None:
+        return result
+    result.problems.extend(_tab_problems(text, shown))
+    if result.problems:
+        return result
+    try:
+        loader = _StrictLoader(text)
+        try:
+            result.node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except _Refused as exc:
+        result.problems.append(result.problem(exc.mark, "", exc.message))
+    except yaml.MarkedYAMLError as exc:
+        result.problems.append(result.problem(exc.problem_mark, "", _syntax_message(exc)))
+    except yaml.YAMLError as exc:
+        result.problems.append(Problem(shown, 0, 0, "", f"not valid YAML: {exc}"))
+    except RecursionError:
+        result.problems.append(Problem(shown, 0, 0, "", "the file is nested too deeply to read"))
+    if result.node is not None:
+        result.problems.extend(_duplicate_keys(result.node, result))
+    return result
+
+
+def _decode(data: bytes, result: YamlFile) -> str | None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        result.problems.append(Problem(
+            result.shown, line, column, "",
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}): "
+            "save it as UTF-8 in your editor"))
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def _tab_problems(text: str, shown: str) -> list[Problem]:
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = len(line) - len(line.lstrip(" \t"))
+        if "\t" in line[:indent]:
+            problems.append(Problem(
+                shown, number, line.index("\t") + 1, "",
+                "a tab is used for indentation: YAML allows only spaces"))
+    return problems
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "unreadable YAML"
+    message = f"not valid YAML: {problem}"
+    if exc.context:
+        message += f" ({exc.context})"
+    if "mapping values are not allowed" in problem:
+        message += "; a value containing ': ' must be quoted"
+    elif "found character '\\t'" in problem or "found character '\t'" in problem:
+        message += "; replace the tab with spaces"
+    elif "expected <block end>" in problem:
+        message += "; check the indentation of this line against the lines above"
+    return message
+
+
+def _duplicate_keys(node: Node, result: YamlFile) -> list[Problem]:
+    problems: list[Problem] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, MappingNode):
+            seen: dict[str, Node] = {}
+            for key, value in current.value:
+                if isinstance(key, ScalarNode):
+                    if key.value in seen:
+                        first = seen[key.value].start_mark.line + 1
+                        problems.append(result.problem(
+                            key, "", f"duplicate key '{key.value}' (first given at line "
+                            f"{first}): keep one"))
+                    else:
+                        seen[key.value] = key
+                stack.append(value)
+        elif isinstance(current, SequenceNode):
+            stack.extend(current.value)
+    return problems
+
+
+@dataclass
+class ClientFiles:
+    """The YAML files of one client folder, read but not yet interpreted."""
+
+    slug: str
+    folder: Path
+    files: dict[str, YamlFile]  # keyed by name relative to the folder, e.g. "decisions/001.yml"
+    problems: list[Problem] = field(default_factory=list)
+
+
+def find_clients(projects: Path) -> list[Path]:
+    """Every client folder below `projects` (hidden and underscore folders are skipped)."""
+    return sorted(
+        p for p in projects.iterdir()
+        if p.is_dir() and not p.name.startswith((".", "_"))
+    )
+
+
+def read_client(folder: Path, shown_root: str) -> ClientFiles:
+    """Read every YAML file of one client folder; unknown YAML files are reported."""
+    slug = folder.name
+    shown_folder = f"{shown_root}/{slug}" if shown_root else slug
+    client = ClientFiles(slug, folder, {})
+    if not SLUG.match(slug):
+        client.problems.append(Problem(
+            shown_folder, 0, 0, "",
+            f"folder name '{slug}' is not a valid client slug: use lowercase letters, digits "
+            "and '-', starting with a letter or digit (e.g. 'northwind-bakery')"))
+    for name in _client_file_names(folder, shown_folder, client.problems):
+        client.files[name] = read_yaml(folder / name, f"{shown_folder}/{name}")
+    if "client.yml" not in client.files:
+        client.problems.append(Problem(
+            shown_folder, 0, 0, "", "missing client.yml: every client folder needs one "
+            "(create it with `milepost new SLUG --name \"Client name\"`)"))
+    return client
+
+
+def _client_file_names(folder: Path, shown: str, problems: list[Problem]) -> list[str]:
+    import difflib
+
+    names = []
+    for path in sorted(folder.iterdir()):
+        if path.is_dir() and path.name in RECORD_FOLDERS:
+            names += [f"{path.name}/{p.name}" for p in sorted(path.iterdir())
+                      if p.is_file() and p.suffix in (".yml", ".yaml")]
+        elif path.is_file() and path.suffix in (".yml", ".yaml"):
+            if path.name in SINGLE_FILES:
+                names.append(path.name)
+                continue
+            close = difflib.get_close_matches(
+                path.name, [*SINGLE_FILES, *(f"{n}/" for n in RECORD_FOLDERS)], n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(Problem(
+                f"{shown}/{path.name}", 0, 0, "",
+                f"unknown file '{path.name}'{hint}: Milepost reads {', '.join(SINGLE_FILES)} "
+                "and the folders decisions/ and updates/",
+                "warning"))
+    return names

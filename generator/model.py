@@ -1,0 +1,111 @@
+"""Stage 3, model: the client's public project, with everything internal removed.
+
+`build_model` is the only way from records to what rendering sees. Internal records and
+`internal_notes` (dropped while reading) cannot reach a page because they are not here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from generator import records as r
+from generator.checks import check_client
+from generator.load import find_clients
+from generator.problems import MilepostError, Problem, display_path, errors
+from generator.validate import ClientRecords, read_client_records
+
+
+@dataclass(frozen=True)
+class Project:
+    """One client's public project: what its site may show, and nothing more."""
+
+    slug: str
+    folder: Path
+    client: r.Client
+    milestones: list[r.Milestone] = field(default_factory=list)
+    client_tasks: list[r.ClientTask] = field(default_factory=list)
+    decisions: list[r.Decision] = field(default_factory=list)
+    signoffs: list[r.Signoff] = field(default_factory=list)
+    changes: list[r.Change] = field(default_factory=list)
+    risks: list[r.Risk] = field(default_factory=list)
+    updates: list[r.Update] = field(default_factory=list)  # oldest first
+
+
+def _public(items):
+    return [x for x in items if not x.internal]
+
+
+def build_model(c: ClientRecords) -> Project:
+    """The public project of a validated client."""
+    client = dataclasses.replace(
+        c.client, team=_public(c.client.team), communication=_public(c.client.communication))
+    milestones = [dataclasses.replace(m, deliverables=_public(m.deliverables))
+                  for m in _public(c.roadmap.milestones)]
+    return Project(
+        slug=c.slug,
+        folder=c.folder,
+        client=client,
+        milestones=milestones,
+        client_tasks=_public(c.roadmap.client_tasks),
+        decisions=_settle_superseded(_public(c.decisions)),
+        signoffs=_public(c.signoffs),
+        changes=_public(c.changes),
+        risks=_public(c.risks),
+        updates=sorted(_public(c.updates), key=lambda u: u.date),
+    )
+
+
+def _settle_superseded(decisions: list[r.Decision]) -> list[r.Decision]:
+    """A decision replaced by an accepted one is superseded, whatever its own file says."""
+    replaced = {old for d in decisions if d.status in ("accepted", "superseded")
+                for old in d.supersedes}
+    return [dataclasses.replace(d, status="superseded") if d.id in replaced else d
+            for d in decisions]
+
+
+@dataclass
+class Checked:
+    """The outcome of checking a projects folder: models of the valid clients, all problems."""
+
+    projects: list[Project]
+    problems: list[Problem]
+    clients: int
+    failed: list[str]
+
+
+def check_client_folder(folder: Path, shown_root: str, today: date) -> tuple[
+        Project | None, list[Problem]]:
+    records, problems = read_client_records(folder, shown_root)
+    if records is not None:
+        problems += check_client(records, today)
+    problems = [dataclasses.replace(p, client=folder.name) for p in problems]
+    if records is None or errors(problems):
+        return None, problems
+    return build_model(records), problems
+
+
+def check_projects(projects_dir: Path, today: date, only: list[str] | None = None) -> Checked:
+    """Check every client (or those named) of a projects folder."""
+    if not projects_dir.is_dir():
+        raise MilepostError(f"{projects_dir}: no such folder (expected one folder per client)")
+    folders = find_clients(projects_dir)
+    if only:
+        names = {f.name for f in folders}
+        unknown = [s for s in only if s not in names]
+        if unknown:
+            raise MilepostError(f"no client folder named {', '.join(unknown)} in "
+                                f"{projects_dir} (clients: {', '.join(sorted(names)) or 'none'})")
+        folders = [f for f in folders if f.name in only]
+    shown_root = display_path(projects_dir)
+    result = Checked([], [], len(folders), [])
+    for folder in folders:
+        project, problems = check_client_folder(folder, shown_root, today)
+        result.problems += problems
+        if project is None:
+            result.failed.append(folder.name)
+        else:
+            result.projects.append(project)
+    return result

@@ -1,0 +1,305 @@
+"""Stage 2, validate: turn node trees into typed records and check them against each other.
+
+Every problem is collected, never raised: a PM fixes a whole file in one go.
+`read_records` checks the shape of each file against `records.py`; `check_references`
+checks what one record says about another (IDs, references, cycles, dates).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import typing
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import NoneType, UnionType
+from typing import Any, Literal
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator import records as r
+from generator.load import YamlFile, find_clients, read_client
+from generator.problems import MilepostError, Problem
+
+ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+INT_PATTERN = re.compile(r"^[-+]?[0-9]+$")
+FLOAT_PATTERN = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+NULLS = ("", "~", "null", "Null", "NULL")
+YAML11_BOOLS = ("yes", "no", "on", "off", "y", "n")
+INVALID = object()
+
+
+@dataclass
+class ClientRecords:
+    """Everything one client folder says, as typed records, internal ones included."""
+
+    slug: str
+    folder: Path
+    client: r.Client
+    roadmap: r.Roadmap = field(default_factory=r.Roadmap)
+    decisions: list[r.Decision] = field(default_factory=list)
+    signoffs: list[r.Signoff] = field(default_factory=list)
+    changes: list[r.Change] = field(default_factory=list)
+    risks: list[r.Risk] = field(default_factory=list)
+    updates: list[r.Update] = field(default_factory=list)
+
+
+# --- shape: nodes to records ------------------------------------------------------------
+
+class _Reader:
+    """Converts one file's nodes into records, collecting problems as it goes."""
+
+    def __init__(self, yaml_file: YamlFile) -> None:
+        self.file = yaml_file
+        self.problems: list[Problem] = []
+
+    def error(self, node: Node, path: str, message: str, severity: str = "error") -> object:
+        self.problems.append(self.file.problem(node, path, message, severity))
+        return INVALID
+
+    def convert(self, node: Node, hint: Any, path: str) -> Any:
+        marker = None
+        if typing.get_origin(hint) is typing.Annotated:
+            hint, marker = hint.__origin__, hint.__metadata__[0]
+        origin = typing.get_origin(hint)
+        if origin in (UnionType, typing.Union):
+            inner = [a for a in typing.get_args(hint) if a is not NoneType]
+            return None if _is_null(node) else self.convert(node, inner[0], path)
+        if origin is Literal:
+            return self.choice(node, typing.get_args(hint), path)
+        if origin is list:
+            return self.sequence(node, typing.get_args(hint)[0], path)
+        if origin is dict:
+            return self.mapping(node, typing.get_args(hint)[1], path)
+        if dataclasses.is_dataclass(hint):
+            return self.record(node, hint, path)
+        if hint is bool:
+            return self.boolean(node, path)
+        if hint is date:
+            return self.date(node, path)
+        if hint is float:
+            return self.amount(node, path)
+        return self.text(node, marker, path)
+
+    def scalar(self, node: Node, path: str, wanted: str) -> str | object:
+        if isinstance(node, ScalarNode):
+            return node.value
+        found = "a list" if isinstance(node, SequenceNode) else "a mapping (key: value pairs)"
+        return self.error(node, path, f"expected {wanted}, found {found}")
+
+    def text(self, node: Node, marker: str | None, path: str) -> Any:
+        value = self.scalar(node, path, "text")
+        if value is INVALID:
+            return value
+        if _is_null(node):
+            return self.error(node, path, "is empty: give a value, or remove the field")
+        # Plain scalars are kept exactly as written: `version: 1.10` stays "1.10".
+        if marker == r.ID and not ID_PATTERN.match(value):
+            return self.error(node, path, f"'{value}' is not a valid ID: start with a letter, "
+                              "then use letters, digits, '-', '_' or '.' (e.g. M1, DR-001)")
+        if marker == r.EMAIL and not EMAIL_PATTERN.match(value):
+            return self.error(node, path, f"'{value}' is not an email address")
+        return value
+
+    def choice(self, node: Node, allowed: tuple[str, ...], path: str) -> Any:
+        value = self.scalar(node, path, f"one of {', '.join(allowed)}")
+        if value is INVALID or value in allowed:
+            return value
+        message = f"'{value}' is not allowed here (expected one of: {', '.join(allowed)})"
+        if node.style is None and value.lower() in (*YAML11_BOOLS, "true", "false"):
+            message += "; it is not a yes/no field"
+        return self.error(node, path, message + _did_you_mean(value, allowed))
+
+    def boolean(self, node: Node, path: str) -> Any:
+        value = self.scalar(node, path, "true or false")
+        if value is INVALID:
+            return value
+        if node.style is None and value in ("true", "True", "TRUE", "false", "False", "FALSE"):
+            return value.lower() == "true"
+        return self.error(node, path, f"'{value}' is not true or false: write true or false")
+
+    def date(self, node: Node, path: str) -> Any:
+        value = self.scalar(node, path, "a date (YYYY-MM-DD)")
+        if value is INVALID:
+            return value
+        if not DATE_PATTERN.match(value):
+            return self.error(node, path, f"'{value}' is not a date (expected YYYY-MM-DD, "
+                              "e.g. 2026-09-30)")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return self.error(node, path,
+                              f"'{value}' is not a real date (expected YYYY-MM-DD)")
+
+    def amount(self, node: Node, path: str) -> Any:
+        value = self.scalar(node, path, "a number")
+        if value is INVALID:
+            return value
+        if node.style is not None:
+            if INT_PATTERN.match(value) or FLOAT_PATTERN.match(value):
+                return self.error(node, path, f"expected a number, found the text '{value}': "
+                                  "remove the quotes")
+            return self.error(node, path, f"expected a number, found '{value}'")
+        if INT_PATTERN.match(value):
+            number: float = int(value)
+        elif FLOAT_PATTERN.match(value):
+            number = float(value)
+        else:
+            hint = ": write digits only, without separators or currency" if re.search(
+                r"\d", value) else ""
+            return self.error(node, path, f"expected a number, found '{value}'{hint}")
+        if number < 0:
+            return self.error(node, path, f"{value} is negative: amounts and days are 0 or more")
+        return number
+
+    def sequence(self, node: Node, item: Any, path: str) -> Any:
+        if _is_null(node):
+            return []
+        if not isinstance(node, SequenceNode):
+            return self.error(node, path, "expected a list (one '- item' per line, or [A, B])")
+        items = [self.convert(child, item, f"{path}[{i}]") for i, child in enumerate(node.value)]
+        return items if INVALID not in items else INVALID
+
+    def mapping(self, node: Node, item: Any, path: str) -> Any:
+        if _is_null(node):
+            return {}
+        if not isinstance(node, MappingNode):
+            return self.error(node, path, "expected key: value pairs")
+        result = {}
+        for key, value in node.value:
+            name = self.scalar(key, path, "a key")
+            if name is not INVALID:
+                result[name] = self.convert(value, item, _join(path, name))
+        return result if INVALID not in result.values() else INVALID
+
+    def record(self, node: Node, record_type: type, path: str) -> Any:
+        if not isinstance(node, MappingNode):
+            what = "a list" if isinstance(node, SequenceNode) else f"'{node.value}'"
+            name = record_type.__name__.lower()
+            return self.error(node, path, f"expected a {name} (key: value pairs), found {what}")
+        fields = {x.name: x for x in r.public_fields(record_type)}
+        hints = typing.get_type_hints(record_type, include_extras=True)
+        values: dict[str, Any] = {}
+        marks = {"": _mark(node)}
+        for key, value in node.value:
+            name = self.scalar(key, path, "a field name")
+            if name is INVALID:
+                continue
+            key_path = _join(path, name)
+            if name == "internal_notes":
+                # Agency-only text: checked to be text, then dropped so it can never render.
+                if not isinstance(value, ScalarNode):
+                    self.error(value, key_path, "expected text")
+                continue
+            if name not in fields:
+                self.error(key, path, _unknown_field(name, list(fields)))
+                continue
+            marks[name] = _mark(value)
+            if isinstance(value, SequenceNode):
+                marks.update({f"{name}[{i}]": _mark(v) for i, v in enumerate(value.value)})
+            values[name] = self.convert(value, hints[name], key_path)
+        missing = [name for name, spec in fields.items() if name not in values
+                   and spec.default is dataclasses.MISSING
+                   and spec.default_factory is dataclasses.MISSING]
+        for name in missing:
+            self.error(node, path, f"missing required field '{name}' "
+                       f"({fields[name].metadata['doc']})")
+        if missing or INVALID in values.values():
+            return INVALID
+        return record_type(**values, where=r.Where(self.file.shown, path, marks))
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.style is None and node.value in NULLS
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _did_you_mean(value: str, allowed) -> str:
+    close = difflib.get_close_matches(value, list(allowed), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _unknown_field(name: str, allowed: list[str]) -> str:
+    hint = _did_you_mean(name, allowed)
+    if hint:
+        return f"unknown field '{name}'{hint}"
+    return f"unknown field '{name}' (allowed: {', '.join(allowed)}, internal_notes)"
+
+
+def read_file_records(yaml_file: YamlFile, name: str) -> tuple[Any, list[Problem]]:
+    """The records of one file (a record, or a list of them) and the problems found."""
+    record_type, is_list = r.kind_of(name)
+    node = yaml_file.node
+    reader = _Reader(yaml_file)
+    if node is None or _is_null(node):
+        if name == "client.yml":
+            return INVALID, [yaml_file.problem(None, "", "the file is empty: client.yml needs "
+                                               "at least name, project and start")]
+        if is_list or name == "roadmap.yml":
+            return ([] if is_list else record_type()), []
+        return INVALID, [yaml_file.problem(None, "", "the file is empty: remove it or fill it in")]
+    if is_list:
+        if isinstance(node, MappingNode):
+            reader.error(node, "", f"expected a list of {record_type.__name__.lower()} records: "
+                         "start each one with '- '")
+            return INVALID, reader.problems
+        value = reader.sequence(node, record_type, "")
+    else:
+        value = reader.record(node, record_type, "")
+    return value, reader.problems
+
+
+# --- reading a whole client ------------------------------------------------------------
+
+def read_client_records(folder: Path, shown_root: str) -> tuple[ClientRecords | None,
+                                                                list[Problem]]:
+    """Read and shape-check every file of a client folder."""
+    files = read_client(folder, shown_root)
+    problems = list(files.problems)
+    parts: dict[str, Any] = {"decisions": [], "updates": []}
+    for name, yaml_file in files.files.items():
+        problems += yaml_file.problems
+        if yaml_file.node is None and yaml_file.problems:
+            parts[name] = INVALID
+            continue
+        value, found = read_file_records(yaml_file, name)
+        problems += found
+        folder_name = name.split("/", 1)[0]
+        if folder_name in ("decisions", "updates"):
+            if value is INVALID:
+                parts[folder_name + "!"] = INVALID
+            else:
+                parts[folder_name].append(value)
+        else:
+            parts[name] = value
+    if INVALID in parts.values() or "client.yml" not in parts:
+        return None, problems
+    records = ClientRecords(
+        slug=files.slug,
+        folder=folder,
+        client=parts["client.yml"],
+        roadmap=parts.get("roadmap.yml") or r.Roadmap(),
+        decisions=parts["decisions"],
+        signoffs=parts.get("signoffs.yml", []),
+        changes=parts.get("changes.yml", []),
+        risks=parts.get("risks.yml", []),
+        updates=parts["updates"],
+    )
+    return records, problems
+
+
+def _problem(rec: Any, key: str, message: str, severity: str = "error") -> Problem:
+    line, column = rec.where.at(key)
+    path = _join(rec.where.path, key) if key else rec.where.path
+    return Problem(rec.where.file, line, column, path, message, severity)
