@@ -204,9 +204,14 @@ def _milestones(c: ClientRecords, index: Index, today: date) -> Iterator[Problem
         if m.done and m.done > today:
             yield problem(m, "done", f"done date {m.done} is in the future", "warning")
         for d in m.deliverables:
-            if m.done and d.signoff and d.id not in approved and not (m.internal or d.internal):
+            if (m.done and d.signoff and d.id not in approved and not d.delivered
+                    and not (m.internal or d.internal)):
                 yield problem(d, "signoff", f"milestone {m.id} is done but deliverable {d.id} "
-                              "has no approved sign-off in signoffs.yml", "warning")
+                              "has no approved sign-off in signoffs.yml: record the sign-off, "
+                              "or set 'delivered' to the date it went to the client", "warning")
+            if d.delivered and d.delivered > today:
+                yield problem(d, "delivered", f"delivered date {d.delivered} is in the future",
+                              "warning")
     graph = {m.id: [d for d in m.depends_on if d != m.id] for m in c.roadmap.milestones}
     cycle = _cycle(graph)
     if cycle:
@@ -314,11 +319,10 @@ def _theme(c: ClientRecords) -> Iterator[Problem]:
     if theme is None or theme.logo is None:
         return
     logo = theme.logo
-    path = (c.folder / logo).resolve()
     if "/" in logo or "\\" in logo or logo.startswith("."):
         yield problem(theme, "logo", f"'{logo}' must be a file name in the client's folder, "
                       "e.g. logo.svg")
     elif not logo.lower().endswith((".svg", ".png")):
         yield problem(theme, "logo", f"'{logo}' is not an .svg or .png file")
-    elif not path.is_file():
+    elif not (c.folder / logo).is_file():
         yield problem(theme, "logo", f"'{logo}' does not exist in the client's folder")

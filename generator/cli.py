@@ -40,6 +40,47 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if errors(problems) else 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from generator.build import (BuildSettings, base_config_for, build_all, check_out_dir)
+    from generator.model import check_projects
+
+    projects_dir, out = Path(args.projects), Path(args.out)
+    check_out_dir(out, projects_dir)
+    today = today_from(args.as_of)
+    checked = check_projects(projects_dir, today, args.client)
+    if checked.problems:
+        print(report(checked.problems, "text", checked.clients), file=sys.stderr)
+    root = projects_dir.resolve().parent
+    settings = BuildSettings(out.resolve(), today, base_config_for(root), root)
+    jobs = args.jobs or os.cpu_count() or 1
+    results = build_all(checked.projects, settings, jobs, on_done=_progress)
+    print(results_table(results, checked.failed))
+    failed = checked.failed + [x.slug for x in results if not x.ok]
+    if failed:
+        print(f"error: not built: {', '.join(sorted(failed))} (the last good site of each "
+              "is unchanged)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _progress(result) -> None:  # noqa: ANN001 (a BuildResult)
+    state = "built" if result.ok else f"FAILED: {result.message}"
+    print(f"{result.slug}: {state} ({result.pages} pages, {result.seconds:.1f} s)",
+          flush=True)
+
+
+def results_table(results, invalid: list[str]) -> str:  # noqa: ANN001
+    rows = [(x.slug, str(x.pages), f"{x.seconds:.1f}", "ok" if x.ok else "build failed")
+            for x in results]
+    rows += [(slug, "0", "-", "invalid (see errors above)") for slug in invalid]
+    rows.sort()
+    header = ("client", "pages", "seconds", "result")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+             for row in [header, *rows]]
+    return "\n".join(lines)
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from generator.schema import write_schemas
 
@@ -71,6 +112,16 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--strict", action="store_true", help="treat warnings as errors")
     v.add_argument("--as-of", help="today's date for date checks (YYYY-MM-DD)")
     v.set_defaults(run=cmd_validate)
+
+    b = sub.add_parser("build", help="build one static site per client")
+    b.add_argument("projects", nargs="?", default="projects", help="projects folder")
+    b.add_argument("--out", default="site", help="output folder (default: site)")
+    b.add_argument("--client", action="append", metavar="SLUG",
+                   help="build only this client (repeatable)")
+    b.add_argument("--as-of", help="today's date for overdue and lateness (YYYY-MM-DD)")
+    b.add_argument("-j", "--jobs", type=int, default=0, help="clients built in parallel "
+                   "(default: number of cores)")
+    b.set_defaults(run=cmd_build)
 
     s = sub.add_parser("schema", help="write JSON Schemas for editor completion")
     s.add_argument("--out", default="schemas", help="folder to write to (default: schemas)")

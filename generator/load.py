@@ -45,14 +45,26 @@ class _StrictComposer(Composer):
             )
         return super().compose_node(parent, index)
 
-    def compose_scalar_node(self, anchor):  # type: ignore[no-untyped-def]
+    def _refuse_tag(self) -> None:
         event = self.peek_event()
         if event.tag not in (None, "!"):
             raise _Refused(
                 event.start_mark,
                 f"YAML tags like '{event.tag}' are not allowed: remove the tag",
             )
+
+    def compose_scalar_node(self, anchor):  # type: ignore[no-untyped-def]
+        self._refuse_tag()
         return super().compose_scalar_node(anchor)
+
+    # Tags on lists and mappings are refused too (`!!python/object {...}`, `!!set`).
+    def compose_sequence_node(self, anchor):  # type: ignore[no-untyped-def]
+        self._refuse_tag()
+        return super().compose_sequence_node(anchor)
+
+    def compose_mapping_node(self, anchor):  # type: ignore[no-untyped-def]
+        self._refuse_tag()
+        return super().compose_mapping_node(anchor)
 
 
 class _StrictLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
@@ -107,6 +119,12 @@ def read_yaml(path: Path, shown: str) -> YamlFile:
             loader.dispose()
     except _Refused as exc:
         result.problems.append(result.problem(exc.mark, "", exc.message))
+    except yaml.reader.ReaderError as exc:  # a control character, e.g. pasted from Word
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        result.problems.append(Problem(
+            shown, line, column, "", f"the file contains the invisible control character "
+            f"U+{exc.character:04X}: delete it (retype the text around it)"))
     except yaml.MarkedYAMLError as exc:
         result.problems.append(result.problem(exc.problem_mark, "", _syntax_message(exc)))
     except yaml.YAMLError as exc:

@@ -144,6 +144,8 @@ class Deliverable:
     id: Id = f("Unique deliverable ID, e.g. D1")
     title: Text = f("What is delivered")
     signoff: bool = f("true if the client must sign it off", False)
+    delivered: date | None = f("Date the current version was handed to the client for "
+                               "sign-off", None)
     description: Markdown | None = f("More detail (Markdown)", None)
     internal: bool = f(INTERNAL_DOC, False)
     where: Where = where_field()

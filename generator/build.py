@@ -1,0 +1,178 @@
+"""Stage 5, build: render each valid client into a complete static site with MkDocs.
+
+Each client builds in its own temporary folder beside the output; only a complete site is
+swapped in, with one atomic rename where the system allows it. A failed or interrupted build
+leaves the last good site exactly as it was. Clients build in parallel processes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import date, datetime, time as dtime, timezone
+from pathlib import Path
+
+from generator.model import Project
+from generator.problems import MilepostError
+from generator.render import CONTENT, render_pages, site_config
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    slug: str
+    ok: bool
+    pages: int = 0
+    seconds: float = 0.0
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """Everything a worker needs to build one client; plain data so it crosses processes."""
+
+    out: Path
+    today: date
+    base_config: Path
+    project_root: Path | None
+
+
+def base_config_for(project_root: Path | None) -> Path:
+    """The project's own mkdocs.yml if it has one, else Milepost's."""
+    if project_root is not None and (project_root / "mkdocs.yml").is_file():
+        return (project_root / "mkdocs.yml").resolve()
+    return (CONTENT.parent / "mkdocs.yml").resolve()
+
+
+def epoch_of(day: date) -> int:
+    return int(datetime.combine(day, dtime(0), tzinfo=timezone.utc).timestamp())
+
+
+def write_client_project(p: Project, settings: BuildSettings, work: Path) -> int:
+    """Write the client's Markdown pages and mkdocs.yml into `work`; returns the page count."""
+    docs = work / "docs"
+    pages = render_pages(p, settings.today, settings.project_root)
+    for rel, text in pages.items():
+        target = docs / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    assets = docs / "assets"
+    shutil.copytree(CONTENT / "assets", assets, dirs_exist_ok=True)
+    theme = p.client.theme
+    if theme is not None and theme.logo:
+        shutil.copyfile(p.folder / theme.logo, assets / theme.logo)
+    config = site_config(p, settings.base_config, "docs", "site", list(pages))
+    (work / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return len(pages)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(config_file: Path) -> list[str]:
+    """Build with MkDocs' Python API; returns its warnings. Raises on failure."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        config = load_config(config_file=str(config_file))
+        build(config)
+    finally:
+        logger.removeHandler(handler)
+    return handler.messages
+
+
+def build_client(p: Project, settings: BuildSettings) -> BuildResult:
+    """Build one client and publish it into `settings.out/<slug>`; never raises."""
+    started = time.perf_counter()
+    settings.out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{p.slug}.building-", dir=settings.out))
+    saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    try:
+        # Reproducible output: MkDocs dates the sitemap with SOURCE_DATE_EPOCH.
+        os.environ["SOURCE_DATE_EPOCH"] = str(epoch_of(settings.today))
+        pages = write_client_project(p, settings, work)
+        run_mkdocs(work / "mkdocs.yml")
+        swap_in(work / "site", settings.out / p.slug)
+        return BuildResult(p.slug, True, pages, time.perf_counter() - started)
+    except Exception as exc:  # one client's failure must not stop the others
+        return BuildResult(p.slug, False, 0, time.perf_counter() - started,
+                           f"{type(exc).__name__}: {exc}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if saved_epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved_epoch
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Put the folder `new` at `target`; readers see the old site or the new, never a mix."""
+    if not target.exists():
+        os.rename(new, target)
+        return
+    if _exchange(new, target):
+        shutil.rmtree(new)  # `new` now holds the old site
+        return
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    os.rename(target, old)
+    os.rename(new, target)
+    shutil.rmtree(old)
+
+
+def build_all(projects: list[Project], settings: BuildSettings, jobs: int,
+              on_done=None) -> list[BuildResult]:
+    """Build every project, `jobs` at a time; `on_done` is told of each result as it lands."""
+    results: list[BuildResult] = []
+    if jobs <= 1 or len(projects) <= 1:
+        for p in projects:
+            results.append(build_client(p, settings))
+            if on_done:
+                on_done(results[-1])
+        return results
+    with ProcessPoolExecutor(max_workers=min(jobs, len(projects))) as pool:
+        futures = [pool.submit(build_client, p, settings) for p in projects]
+        for future in as_completed(futures):
+            results.append(future.result())
+            if on_done:
+                on_done(results[-1])
+    return sorted(results, key=lambda x: x.slug)
+
+
+def check_out_dir(out: Path, projects_dir: Path) -> None:
+    """Refuse an output folder that would overwrite the sources."""
+    out_r, src = out.resolve(), projects_dir.resolve()
+    if out_r == src or src.is_relative_to(out_r) or out_r.is_relative_to(src):
+        raise MilepostError(f"--out {out} overlaps the projects folder {projects_dir}: "
+                            "choose another output folder")

@@ -1,0 +1,251 @@
+"""Facts derived from the model and a date: status, lateness, what waits on the client.
+
+Pure functions only: the same project and the same `today` always give the same answers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from generator import records as r
+from generator.model import Project
+
+LEVEL_SCORE = {"low": 1, "medium": 2, "high": 3}
+
+
+# --- milestones ---------------------------------------------------------------------------
+
+def expected_date(m: r.Milestone) -> date:
+    """When the milestone is (or was) expected: done, else forecast, else planned."""
+    return m.done or m.forecast or m.planned
+
+
+def days_late(m: r.Milestone, today: date) -> int:
+    """Days against the baseline: positive is late, negative early. An open milestone past
+    its expected date counts as late up to today."""
+    if m.done:
+        return (m.done - m.planned).days
+    return (max(m.forecast or m.planned, today) - m.planned).days
+
+
+@dataclass(frozen=True)
+class MilestoneState:
+    key: str    # done | on-track | at-risk | late
+    label: str  # plain words for the client
+
+
+def milestone_state(m: r.Milestone, today: date, overdue_blockers: set[str]) -> MilestoneState:
+    if m.done:
+        late = (m.done - m.planned).days
+        return MilestoneState("done", "Done" + (f", {_days(late)} late" if late > 0 else ""))
+    expected = m.forecast or m.planned
+    if expected < today:
+        return MilestoneState("late", f"Late: due {_days((today - expected).days)} ago")
+    if expected > m.planned:
+        return MilestoneState("at-risk", f"At risk: forecast {_days((expected - m.planned).days)}"
+                              " after plan")
+    if m.id in overdue_blockers:
+        return MilestoneState("at-risk", "At risk: waiting on an overdue task of yours")
+    return MilestoneState("on-track", "On track")
+
+
+def _days(n: int) -> str:
+    return f"{n} day" + ("" if abs(n) == 1 else "s")
+
+
+def signed_days(n: int) -> str:
+    """+5, −3 or 0: days against plan, with a real minus sign."""
+    return f"+{n}" if n > 0 else ("0" if n == 0 else f"−{-n}")
+
+
+def next_milestone(p: Project) -> r.Milestone | None:
+    open_ones = [m for m in p.milestones if not m.done]
+    return min(open_ones, key=lambda m: (m.forecast or m.planned, m.planned), default=None)
+
+
+def phases(p: Project) -> list[tuple[str, list[r.Milestone]]]:
+    """Milestones grouped by phase, phases in order of first appearance."""
+    groups: dict[str, list[r.Milestone]] = {}
+    for m in p.milestones:
+        groups.setdefault(m.phase or "Milestones", []).append(m)
+    return list(groups.items())
+
+
+# --- client tasks -------------------------------------------------------------------------
+
+def overdue_days(t: r.ClientTask, today: date) -> int:
+    return (today - t.due).days if not t.done and t.due < today else 0
+
+
+def open_tasks(p: Project, today: date) -> list[r.ClientTask]:
+    """Open client tasks, overdue first (most overdue first), then by due date."""
+    return sorted((t for t in p.client_tasks if not t.done),
+                  key=lambda t: (-overdue_days(t, today), t.due, t.id))
+
+
+def done_tasks(p: Project) -> list[r.ClientTask]:
+    return sorted((t for t in p.client_tasks if t.done), key=lambda t: (t.done, t.id),
+                  reverse=True)
+
+
+def task_timeliness(t: r.ClientTask) -> str:
+    late = (t.done - t.due).days if t.done else 0
+    return "On time" if late <= 0 else f"{_days(late)} late"
+
+
+def overdue_blockers(p: Project, today: date) -> set[str]:
+    """Milestones blocked by an overdue client task."""
+    return {ms for t in p.client_tasks if overdue_days(t, today) for ms in t.blocks}
+
+
+# --- sign-offs ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SignoffState:
+    key: str    # approved | awaiting | changes-requested | rejected | not-delivered | not-required
+    label: str
+    since: date | None = None
+    last: r.Signoff | None = None
+
+
+def deliverables(p: Project) -> list[tuple[r.Milestone, r.Deliverable]]:
+    return [(m, d) for m in p.milestones for d in m.deliverables]
+
+
+def signoff_history(p: Project) -> dict[str, list[r.Signoff]]:
+    history: dict[str, list[r.Signoff]] = defaultdict(list)
+    for s in p.signoffs:
+        history[s.deliverable].append(s)
+    return history
+
+
+def signoff_state(m: r.Milestone, d: r.Deliverable, history: list[r.Signoff]) -> SignoffState:
+    if not d.signoff:
+        return SignoffState("not-required", "Sign-off not required")
+    last = history[-1] if history else None
+    handed_over = d.delivered or (m.done if not history else None)
+    if last and last.outcome == "approved":
+        return SignoffState("approved", f"Approved: version {last.version} on "
+                            f"{long_date(last.date)} by {last.by}", last.date, last)
+    if handed_over and (last is None or handed_over > last.date):
+        return SignoffState("awaiting", "Awaiting your sign-off", handed_over, last)
+    if last and last.outcome == "changes-requested":
+        return SignoffState("changes-requested", f"Changes requested on {long_date(last.date)}:"
+                            " we are revising it", last.date, last)
+    if last and last.outcome == "rejected":
+        return SignoffState("rejected", f"Rejected on {long_date(last.date)}", last.date, last)
+    return SignoffState("not-delivered", "Not delivered yet")
+
+
+def awaiting_signoff(p: Project) -> list[tuple[r.Milestone, r.Deliverable, SignoffState]]:
+    history = signoff_history(p)
+    found = [(m, d, signoff_state(m, d, history.get(d.id, []))) for m, d in deliverables(p)]
+    return sorted([x for x in found if x[2].key == "awaiting"], key=lambda x: x[2].since)
+
+
+# --- decisions ----------------------------------------------------------------------------
+
+def superseded_by(p: Project) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = defaultdict(list)
+    for d in p.decisions:
+        for old in d.supersedes:
+            result[old].append(d.id)
+    return dict(result)
+
+
+def decisions_newest_first(p: Project) -> list[r.Decision]:
+    return sorted(p.decisions, key=lambda d: (d.date, d.id), reverse=True)
+
+
+def awaiting_decisions(p: Project) -> list[r.Decision]:
+    """Proposed decisions the client takes part in (or with nobody named yet)."""
+    client_side = {c.name for c in p.client.team if c.side == "client"}
+    return sorted((d for d in p.decisions if d.status == "proposed"
+                   and (not d.deciders or client_side & set(d.deciders))),
+                  key=lambda d: (d.date, d.id))
+
+
+# --- risks, changes, budget -----------------------------------------------------------------
+
+def severity(risk: r.Risk) -> int:
+    return LEVEL_SCORE[risk.likelihood] * LEVEL_SCORE[risk.impact]
+
+
+def severity_label(risk: r.Risk) -> str:
+    score = severity(risk)
+    return "High" if score >= 6 else "Medium" if score >= 3 else "Low"
+
+
+def client_people(p: Project) -> set[str]:
+    return {c.name for c in p.client.team if c.side == "client"}
+
+
+def open_risks(p: Project) -> list[r.Risk]:
+    return sorted((x for x in p.risks if x.status == "open"),
+                  key=lambda x: (-severity(x), x.id))
+
+
+def approved_changes(p: Project) -> list[r.Change]:
+    return [x for x in p.changes if x.status in ("approved", "done")]
+
+
+@dataclass(frozen=True)
+class ChangeTotals:
+    count: int
+    days: float
+    cost: float
+    schedule_days: float
+
+
+def change_totals(p: Project) -> ChangeTotals:
+    approved = approved_changes(p)
+    return ChangeTotals(
+        count=len(approved),
+        days=sum((x.estimate.days or 0) for x in approved if x.estimate),
+        cost=sum((x.estimate.cost or 0) for x in approved if x.estimate),
+        schedule_days=sum(x.schedule_impact_days or 0 for x in approved),
+    )
+
+
+# --- updates ------------------------------------------------------------------------------
+
+def latest_update(p: Project) -> r.Update | None:
+    return p.updates[-1] if p.updates else None
+
+
+def updates_by_month(updates: list[r.Update]) -> list[tuple[str, list[r.Update]]]:
+    """(YYYY-MM, updates newest first), newest month first."""
+    months: dict[str, list[r.Update]] = defaultdict(list)
+    for u in updates:
+        months[u.date.strftime("%Y-%m")].append(u)
+    return [(k, sorted(v, key=lambda u: u.date, reverse=True))
+            for k, v in sorted(months.items(), reverse=True)]
+
+
+# --- words ---------------------------------------------------------------------------------
+
+RAG_WORDS = {"green": "On track", "amber": "Needs attention", "red": "In trouble"}
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+
+
+def long_date(d: date | None) -> str:
+    """13 November 2026: unambiguous in every country."""
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}" if d else ""
+
+
+def short_date(d: date | None) -> str:
+    return f"{d.day} {MONTHS[d.month - 1][:3]} {d.year}" if d else ""
+
+
+def month_name(key: str) -> str:
+    year, month = key.split("-")
+    return f"{MONTHS[int(month) - 1]} {year}"
+
+
+def money(amount: float, currency: str) -> str:
+    """48,000 EUR; cents only where there are any."""
+    text = f"{amount:,.2f}" if amount != int(amount) else f"{int(amount):,}"
+    return f"{text} {currency}"

@@ -1,0 +1,124 @@
+"""Text from YAML is data: escaping for Markdown pages and safe rendering of Markdown fields.
+
+Two kinds of text reach a page:
+- plain fields (titles, names, list items) go through `md_text`, which escapes every
+  character Markdown or HTML would act on, so they always show literally;
+- Markdown fields (summary, context, ...) go through `rich`, which renders them with raw
+  HTML disabled, links limited to http(s) and mailto, and images turned into links (an image
+  from another host would be a third-party request).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlparse
+from xml.etree import ElementTree as etree
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+# The characters python-markdown lets us backslash-escape with our extensions (tables add |).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!|])")
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def md_text(value: object) -> str:
+    """One line of literal text for a Markdown page: no markup, no HTML, no line breaks."""
+    text = " ".join(str(value).split())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=True))
+
+
+def attr(value: object) -> str:
+    """Text for an HTML attribute or element in a raw HTML block."""
+    return html.escape(" ".join(str(value).split()), quote=True)
+
+
+def safe_url(url: str) -> str | None:
+    """The URL if it is http(s) or mailto, else None (javascript:, data:, relative paths...)."""
+    url = url.strip()
+    scheme = urlparse(url).scheme.lower()
+    if scheme in SAFE_SCHEMES and not re.search(r"[\x00-\x20]", url):
+        return url
+    return None
+
+
+class _Sanitize(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for i, el in enumerate(list(parent)):
+                if el.tag == "img":
+                    parent[i] = self._image_as_link(el)
+                elif el.tag == "a":
+                    self._link(el)
+                elif re.fullmatch(r"h[1-6]", el.tag):
+                    # Headings inside a field sit below the page's own headings.
+                    el.tag = f"h{min(int(el.tag[1]) + 3, 6)}"
+
+    @staticmethod
+    def _link(el: etree.Element) -> None:
+        url = safe_url(el.get("href", ""))
+        for name in list(el.attrib):
+            del el.attrib[name]
+        if url is None:
+            el.tag = "span"
+        else:
+            el.set("href", url)
+            el.set("rel", "noopener noreferrer nofollow")
+
+    @staticmethod
+    def _image_as_link(el: etree.Element) -> etree.Element:
+        url = safe_url(el.get("src", ""))
+        label = el.get("alt") or "image"
+        link = etree.Element("a" if url else "span")
+        if url:
+            link.set("href", url)
+            link.set("rel", "noopener noreferrer nofollow")
+        link.text = f"[{label}]"
+        link.tail = el.tail
+        return link
+
+
+class _SafeExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (markdown's API)
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_Sanitize(md), "milepost_sanitize", 1)
+
+
+class RichText:
+    """Renders Markdown fields to safe HTML, with glossary terms explained on hover."""
+
+    def __init__(self, glossary: dict[str, str]) -> None:
+        self._md = markdown.Markdown(
+            extensions=["abbr", "tables", "sane_lists", _SafeExtension()],
+            output_format="html",
+        )
+        self._glossary = abbreviations(glossary)
+
+    def __call__(self, text: str | None) -> Markup:
+        if not text:
+            return Markup("")
+        self._md.reset()
+        body = self._md.convert(text + "\n\n" + self._glossary)
+        return Markup(f'<div class="mp-rich">\n{body}\n</div>')
+
+
+def abbreviations(glossary: dict[str, str]) -> str:
+    """Glossary as Markdown abbreviation definitions: terms get their meaning on hover."""
+    lines = []
+    for term, meaning in sorted(glossary.items()):
+        if re.search(r"[\[\]\n]", term):
+            continue  # cannot be written as an abbreviation; the glossary page still lists it
+        lines.append(f"*[{term}]: {' '.join(meaning.split())}")
+    return "\n".join(lines)
+
+
+def plain(text: str | None) -> str:
+    """A Markdown field flattened to one line of plain text, for table cells."""
+    if not text:
+        return ""
+    body = markdown.markdown(text, extensions=[_SafeExtension()])
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())

@@ -1,0 +1,177 @@
+"""Stage 4, render: a client's public model becomes Markdown pages and a MkDocs config.
+
+Templates live in `content/templates` (a project's own `content/templates` overrides them).
+Every `{{ value }}` is escaped for Markdown and HTML unless it is already `Markup`: text from
+YAML is data, never markup, and it is never used as template source.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from generator import derive
+from generator.markup import RichText, abbreviations, attr, md_text, plain
+from generator.model import Project
+from generator.timeline import timeline_svg
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str        # relative to docs/, e.g. "decisions/dr-001.md"
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def template_dirs(project_root: Path | None = None) -> list[Path]:
+    """Where templates are looked up: the project's own overrides first, then Milepost's."""
+    dirs = []
+    if project_root is not None:
+        own = project_root / "content" / "templates"
+        if own.is_dir() and own.resolve() != (CONTENT / "templates").resolve():
+            dirs.append(own)
+    return [*dirs, CONTENT / "templates"]
+
+
+def _finalize(value: Any) -> Markup:
+    """Applied to every `{{ value }}`: data is escaped for Markdown and HTML alike."""
+    if value is None:
+        return Markup("")
+    return value if isinstance(value, Markup) else Markup(md_text(value))
+
+
+def environment(project_root: Path | None = None) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_root)]),
+        # Autoescape makes macro output Markup; `_finalize` escapes data for Markdown first,
+        # so Jinja's own HTML escaping never applies twice.
+        autoescape=True,
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        d=derive, link=link, rag=rag, badge=badge, html=html_text, bar=bar,
+        signed=lambda n: Markup(derive.signed_days(n)),
+    )
+    env.filters.update(long=derive.long_date, short=derive.short_date, plain=plain)
+    return env
+
+
+# --- helpers the templates call: each returns Markup built from escaped parts ---------------
+
+def link(text: Any, url: str) -> Markup:
+    """A Markdown link; `url` is built by Milepost from IDs, never taken from YAML."""
+    return Markup(f"[{md_text(text)}]({url})")
+
+
+def html_text(value: Any) -> Markup:
+    return Markup(attr(value))
+
+
+def badge(key: str, label: Any) -> Markup:
+    return Markup(f'<span class="mp-badge mp-{attr(key)}">{attr(label)}</span>')
+
+
+def rag(value: str | None) -> Markup:
+    """Health in words and colour: colour alone does not carry the meaning."""
+    if not value:
+        return badge("none", "Not reported")
+    return badge(f"rag-{value}", f"{value.capitalize()}: {derive.RAG_WORDS[value]}")
+
+
+def bar(part: float, whole: float, label: str) -> Markup:
+    share = 0 if whole <= 0 else min(part / whole, 1.0)
+    over = " mp-bar-over" if whole > 0 and part > whole else ""
+    return Markup(
+        f'<div class="mp-bar{over}" role="img" aria-label="{attr(label)}">'
+        f'<span style="width: {share * 100:.1f}%"></span></div>')
+
+
+def decision_page(decision_id: str) -> str:
+    return f"decisions/{decision_id.lower()}.md"
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+def pages(p: Project, today: date) -> list[Page]:
+    """Every page of a client's site, with what its template needs."""
+    common = {"p": p, "today": today, "rich": RichText(p.client.glossary)}
+    result = [
+        Page("index.md", "overview.md.j2"),
+        Page("waiting.md", "waiting.md.j2"),
+        Page("roadmap.md", "roadmap.md.j2", {"timeline": Markup(timeline_svg(p, today))}),
+        Page("decisions/index.md", "decisions.md.j2"),
+        Page("signoffs.md", "signoffs.md.j2"),
+        Page("changes.md", "changes.md.j2"),
+        Page("risks.md", "risks.md.j2"),
+        Page("updates/index.md", "updates.md.j2",
+             {"months": derive.updates_by_month(p.updates[:-1])}),
+        Page("team.md", "team.md.j2"),
+    ]
+    if p.client.glossary:
+        result.append(Page("glossary.md", "glossary.md.j2"))
+    for decision in p.decisions:
+        result.append(Page(decision_page(decision.id), "decision.md.j2", {"decision": decision}))
+    for month, updates in derive.updates_by_month(p.updates[:-1]):
+        result.append(Page(f"updates/{month}.md", "update-month.md.j2",
+                           {"month": month, "updates": updates}))
+    return [Page(x.path, x.template, {**common, **x.context}) for x in result]
+
+
+NAV = [
+    ("Overview", "index.md"),
+    ("Waiting on you", "waiting.md"),
+    ("Roadmap", "roadmap.md"),
+    ("Decisions", "decisions/index.md"),
+    ("Sign-offs", "signoffs.md"),
+    ("Scope changes", "changes.md"),
+    ("Risks", "risks.md"),
+    ("Updates", "updates/index.md"),
+    ("Team & communication", "team.md"),
+    ("Glossary", "glossary.md"),
+]
+
+
+def render_pages(p: Project, today: date, project_root: Path | None = None) -> dict[str, str]:
+    """Page path -> Markdown text. Each page ends with the glossary as abbreviations."""
+    env = environment(project_root)
+    glossary = abbreviations(p.client.glossary)
+    out = {}
+    for page in pages(p, today):
+        text = env.get_template(page.template).render(page.context)
+        out[page.path] = text.rstrip() + ("\n\n" + glossary if glossary else "") + "\n"
+    return out
+
+
+def site_config(p: Project, base_config: Path, docs_dir: str, site_dir: str,
+                page_paths: list[str]) -> str:
+    """The client's mkdocs.yml: inherits the base config, adds name, branding and nav."""
+    config: dict[str, Any] = {
+        "INHERIT": str(base_config),
+        # MkDocs themes print site_name without escaping: escape it here, once.
+        "site_name": html.escape(p.client.name, quote=True),
+        "docs_dir": docs_dir,
+        "site_dir": site_dir,
+        "nav": [{title: path} for title, path in NAV if path in page_paths],
+    }
+    theme = p.client.theme
+    if theme is not None:
+        palette = {k: v for k, v in (("primary", theme.primary), ("accent", theme.accent)) if v}
+        config["theme"] = {"palette": palette} if palette else {}
+        if theme.logo:
+            config["theme"]["logo"] = f"assets/{theme.logo}"
+        if not config["theme"]:
+            del config["theme"]
+    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
