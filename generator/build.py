@@ -16,7 +16,8 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from datetime import date, datetime, time as dtime, timezone
+from datetime import UTC, date, datetime
+from datetime import time as dtime
 from pathlib import Path
 
 from generator.model import Project
@@ -51,7 +52,7 @@ def base_config_for(project_root: Path | None) -> Path:
 
 
 def epoch_of(day: date) -> int:
-    return int(datetime.combine(day, dtime(0), tzinfo=timezone.utc).timestamp())
+    return int(datetime.combine(day, dtime(0), tzinfo=UTC).timestamp())
 
 
 def write_client_project(p: Project, settings: BuildSettings, work: Path) -> int:

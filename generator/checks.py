@@ -77,8 +77,9 @@ def check_client(c: ClientRecords, today: date) -> list[Problem]:
     """Every cross-record problem of one client."""
     index = build_index(c)
     checks = [
-        _unique_ids(c), _team(c), _milestones(c, index, today), _tasks(c, index),
-        _decisions(c, index), _signoffs(c, index), _changes(c, index), _risks(c, index),
+        _unique_ids(c), _team(c), _milestones(c, index, today), _tasks(c, index, today),
+        _decisions(c, index), _signoffs(c, index, today), _changes(c, index, today),
+        _risks(c, index),
         _updates(c, today), _budget(c, today), _theme(c),
     ]
     return [p for check in checks for p in check]
@@ -189,7 +190,8 @@ def _team(c: ClientRecords) -> Iterator[Problem]:
 
 
 def _milestones(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:
-    approved = {s.deliverable for s in c.signoffs if s.outcome == "approved"}
+    last_answer = {s.deliverable: s.outcome for s in c.signoffs if not s.internal}
+    approved = {key for key, outcome in last_answer.items() if outcome == "approved"}
     for m in c.roadmap.milestones:
         for i, dep in enumerate(m.depends_on):
             if dep == m.id:
@@ -220,9 +222,11 @@ def _milestones(c: ClientRecords, index: Index, today: date) -> Iterator[Problem
                       + " → ".join(cycle))
 
 
-def _tasks(c: ClientRecords, index: Index) -> Iterator[Problem]:
+def _tasks(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:
     for t in c.roadmap.client_tasks:
         yield from _person(t, "owner", t.owner, index, "error")
+        if t.done and t.done > today:
+            yield problem(t, "done", f"done date {t.done} is in the future", "warning")
         person = index.people.records.get(t.owner)
         if person is not None and person.side != "client":
             yield problem(t, "owner", f"'{t.owner}' is on the team side, but client tasks are "
@@ -258,7 +262,7 @@ def _decisions(c: ClientRecords, index: Index) -> Iterator[Problem]:
                       + " → ".join(cycle))
 
 
-def _signoffs(c: ClientRecords, index: Index) -> Iterator[Problem]:
+def _signoffs(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:
     previous: r.Signoff | None = None
     for s in c.signoffs:
         yield from _reference(s, "deliverable", s.deliverable, index.deliverables,
@@ -272,9 +276,11 @@ def _signoffs(c: ClientRecords, index: Index) -> Iterator[Problem]:
             yield problem(s, "date", f"{s.date} is before the entry above ({previous.date}): "
                           "keep signoffs.yml oldest first", "warning")
         previous = s
+        if s.date > today:
+            yield problem(s, "date", f"sign-off date {s.date} is in the future", "warning")
 
 
-def _changes(c: ClientRecords, index: Index) -> Iterator[Problem]:
+def _changes(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:
     for x in c.changes:
         yield from _person(x, "requested_by", x.requested_by, index, "warning")
         if x.decided and x.decided < x.date:
@@ -283,6 +289,8 @@ def _changes(c: ClientRecords, index: Index) -> Iterator[Problem]:
         if x.status in ("approved", "rejected", "done") and not x.decided:
             yield problem(x, "status", f"change request {x.id} is {x.status} but has no "
                           "'decided' date", "warning")
+        if x.decided and x.decided > today:
+            yield problem(x, "decided", f"decided date {x.decided} is in the future", "warning")
         yield from _related(x, index)
 
 

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 import traceback
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from generator import __version__
@@ -23,7 +23,7 @@ def today_from(as_of: str | None) -> date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
         except (ValueError, OverflowError):
             raise MilepostError(f"SOURCE_DATE_EPOCH '{epoch}' is not a number of seconds")
     return date.today()
@@ -41,7 +41,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from generator.build import (BuildSettings, base_config_for, build_all, check_out_dir)
+    from generator.build import BuildSettings, base_config_for, build_all, check_out_dir
     from generator.model import check_projects
 
     projects_dir, out = Path(args.projects), Path(args.out)
@@ -76,7 +76,7 @@ def results_table(results, invalid: list[str]) -> str:  # noqa: ANN001
     rows.sort()
     header = ("client", "pages", "seconds", "result")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
              for row in [header, *rows]]
     return "\n".join(lines)
 

@@ -35,6 +35,11 @@ class MilestoneState:
     key: str    # done | on-track | at-risk | late
     label: str  # plain words for the client
 
+    @property
+    def short(self) -> str:
+        return {"done": "Done", "on-track": "On track", "at-risk": "At risk",
+                "late": "Late"}[self.key]
+
 
 def milestone_state(m: r.Milestone, today: date, overdue_blockers: set[str]) -> MilestoneState:
     if m.done:
@@ -102,12 +107,23 @@ def overdue_blockers(p: Project, today: date) -> set[str]:
 
 # --- sign-offs ----------------------------------------------------------------------------
 
+SIGNOFF_WORDS = {
+    "approved": "approved", "awaiting": "awaiting your sign-off",
+    "changes-requested": "changes requested", "rejected": "rejected",
+    "not-delivered": "not delivered yet", "not-required": "no sign-off needed",
+}
+
+
 @dataclass(frozen=True)
 class SignoffState:
     key: str    # approved | awaiting | changes-requested | rejected | not-delivered | not-required
     label: str
     since: date | None = None
     last: r.Signoff | None = None
+
+    @property
+    def short(self) -> str:
+        return SIGNOFF_WORDS[self.key]
 
 
 def deliverables(p: Project) -> list[tuple[r.Milestone, r.Deliverable]]:
@@ -237,7 +253,8 @@ def long_date(d: date | None) -> str:
 
 
 def short_date(d: date | None) -> str:
-    return f"{d.day} {MONTHS[d.month - 1][:3]} {d.year}" if d else ""
+    """13 Nov 2026, with no-break spaces so a table cell never splits it."""
+    return f"{d.day}\u00a0{MONTHS[d.month - 1][:3]}\u00a0{d.year}" if d else ""
 
 
 def month_name(key: str) -> str:

@@ -25,10 +25,14 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!|])")
 SAFE_SCHEMES = ("http", "https", "mailto")
 
 
+_BREAKS = re.compile(r"[ \t\r\n\f\v]+")  # not str.split(): it would eat no-break spaces
+
+
 def md_text(value: object) -> str:
     """One line of literal text for a Markdown page: no markup, no HTML, no line breaks."""
-    text = " ".join(str(value).split())
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=True))
+    text = _BREAKS.sub(" ", str(value)).strip()
+    # Quotes stay as they are: this text is never placed inside an attribute.
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def attr(value: object) -> str:

@@ -7,7 +7,7 @@ YAML is data, never markup, and it is never used as template source.
 
 from __future__ import annotations
 
-import html
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -155,13 +155,20 @@ def render_pages(p: Project, today: date, project_root: Path | None = None) -> d
     return out
 
 
+def site_name(name: str) -> str:
+    """The client's name for MkDocs' site_name, which themes print both raw and through
+    `| e`: markup characters are escaped, while a lone '&' (as in "Alder & Finch") stays,
+    so the `| e` places do not show '&amp;'."""
+    name = re.sub(r"&(?=[A-Za-z0-9#])", "&amp;", name)
+    return name.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def site_config(p: Project, base_config: Path, docs_dir: str, site_dir: str,
                 page_paths: list[str]) -> str:
     """The client's mkdocs.yml: inherits the base config, adds name, branding and nav."""
     config: dict[str, Any] = {
         "INHERIT": str(base_config),
-        # MkDocs themes print site_name without escaping: escape it here, once.
-        "site_name": html.escape(p.client.name, quote=True),
+        "site_name": site_name(p.client.name),
         "docs_dir": docs_dir,
         "site_dir": site_dir,
         "nav": [{title: path} for title, path in NAV if path in page_paths],

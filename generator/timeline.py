@@ -14,9 +14,9 @@ from generator import records as r
 from generator.markup import attr
 from generator.model import Project
 
-WIDTH = 960
-LABEL = 250       # width of the label column
-ROW = 26
+WIDTH = 720
+LABEL = 220       # width of the label column
+ROW = 24
 TOP = 34          # room for month labels
 RIGHT = 20
 
@@ -81,12 +81,15 @@ def timeline_svg(p: Project, today: date, baseline: dict[str, date] | None = Non
     desc = (f"{len(p.milestones)} milestones from {derive.long_date(first)} to "
             f"{derive.long_date(last)}, with planned, forecast and actual dates; today is "
             f"{derive.long_date(today)}. The table below gives the same data.")
+    # Wrapped in a <div>: Markdown passes a block-level element through untouched, while a
+    # bare <svg> would be treated as inline and its text run through Markdown.
     return "".join([
+        '<div class="mp-timeline-wrap">',
         f'<svg class="mp-timeline" role="img" aria-labelledby="mp-tl-title mp-tl-desc" '
         f'viewBox="0 0 {WIDTH} {height:.0f}" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="mp-tl-title">{attr(title)}</title>',
         f'<desc id="mp-tl-desc">{attr(desc)}</desc>',
-        grid, *rows, today_line, legend, "</svg>",
+        grid, *rows, today_line, legend, "</svg></div>",
     ])
 
 
@@ -103,7 +106,7 @@ def _grid(first: date, last: date, x, height: float) -> str:
 
 
 def _milestone_row(m: r.Milestone, mid: float, x, today: date, base: date | None) -> str:
-    label = m.title if len(m.title) <= 34 else m.title[:33] + "…"
+    label = m.title if len(m.title) <= 28 else m.title[:27] + "…"
     parts = [f'<text class="mp-tl-label" x="16" y="{mid + 4:.0f}">'
              f'<title>{attr(m.id)}: {attr(m.title)}</title>{attr(m.id)} {attr(label)}</text>']
     end = m.done or m.forecast
@@ -144,7 +147,7 @@ def _legend(y: float, with_baseline: bool) -> str:
     for cls, text in items:
         parts.append(_diamond(lx, y - 4, cls, text, 5))
         parts.append(f'<text class="mp-tl-legend" x="{lx + 9}" y="{y}">{text}</text>')
-        lx += 110
+        lx += 100
     parts.append(f'<polygon class="mp-tl-task mp-tl-task-open" points="{lx},{y - 10} '
                  f'{lx + 6},{y + 1} {lx - 6},{y + 1}"/>')
     parts.append(f'<text class="mp-tl-legend" x="{lx + 9}" y="{y}">Your task</text>')

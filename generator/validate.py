@@ -20,8 +20,8 @@ from typing import Any, Literal
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator import records as r
-from generator.load import YamlFile, find_clients, read_client
-from generator.problems import MilepostError, Problem
+from generator.load import YamlFile, read_client
+from generator.problems import Problem
 
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

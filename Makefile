@@ -1,0 +1,29 @@
+# The two commands a newcomer needs: `make site` and `make test`.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+
+.PHONY: site test lint bench golden clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+site: $(BIN)/.installed  ## validate and build every example client into site/
+	$(BIN)/milepost validate projects
+	$(BIN)/milepost build projects --out site
+
+test: $(BIN)/.installed  ## lint and run the test suite
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/python -m pytest -q
+
+bench: $(BIN)/.installed  ## benchmark against a bare MkDocs build
+	$(BIN)/python bench/run.py
+
+golden: $(BIN)/.installed  ## regenerate the golden Markdown of the example client
+	$(BIN)/python -m tests.golden
+
+clean:
+	rm -rf site $(VENV)
