@@ -81,6 +81,13 @@ def results_table(results, invalid: list[str]) -> str:  # noqa: ANN001
     return "\n".join(lines)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from generator.serve import serve
+
+    serve(Path(args.projects), args.slug, today_from(args.as_of), args.host, args.port)
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from generator.schema import write_schemas
 
@@ -122,6 +129,14 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-j", "--jobs", type=int, default=0, help="clients built in parallel "
                    "(default: number of cores)")
     b.set_defaults(run=cmd_build)
+
+    sv = sub.add_parser("serve", help="preview one client, rebuilt when its YAML changes")
+    sv.add_argument("slug", help="the client's folder name")
+    sv.add_argument("--projects", default="projects", help="projects folder")
+    sv.add_argument("--as-of", help="today's date for overdue and lateness (YYYY-MM-DD)")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.set_defaults(run=cmd_serve)
 
     s = sub.add_parser("schema", help="write JSON Schemas for editor completion")
     s.add_argument("--out", default="schemas", help="folder to write to (default: schemas)")

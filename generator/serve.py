@@ -1,0 +1,69 @@
+"""`milepost serve SLUG`: preview one client's site, rebuilt whenever its YAML changes.
+
+Uses MkDocs' own live-reload server. A rebuild that finds errors prints them and keeps the
+last good preview on screen, as a published site would.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from generator.build import (
+    BuildSettings,
+    base_config_for,
+    run_mkdocs,
+    swap_in,
+    write_client_project,
+)
+from generator.model import check_client_folder
+from generator.problems import MilepostError, display_path, errors, report
+from generator.render import template_dirs
+
+
+def serve(projects_dir: Path, slug: str, today: date, host: str, port: int) -> None:
+    folder = projects_dir / slug
+    if not (folder / "client.yml").is_file():
+        raise MilepostError(f"{folder}: no client.yml here (is '{slug}' the right slug?)")
+    from mkdocs.livereload import LiveReloadServer
+
+    root = projects_dir.resolve().parent
+    work = Path(tempfile.mkdtemp(prefix=f"milepost-serve-{slug}-"))
+    site = work / "site"
+    settings = BuildSettings(work, today, base_config_for(root), root)
+
+    def rebuild() -> None:
+        project, problems = check_client_folder(folder, display_path(projects_dir), today)
+        if problems:
+            print(report(problems, "text", 1), file=sys.stderr, flush=True)
+        if project is None or errors(problems):
+            print("not rebuilt: fix the errors above; the preview shows the last good "
+                  "version", file=sys.stderr, flush=True)
+            return
+        attempt = Path(tempfile.mkdtemp(prefix="attempt-", dir=work))
+        try:
+            write_client_project(project, settings, attempt)
+            run_mkdocs(attempt / "mkdocs.yml")
+            swap_in(attempt / "site", site)
+            print(f"rebuilt {slug}", flush=True)
+        finally:
+            shutil.rmtree(attempt, ignore_errors=True)
+
+    rebuild()
+    if not site.is_dir():
+        raise MilepostError(f"{slug} has errors: nothing to preview yet")
+    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site))
+    server.watch(str(folder))
+    for templates in template_dirs(root):
+        server.watch(str(templates))
+    print(f"previewing {slug} at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        shutil.rmtree(work, ignore_errors=True)
