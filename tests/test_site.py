@@ -1,0 +1,215 @@
+"""The client site: pages say the right things, builds are atomic, reproducible and parallel."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator import derive
+from generator.model import check_projects
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = "2026-11-23"
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def milepost(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=ENV,
+                          capture_output=True, text=True, timeout=300)
+
+
+class _Text(HTMLParser):
+    """The visible text of a page's article, whitespace folded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article":
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.parts.append(data)
+
+
+def text_of(path: Path) -> str:
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return " ".join(" ".join(parser.parts).split())
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    result = milepost("build", "projects", "--out", str(out), "--as-of", AS_OF, "-j", "2")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+# --- what the pages say -------------------------------------------------------------------
+
+def test_every_client_has_every_page(site):
+    for slug in ("northwind", "harbor-health", "alder-and-finch"):
+        for page in ("index", "waiting", "roadmap", "decisions/index", "signoffs", "changes",
+                     "risks", "updates/index", "team"):
+            assert (site / slug / f"{page}.html").is_file(), (slug, page)
+
+
+def test_overview_shows_health_budget_and_next_milestone(site):
+    text = text_of(site / "northwind" / "index.html")
+    assert "Last reported on 20 November 2026" in text
+    assert "Overall Amber: Needs attention" in text
+    assert "Budget Green: On track" in text
+    assert "83,600 EUR of 148,000 EUR spent (56%), as of 20 November 2026" in text
+    assert "Catalogue and CMS built (M4): planned for 13 November 2026, now forecast for " \
+           "27 November 2026 (+14 days)" in text
+    assert "Approved scope changes add 12,600 EUR" in text
+
+
+def test_waiting_page_lists_overdue_tasks_first_with_days(site):
+    text = text_of(site / "northwind" / "waiting.html")
+    t4 = text.index("Overdue by 10 days")
+    t5 = text.index("Overdue by 3 days")
+    assert t4 < t5 < text.index("Due in 4 days")
+    assert "Deliverables awaiting your sign-off" in text
+    assert re.search(r"D5\).*18 November 2026 5 days", text)
+    assert "DR-005: Delivery zones and delivery fees" in text
+    assert "11 days late" in text  # T2: due 18 September, done 29 September
+
+
+def test_roadmap_table_days_late_and_states(site):
+    text = text_of(site / "northwind" / "roadmap.html")
+    assert re.search(r"M2 Product catalogue structure agreed 25 Sep 2026 – 2 Oct 2026 \+7 Done",
+                     text.replace("\u00a0", " "))
+    assert re.search(r"M4 Catalogue and CMS built 13 Nov 2026 27 Nov 2026 – \+14 At risk",
+                     text.replace("\u00a0", " "))
+    assert "D5: awaiting your sign-off" in text
+    html = (site / "northwind" / "roadmap.html").read_text(encoding="utf-8")
+    assert '<svg class="mp-timeline" role="img"' in html
+    assert "<desc id=\"mp-tl-desc\">" in html
+
+
+def test_superseded_decision_links_both_ways(site):
+    old = text_of(site / "northwind" / "decisions" / "dr-002.html")
+    new = text_of(site / "northwind" / "decisions" / "dr-004.html")
+    assert "Superseded by DR-004" in old
+    assert "Supersedes: DR-002" in new
+    index = text_of(site / "northwind" / "decisions" / "index.html")
+    assert "Superseded by DR-004" in index
+
+
+def test_signoff_history_shows_every_round(site):
+    text = text_of(site / "northwind" / "signoffs.html")
+    d3 = text[text.index("D3:"):]
+    assert "Changes requested" in d3 and "Approved: version 1.1" in d3
+
+
+def test_change_totals_against_budget(site):
+    text = text_of(site / "northwind" / "changes.html")
+    assert "2 approved changes add 14 days of work and 12,600 EUR" in text
+    assert "Budget with changes 160,600 EUR" in text
+
+
+def test_finished_client_reads_as_finished(site):
+    text = text_of(site / "alder-and-finch" / "index.html")
+    assert "All milestones are done." in text
+    assert "Nothing is waiting on you right now." in text
+
+
+def test_glossary_terms_explained_on_hover(site):
+    html = (site / "northwind" / "roadmap.html").read_text(encoding="utf-8")
+    assert re.search(r'<abbr title="Content management system[^"]*">CMS</abbr>', html)
+
+
+def test_older_updates_are_archived_by_month_not_in_the_nav(site):
+    index = (site / "northwind" / "updates" / "index.html").read_text(encoding="utf-8")
+    assert 'href="2026-10.html"' in index
+    october = text_of(site / "northwind" / "updates" / "2026-10.html")
+    assert "23 October 2026" in october and "9 October 2026" in october
+    nav = re.findall(r'class="md-nav__link[^"]*"[^>]*href="([^"]+)"', index)
+    assert not any("2026-10" in x for x in nav)
+
+
+# --- derivations, on their own --------------------------------------------------------------
+
+def _northwind():
+    checked = check_projects(ROOT / "projects", date(2026, 11, 23), ["northwind"])
+    return checked.projects[0]
+
+
+def test_days_late_counts_an_overdue_open_milestone_up_to_today():
+    p = _northwind()
+    m4 = next(m for m in p.milestones if m.id == "M4")
+    assert derive.days_late(m4, date(2026, 11, 23)) == 14
+    assert derive.days_late(m4, date(2026, 12, 1)) == 18  # past its forecast: late until today
+    assert derive.milestone_state(m4, date(2026, 12, 1), set()).key == "late"
+
+
+def test_signed_days_uses_a_real_minus():
+    assert derive.signed_days(-3) == "−3" and derive.signed_days(4) == "+4"
+
+
+# --- building ------------------------------------------------------------------------------
+
+def test_same_inputs_and_date_give_identical_sites(tmp_path):
+    for name in ("a", "b"):
+        assert milepost("build", "projects", "--out", str(tmp_path / name), "--client",
+                        "harbor-health", "--as-of", AS_OF).returncode == 0
+    comparison = filecmp.dircmp(tmp_path / "a", tmp_path / "b")
+    differing: list[str] = []
+
+    def walk(c, prefix=""):
+        differing.extend(prefix + x for x in c.diff_files + c.left_only + c.right_only)
+        for name, sub in c.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+    walk(comparison)
+    assert differing == []
+
+
+def test_a_broken_client_keeps_its_last_good_site(tmp_path):
+    projects = tmp_path / "projects"
+    shutil.copytree(ROOT / "projects" / "harbor-health", projects / "harbor-health")
+    out = tmp_path / "site"
+    assert milepost("build", "projects", "--out", "site", "--as-of", AS_OF,
+                    cwd=tmp_path).returncode == 0
+    before = (out / "harbor-health" / "index.html").read_bytes()
+    client = projects / "harbor-health" / "client.yml"
+    client.write_text(client.read_text(encoding="utf-8").replace("start:", "start: 2026-13-01\n#"),
+                      encoding="utf-8")
+    result = milepost("build", "projects", "--out", "site", "--as-of", "2026-12-01",
+                      cwd=tmp_path)
+    assert result.returncode == 1
+    assert "projects/harbor-health/client.yml:" in result.stderr
+    assert "'2026-13-01' is not a real date" in result.stderr
+    assert "error: not built: harbor-health" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (out / "harbor-health" / "index.html").read_bytes() == before
+    assert [p.name for p in out.iterdir()] == ["harbor-health"]  # no temporary leftovers
+
+
+def test_build_rejects_an_output_folder_inside_the_projects(tmp_path):
+    result = milepost("build", "projects", "--out", "projects/site", cwd=ROOT)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: --out projects/site overlaps")
+
+
+def test_unknown_client_is_named(tmp_path):
+    result = milepost("build", "projects", "--out", str(tmp_path), "--client", "nope")
+    assert result.returncode == 1
+    assert "no client folder named nope" in result.stderr
