@@ -22,7 +22,7 @@ from pathlib import Path
 
 from generator.model import Project
 from generator.problems import MilepostError
-from generator.render import CONTENT, render_pages, site_config
+from generator.render import CONTENT, SiteVersion, render_pages, site_config
 
 
 @dataclass(frozen=True)
@@ -55,10 +55,11 @@ def epoch_of(day: date) -> int:
     return int(datetime.combine(day, dtime(0), tzinfo=UTC).timestamp())
 
 
-def write_client_project(p: Project, settings: BuildSettings, work: Path) -> int:
+def write_client_project(p: Project, settings: BuildSettings, work: Path,
+                         version: SiteVersion | None = None) -> int:
     """Write the client's Markdown pages and mkdocs.yml into `work`; returns the page count."""
     docs = work / "docs"
-    pages = render_pages(p, settings.today, settings.project_root)
+    pages = render_pages(p, settings.today, settings.project_root, version)
     for rel, text in pages.items():
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -68,7 +69,8 @@ def write_client_project(p: Project, settings: BuildSettings, work: Path) -> int
     theme = p.client.theme
     if theme is not None and theme.logo:
         shutil.copyfile(p.folder / theme.logo, assets / theme.logo)
-    config = site_config(p, settings.base_config, "docs", "site", list(pages))
+    config = site_config(p, settings.base_config, "docs", "site", list(pages),
+                         versioned=version is not None)
     (work / "mkdocs.yml").write_text(config, encoding="utf-8")
     return len(pages)
 
@@ -155,15 +157,20 @@ def swap_in(new: Path, target: Path) -> None:
 def build_all(projects: list[Project], settings: BuildSettings, jobs: int,
               on_done=None) -> list[BuildResult]:
     """Build every project, `jobs` at a time; `on_done` is told of each result as it lands."""
+    return run_jobs(build_client, [(p, settings) for p in projects], jobs, on_done)
+
+
+def run_jobs(worker, jobs_args: list[tuple], jobs: int, on_done=None) -> list[BuildResult]:
+    """Run `worker(*args)` for each job, in `jobs` processes; results sorted by client."""
     results: list[BuildResult] = []
-    if jobs <= 1 or len(projects) <= 1:
-        for p in projects:
-            results.append(build_client(p, settings))
+    if jobs <= 1 or len(jobs_args) <= 1:
+        for args in jobs_args:
+            results.append(worker(*args))
             if on_done:
                 on_done(results[-1])
         return results
-    with ProcessPoolExecutor(max_workers=min(jobs, len(projects))) as pool:
-        futures = [pool.submit(build_client, p, settings) for p in projects]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(jobs_args))) as pool:
+        futures = [pool.submit(worker, *args) for args in jobs_args]
         for future in as_completed(futures):
             results.append(future.result())
             if on_done:

@@ -53,7 +53,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     root = projects_dir.resolve().parent
     settings = BuildSettings(out.resolve(), today, base_config_for(root), root)
     jobs = args.jobs or os.cpu_count() or 1
-    results = build_all(checked.projects, settings, jobs, on_done=_progress)
+    if args.versions:
+        from generator.build import run_jobs
+        from generator.versions import VersionedJob, build_versioned_client
+
+        work = [(VersionedJob(p, projects_dir, settings),) for p in checked.projects]
+        results = run_jobs(build_versioned_client, work, jobs, on_done=_progress)
+    else:
+        results = build_all(checked.projects, settings, jobs, on_done=_progress)
     print(results_table(results, checked.failed))
     failed = checked.failed + [x.slug for x in results if not x.ok]
     if failed:
@@ -65,6 +72,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _progress(result) -> None:  # noqa: ANN001 (a BuildResult)
     state = "built" if result.ok else f"FAILED: {result.message}"
+    if result.ok and result.message:
+        state += f": {result.message}"
     print(f"{result.slug}: {state} ({result.pages} pages, {result.seconds:.1f} s)",
           flush=True)
 
@@ -85,6 +94,74 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from generator.serve import serve
 
     serve(Path(args.projects), args.slug, today_from(args.as_of), args.host, args.port)
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from generator.versions import release
+
+    tag = release(Path(args.projects), args.slug, args.version, args.message,
+                  today_from(args.as_of))
+    print(f"released {tag}: push it with `git push origin {tag}`")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from generator.compare import as_markdown, as_text, what_changed
+    from generator.versions import last_version_name, load_side
+
+    projects, today = Path(args.projects), today_from(args.as_of)
+    frm = args.frm or last_version_name(projects, args.slug)
+    old_name, old_date, old = load_side(projects, args.slug, frm, today)
+    new_name, _, new = load_side(projects, args.slug, args.to, today)
+    heading = f"{args.slug}: changes in {new_name} since {old_name} ({old_date.isoformat()})"
+    render = as_markdown if args.format == "markdown" else as_text
+    print(render(what_changed(old, new), heading), end="")
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from generator.build import BuildSettings, base_config_for, check_out_dir
+    from generator.model import check_projects
+    from generator.publish import publish_all
+
+    projects_dir, to = Path(args.projects), Path(args.to)
+    check_out_dir(to, projects_dir)
+    today = today_from(args.as_of)
+    checked = check_projects(projects_dir, today, args.client)
+    if checked.problems:
+        print(report(checked.problems, "text", checked.clients), file=sys.stderr)
+    root = projects_dir.resolve().parent
+    settings = BuildSettings(to.resolve(), today, base_config_for(root), root)
+    results = publish_all(checked.projects, projects_dir, settings,
+                          args.jobs or os.cpu_count() or 1, on_done=_progress)
+    print(results_table(results, checked.failed))
+    failed = checked.failed + [x.slug for x in results if not x.ok]
+    if failed:
+        print(f"error: not published: {', '.join(sorted(failed))} (what was published "
+              "before is unchanged)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    import json
+
+    from generator.publish import plan
+
+    clients = plan(Path(args.projects), args.changed_since)
+    if args.format == "json":
+        print(json.dumps({"clients": clients}))
+    else:
+        print("\n".join(clients))
+    return 0
+
+
+def cmd_init_ci(args: argparse.Namespace) -> int:
+    from generator.ci import write_pipeline
+
+    for path in write_pipeline(args.system, Path(args.root), force=args.force):
+        print(f"wrote {path}")
     return 0
 
 
@@ -128,6 +205,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--as-of", help="today's date for overdue and lateness (YYYY-MM-DD)")
     b.add_argument("-j", "--jobs", type=int, default=0, help="clients built in parallel "
                    "(default: number of cores)")
+    b.add_argument("--versions", action="store_true", help="also build every tagged version "
+                   "(tags SLUG/VERSION) into DIR/SLUG/VERSION, latest into DIR/SLUG/latest")
     b.set_defaults(run=cmd_build)
 
     sv = sub.add_parser("serve", help="preview one client, rebuilt when its YAML changes")
@@ -137,6 +216,43 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
     sv.set_defaults(run=cmd_serve)
+
+    rl = sub.add_parser("release", help="tag the client's current files as a version")
+    rl.add_argument("slug")
+    rl.add_argument("version", help="version name, e.g. v1 or 2026-11")
+    rl.add_argument("-m", "--message", help="note shown on the site with this version")
+    rl.add_argument("--projects", default="projects", help="projects folder")
+    rl.add_argument("--as-of", help="today's date for date checks (YYYY-MM-DD)")
+    rl.set_defaults(run=cmd_release)
+
+    df = sub.add_parser("diff", help="what changed between two versions of a client")
+    df.add_argument("slug")
+    df.add_argument("frm", nargs="?", metavar="FROM", help="version (default: the last one)")
+    df.add_argument("to", nargs="?", metavar="TO", help="version (default: the working tree)")
+    df.add_argument("--format", choices=["text", "markdown"], default="text")
+    df.add_argument("--projects", default="projects", help="projects folder")
+    df.add_argument("--as-of", help="today's date (YYYY-MM-DD)")
+    df.set_defaults(run=cmd_diff)
+
+    pb = sub.add_parser("publish", help="build what changed and swap it into a folder")
+    pb.add_argument("projects", nargs="?", default="projects", help="projects folder")
+    pb.add_argument("--to", required=True, help="the published folder (e.g. a web root)")
+    pb.add_argument("--client", action="append", metavar="SLUG")
+    pb.add_argument("--as-of", help="today's date for latest (YYYY-MM-DD)")
+    pb.add_argument("-j", "--jobs", type=int, default=0)
+    pb.set_defaults(run=cmd_publish)
+
+    pl = sub.add_parser("plan", help="list the clients whose inputs changed since a commit")
+    pl.add_argument("projects", nargs="?", default="projects", help="projects folder")
+    pl.add_argument("--changed-since", required=True, metavar="REF")
+    pl.add_argument("--format", choices=["text", "json"], default="text")
+    pl.set_defaults(run=cmd_plan)
+
+    ci = sub.add_parser("init-ci", help="write a CI pipeline that validates and publishes")
+    ci.add_argument("system", choices=["github", "gitlab"])
+    ci.add_argument("--root", default=".", help="the repository's root folder")
+    ci.add_argument("--force", action="store_true", help="overwrite an existing pipeline")
+    ci.set_defaults(run=cmd_init_ci)
 
     s = sub.add_parser("schema", help="write JSON Schemas for editor completion")
     s.add_argument("--out", default="schemas", help="folder to write to (default: schemas)")

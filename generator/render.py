@@ -18,11 +18,26 @@ import yaml
 from markupsafe import Markup
 
 from generator import derive
+from generator.compare import Section
 from generator.markup import RichText, abbreviations, attr, md_text, plain
 from generator.model import Project
 from generator.timeline import timeline_svg
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+@dataclass(frozen=True)
+class SiteVersion:
+    """Which version of a client's site is being built, and its history."""
+
+    name: str                      # "latest" or the version's name, e.g. "v2"
+    date: date                     # the version's "today": its tag date
+    is_latest: bool
+    note: str = ""
+    previous: tuple[str, date] | None = None   # the version compared with
+    changes: list[Section] = field(default_factory=list)
+    slips: dict[str, list[str]] = field(default_factory=dict)  # milestone -> phrases
+    baseline: dict[str, date] = field(default_factory=dict)    # first version's planned
 
 
 @dataclass(frozen=True)
@@ -105,13 +120,15 @@ def decision_page(decision_id: str) -> str:
 
 # --- pages ------------------------------------------------------------------------------------
 
-def pages(p: Project, today: date) -> list[Page]:
+def pages(p: Project, today: date, version: SiteVersion | None = None) -> list[Page]:
     """Every page of a client's site, with what its template needs."""
-    common = {"p": p, "today": today, "rich": RichText(p.client.glossary)}
+    common = {"p": p, "today": today, "rich": RichText(p.client.glossary), "version": version}
+    baseline = version.baseline if version else {}
     result = [
         Page("index.md", "overview.md.j2"),
         Page("waiting.md", "waiting.md.j2"),
-        Page("roadmap.md", "roadmap.md.j2", {"timeline": Markup(timeline_svg(p, today))}),
+        Page("roadmap.md", "roadmap.md.j2",
+             {"timeline": Markup(timeline_svg(p, today, baseline))}),
         Page("decisions/index.md", "decisions.md.j2"),
         Page("signoffs.md", "signoffs.md.j2"),
         Page("changes.md", "changes.md.j2"),
@@ -122,6 +139,8 @@ def pages(p: Project, today: date) -> list[Page]:
     ]
     if p.client.glossary:
         result.append(Page("glossary.md", "glossary.md.j2"))
+    if version is not None:
+        result.append(Page("what-changed.md", "what-changed.md.j2"))
     for decision in p.decisions:
         result.append(Page(decision_page(decision.id), "decision.md.j2", {"decision": decision}))
     for month, updates in derive.updates_by_month(p.updates[:-1]):
@@ -132,6 +151,7 @@ def pages(p: Project, today: date) -> list[Page]:
 
 NAV = [
     ("Overview", "index.md"),
+    ("What changed", "what-changed.md"),
     ("Waiting on you", "waiting.md"),
     ("Roadmap", "roadmap.md"),
     ("Decisions", "decisions/index.md"),
@@ -144,15 +164,30 @@ NAV = [
 ]
 
 
-def render_pages(p: Project, today: date, project_root: Path | None = None) -> dict[str, str]:
+def render_pages(p: Project, today: date, project_root: Path | None = None,
+                 version: SiteVersion | None = None) -> dict[str, str]:
     """Page path -> Markdown text. Each page ends with the glossary as abbreviations."""
     env = environment(project_root)
     glossary = abbreviations(p.client.glossary)
     out = {}
-    for page in pages(p, today):
+    for page in pages(p, today, version):
         text = env.get_template(page.template).render(page.context)
+        if version is not None and not version.is_latest:
+            text = _with_banner(text, version, page.path)
         out[page.path] = text.rstrip() + ("\n\n" + glossary if glossary else "") + "\n"
     return out
+
+
+def _with_banner(text: str, version: SiteVersion, page_path: str) -> str:
+    """Every page of an older version says so first, with a way to the latest."""
+    up = "../" * (page_path.count("/") + 1)
+    banner = (f'<div class="mp-callout mp-callout-version"><strong>You are viewing the plan '
+              f"as of {attr(version.name)} ({attr(derive.long_date(version.date))}).</strong> "
+              f'<a href="{up}latest/{page_path[:-3]}.html">See the latest.</a></div>\n\n')
+    if text.startswith("---\n"):
+        end = text.index("\n---\n", 4) + 5
+        return text[:end] + banner + text[end:]
+    return banner + text
 
 
 def site_name(name: str) -> str:
@@ -164,7 +199,7 @@ def site_name(name: str) -> str:
 
 
 def site_config(p: Project, base_config: Path, docs_dir: str, site_dir: str,
-                page_paths: list[str]) -> str:
+                page_paths: list[str], versioned: bool = False) -> str:
     """The client's mkdocs.yml: inherits the base config, adds name, branding and nav."""
     config: dict[str, Any] = {
         "INHERIT": str(base_config),
@@ -173,6 +208,9 @@ def site_config(p: Project, base_config: Path, docs_dir: str, site_dir: str,
         "site_dir": site_dir,
         "nav": [{title: path} for title, path in NAV if path in page_paths],
     }
+    if versioned:
+        # Material's version selector reads ../versions.json, written in mike's format.
+        config["extra"] = {"version": {"provider": "mike"}}
     theme = p.client.theme
     if theme is not None:
         palette = {k: v for k, v in (("primary", theme.primary), ("accent", theme.accent)) if v}

@@ -1,0 +1,125 @@
+"""The only module that talks to git: tags, files as they were at a tag, what changed since.
+
+Client files of a version are read from git objects (`git archive`), never by checking out
+the working tree, so building old versions never disturbs a PM's uncommitted work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import subprocess
+import tarfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from generator.problems import MilepostError
+
+VERSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def run_git(repo: Path, *args: str, check: bool = True) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
+                              timeout=120)
+    except FileNotFoundError:
+        raise MilepostError("git is not installed: versions need git")
+    if check and done.returncode != 0:
+        raise MilepostError(f"git {' '.join(args)} failed: {done.stderr.strip()}")
+    return done.stdout
+
+
+def repo_root(path: Path) -> Path | None:
+    """The root of the git work tree holding `path`, or None outside one."""
+    done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=path,
+                          capture_output=True, text=True)
+    return Path(done.stdout.strip()) if done.returncode == 0 else None
+
+
+@dataclass(frozen=True)
+class Version:
+    """A released version of one client: the tag `slug/name`."""
+
+    slug: str
+    name: str
+    date: date           # the tag's date: that version's "today"
+    note: str
+    commit: str
+
+    @property
+    def tag(self) -> str:
+        return f"{self.slug}/{self.name}"
+
+
+def list_versions(repo: Path, slug: str) -> list[Version]:
+    """The client's versions, oldest first (by tag date, then name)."""
+    fmt = "%(refname:strip=2)%00%(creatordate:short)%00%(*objectname)%00%(objectname)%00" \
+          "%(contents:subject)"
+    out = run_git(repo, "for-each-ref", f"--format={fmt}", f"refs/tags/{slug}/")
+    versions = []
+    for line in out.splitlines():
+        tag, day, peeled, obj, note = line.split("\0")
+        name = tag.split("/", 1)[1]
+        if "/" in name or not VERSION_NAME.match(name):
+            continue
+        versions.append(Version(slug, name, date.fromisoformat(day), note, peeled or obj))
+    return sorted(versions, key=lambda v: (v.date, v.name))
+
+
+def is_shallow_without_tags(repo: Path) -> bool:
+    shallow = run_git(repo, "rev-parse", "--is-shallow-repository", check=False).strip()
+    return shallow == "true" and not run_git(repo, "tag", "--list", check=False).strip()
+
+
+def tree_listing(repo: Path, rev: str, folder: str) -> str:
+    """`git ls-tree` of a folder at a revision: blob IDs fingerprint its exact contents."""
+    return run_git(repo, "ls-tree", "-r", rev, "--", folder)
+
+
+def export_folder(repo: Path, rev: str, folder: str, target: Path) -> Path:
+    """Write `folder` as it was at `rev` into `target`; returns the exported folder."""
+    data = subprocess.run(["git", "archive", "--format=tar", rev, "--", folder], cwd=repo,
+                          capture_output=True, timeout=120)
+    if data.returncode != 0:
+        raise MilepostError(f"cannot read {folder} at {rev}: "
+                            f"{data.stderr.decode(errors='replace').strip()}")
+    with tarfile.open(fileobj=io.BytesIO(data.stdout)) as tar:
+        tar.extractall(target, filter="data")
+    return target / folder
+
+
+def working_fingerprint(folder: Path) -> str:
+    """A hash of every file below `folder` as it is on disk."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def dirty_files(repo: Path, folder: str) -> list[str]:
+    out = run_git(repo, "status", "--porcelain", "--", folder)
+    return [line[3:] for line in out.splitlines()]
+
+
+def create_tag(repo: Path, tag: str, note: str) -> None:
+    run_git(repo, "tag", "-a", tag, "-m", note)
+
+
+def tag_exists(repo: Path, tag: str) -> bool:
+    return bool(run_git(repo, "tag", "--list", tag).strip())
+
+
+def changed_paths(repo: Path, since: str) -> list[str]:
+    """Paths changed between `since` and the working tree, untracked files included."""
+    run_git(repo, "rev-parse", "--verify", f"{since}^{{commit}}")
+    changed = run_git(repo, "diff", "--name-only", since, "--").splitlines()
+    untracked = run_git(repo, "ls-files", "--others", "--exclude-standard").splitlines()
+    return sorted(set(changed + untracked))
+
+
+def commit_date(repo: Path, rev: str) -> date:
+    stamp = run_git(repo, "log", "-1", "--format=%cI", rev).strip()
+    return datetime.fromisoformat(stamp).date()

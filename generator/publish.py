@@ -1,0 +1,84 @@
+"""Stage 6, publish: put built client sites where readers are, atomically.
+
+`publish` builds each client's versions into a staging copy of its published folder (hard
+links, so unchanged files cost nothing), never rebuilding a published version, then swaps the
+staging folder in with one atomic exchange. `plan` tells CI which clients need building.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from generator import git
+from generator.build import BuildResult, BuildSettings, run_jobs, swap_in
+from generator.load import find_clients
+from generator.model import Project
+from generator.problems import MilepostError
+from generator.versions import VersionedJob, build_versioned_client
+
+
+def _stage(published: Path, staging: Path) -> None:
+    """A copy of the published folder made of hard links (falls back to copies)."""
+    if published.is_dir():
+        try:
+            shutil.copytree(published, staging, copy_function=os.link)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.copytree(published, staging)
+    else:
+        staging.mkdir(parents=True)
+
+
+def publish_client(project: Project, projects_dir: Path, settings: BuildSettings) -> BuildResult:
+    """Build into a staging copy of `to/<slug>` and swap it in whole; never raises."""
+    to = settings.out
+    to.mkdir(parents=True, exist_ok=True)
+    for stale in to.glob(f".{project.slug}.publishing-*"):
+        shutil.rmtree(stale, ignore_errors=True)  # left by an interrupted publish
+    scratch = Path(tempfile.mkdtemp(prefix=f".{project.slug}.publishing-", dir=to))
+    try:
+        staging_root = scratch / "out"
+        _stage(to / project.slug, staging_root / project.slug)
+        job = VersionedJob(project, projects_dir, replace(settings, out=staging_root),
+                           keep_published=True)
+        result = build_versioned_client(job)
+        if result.ok:
+            swap_in(staging_root / project.slug, to / project.slug)
+        return result
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def publish_all(projects: list[Project], projects_dir: Path, settings: BuildSettings,
+                jobs: int, on_done=None) -> list[BuildResult]:
+    work = [(p, projects_dir, settings) for p in projects]
+    return run_jobs(publish_client, work, jobs, on_done)
+
+
+# Paths outside projects/ whose change affects every client's site.
+SHARED_INPUTS = ("mkdocs.yml", "content/", "generator/", "pyproject.toml")
+
+
+def plan(projects_dir: Path, since: str) -> list[str]:
+    """Clients whose inputs changed since the git revision `since` (working tree included)."""
+    repo = git.repo_root(projects_dir.resolve())
+    if repo is None:
+        raise MilepostError(f"{projects_dir} is not in a git repository")
+    rel = projects_dir.resolve().relative_to(repo.resolve()).as_posix()
+    prefix = "" if rel == "." else rel + "/"
+    parent = Path(rel).parent.as_posix()
+    shared = tuple(x if parent == "." else f"{parent}/{x}" for x in SHARED_INPUTS)
+    clients = [f.name for f in find_clients(projects_dir)]
+    try:
+        changed = git.changed_paths(repo, since)
+    except MilepostError:
+        raise MilepostError(f"'{since}' is not a commit of this repository (in a shallow "
+                            "clone, run `git fetch --unshallow` first)")
+    if any(p.startswith(shared) for p in changed):
+        return clients
+    touched = {p[len(prefix):].split("/", 1)[0] for p in changed if p.startswith(prefix)}
+    return [c for c in clients if c in touched]
