@@ -129,26 +129,26 @@ def _related(rec: Any, index: Index) -> Iterator[Problem]:
 
 
 def _cycle(graph: dict[str, list[str]]) -> list[str] | None:
-    """One cycle in a graph of ID -> IDs, as a path that returns to its start, or None."""
-    state: dict[str, int] = {}
-
-    def visit(node: str, trail: list[str]) -> list[str] | None:
-        state[node] = 1
-        for nxt in graph.get(node, []):
-            if state.get(nxt) == 1:
-                return trail[trail.index(nxt):] + [nxt] if nxt in trail else [node, nxt]
-            if nxt in graph and not state.get(nxt):
-                found = visit(nxt, [*trail, nxt])
-                if found:
-                    return found
-        state[node] = 2
-        return None
-
+    """One cycle in a graph of ID -> IDs, as a path that returns to its start, or None.
+    Iterative, so a long chain of dependencies cannot exhaust the stack."""
+    done: set[str] = set()
     for start in sorted(graph):
-        if not state.get(start):
-            found = visit(start, [start])
-            if found:
-                return found
+        if start in done:
+            continue
+        trail, on_trail = [start], {start}
+        stack = [iter(graph.get(start, []))]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                stack.pop()
+                done.add(trail[-1])
+                on_trail.discard(trail.pop())
+            elif nxt in on_trail:
+                return trail[trail.index(nxt):] + [nxt]
+            elif nxt in graph and nxt not in done:
+                trail.append(nxt)
+                on_trail.add(nxt)
+                stack.append(iter(graph.get(nxt, [])))
     return None
 
 

@@ -13,13 +13,13 @@ from generator import __version__
 from generator.problems import MilepostError, errors, report
 
 
-def today_from(as_of: str | None) -> date:
+def today_from(as_of: str | None, option: str = "--as-of") -> date:
     """'Today' for overdue and lateness: --as-of, else SOURCE_DATE_EPOCH, else the clock."""
     if as_of:
         try:
             return date.fromisoformat(as_of)
         except ValueError:
-            raise MilepostError(f"--as-of '{as_of}' is not a date (expected YYYY-MM-DD)")
+            raise MilepostError(f"{option} '{as_of}' is not a date (expected YYYY-MM-DD)")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
@@ -176,7 +176,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     from generator.scaffold import new_client
 
-    start = date.fromisoformat(args.start) if args.start else today_from(None)
+    start = today_from(args.start, "--start")
     folder = new_client(Path(args.projects), args.slug, args.name,
                         args.project or f"Project for {args.name}", start, Path(args.schemas))
     print(f"created {folder}: edit its files, then run `milepost validate {args.projects}`")

@@ -29,15 +29,18 @@ class Problem:
     severity: Severity = "error"
     client: str = ""
 
+    def what(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
     def text(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
-        what = f"{self.path}: {self.message}" if self.path else self.message
+        # One problem, one line: a line break quoted from the PM's text is shown as \n.
+        what = self.what().replace("\r", "\\r").replace("\n", "\\n")
         return f"{where}: {self.severity}: {what}"
 
     def github(self) -> str:
         # GitHub annotations need %, CR and LF escaped inside the message.
-        message = self.text().split(": ", 2)[-1]
-        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        message = self.what().replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         place = f"file={self.file}"
         if self.line:
             place += f",line={self.line},col={self.column}"
@@ -79,6 +82,7 @@ def report(problems: list[Problem], fmt: str, clients: int) -> str:
 def display_path(path: Path) -> str:
     """Paths as the PM typed them: relative to the working folder when possible."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+    return "" if shown == "." else shown

@@ -154,6 +154,8 @@ class _Reader:
             return self.error(node, path, f"expected a number, found '{value}'{hint}")
         if number < 0:
             return self.error(node, path, f"{value} is negative: amounts and days are 0 or more")
+        if number == float("inf"):  # e.g. 1e999: too big for a float
+            return self.error(node, path, f"{value} is too large a number")
         return number
 
     def sequence(self, node: Node, item: Any, path: str) -> Any:

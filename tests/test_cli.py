@@ -1,0 +1,365 @@
+"""The `milepost` command: output formats, `new`, `schema` and command-line errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.model import check_projects
+from generator.records import FILE_KINDS
+from generator.schema import SCHEMA_FILES
+from tests.conftest import AS_OF, TODAY, VALID_TEXT, files_with, valid_data
+
+BAD_ROADMAP = VALID_TEXT["roadmap.yml"].replace("planned: 2026-02-02", "planned: 2026-02-30")
+BAD_FILES = {"roadmap.yml": BAD_ROADMAP, "roadmp.yml": "milestones: []\n"}
+
+
+# --- output formats ---------------------------------------------------------------------
+
+def test_text_format(make_project, run_cli) -> None:
+    make_project({"acme": files_with(BAD_FILES)})
+    code, out, err = run_cli("validate", "projects", "--as-of", AS_OF)
+    assert code == 1 and err == ""
+    assert out.split("\n") == [
+        "projects/acme/roadmap.yml:5:14: error: milestones[0].planned: '2026-02-30' is not a "
+        "real date (expected YYYY-MM-DD)",
+        "projects/acme/roadmp.yml: warning: unknown file 'roadmp.yml' (did you mean "
+        "'roadmap.yml'?): Milepost reads client.yml, roadmap.yml, signoffs.yml, changes.yml, "
+        "risks.yml and the folders decisions/ and updates/",
+        "1 client checked: 1 error, 1 warning (1 with errors)",
+        "",
+    ]
+
+
+def test_github_format(make_project, run_cli) -> None:
+    make_project({"acme": files_with(BAD_FILES)})
+    code, out, _ = run_cli("validate", "projects", "--format", "github", "--as-of", AS_OF)
+    assert code == 1
+    lines = out.rstrip("\n").split("\n")
+    assert lines[0] == (
+        "::error file=projects/acme/roadmap.yml,line=5,col=14::milestones[0].planned: "
+        "'2026-02-30' is not a real date (expected YYYY-MM-DD)")
+    # A problem without a position has no line/col.
+    assert lines[1].startswith("::warning file=projects/acme/roadmp.yml::unknown file")
+    assert lines[-1] == "1 client checked: 1 error, 1 warning (1 with errors)"
+    for line in lines[:-1]:
+        assert re.match(r"^::(error|warning) file=[^,:]+(,line=\d+,col=\d+)?::\S", line), line
+
+
+def test_github_format_escapes_newlines_and_percent(make_project, run_cli) -> None:
+    roadmap = VALID_TEXT["roadmap.yml"].replace("id: D3", 'id: "50%\\nbad"')
+    make_project({"acme": files_with({"roadmap.yml": roadmap})})
+    code, out, _ = run_cli("validate", "projects", "--format", "github", "--as-of", AS_OF)
+    assert code == 1
+    first = out.split("\n")[0]
+    assert "'50%25%0Abad' is not a valid ID" in first
+
+
+def test_text_format_is_one_line_per_problem(make_project, run_cli) -> None:
+    roadmap = VALID_TEXT["roadmap.yml"].replace("id: D3", 'id: "50%\\nbad"')
+    make_project({"acme": files_with({"roadmap.yml": roadmap})})
+    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    assert code == 1
+    lines = out.rstrip("\n").split("\n")
+    assert len(lines) == 2
+    assert lines[0].startswith("projects/acme/roadmap.yml:21:13: error: ")
+
+
+def test_json_format(make_project, run_cli) -> None:
+    make_project({"acme": files_with(BAD_FILES)})
+    code, out, _ = run_cli("validate", "projects", "--format", "json", "--as-of", AS_OF)
+    assert code == 1
+    data = json.loads(out)
+    assert isinstance(data, list) and len(data) == 2
+    for item in data:
+        assert {"file", "line", "column", "path", "message", "severity"} <= set(item)
+    assert data[0] == {
+        "file": "projects/acme/roadmap.yml", "line": 5, "column": 14,
+        "path": "milestones[0].planned",
+        "message": "'2026-02-30' is not a real date (expected YYYY-MM-DD)",
+        "severity": "error", "client": "acme"}
+    assert data[1]["severity"] == "warning" and data[1]["line"] == 0
+
+
+def test_json_format_when_clean_is_an_empty_list(make_project, run_cli) -> None:
+    make_project({"acme": files_with({})})
+    code, out, _ = run_cli("validate", "projects", "--format", "json", "--as-of", AS_OF)
+    assert code == 0
+    assert json.loads(out) == []
+
+
+def test_json_keeps_non_ascii(make_project, run_cli) -> None:
+    risks = VALID_TEXT["risks.yml"].replace("owner: Pat Lee", "owner: Zoë Müller")
+    make_project({"acme": files_with({"risks.yml": risks})})
+    _, out, _ = run_cli("validate", "projects", "--format", "json", "--as-of", AS_OF)
+    assert "'Zoë Müller' is not in the team" in json.loads(out)[0]["message"]
+
+
+def test_strict_json_has_only_errors(make_project, run_cli) -> None:
+    make_project({"acme": files_with({"roadmp.yml": "milestones: []\n"})})
+    code, out, _ = run_cli("validate", "projects", "--format", "json", "--strict",
+                           "--as-of", AS_OF)
+    assert code == 1
+    assert [p["severity"] for p in json.loads(out)] == ["error"]
+
+
+def test_paths_are_shown_relative_to_the_working_folder(make_project, tmp_path: Path,
+                                                       monkeypatch) -> None:
+    root = make_project({"acme": files_with({"roadmap.yml": BAD_ROADMAP})})
+
+    def shown(projects: Path) -> str:
+        (problem,) = check_projects(projects, TODAY).problems
+        return problem.file
+
+    monkeypatch.chdir(root / "acme")  # not below the working folder: shown in full
+    assert shown(root) == str(root / "acme" / "roadmap.yml")
+    monkeypatch.chdir(root)
+    assert shown(root) in ("acme/roadmap.yml", "./acme/roadmap.yml")
+    monkeypatch.chdir(tmp_path)
+    assert shown(Path("projects")) == "projects/acme/roadmap.yml"
+    assert shown(root) == "projects/acme/roadmap.yml"
+
+
+# --- command-line errors -----------------------------------------------------------------
+
+def test_default_projects_folder(make_project, run_cli) -> None:
+    make_project({"acme": files_with({})})
+    assert run_cli("validate", "--as-of", AS_OF)[:2] == (0, "1 client checked: no problems\n")
+
+
+def test_missing_projects_folder(run_cli) -> None:
+    code, out, err = run_cli("validate", "nowhere")
+    assert code == 1 and out == ""
+    assert err.startswith("error: nowhere: no such folder")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("as_of", ["2026-13-01", "tomorrow", "01/06/2026"])
+def test_bad_as_of(as_of: str, make_project, run_cli) -> None:
+    make_project({"acme": files_with({})})
+    code, out, err = run_cli("validate", "projects", "--as-of", as_of)
+    assert code == 1 and out == ""
+    assert err == f"error: --as-of '{as_of}' is not a date (expected YYYY-MM-DD)\n"
+
+
+def test_source_date_epoch_sets_today(make_project, run_cli, monkeypatch) -> None:
+    files = {"updates/2026-07-06.yml": VALID_TEXT["updates/2026-03-02.yml"].replace(
+        "date: 2026-03-02", "date: 2026-07-06")}
+    make_project({"acme": files_with(files)})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")  # 2026-05-28
+    code, out, _ = run_cli("validate", "projects")
+    assert code == 0 and "is in the future (today is 2026-05-28)" in out
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    code, _, err = run_cli("validate", "projects")
+    assert code == 1 and err.startswith("error: SOURCE_DATE_EPOCH 'soon'")
+
+
+def test_empty_projects_folder(tmp_path: Path, run_cli) -> None:
+    (tmp_path / "projects").mkdir()
+    assert run_cli("validate", "projects")[:2] == (0, "0 clients checked: no problems\n")
+
+
+def test_subprocess_valid_and_invalid(make_project, run_subprocess) -> None:
+    make_project({"acme": files_with({})})
+    code, out, err = run_subprocess("validate", "projects", "--as-of", AS_OF)
+    assert (code, out, err) == (0, "1 client checked: no problems\n", "")
+
+    make_project({"acme": files_with({"roadmap.yml": BAD_ROADMAP})})
+    code, out, err = run_subprocess("validate", "projects", "--as-of", AS_OF)
+    assert code == 1 and err == ""
+    assert out.startswith("projects/acme/roadmap.yml:5:14: error: milestones[0].planned: "
+                          "'2026-02-30' is not a real date")
+    assert "Traceback" not in out + err
+
+
+def test_subprocess_version(run_subprocess) -> None:
+    code, out, _ = run_subprocess("--version")
+    assert code == 0 and out.startswith("milepost ")
+
+
+# --- milepost new ----------------------------------------------------------------------------
+
+def test_new_creates_a_client_that_validates(tmp_path: Path, run_cli) -> None:
+    code, out, err = run_cli("new", "acme", "--name", "Acme & Co")
+    assert code == 0 and err == ""
+    assert out.startswith("created projects/acme")
+    folder = tmp_path / "projects" / "acme"
+    assert (folder / "client.yml").is_file()
+    assert (folder / "decisions").is_dir() and (folder / "updates").is_dir()
+    checked = check_projects(tmp_path / "projects", date.today())
+    assert checked.problems == [], [p.text() for p in checked.problems]
+    (project,) = checked.projects
+    assert project.client.name == "Acme & Co"
+    assert project.client.project == "Project for Acme & Co"
+    code, out, _ = run_cli("validate", "projects")
+    assert (code, out) == (0, "1 client checked: no problems\n")
+
+
+def test_new_points_files_at_the_schemas(tmp_path: Path, run_cli) -> None:
+    assert run_cli("new", "acme", "--name", "Acme")[0] == 0
+    first = (tmp_path / "projects/acme/client.yml").read_text().split("\n")[0]
+    assert first == "# yaml-language-server: $schema=../../schemas/client.schema.json"
+    assert (tmp_path / "schemas/client.schema.json").is_file()
+    update = next((tmp_path / "projects/acme/updates").iterdir()).read_text()
+    assert update.startswith("# yaml-language-server: $schema=../../../schemas/update.schema")
+
+
+@pytest.mark.parametrize("name", [
+    'Acme "Best" & Co: Ltd', "yes", "1.10", "#hash", "- dash", "Zoë's Café", "*star", "null",
+])
+def test_new_with_awkward_names(name: str, tmp_path: Path, run_cli) -> None:
+    code, _, err = run_cli("new", "acme", "--name", name, "--project", name,
+                           "--start", "2026-01-05")
+    assert code == 0, err
+    checked = check_projects(tmp_path / "projects", TODAY)
+    assert checked.problems == [], [p.text() for p in checked.problems]
+    assert checked.projects[0].client.name == name
+    assert checked.projects[0].client.project == name
+
+
+def test_new_refuses_an_existing_folder(tmp_path: Path, run_cli) -> None:
+    assert run_cli("new", "acme", "--name", "Acme")[0] == 0
+    before = (tmp_path / "projects/acme/client.yml").read_text()
+    code, out, err = run_cli("new", "acme", "--name", "Other")
+    assert code == 1 and out == ""
+    assert err.startswith("error: ") and "already exists" in err
+    assert "Traceback" not in err
+    assert (tmp_path / "projects/acme/client.yml").read_text() == before
+
+
+@pytest.mark.parametrize("slug", ["Acme", "acme co", "../evil", "-acme", "acme_co", ""])
+def test_new_refuses_a_bad_slug(slug: str, tmp_path: Path, run_cli) -> None:
+    code, out, err = run_cli("new", "--name", "Acme", "--", slug)
+    assert code == 1 and out == ""
+    assert err.startswith(f"error: '{slug}' is not a valid client slug")
+    assert "Traceback" not in err
+    assert not (tmp_path / "projects").exists() or not any((tmp_path / "projects").iterdir())
+    assert not (tmp_path / "evil").exists()
+
+
+def test_new_with_a_bad_start_date_is_an_error_not_a_crash(run_cli) -> None:
+    code, _, err = run_cli("new", "acme", "--name", "Acme", "--start", "2026-02-30")
+    assert "Traceback" not in err
+    assert code == 1, err
+    assert err.startswith("error: --start '2026-02-30' is not a date")
+
+
+# --- milepost schema ---------------------------------------------------------------------------
+
+def test_schema_writes_one_valid_json_file_per_kind(tmp_path: Path, run_cli) -> None:
+    code, out, _ = run_cli("schema", "--out", "out/schemas")
+    assert code == 0
+    written = sorted(p.name for p in (tmp_path / "out/schemas").iterdir())
+    assert written == sorted(SCHEMA_FILES.values())
+    assert set(SCHEMA_FILES) == set(FILE_KINDS)
+    assert out.count("wrote ") == len(SCHEMA_FILES)
+    for kind, name in SCHEMA_FILES.items():
+        schema = json.loads((tmp_path / "out/schemas" / name).read_text(encoding="utf-8"))
+        assert schema["$schema"].startswith("http://json-schema.org/")
+        assert schema["type"] == ("array" if FILE_KINDS[kind][1] else "object")
+
+
+def objects_in(schema: Any) -> list[dict[str, Any]]:
+    """Every object schema (one with properties) nested anywhere in `schema`."""
+    found = []
+    if isinstance(schema, dict):
+        if "properties" in schema:
+            found.append(schema)
+        for value in schema.values():
+            found += objects_in(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            found += objects_in(value)
+    return found
+
+
+def test_every_record_schema_forbids_unknown_properties(tmp_path: Path, run_cli) -> None:
+    run_cli("schema", "--out", "s")
+    for name in SCHEMA_FILES.values():
+        schema = json.loads((tmp_path / "s" / name).read_text())
+        records = objects_in(schema)
+        assert records, name
+        for record in records:
+            assert record["additionalProperties"] is False, (name, record.get("description"))
+            assert "internal_notes" in record["properties"]
+
+
+# A small validator for the subset of JSON Schema that schema.py writes (no jsonschema here).
+def schema_errors(schema: dict[str, Any], value: Any, at: str = "") -> list[str]:
+    errors: list[str] = []
+    kind = schema.get("type")
+    if "enum" in schema and value not in schema["enum"]:
+        errors.append(f"{at}: {value!r} not in enum")
+    if kind == "object":
+        if not isinstance(value, dict):
+            return [f"{at}: not an object"]
+        props = schema.get("properties", {})
+        errors += [f"{at}: missing {k}" for k in schema.get("required", []) if k not in value]
+        for key, item in value.items():
+            if key in props:
+                errors += schema_errors(props[key], item, f"{at}.{key}")
+            elif schema.get("additionalProperties") is False:
+                errors.append(f"{at}: unknown property {key}")
+            elif isinstance(schema.get("additionalProperties"), dict):
+                errors += schema_errors(schema["additionalProperties"], item, f"{at}.{key}")
+    elif kind == "array":
+        if not isinstance(value, list):
+            return [f"{at}: not an array"]
+        for i, item in enumerate(value):
+            errors += schema_errors(schema["items"], item, f"{at}[{i}]")
+    elif kind == "string":
+        if not isinstance(value, str):
+            return [f"{at}: not a string"]
+        if "pattern" in schema and not re.search(schema["pattern"], value):
+            errors.append(f"{at}: does not match {schema['pattern']}")
+    elif kind == "number":
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return [f"{at}: not a number"]
+    elif kind == "boolean" and not isinstance(value, bool):
+        errors.append(f"{at}: not a boolean")
+    return errors
+
+
+def as_json(value: Any) -> Any:
+    """What a YAML editor sees: dates are strings."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def schema_for(tmp_path: Path, run_cli, name: str) -> dict[str, Any]:
+    if not (tmp_path / "s").is_dir():
+        run_cli("schema", "--out", "s")
+    kind = name.split("/", 1)[0]
+    return json.loads((tmp_path / "s" / SCHEMA_FILES[kind]).read_text())
+
+
+@pytest.mark.parametrize("name", list(VALID_TEXT))
+def test_schema_accepts_the_valid_example(name: str, tmp_path: Path, run_cli) -> None:
+    data = as_json(valid_data()[name])
+    assert schema_errors(schema_for(tmp_path, run_cli, name), data) == []
+
+
+def test_schema_rejects_unknown_property_in_example(tmp_path: Path, run_cli) -> None:
+    client = as_json(valid_data()["client.yml"])
+    client["colour_scheme"] = "dark"
+    client["team"][0]["nickname"] = "Pat"
+    errors = schema_errors(schema_for(tmp_path, run_cli, "client.yml"), client)
+    assert sorted(errors) == [".team[0]: unknown property nickname",
+                              ": unknown property colour_scheme"]
+
+    roadmap = as_json(valid_data()["roadmap.yml"])
+    roadmap["milestones"][0]["titel"] = "x"
+    errors = schema_errors(schema_for(tmp_path, run_cli, "roadmap.yml"), roadmap)
+    assert errors == [".milestones[0]: unknown property titel"]
+
+
+def test_schema_rejects_bad_enum_and_missing_field(tmp_path: Path, run_cli) -> None:
+    signoffs = as_json(valid_data()["signoffs.yml"])
+    signoffs[0]["via"] = "no"
+    del signoffs[0]["by"]
+    errors = schema_errors(schema_for(tmp_path, run_cli, "signoffs.yml"), signoffs)
+    assert sorted(errors) == ["[0].via: 'no' not in enum", "[0]: missing by"]

@@ -1,0 +1,158 @@
+"""Stage 1: the strict YAML reader, called directly on single files."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from yaml.nodes import MappingNode
+
+from generator import load
+from generator.load import read_client, read_yaml
+
+
+def read(tmp_path: Path, content: str | bytes, name: str = "x.yml"):
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return read_yaml(path, name)
+
+
+def only_problem(result):
+    assert len(result.problems) == 1, result.problems
+    return result.problems[0]
+
+
+def test_plain_file_reads_into_nodes(tmp_path: Path) -> None:
+    result = read(tmp_path, "a: 1.10\nb: [yes, no]\n")
+    assert result.problems == []
+    assert isinstance(result.node, MappingNode)
+    # Scalars stay text: nothing is resolved to floats or booleans at this stage.
+    values = {k.value: v for k, v in result.node.value}
+    assert values["a"].value == "1.10"
+    assert [n.value for n in values["b"].value] == ["yes", "no"]
+
+
+def test_billion_laughs_is_refused_fast(tmp_path: Path) -> None:
+    levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i in range(1, 10):
+        prev, cur = chr(96 + i), chr(97 + i)
+        levels.append(f"{cur}: &{cur} [{', '.join([f'*{prev}'] * 9)}]")
+    started = time.perf_counter()
+    result = read(tmp_path, "\n".join(levels) + "\n")
+    assert time.perf_counter() - started < 1
+    problem = only_problem(result)
+    assert (problem.line, problem.column) == (2, 8)
+    assert "aliases (*a) are not allowed: write the value out in full" in problem.message
+    assert result.node is None
+
+
+def test_anchor_without_alias_is_harmless(tmp_path: Path) -> None:
+    assert read(tmp_path, "a: &x 1\nb: 2\n").problems == []
+
+
+@pytest.mark.parametrize("text, line, column", [
+    ("a: !!python/name:os.system\n", 1, 4),
+    ("a: !!python/object/apply:os.system [ls]\n", 1, 4),
+    ("a: !!python/object:os.Foo {b: 1}\n", 1, 4),
+    ("--- !!python/object:os.Foo\nb: 1\n", 1, 5),
+    ("a: !!set {x, y}\n", 1, 4),
+    ("a: !!binary aGVsbG8=\n", 1, 4),
+    ("a: !custom\n  - 1\n", 1, 4),
+    ("a:\n  - !!str 1\n", 2, 5),
+])
+def test_tags_are_refused_on_every_kind_of_node(tmp_path: Path, text: str, line: int,
+                                                 column: int) -> None:
+    problem = only_problem(read(tmp_path, text))
+    assert (problem.line, problem.column) == (line, column)
+    assert "YAML tags like '" in problem.message
+    assert "are not allowed: remove the tag" in problem.message
+
+
+def test_non_specific_tag_is_allowed(tmp_path: Path) -> None:
+    assert read(tmp_path, "a: ! 1.10\n").problems == []
+
+
+def test_duplicate_keys_nested_each_reported(tmp_path: Path) -> None:
+    result = read(tmp_path, "a:\n  - b: 1\n    b: 2\nc: 1\nc: 2\n")
+    found = sorted((p.line, p.column, p.message) for p in result.problems)
+    assert found == [
+        (3, 5, "duplicate key 'b' (first given at line 2): keep one"),
+        (5, 1, "duplicate key 'c' (first given at line 4): keep one"),
+    ]
+
+
+def test_not_utf8_points_at_the_byte(tmp_path: Path) -> None:
+    problem = only_problem(read(tmp_path, b"a: 1\nname: Stra\xdfe\n"))
+    assert (problem.line, problem.column) == (2, 11)
+    assert "not UTF-8 text (byte 0xdf)" in problem.message
+
+
+def test_utf16_file_is_reported_not_crashed(tmp_path: Path) -> None:
+    problem = only_problem(read(tmp_path, "name: Acme\n".encode("utf-16")))
+    assert "not UTF-8" in problem.message
+
+
+def test_every_tab_indented_line_reported(tmp_path: Path) -> None:
+    result = read(tmp_path, "a:\n\t- 1\n  \t- 2\nb: x\ty\n")
+    assert [(p.line, p.column) for p in result.problems] == [(2, 1), (3, 3)]
+    assert result.node is None
+
+
+def test_tab_inside_a_quoted_value_is_fine(tmp_path: Path) -> None:
+    result = read(tmp_path, 'b: "x\ty"\n')
+    assert result.problems == []
+    assert result.node.value[0][1].value == "x\ty"
+
+
+def test_tab_inside_a_plain_value_is_reported_with_a_hint(tmp_path: Path) -> None:
+    # PyYAML cannot read a tab inside an unquoted value; the PM is told what to do.
+    problem = only_problem(read(tmp_path, "b: x\ty\n"))
+    assert (problem.line, problem.column) == (1, 5)
+    assert problem.message.endswith("replace the tab with spaces")
+
+
+def test_control_character_gets_a_line_and_column(tmp_path: Path) -> None:
+    problem = only_problem(read(tmp_path, "a: 1\nb: x\x0cy\n"))
+    assert (problem.line, problem.column) == (2, 5)
+    assert "U+000C" in problem.message
+    assert "\n" not in problem.message
+
+
+def test_too_big_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "MAX_FILE_BYTES", 100)
+    problem = only_problem(read(tmp_path, "a: " + "x" * 200 + "\n"))
+    assert (problem.line, problem.column) == (0, 0)
+    assert "the limit is 100: split it up" in problem.message
+
+
+def test_very_deep_nesting_is_reported(tmp_path: Path) -> None:
+    problem = only_problem(read(tmp_path, "a: " + "[" * 1000 + "]" * 1000 + "\n"))
+    assert "nested too deeply" in problem.message
+
+
+def test_syntax_error_has_a_hint_for_indentation(tmp_path: Path) -> None:
+    problem = only_problem(read(tmp_path, "a:\n  b: 1\n c: 2\n"))
+    assert problem.line == 3
+    assert "not valid YAML" in problem.message
+
+
+def test_unknown_file_names_warn_with_suggestion(tmp_path: Path) -> None:
+    folder = tmp_path / "acme"
+    (folder / "decisions").mkdir(parents=True)
+    (folder / "client.yml").write_text("name: x\n")
+    (folder / "risk.yml").write_text("[]\n")
+    (folder / "zzz.yaml").write_text("x: 1\n")
+    (folder / "README.md").write_text("not yaml, ignored\n")
+    (folder / "decisions" / "001.yaml").write_text("id: DR-1\n")
+    (folder / "decisions" / "draft.txt").write_text("ignored\n")
+    client = read_client(folder, "projects")
+    assert sorted(client.files) == ["client.yml", "decisions/001.yaml"]
+    messages = {p.file: p for p in client.problems}
+    assert set(messages) == {"projects/acme/risk.yml", "projects/acme/zzz.yaml"}
+    assert all(p.severity == "warning" for p in client.problems)
+    assert "(did you mean 'risks.yml'?)" in messages["projects/acme/risk.yml"].message
+    assert "did you mean" not in messages["projects/acme/zzz.yaml"].message

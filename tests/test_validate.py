@@ -1,0 +1,539 @@
+"""The bad-input corpus: one case per way a PM breaks a file, checked through the real CLI.
+
+Each case starts from the valid client of conftest.py, replaces one or two files with exact
+YAML text, runs `milepost validate projects --as-of ...` in-process and asserts the exact
+printed location (file:line:column), key path, a distinctive part of the message, the
+severity and the exit code. Every case also asserts that nothing else was reported.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from generator.model import check_projects
+from tests.conftest import AS_OF, TODAY, VALID_TEXT, files_with, valid_data
+
+CLIENT = VALID_TEXT["client.yml"]
+ROADMAP = VALID_TEXT["roadmap.yml"]
+DECISION = VALID_TEXT["decisions/DR-001.yml"]
+SIGNOFFS = VALID_TEXT["signoffs.yml"]
+CHANGES = VALID_TEXT["changes.yml"]
+RISKS = VALID_TEXT["risks.yml"]
+UPDATE = VALID_TEXT["updates/2026-03-02.yml"]
+
+
+def edit(text: str, old: str, new: str) -> str:
+    """`text` with `old` (which must occur exactly once) replaced by `new`."""
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+    return text.replace(old, new)
+
+
+@dataclass(frozen=True)
+class Expect:
+    file: str            # relative to the client folder ("" for the folder itself)
+    line: int | None     # 0: no position; None: any line
+    column: int | None   # None: any column
+    path: str            # key path ("" when the message has none)
+    fragment: str        # a distinctive part of the message
+    severity: str = "error"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    files: dict[str, Any]
+    expect: list[Expect]
+    code: int = 1
+    slug: str = "acme"
+    extra: dict[str, dict[str, Any]] = field(default_factory=dict)  # other client folders
+
+
+def line_pattern(slug: str, e: Expect) -> re.Pattern[str]:
+    shown = f"projects/{slug}" + (f"/{e.file}" if e.file else "")
+    where = re.escape(shown)
+    if e.line != 0:
+        line = r"\d+" if e.line is None else str(e.line)
+        col = r"\d+" if e.column is None else str(e.column)
+        where += f":{line}:{col}"
+    what = (re.escape(e.path) + ": ") if e.path else ""
+    return re.compile(f"^{where}: {e.severity}: {what}.*{re.escape(e.fragment)}")
+
+
+BOMB = "".join(
+    f"  {chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n"
+    for i in range(9)
+)
+
+CASES = [
+    Case("yaml-syntax-unclosed-flow-list",
+         {"roadmap.yml": edit(ROADMAP, "depends_on: [M1]", "depends_on: [M1")},
+         [Expect("roadmap.yml", 17, 17, "", "not valid YAML: expected ',' or ']'")]),
+    Case("unquoted-colon-in-value",
+         {"roadmap.yml": edit(ROADMAP, "title: Design\n", "title: Design: phase two\n")},
+         [Expect("roadmap.yml", 12, 18, "", "a value containing ': ' must be quoted")]),
+    Case("duplicate-key",
+         {"client.yml": edit(CLIENT, "project: Website relaunch\n",
+                             "project: Website relaunch\nname: Acme Again\n")},
+         [Expect("client.yml", 3, 1, "", "duplicate key 'name' (first given at line 1)")]),
+    Case("duplicate-key-inside-list-item",
+         {"risks.yml": edit(RISKS, "  status: open\n", "  status: open\n  title: Again\n")},
+         [Expect("risks.yml", 7, 3, "", "duplicate key 'title' (first given at line 2)")]),
+    Case("typo-field-did-you-mean",
+         {"roadmap.yml": edit(ROADMAP, "    title: Design\n", "    titel: Design\n")},
+         [Expect("roadmap.yml", 12, 5, "milestones[1]",
+                 "unknown field 'titel' (did you mean 'title'?)"),
+          Expect("roadmap.yml", 11, 5, "milestones[1]", "missing required field 'title'")]),
+    Case("unknown-field-no-close-match",
+         {"client.yml": CLIENT + "colour_scheme: dark\n"},
+         [Expect("client.yml", 25, 1, "", "unknown field 'colour_scheme' (allowed: name, ")]),
+    Case("list-where-text-expected",
+         {"roadmap.yml": edit(ROADMAP, "    title: Design\n", "    title: [Design, Build]\n")},
+         [Expect("roadmap.yml", 12, 12, "milestones[1].title", "expected text, found a list")]),
+    Case("mapping-where-text-expected",
+         {"risks.yml": edit(RISKS, "owner: Pat Lee", "owner: {name: Pat Lee}")},
+         [Expect("risks.yml", 5, 10, "[0].owner",
+                 "expected text, found a mapping (key: value pairs)")]),
+    Case("text-where-list-expected",
+         {"roadmap.yml": edit(ROADMAP, "depends_on: [M1]", "depends_on: M1")},
+         [Expect("roadmap.yml", 16, 17, "milestones[1].depends_on", "expected a list")]),
+    Case("mapping-where-list-expected",
+         {"client.yml": CLIENT.split("team:")[0] + "team:\n  name: Pat Lee\n  side: team\n"},
+         [Expect("client.yml", 7, 3, "team", "expected a list (one '- item' per line")]),
+    Case("list-file-written-as-mapping",
+         {"signoffs.yml": "".join(line[2:] + "\n" for line in SIGNOFFS.splitlines())},
+         [Expect("signoffs.yml", 1, 1, "", "expected a list of signoff records: start each "
+                 "one with '- '")]),
+    Case("bad-enum-did-you-mean",
+         {"decisions/DR-001.yml": edit(DECISION, "status: accepted", "status: acepted")},
+         [Expect("decisions/DR-001.yml", 3, 9, "status",
+                 "'acepted' is not allowed here (expected one of: proposed, accepted, "
+                 "rejected, superseded) (did you mean 'accepted'?)")]),
+    Case("via-no",
+         {"signoffs.yml": edit(SIGNOFFS, "via: email", "via: no")},
+         [Expect("signoffs.yml", 6, 8, "[0].via", "'no' is not allowed here")]),
+    Case("via-no-says-not-yes-no-field",
+         {"signoffs.yml": edit(SIGNOFFS, "via: email", "via: no")},
+         [Expect("signoffs.yml", 6, 8, "[0].via", "it is not a yes/no field")]),
+    Case("signoff-yes",
+         {"roadmap.yml": edit(ROADMAP, "Project plan\n        signoff: true",
+                              "Project plan\n        signoff: yes")},
+         [Expect("roadmap.yml", 10, 18, "milestones[0].deliverables[0].signoff",
+                 "'yes' is not true or false: write true or false")]),
+    Case("impossible-date",
+         {"roadmap.yml": edit(ROADMAP, "planned: 2026-02-02", "planned: 2026-02-30")},
+         [Expect("roadmap.yml", 5, 14, "milestones[0].planned",
+                 "'2026-02-30' is not a real date (expected YYYY-MM-DD)")]),
+    Case("wrong-date-format",
+         {"roadmap.yml": edit(ROADMAP, "planned: 2026-04-01", "planned: 30/09/2026")},
+         [Expect("roadmap.yml", 14, 14, "milestones[1].planned",
+                 "'30/09/2026' is not a date (expected YYYY-MM-DD")]),
+    Case("quoted-number",
+         {"client.yml": edit(CLIENT, "total: 48000", 'total: "48000"')},
+         [Expect("client.yml", 20, 10, "budget.total",
+                 "expected a number, found the text '48000': remove the quotes")]),
+    Case("negative-money",
+         {"client.yml": edit(CLIENT, "spent: 12000", "spent: -500")},
+         [Expect("client.yml", 21, 10, "budget.spent", "-500 is negative")]),
+    Case("thousands-separator",
+         {"client.yml": edit(CLIENT, "total: 48000", "total: 48,000")},
+         [Expect("client.yml", 20, 10, "budget.total",
+                 "found '48,000': write digits only, without separators")]),
+    Case("number-too-large-for-a-float",
+         {"client.yml": edit(CLIENT, "total: 48000", "total: 1e999")},
+         [Expect("client.yml", 20, 10, "budget.total", "1e999 is too large a number")]),
+    Case("currency-in-amount",
+         {"changes.yml": edit(CHANGES, "cost: 4000", "cost: €4000")},
+         [Expect("changes.yml", 7, 29, "[0].estimate.cost", "found '€4000': write digits only")]),
+    Case("empty-required-text",
+         {"risks.yml": edit(RISKS, "title: Content arrives late", "title:")},
+         [Expect("risks.yml", 2, 9, "[0].title", "is empty: give a value, or remove the field")]),
+    Case("bad-email",
+         {"client.yml": edit(CLIENT, "email: pat@agency.example", "email: pat at agency")},
+         [Expect("client.yml", 10, 12, "team[0].email", "'pat at agency' is not an email")]),
+    Case("dangling-depends-on",
+         {"roadmap.yml": edit(ROADMAP, "depends_on: [M1]", "depends_on: [M9]")},
+         [Expect("roadmap.yml", 16, 18, "milestones[1].depends_on[0]",
+                 "'M9' is not a milestone of acme (known: M1, M2)")]),
+    Case("dangling-blocks",
+         {"roadmap.yml": edit(ROADMAP, "blocks: [M2]", "blocks: [M3]")},
+         [Expect("roadmap.yml", 28, 14, "client_tasks[0].blocks[0]",
+                 "'M3' is not a milestone of acme")]),
+    Case("dangling-signoff-deliverable",
+         {"signoffs.yml": edit(SIGNOFFS, "deliverable: D1", "deliverable: D9")},
+         [Expect("signoffs.yml", 1, 16, "[0].deliverable",
+                 "'D9' is not a deliverable of acme (known: D1, D2, D3)"),
+          # D1 has now lost its approval, and its milestone is done.
+          Expect("roadmap.yml", 10, 18, "milestones[0].deliverables[0].signoff",
+                 "milestone M1 is done but deliverable D1 has no approved sign-off",
+                 "warning")]),
+    Case("dangling-supersedes",
+         {"decisions/DR-001.yml": DECISION + "supersedes: [DR-000]\n"},
+         [Expect("decisions/DR-001.yml", 14, 14, "supersedes[0]",
+                 "'DR-000' is not a decision of acme (did you mean 'DR-001'?")]),
+    Case("dangling-related",
+         {"decisions/DR-001.yml": edit(DECISION, "related: [M2]", "related: [M2, R7]")},
+         [Expect("decisions/DR-001.yml", 13, 15, "related[1]",
+                 "'R7' is not a milestone, deliverable, change request, risk or decision of "
+                 "acme")]),
+    Case("depends-on-cycle",
+         {"roadmap.yml": edit(ROADMAP, "    planned: 2026-02-02\n",
+                              "    planned: 2026-02-02\n    depends_on: [M2]\n")},
+         [Expect("roadmap.yml", 6, 17, "milestones[0].depends_on",
+                 "milestones depend on each other in a circle: M1 → M2 → M1")]),
+    Case("supersedes-cycle",
+         {"decisions/DR-001.yml": DECISION + "supersedes: [DR-002]\n",
+          "decisions/DR-002.yml": DECISION.replace("DR-001", "DR-002")
+          + "supersedes: [DR-001]\n"},
+         [Expect("decisions/DR-001.yml", 14, 13, "supersedes",
+                 "decisions supersede each other in a circle: DR-001 → DR-002 → DR-001")]),
+    Case("self-dependency",
+         {"roadmap.yml": edit(ROADMAP, "depends_on: [M1]", "depends_on: [M1, M2]")},
+         [Expect("roadmap.yml", 16, 22, "milestones[1].depends_on[1]",
+                 "milestone M2 depends on itself")]),
+    Case("self-supersede",
+         {"decisions/DR-001.yml": DECISION + "supersedes: [DR-001]\n"},
+         [Expect("decisions/DR-001.yml", 14, 14, "supersedes[0]",
+                 "decision DR-001 supersedes itself")]),
+    Case("duplicate-milestone-id",
+         {"roadmap.yml": edit(ROADMAP, "client_tasks:\n", "  - id: M1\n    title: Launch\n"
+                              "    planned: 2026-06-01\nclient_tasks:\n")},
+         [Expect("roadmap.yml", 23, 9, "milestones[2].id",
+                 "milestone ID 'M1' is already used (projects/acme/roadmap.yml:2): IDs must "
+                 "be unique")]),
+    Case("duplicate-deliverable-id-across-milestones",
+         {"roadmap.yml": edit(ROADMAP, "id: D2", "id: D1")},
+         [Expect("roadmap.yml", 18, 13, "milestones[1].deliverables[0].id",
+                 "deliverable ID 'D1' is already used (projects/acme/roadmap.yml:8)")]),
+    Case("duplicate-decision-id-across-files",
+         {"decisions/DR-002.yml": edit(DECISION, "title: Use a headless CMS", "title: Other")},
+         [Expect("decisions/DR-002.yml", 1, 5, "id",
+                 "decision ID 'DR-001' is already used (projects/acme/decisions/DR-001.yml:1)")]),
+    Case("path-like-id",
+         {"roadmap.yml": edit(ROADMAP, "id: D3", "id: ../x")},
+         [Expect("roadmap.yml", 21, 13, "milestones[1].deliverables[1].id",
+                 "'../x' is not a valid ID: start with a letter")]),
+    Case("id-starting-with-digit",
+         {"risks.yml": edit(RISKS, "id: R1", "id: 1")},
+         [Expect("risks.yml", 1, 7, "[0].id", "'1' is not a valid ID")]),
+    Case("non-utf8-bytes",
+         {"client.yml": edit(CLIENT, "Acme & Co", "Caf\xe9").encode("latin-1")},
+         [Expect("client.yml", 1, 10, "", "the file is not UTF-8 text (byte 0xe9): save it "
+                 "as UTF-8")]),
+    Case("tab-indentation",
+         {"risks.yml": edit(RISKS, "  title:", "\ttitle:")},
+         [Expect("risks.yml", 2, 1, "", "a tab is used for indentation: YAML allows only "
+                 "spaces")]),
+    Case("control-character",
+         {"client.yml": edit(CLIENT, "Acme & Co", "Acme \x0b Co")},
+         [Expect("client.yml", 1, 12, "", "control character U+000B")]),
+    Case("alias-bomb",
+         {"updates/2026-03-02.yml": UPDATE + "extra:\n  a: &a [x, x, x, x, x, x, x, x, x]\n"
+          + BOMB},
+         [Expect("updates/2026-03-02.yml", 9, 10, "", "aliases (*a) are not allowed")]),
+    Case("python-tag-on-scalar",
+         {"client.yml": edit(CLIENT, "name: Acme & Co", "name: !!python/name:os.system")},
+         [Expect("client.yml", 1, 7, "", "YAML tags like 'tag:yaml.org,2002:python/name:"
+                 "os.system' are not allowed")]),
+    Case("python-tag-on-list",
+         {"client.yml": edit(CLIENT, "name: Acme & Co",
+                             "name: !!python/object/apply:os.system [echo hi]")},
+         [Expect("client.yml", 1, 7, "", "python/object/apply:os.system' are not allowed")]),
+    Case("python-tag-on-mapping",
+         {"client.yml": "--- !!python/object:generator.Exploit\n" + CLIENT},
+         [Expect("client.yml", 1, 5, "", "python/object:generator.Exploit' are not allowed")]),
+    Case("empty-client-yml",
+         {"client.yml": ""},
+         [Expect("client.yml", 0, None, "", "the file is empty: client.yml needs at least "
+                 "name, project and start")]),
+    Case("comment-only-client-yml",
+         {"client.yml": "# TODO\n"},
+         [Expect("client.yml", 0, None, "", "the file is empty")]),
+    Case("missing-client-yml",
+         {"client.yml": None},
+         [Expect("", 0, None, "", "missing client.yml: every client folder needs one")]),
+    Case("missing-required-field",
+         {"roadmap.yml": edit(ROADMAP, "    planned: 2026-04-01\n", "")},
+         [Expect("roadmap.yml", 11, 5, "milestones[1]",
+                 "missing required field 'planned' (Baseline date")]),
+    Case("missing-required-top-level-field",
+         {"client.yml": edit(CLIENT, "start: 2026-01-05\n", "")},
+         [Expect("client.yml", 1, 1, "", "missing required field 'start'")]),
+    Case("invalid-folder-slug",
+         {}, [Expect("", 0, None, "", "folder name 'Acme_Co' is not a valid client slug")],
+         slug="Acme_Co"),
+    Case("public-milestone-depends-on-internal",
+         {"roadmap.yml": edit(ROADMAP, "    phase: Planning\n",
+                              "    phase: Planning\n    internal: true\n"),
+          "signoffs.yml": "[]\n"},
+         [Expect("roadmap.yml", 17, 18, "milestones[1].depends_on[0]",
+                 "'M1' is an internal milestone: a public record cannot depend on it")]),
+    Case("public-signoff-for-internal-milestone-deliverable",
+         {"roadmap.yml": edit(edit(ROADMAP, "    phase: Planning\n",
+                                   "    phase: Planning\n    internal: true\n"),
+                              "depends_on: [M1]", "depends_on: []")},
+         [Expect("signoffs.yml", 1, 16, "[0].deliverable",
+                 "'D1' is an internal deliverable: a public record cannot sign off it")]),
+    Case("public-record-names-internal-person",
+         {"client.yml": edit(CLIENT, "communication:\n", "  - name: Ivy Inside\n"
+                             "    side: team\n    internal: true\ncommunication:\n"),
+          "risks.yml": edit(RISKS, "owner: Pat Lee", "owner: Ivy Inside")},
+         [Expect("risks.yml", 5, 10, "[0].owner",
+                 "'Ivy Inside' is an internal team member: a public record cannot name them")]),
+    Case("superseded-without-superseder",
+         {"decisions/DR-001.yml": edit(DECISION, "status: accepted", "status: superseded")},
+         [Expect("decisions/DR-001.yml", 3, 9, "status",
+                 "DR-001 is marked superseded, but no accepted decision lists it in "
+                 "supersedes")]),
+    Case("decided-before-requested",
+         {"changes.yml": edit(CHANGES, "decided: 2026-02-12", "decided: 2026-02-01")},
+         [Expect("changes.yml", 6, 12, "[0].decided",
+                 "decided 2026-02-01 is before the request date 2026-02-10")]),
+    Case("duplicate-update-date",
+         {"updates/2026-03-02-bis.yml": UPDATE},
+         [Expect("updates/2026-03-02.yml", 1, 7, "date",
+                 "another update is dated 2026-03-02 "
+                 "(projects/acme/updates/2026-03-02-bis.yml): one update per date")]),
+    Case("empty-update-file",
+         {"updates/2026-03-09.yml": ""},
+         [Expect("updates/2026-03-09.yml", 0, None, "", "the file is empty: remove it or "
+                 "fill it in")]),
+    Case("two-documents-in-one-file",
+         {"risks.yml": RISKS + "---\n" + RISKS},
+         [Expect("risks.yml", 8, 1, "", "expected a single document")]),
+    Case("unknown-file-name-warning",
+         {"roadmp.yml": "milestones: []\n"},
+         [Expect("roadmp.yml", 0, None, "", "unknown file 'roadmp.yml' (did you mean "
+                 "'roadmap.yml'?)", "warning")],
+         code=0),
+    Case("risk-owner-not-in-team",
+         {"risks.yml": edit(RISKS, "owner: Pat Lee", "owner: Pat Le")},
+         [Expect("risks.yml", 5, 10, "[0].owner",
+                 "'Pat Le' is not in the team of client.yml (did you mean 'Pat Lee'?")]),
+    Case("client-task-owner-not-in-team",
+         {"roadmap.yml": edit(ROADMAP, "owner: Cleo Client", "owner: Nobody")},
+         [Expect("roadmap.yml", 26, 12, "client_tasks[0].owner",
+                 "'Nobody' is not in the team of client.yml")]),
+    Case("logo-outside-folder",
+         {"client.yml": CLIENT + "theme: {primary: teal, logo: ../../etc/passwd.png}\n"},
+         [Expect("client.yml", 25, 30, "theme.logo", "must be a file name in the client's "
+                 "folder")]),
+    Case("logo-with-nul-byte",
+         {"client.yml": CLIENT + 'theme: {logo: "a\\0.png"}\n'},
+         [Expect("client.yml", 25, 15, "theme.logo", "does not exist in the client's folder")]),
+    Case("bad-colour-did-you-mean",
+         {"client.yml": CLIENT + "theme: {primary: teel}\n"},
+         [Expect("client.yml", 25, 18, "theme.primary", "(did you mean 'teal'?)")]),
+]
+
+def test_corpus_is_big_enough() -> None:
+    assert len(CASES) >= 30
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input(case: Case, make_project, run_cli) -> None:
+    make_project({case.slug: files_with(case.files), **case.extra})
+    started = time.perf_counter()
+    code, out, err = run_cli("validate", "projects", "--as-of", AS_OF)
+    elapsed = time.perf_counter() - started
+
+    assert "Traceback" not in out + err
+    assert err == ""
+    assert elapsed < 2, f"validation took {elapsed:.2f}s"
+    lines = out.rstrip("\n").split("\n")
+    problem_lines, summary = lines[:-1], lines[-1]
+    assert summary.startswith("1 client checked: "), out
+    for expected in case.expect:
+        pattern = line_pattern(case.slug, expected)
+        assert any(pattern.search(line) for line in problem_lines), (
+            f"no line matches {pattern.pattern!r} in:\n{out}")
+    assert len(problem_lines) == len(case.expect), f"unexpected extra problems:\n{out}"
+    assert code == case.code, out
+    n_err = sum(e.severity == "error" for e in case.expect)
+    assert f"{n_err} error{'s' if n_err != 1 else ''}," in summary
+
+
+def test_valid_client_has_no_problems(make_project, run_cli) -> None:
+    make_project({"acme": files_with({})})
+    code, out, err = run_cli("validate", "projects", "--as-of", AS_OF)
+    assert (code, out, err) == (0, "1 client checked: no problems\n", "")
+
+
+def test_valid_data_round_trip_is_valid(make_project) -> None:
+    """The Python-object form of the valid client (as tests mutate it) is valid too."""
+    root = make_project({"acme": valid_data()})
+    checked = check_projects(root, TODAY)
+    assert checked.problems == []
+    assert [p.slug for p in checked.projects] == ["acme"]
+
+
+def test_all_problems_of_a_file_are_reported_at_once(make_project, run_cli) -> None:
+    roadmap = edit(edit(edit(ROADMAP, "planned: 2026-02-02", "planned: 2026-02-30"),
+                        "planned: 2026-04-01", "planned: 01.04.2026"),
+                   "signoff: true\n      - id: D3", "signoff: ja\n      - id: D3")
+    make_project({"acme": files_with({"roadmap.yml": roadmap,
+                                      "risks.yml": edit(RISKS, "impact: high", "impact: huge")})})
+    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    assert code == 1
+    assert "roadmap.yml:5:14: error: milestones[0].planned:" in out
+    assert "roadmap.yml:14:14: error: milestones[1].planned:" in out
+    assert "roadmap.yml:20:18: error: milestones[1].deliverables[0].signoff:" in out
+    assert "risks.yml:4:11: error: [0].impact: 'huge' is not allowed" in out
+    assert out.rstrip().endswith("1 client checked: 4 errors, 0 warnings (1 with errors)")
+
+
+def test_one_broken_client_does_not_hide_another(make_project, run_cli) -> None:
+    make_project({"acme": files_with({"risks.yml": edit(RISKS, "owner: Pat Lee", "owner: X")}),
+                  "beta": files_with({})})
+    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    assert code == 1
+    assert "projects/acme/risks.yml:5:10: error: [0].owner:" in out
+    assert "projects/beta" not in out
+    assert out.rstrip().endswith("2 clients checked: 1 error, 0 warnings (1 with errors)")
+
+
+def test_hidden_and_underscore_folders_are_skipped(make_project, run_cli) -> None:
+    make_project({"acme": files_with({}), "_drafts": {"client.yml": "{"},
+                  ".git": {"client.yml": "{"}})
+    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    assert (code, out) == (0, "1 client checked: no problems\n")
+
+
+def test_crlf_line_endings_keep_line_numbers(make_project, run_cli) -> None:
+    files = {name: text.replace("\n", "\r\n") for name, text in VALID_TEXT.items()}
+    files["roadmap.yml"] = edit(ROADMAP, "planned: 2026-02-02", "planned: 2026-02-30").replace(
+        "\n", "\r\n")
+    make_project({"acme": files})
+    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    assert code == 1
+    assert out.startswith("projects/acme/roadmap.yml:5:14: error: milestones[0].planned: "
+                          "'2026-02-30' is not a real date"), out
+    assert out.count("error:") == 1
+
+
+def test_byte_order_mark_is_accepted(make_project, run_cli) -> None:
+    make_project({"acme": files_with({"client.yml": ("\ufeff" + CLIENT).encode("utf-8")})})
+    assert run_cli("validate", "projects", "--as-of", AS_OF)[0] == 0
+
+
+def test_long_dependency_chain_does_not_crash(make_project) -> None:
+    n = 1200
+    roadmap = "milestones:\n" + "".join(
+        f"  - {{id: M{i}, title: t, planned: 2026-02-02, depends_on: [M{i + 1}]}}\n"
+        for i in range(n)) + f"  - {{id: M{n}, title: t, planned: 2026-02-02}}\n"
+    root = make_project({"acme": files_with({
+        "roadmap.yml": roadmap, "signoffs.yml": "[]\n",
+        "decisions/DR-001.yml": edit(DECISION, "related: [M2]", "related: [M1]"),
+        "changes.yml": edit(CHANGES, "related: [M2]", "related: [M1]")})})
+    checked = check_projects(root, TODAY)
+    assert checked.problems == []
+
+
+# --- text is kept exactly as written -------------------------------------------------------
+
+@pytest.mark.parametrize("written, kept", [
+    ("1.10", "1.10"), ("1.0", "1.0"), ("2", "2"), ("0x1F", "0x1F"), ("1e3", "1e3"),
+    ("007", "007"), ("'1.10'", "1.10"), ('"2.0"', "2.0"),
+])
+def test_version_text_is_kept_as_written(written: str, kept: str, make_project) -> None:
+    signoffs = edit(SIGNOFFS, 'version: "1.0"', f"version: {written}")
+    root = make_project({"acme": files_with({"signoffs.yml": signoffs})})
+    checked = check_projects(root, TODAY)
+    assert checked.problems == []
+    assert checked.projects[0].signoffs[0].version == kept
+
+
+@pytest.mark.parametrize("written", [
+    "yes", "no", "on", "off", "true", "2026", "2026-01-01", "1.10", "null-ish", "~tilde",
+    "12:30", ".inf", "NO",
+])
+def test_title_text_is_kept_as_written(written: str, make_project) -> None:
+    roadmap = edit(ROADMAP, "    title: Design\n", f"    title: {written}\n")
+    changes = edit(CHANGES, "title: Add a blog", f"title: {written}")
+    root = make_project({"acme": files_with({"roadmap.yml": roadmap, "changes.yml": changes})})
+    checked = check_projects(root, TODAY)
+    assert checked.problems == []
+    project = checked.projects[0]
+    assert project.milestones[1].title == written
+    assert project.changes[0].title == written
+
+
+def test_glossary_keys_and_values_kept_as_written(make_project) -> None:
+    client = edit(CLIENT, "  CMS: Content management system\n",
+                  "  CMS: Content management system\n  NO: Norway\n  1.10: version one ten\n"
+                  "  ON: yes\n")
+    root = make_project({"acme": files_with({"client.yml": client})})
+    checked = check_projects(root, TODAY)
+    assert checked.problems == []
+    assert checked.projects[0].client.glossary == {
+        "CMS": "Content management system", "NO": "Norway", "1.10": "version one ten",
+        "ON": "yes"}
+
+
+# --- warnings: exit 0, and 1 with --strict -----------------------------------------------
+
+WARNINGS = {
+    "client-task-owned-by-team-side": (
+        {"roadmap.yml": edit(ROADMAP, "owner: Cleo Client", "owner: Pat Lee")},
+        Expect("roadmap.yml", 26, 12, "client_tasks[0].owner",
+               "'Pat Lee' is on the team side, but client tasks are work for the client",
+               "warning")),
+    "forecast-before-planned-not-done": (
+        {"roadmap.yml": edit(ROADMAP, "forecast: 2026-04-10", "forecast: 2026-03-20")},
+        Expect("roadmap.yml", 15, 15, "milestones[1].forecast",
+               "forecast 2026-03-20 is before planned 2026-04-01", "warning")),
+    "update-in-the-future": (
+        {"updates/2026-07-06.yml": edit(UPDATE, "date: 2026-03-02", "date: 2026-07-06")},
+        Expect("updates/2026-07-06.yml", 1, 7, "date",
+               f"update dated 2026-07-06 is in the future (today is {AS_OF})", "warning")),
+    "done-milestone-deliverable-without-signoff": (
+        {"signoffs.yml": "[]\n"},
+        Expect("roadmap.yml", 10, 18, "milestones[0].deliverables[0].signoff",
+               "milestone M1 is done but deliverable D1 has no approved sign-off", "warning")),
+}
+
+
+@pytest.mark.parametrize("name", list(WARNINGS))
+def test_warning_exits_0_and_1_when_strict(name: str, make_project, run_cli) -> None:
+    files, expected = WARNINGS[name]
+    make_project({"acme": files_with(files)})
+    code, out, err = run_cli("validate", "projects", "--as-of", AS_OF)
+    lines = out.rstrip("\n").split("\n")
+    assert code == 0, out
+    assert len(lines) == 2 and line_pattern("acme", expected).search(lines[0]), out
+    assert lines[1] == "1 client checked: 0 errors, 1 warning"
+    assert "Traceback" not in out + err
+
+    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF, "--strict")
+    strict = Expect(expected.file, expected.line, expected.column, expected.path,
+                    expected.fragment, "error")
+    assert code == 1, out
+    assert line_pattern("acme", strict).search(out.split("\n")[0]), out
+    assert out.rstrip().endswith("1 client checked: 1 error, 0 warnings (1 with errors)")
+
+
+def test_future_update_is_fine_when_as_of_is_later(make_project, run_cli) -> None:
+    files, _ = WARNINGS["update-in-the-future"]
+    make_project({"acme": files_with(files)})
+    assert run_cli("validate", "projects", "--as-of", "2026-07-06")[:2] == (
+        0, "1 client checked: no problems\n")
+
+
+def test_all_warnings_together(make_project, run_cli) -> None:
+    roadmap = edit(edit(ROADMAP, "owner: Cleo Client", "owner: Pat Lee"),
+                   "forecast: 2026-04-10", "forecast: 2026-03-20")
+    make_project({"acme": files_with({
+        "roadmap.yml": roadmap, "signoffs.yml": "[]\n",
+        "updates/2026-07-06.yml": edit(UPDATE, "date: 2026-03-02", "date: 2026-07-06")})})
+    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    assert code == 0
+    assert out.count(": warning: ") == 4
+    assert out.rstrip().endswith("1 client checked: 0 errors, 4 warnings")
+    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF, "--strict")
+    assert code == 1
+    assert out.count(": error: ") == 4 and ": warning: " not in out
