@@ -85,7 +85,10 @@ class _Collect(logging.Handler):
 
 
 def run_mkdocs(config_file: Path) -> list[str]:
-    """Build with MkDocs' Python API; returns its warnings. Raises on failure."""
+    """Build with MkDocs' Python API; returns its warnings. Raises on failure.
+
+    The theme's 404.html is removed: MkDocs renders it for a site served at the host's root
+    (links and assets under '/'), while each client's site lives in a folder of its own."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -99,6 +102,7 @@ def run_mkdocs(config_file: Path) -> list[str]:
         build(config)
     finally:
         logger.removeHandler(handler)
+    (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
     return handler.messages
 
 

@@ -23,8 +23,6 @@ from markupsafe import Markup
 # The characters python-markdown lets us backslash-escape with our extensions (tables add |).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!|])")
 SAFE_SCHEMES = ("http", "https", "mailto")
-
-
 _BREAKS = re.compile(r"[ \t\r\n\f\v]+")  # not str.split(): it would eat no-break spaces
 
 
@@ -35,9 +33,23 @@ def md_text(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
+# Characters Markdown acts on, written as character references: the browser shows them as
+# they are, in an attribute, a raw HTML block or an inline element that Markdown runs through.
+_HTML_AND_MD = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()!|#~^=:"})
+
+
 def attr(value: object) -> str:
-    """Text for an HTML attribute or element in a raw HTML block."""
-    return html.escape(" ".join(str(value).split()), quote=True)
+    """Text for HTML we write ourselves (an attribute, a badge, a raw HTML block): escaped
+    for HTML, and inert to Markdown wherever the HTML ends up."""
+    return _BREAKS.sub(" ", str(value)).strip().translate(_HTML_AND_MD)
+
+
+def title_text(value: object) -> str:
+    """A page title for MkDocs' front matter. Themes print it raw in some places and through
+    `striptags` (which decodes entities) in <title>: so '<' and '>' become look-alikes and
+    '&' is escaped once, leaving nothing that can close <title> or open a tag."""
+    text = _BREAKS.sub(" ", str(value)).strip().replace("<", "‹").replace(">", "›")
+    return html.escape(text, quote=False)
 
 
 def safe_url(url: str) -> str | None:
@@ -110,13 +122,18 @@ class RichText:
         return Markup(f'<div class="mp-rich">\n{body}\n</div>')
 
 
+# Terms that python-markdown's abbr always takes as a definition. A line it refused would
+# stay on the page as a paragraph, raw: so anything else is left out (validation refuses it).
+GLOSSARY_TERM = re.compile(r"^[\w][\w .&'’+/-]*$")
+
+
 def abbreviations(glossary: dict[str, str]) -> str:
     """Glossary as Markdown abbreviation definitions: terms get their meaning on hover."""
     lines = []
     for term, meaning in sorted(glossary.items()):
-        if re.search(r"[\[\]\n]", term):
-            continue  # cannot be written as an abbreviation; the glossary page still lists it
-        lines.append(f"*[{term}]: {' '.join(meaning.split())}")
+        meaning = " ".join(meaning.split())
+        if GLOSSARY_TERM.match(term) and meaning:
+            lines.append(f"*[{term}]: {meaning}")
     return "\n".join(lines)
 
 

@@ -8,7 +8,7 @@ YAML is data, never markup, and it is never used as template source.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from generator import derive
 from generator.compare import Section
-from generator.markup import RichText, abbreviations, attr, md_text, plain
+from generator.markup import RichText, abbreviations, attr, md_text, plain, title_text
 from generator.model import Project
 from generator.timeline import timeline_svg
 
@@ -44,7 +44,9 @@ class SiteVersion:
 class Page:
     path: str        # relative to docs/, e.g. "decisions/dr-001.md"
     template: str
+    title: str       # plain text, for the browser tab and the navigation
     context: dict[str, Any] = field(default_factory=dict)
+    wide: bool = False  # tables need the room: no table of contents on the side
 
 
 def template_dirs(project_root: Path | None = None) -> list[Path]:
@@ -125,28 +127,30 @@ def pages(p: Project, today: date, version: SiteVersion | None = None) -> list[P
     common = {"p": p, "today": today, "rich": RichText(p.client.glossary), "version": version}
     baseline = version.baseline if version else {}
     result = [
-        Page("index.md", "overview.md.j2"),
-        Page("waiting.md", "waiting.md.j2"),
-        Page("roadmap.md", "roadmap.md.j2",
-             {"timeline": Markup(timeline_svg(p, today, baseline))}),
-        Page("decisions/index.md", "decisions.md.j2"),
-        Page("signoffs.md", "signoffs.md.j2"),
-        Page("changes.md", "changes.md.j2"),
-        Page("risks.md", "risks.md.j2"),
-        Page("updates/index.md", "updates.md.j2",
+        Page("index.md", "overview.md.j2", p.client.project),
+        Page("waiting.md", "waiting.md.j2", "Waiting on you", wide=True),
+        Page("roadmap.md", "roadmap.md.j2", "Roadmap",
+             {"timeline": Markup(timeline_svg(p, today, baseline))}, wide=True),
+        Page("decisions/index.md", "decisions.md.j2", "Decisions"),
+        Page("signoffs.md", "signoffs.md.j2", "Sign-offs", wide=True),
+        Page("changes.md", "changes.md.j2", "Scope changes", wide=True),
+        Page("risks.md", "risks.md.j2", "Risks", wide=True),
+        Page("updates/index.md", "updates.md.j2", "Updates",
              {"months": derive.updates_by_month(p.updates[:-1])}),
-        Page("team.md", "team.md.j2"),
+        Page("team.md", "team.md.j2", "Team & communication"),
     ]
     if p.client.glossary:
-        result.append(Page("glossary.md", "glossary.md.j2"))
+        result.append(Page("glossary.md", "glossary.md.j2", "Glossary"))
     if version is not None:
-        result.append(Page("what-changed.md", "what-changed.md.j2"))
+        result.append(Page("what-changed.md", "what-changed.md.j2", "What changed"))
     for decision in p.decisions:
-        result.append(Page(decision_page(decision.id), "decision.md.j2", {"decision": decision}))
+        result.append(Page(decision_page(decision.id), "decision.md.j2",
+                           f"{decision.id}: {decision.title}", {"decision": decision}))
     for month, updates in derive.updates_by_month(p.updates[:-1]):
         result.append(Page(f"updates/{month}.md", "update-month.md.j2",
+                           f"Updates of {derive.month_name(month)}",
                            {"month": month, "updates": updates}))
-    return [Page(x.path, x.template, {**common, **x.context}) for x in result]
+    return [replace(x, context={**common, **x.context}) for x in result]
 
 
 NAV = [
@@ -173,21 +177,26 @@ def render_pages(p: Project, today: date, project_root: Path | None = None,
     for page in pages(p, today, version):
         text = env.get_template(page.template).render(page.context)
         if version is not None and not version.is_latest:
-            text = _with_banner(text, version, page.path)
-        out[page.path] = text.rstrip() + ("\n\n" + glossary if glossary else "") + "\n"
+            text = _banner(version, page.path) + text
+        body = text.rstrip() + ("\n\n" + glossary if glossary else "") + "\n"
+        out[page.path] = _front_matter(page) + body
     return out
 
 
-def _with_banner(text: str, version: SiteVersion, page_path: str) -> str:
+def _front_matter(page: Page) -> str:
+    """The page's title (made safe for the theme, see `title_text`) and layout."""
+    meta: dict[str, Any] = {"title": title_text(page.title)}
+    if page.wide:
+        meta["hide"] = ["toc"]
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
+
+
+def _banner(version: SiteVersion, page_path: str) -> str:
     """Every page of an older version says so first, with a way to the latest."""
     up = "../" * (page_path.count("/") + 1)
-    banner = (f'<div class="mp-callout mp-callout-version"><strong>You are viewing the plan '
-              f"as of {attr(version.name)} ({attr(derive.long_date(version.date))}).</strong> "
-              f'<a href="{up}latest/{page_path[:-3]}.html">See the latest.</a></div>\n\n')
-    if text.startswith("---\n"):
-        end = text.index("\n---\n", 4) + 5
-        return text[:end] + banner + text[end:]
-    return banner + text
+    return (f'<div class="mp-callout mp-callout-version"><strong>You are viewing the plan '
+            f"as of {attr(version.name)} ({attr(derive.long_date(version.date))}).</strong> "
+            f'<a href="{up}latest/{page_path[:-3]}.html">See the latest.</a></div>\n\n')
 
 
 def site_name(name: str) -> str:

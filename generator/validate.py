@@ -21,6 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator import records as r
 from generator.load import YamlFile, read_client
+from generator.markup import GLOSSARY_TERM
 from generator.problems import Problem
 
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
@@ -95,7 +96,7 @@ class _Reader:
         value = self.scalar(node, path, "text")
         if value is INVALID:
             return value
-        if _is_null(node):
+        if _is_null(node) or not value.strip():
             return self.error(node, path, "is empty: give a value, or remove the field")
         # Plain scalars are kept exactly as written: `version: 1.10` stays "1.10".
         if marker == r.ID and not ID_PATTERN.match(value):
@@ -174,8 +175,14 @@ class _Reader:
         result = {}
         for key, value in node.value:
             name = self.scalar(key, path, "a key")
-            if name is not INVALID:
-                result[name] = self.convert(value, item, _join(path, name))
+            if name is INVALID:
+                continue
+            if not GLOSSARY_TERM.match(name):
+                self.error(key, path, f"'{name}' cannot be a glossary term: use letters, "
+                           "digits, spaces and . & ' + / - (starting with a letter or digit)")
+                result[name] = INVALID
+                continue
+            result[name] = self.convert(value, item, _join(path, name))
         return result if INVALID not in result.values() else INVALID
 
     def record(self, node: Node, record_type: type, path: str) -> Any:
