@@ -1,0 +1,356 @@
+"""Built sites in a real browser: Debian's Chromium, driven by Playwright, over local HTTP.
+
+Every page of an example client and of the hostile fixture is opened with nothing allowed
+to leave the client's own folder on 127.0.0.1: no console error, no script error, no dialog
+(hostile content calls alert() when it runs), the page readable and not covered. Search and
+the roadmap timeline are checked on northwind; screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)",
+                allow_module_level=True)
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="browser tests need the playwright package (pip install "
+    "playwright); its own browser downloads are not used")
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECTS = REPO / "projects"
+FIXTURES = REPO / "tests" / "fixtures"
+ARTIFACTS = REPO / "test-artifacts"
+AS_OF = "2026-11-23"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+# --- the sites, served --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example clients and the hostile fixture, built side by side (two processes)."""
+    folder = tmp_path_factory.mktemp("served")
+    common = ["--out", str(folder), "--as-of", AS_OF]
+    runs = [subprocess.Popen([sys.executable, "-m", "generator", "build", str(src), *common,
+                              *extra], cwd=REPO, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+            for src, extra in ((PROJECTS, []), (FIXTURES, ["--client", "hostile"]))]
+    for run in runs:
+        output, _ = run.communicate(timeout=120)
+        assert run.returncode == 0, output
+    return folder
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(out: Path) -> Iterator[str]:
+    """The output folder over HTTP on 127.0.0.1 (a free port), from a daemon thread."""
+    handler = functools.partial(_Quiet, directory=str(out))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    playwright = sync_api.sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()
+
+
+def site_prefix(out: Path, slug: str) -> str:
+    """The URL path of a client's home folder (its latest version, if sites are versioned)."""
+    for rel in (f"{slug}/latest", slug):
+        if (out / rel / "index.html").is_file():
+            return f"/{rel}/"
+    raise AssertionError(f"no index.html for {slug} in {out}")
+
+
+def html_pages(out: Path, slug: str) -> list[str]:
+    """Every HTML page of a client's site, relative to its home folder."""
+    root = out / site_prefix(out, slug).strip("/")
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html"))
+
+
+# --- one visit ----------------------------------------------------------------------------------
+
+@dataclass
+class Visit:
+    """Everything one page did while it was open."""
+
+    url: str
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return ([f"request outside the site: {u}" for u in self.blocked]
+                + [f"console error: {m}" for m in self.console_errors]
+                + [f"page error: {m}" for m in self.page_errors]
+                + [f"dialog opened: {m}" for m in self.dialogs]
+                + [f"failed request: {m}" for m in self.failed])
+
+
+class Tab:
+    """One browser context and page on one client's site. Only URLs under `server + prefix`
+    load; anything else is recorded and aborted. Dialogs are recorded and dismissed. Each
+    `open` starts a fresh Visit."""
+
+    def __init__(self, browser, server: str, prefix: str,  # noqa: ANN001 (a Browser)
+                 viewport: dict[str, int] = DESKTOP) -> None:
+        self.server, self.prefix = server, prefix
+        self.allowed = server + prefix
+        self.visit = Visit("")
+        self.context = browser.new_context(viewport=viewport, service_workers="block")
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("request", lambda req: self.visit.requests.append(req.url))
+        self.page.on("requestfailed", self._failed)
+        self.page.on("console", lambda msg: self.visit.console_errors.append(msg.text)
+                     if msg.type == "error" else None)
+        self.page.on("pageerror", lambda exc: self.visit.page_errors.append(str(exc)))
+        self.page.on("dialog", self._dialog)
+
+    def _route(self, route) -> None:  # noqa: ANN001 (a playwright Route)
+        url = route.request.url
+        if url.startswith(self.allowed):
+            route.continue_()
+        else:
+            self.visit.blocked.append(url)
+            route.abort()
+
+    def _failed(self, request) -> None:  # noqa: ANN001 (a playwright Request)
+        if request.url not in self.visit.blocked:
+            self.visit.failed.append(f"{request.url} ({request.failure})")
+
+    def _dialog(self, dialog) -> None:  # noqa: ANN001 (a playwright Dialog)
+        self.visit.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def open(self, rel: str) -> Visit:
+        self.visit = Visit(self.allowed + rel)
+        self.page.goto(self.visit.url, wait_until="load")
+        try:
+            # Material's bundle is running once it has published its observables.
+            self.page.wait_for_function("() => typeof window.component$ !== 'undefined'",
+                                        timeout=3_000)
+        except sync_api.TimeoutError:
+            self.visit.page_errors.append("Material's JavaScript did not start")
+        self.page.wait_for_timeout(100)  # late handlers (failed images, timers) get to run
+        for request in self.visit.requests:
+            if not request.startswith(self.allowed) and request not in self.visit.blocked:
+                self.visit.blocked.append(request)
+        return self.visit
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser, server: str, out: Path) -> Iterator:  # noqa: ANN001
+    """A desktop tab factory: tab(slug) -> Tab, closed after the test."""
+    tabs: list[Tab] = []
+
+    def make(slug: str, viewport: dict[str, int] = DESKTOP) -> Tab:
+        tabs.append(Tab(browser, server, site_prefix(out, slug), viewport))
+        return tabs[-1]
+
+    yield make
+    for t in tabs:
+        t.close()
+
+
+def check_pages(tab: Tab, slug: str, pages: list[str], hostile: bool) -> list[str]:
+    problems = []
+    for rel in pages:
+        found = tab.open(rel).problems()
+        if hostile:
+            found += layout_problems(tab.page)
+        problems += [f"{slug}/{rel}: {p}" for p in found]
+    return problems
+
+
+LAYOUT_CHECK = """() => {
+  const problems = [];
+  const body = document.body;
+  const style = getComputedStyle(body);
+  const rect = body.getBoundingClientRect();
+  if (style.display === 'none' || style.visibility === 'hidden' || style.opacity === '0'
+      || rect.width === 0 || rect.height === 0) problems.push('document.body is not visible');
+  const content = document.querySelector('.md-content');
+  if (!content || content.getBoundingClientRect().height === 0
+      || getComputedStyle(content).visibility === 'hidden') problems.push('no visible .md-content');
+  const el = document.elementFromPoint(innerWidth / 2, innerHeight / 2);
+  if (!el || !el.closest('.md-container, .md-header')) {
+    problems.push('the centre of the page is not Material layout: '
+                  + (el ? el.outerHTML.slice(0, 120) : 'nothing'));
+  }
+  const material = '.md-header, .md-sidebar, .md-search, .md-dialog, .md-top, .md-tooltip, .md-tooltip2';
+  for (let node = el; node && node !== document.documentElement; node = node.parentElement) {
+    const position = getComputedStyle(node).position;
+    if (position === 'fixed' && !node.closest(material)) {
+      problems.push('the centre of the page is covered by a fixed element: '
+                    + node.outerHTML.slice(0, 120));
+    }
+  }
+  for (const node of document.querySelectorAll('.md-content *')) {
+    if (getComputedStyle(node).position === 'fixed' && !node.closest(material))
+      problems.push('fixed element in the content: ' + node.outerHTML.slice(0, 120));
+  }
+  return problems;
+}"""
+
+
+def layout_problems(page) -> list[str]:  # noqa: ANN001 (a playwright Page)
+    return page.evaluate(LAYOUT_CHECK)
+
+
+# --- every page -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("slug", ["northwind", "hostile"])
+def test_every_page_is_clean(tab, out: Path, slug: str) -> None:  # noqa: ANN001
+    """No request leaves the client's folder on 127.0.0.1, no console or script error, no
+    dialog; hostile pages are also visible and not covered."""
+    pages = html_pages(out, slug)
+    assert "index.html" in pages and len(pages) > 8, pages
+    problems = check_pages(tab(slug), slug, pages, hostile=slug == "hostile")
+    assert not problems, "\n".join(problems[:30])
+
+
+def test_hostile_search_runs_no_script(tab) -> None:  # noqa: ANN001
+    """Search results are rendered as HTML by Material: hostile titles and text in the index
+    must still not run."""
+    hostile = tab("hostile")
+    visit = hostile.open("index.html")
+    # Every hostile text carries "*emphasis*": nearly every section of the site matches.
+    results = search(hostile.page, "emphasis")
+    assert len(results) > 5, results
+    hostile.page.wait_for_timeout(200)
+    assert not visit.problems(), visit.problems()
+
+
+# --- northwind --------------------------------------------------------------------------------
+
+def test_timeline_is_visible(tab) -> None:  # noqa: ANN001
+    northwind = tab("northwind")
+    visit = northwind.open("roadmap.html")
+    timeline = northwind.page.locator("svg.mp-timeline")
+    assert timeline.count() == 1
+    assert timeline.is_visible()
+    box = timeline.bounding_box()
+    assert box is not None and box["width"] > 100 and box["height"] > 50, box
+    assert not visit.problems(), visit.problems()
+
+
+def search(page, word: str) -> list[str]:  # noqa: ANN001 (a playwright Page)
+    """Material's search, as a reader uses it: '/' opens it, then type. Result link hrefs,
+    once the results are those of the whole word (not of the first letters typed)."""
+    box = page.locator("input.md-search__input")
+    page.keyboard.press("/")
+    if not box.is_visible():
+        page.locator("label.md-header__button[for='__search']").click()
+    box.fill(word)
+    box.press("End")  # Material listens to key events, not only to input
+    page.wait_for_function("""word => {
+        const links = [...document.querySelectorAll('.md-search-result__item a')];
+        const hs = links.map(a => new URL(a.href, location.href).searchParams.get('h'));
+        return links.length > 0 && hs.every(h => !h || h === word);
+    }""", arg=word, timeout=10_000)
+    return page.eval_on_selector_all(".md-search-result__item a",
+                                     "links => links.map(a => a.getAttribute('href'))")
+
+
+def distinctive_context_word() -> tuple[str, str]:
+    """A word of one public northwind decision's context that appears nowhere else in
+    northwind's files (so only that page can match it), and that decision's ID."""
+    folder = PROJECTS / "northwind"
+    everything = " ".join(p.read_text("utf-8") for p in folder.rglob("*.yml")).lower()
+    counts: dict[str, int] = {}
+    for word in re.findall(r"[a-z]+", everything):
+        counts[word] = counts.get(word, 0) + 1
+    for path in sorted((folder / "decisions").glob("*.yml")):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        if data.get("internal") or not data.get("context"):
+            continue
+        words = sorted(set(re.findall(r"\b[a-z]{7,}\b", data["context"].lower())))
+        for word in words:
+            # Once in all of northwind, and no other word shares its stem (lunr stems).
+            if counts[word] == 1 and everything.count(word[:6]) == 1:
+                return word, data["id"]
+    raise AssertionError("no distinctive word in northwind's decision contexts")
+
+
+def test_search_finds_a_decision_by_its_context(tab) -> None:  # noqa: ANN001
+    word, decision = distinctive_context_word()
+    northwind = tab("northwind")
+    visit = northwind.open("index.html")
+    links = search(northwind.page, word)
+    pages = {urlsplit(link).path.rsplit("/", 1)[-1] for link in links}
+    assert f"{decision.lower()}.html" in pages, (word, links)
+    assert not visit.problems(), visit.problems()
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_overview_screenshot(tab, name: str, viewport: dict[str, int]) -> None:  # noqa: ANN001
+    northwind = tab("northwind", viewport)
+    visit = northwind.open("index.html")
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / f"northwind-overview-{name}.png"
+    northwind.page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000
+    width = northwind.page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= viewport["width"], f"the page scrolls sideways at {viewport}: {width}px"
+    assert not visit.problems(), visit.problems()
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_health_badges_fit_their_cards(tab, name: str,  # noqa: ANN001
+                                       viewport: dict[str, int]) -> None:
+    northwind = tab("northwind", viewport)
+    northwind.open("index.html")
+    spills = northwind.page.evaluate("""() =>
+        [...document.querySelectorAll('.mp-health-item')].flatMap(card => {
+          const box = card.getBoundingClientRect();
+          return [...card.querySelectorAll('.mp-badge')]
+            .filter(b => b.getBoundingClientRect().right > box.right + 0.5)
+            .map(b => `${b.textContent}: ${Math.round(b.getBoundingClientRect().right
+                                                      - box.right)} px past its card`);
+        })""")
+    assert not spills, spills
