@@ -14,14 +14,13 @@ import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from datetime import time as dtime
 from pathlib import Path
 
 from generator.model import Project
-from generator.problems import MilepostError
+from generator.problems import MilepostError, Problem
 from generator.render import CONTENT, SiteVersion, render_pages, site_config
 
 
@@ -32,6 +31,8 @@ class BuildResult:
     pages: int = 0
     seconds: float = 0.0
     message: str = ""
+    problems: tuple[Problem, ...] = ()  # what validation found, warnings included
+    invalid: bool = False               # not built because validation found errors
 
 
 @dataclass(frozen=True)
@@ -156,30 +157,6 @@ def swap_in(new: Path, target: Path) -> None:
     os.rename(target, old)
     os.rename(new, target)
     shutil.rmtree(old)
-
-
-def build_all(projects: list[Project], settings: BuildSettings, jobs: int,
-              on_done=None) -> list[BuildResult]:
-    """Build every project, `jobs` at a time; `on_done` is told of each result as it lands."""
-    return run_jobs(build_client, [(p, settings) for p in projects], jobs, on_done)
-
-
-def run_jobs(worker, jobs_args: list[tuple], jobs: int, on_done=None) -> list[BuildResult]:
-    """Run `worker(*args)` for each job, in `jobs` processes; results sorted by client."""
-    results: list[BuildResult] = []
-    if jobs <= 1 or len(jobs_args) <= 1:
-        for args in jobs_args:
-            results.append(worker(*args))
-            if on_done:
-                on_done(results[-1])
-        return results
-    with ProcessPoolExecutor(max_workers=min(jobs, len(jobs_args))) as pool:
-        futures = [pool.submit(worker, *args) for args in jobs_args]
-        for future in as_completed(futures):
-            results.append(future.result())
-            if on_done:
-                on_done(results[-1])
-    return sorted(results, key=lambda x: x.slug)
 
 
 def check_out_dir(out: Path, projects_dir: Path) -> None:

@@ -40,49 +40,52 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if errors(problems) else 0
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    from generator.build import BuildSettings, base_config_for, build_all, check_out_dir
-    from generator.model import check_projects
+def _run(args: argparse.Namespace, out: Path, mode: str, verb: str) -> int:
+    """Validate and build (or publish) every client named, in parallel; report like
+    `validate`, then a table; exit 1 naming the clients that were not done."""
+    from generator.build import BuildSettings, base_config_for, check_out_dir
+    from generator.model import select_clients
+    from generator.problems import display_path
+    from generator.runner import run_all
 
-    projects_dir, out = Path(args.projects), Path(args.out)
+    projects_dir = Path(args.projects)
     check_out_dir(out, projects_dir)
     today = today_from(args.as_of)
-    checked = check_projects(projects_dir, today, args.client)
-    if checked.problems:
-        print(report(checked.problems, "text", checked.clients), file=sys.stderr)
+    folders = select_clients(projects_dir, args.client)
     root = projects_dir.resolve().parent
     settings = BuildSettings(out.resolve(), today, base_config_for(root), root)
-    jobs = args.jobs or os.cpu_count() or 1
-    if args.versions:
-        from generator.build import run_jobs
-        from generator.versions import VersionedJob, build_versioned_client
-
-        work = [(VersionedJob(p, projects_dir, settings),) for p in checked.projects]
-        results = run_jobs(build_versioned_client, work, jobs, on_done=_progress)
-    else:
-        results = build_all(checked.projects, settings, jobs, on_done=_progress)
-    print(results_table(results, checked.failed))
-    failed = checked.failed + [x.slug for x in results if not x.ok]
+    results = run_all(folders, display_path(projects_dir), settings, mode, projects_dir,
+                      args.jobs or os.cpu_count() or 1, on_done=_progress)
+    problems = [p for x in results for p in x.problems]
+    if problems:
+        print(report(problems, "text", len(folders)), file=sys.stderr)
+    print(results_table(results))
+    failed = [x.slug for x in results if not x.ok]
     if failed:
-        print(f"error: not built: {', '.join(sorted(failed))} (the last good site of each "
-              "is unchanged)", file=sys.stderr)
+        print(f"error: not {verb}: {', '.join(sorted(failed))} (what was there before is "
+              "unchanged)", file=sys.stderr)
         return 1
     return 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    return _run(args, Path(args.out), "versions" if args.versions else "site", "built")
+
+
 def _progress(result) -> None:  # noqa: ANN001 (a BuildResult)
-    state = "built" if result.ok else f"FAILED: {result.message}"
+    state = "built" if result.ok else (
+        "not built: invalid" if result.invalid else f"FAILED: {result.message}")
     if result.ok and result.message:
         state += f": {result.message}"
     print(f"{result.slug}: {state} ({result.pages} pages, {result.seconds:.1f} s)",
           flush=True)
 
 
-def results_table(results, invalid: list[str]) -> str:  # noqa: ANN001
-    rows = [(x.slug, str(x.pages), f"{x.seconds:.1f}", "ok" if x.ok else "build failed")
-            for x in results]
-    rows += [(slug, "0", "-", "invalid (see errors above)") for slug in invalid]
-    rows.sort()
+def results_table(results) -> str:  # noqa: ANN001 (BuildResults)
+    def outcome(x) -> str:  # noqa: ANN001
+        return "ok" if x.ok else "invalid (see errors above)" if x.invalid else "build failed"
+
+    rows = sorted((x.slug, str(x.pages), f"{x.seconds:.1f}", outcome(x)) for x in results)
     header = ("client", "pages", "seconds", "result")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
@@ -121,27 +124,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from generator.build import BuildSettings, base_config_for, check_out_dir
-    from generator.model import check_projects
-    from generator.publish import publish_all
-
-    projects_dir, to = Path(args.projects), Path(args.to)
-    check_out_dir(to, projects_dir)
-    today = today_from(args.as_of)
-    checked = check_projects(projects_dir, today, args.client)
-    if checked.problems:
-        print(report(checked.problems, "text", checked.clients), file=sys.stderr)
-    root = projects_dir.resolve().parent
-    settings = BuildSettings(to.resolve(), today, base_config_for(root), root)
-    results = publish_all(checked.projects, projects_dir, settings,
-                          args.jobs or os.cpu_count() or 1, on_done=_progress)
-    print(results_table(results, checked.failed))
-    failed = checked.failed + [x.slug for x in results if not x.ok]
-    if failed:
-        print(f"error: not published: {', '.join(sorted(failed))} (what was published "
-              "before is unchanged)", file=sys.stderr)
-        return 1
-    return 0
+    return _run(args, Path(args.to), "publish", "published")
 
 
 def cmd_plan(args: argparse.Namespace) -> int:

@@ -23,6 +23,9 @@ from markupsafe import Markup
 # The characters python-markdown lets us backslash-escape with our extensions (tables add |).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!|])")
 SAFE_SCHEMES = ("http", "https", "mailto")
+# Terms that python-markdown's abbr always takes as a definition. A line it refused would
+# stay on the page as a paragraph, raw: so anything else is left out (validation refuses it).
+GLOSSARY_TERM = re.compile(r"^[\w][\w .&'’+/-]*$")
 _BREAKS = re.compile(r"[ \t\r\n\f\v]+")  # not str.split(): it would eat no-break spaces
 
 
@@ -108,23 +111,21 @@ class RichText:
     """Renders Markdown fields to safe HTML, with glossary terms explained on hover."""
 
     def __init__(self, glossary: dict[str, str]) -> None:
+        terms = {term: " ".join(meaning.split()) for term, meaning in glossary.items()
+                 if GLOSSARY_TERM.match(term) and meaning.strip()}
         self._md = markdown.Markdown(
             extensions=["abbr", "tables", "sane_lists", _SafeExtension()],
+            extension_configs={"abbr": {"glossary": terms}},
             output_format="html",
         )
-        self._glossary = abbreviations(glossary)
 
     def __call__(self, text: str | None) -> Markup:
         if not text:
             return Markup("")
         self._md.reset()
-        body = self._md.convert(text + "\n\n" + self._glossary)
+        body = self._md.convert(text)
         return Markup(f'<div class="mp-rich">\n{body}\n</div>')
 
-
-# Terms that python-markdown's abbr always takes as a definition. A line it refused would
-# stay on the page as a paragraph, raw: so anything else is left out (validation refuses it).
-GLOSSARY_TERM = re.compile(r"^[\w][\w .&'’+/-]*$")
 
 
 def abbreviations(glossary: dict[str, str]) -> str:

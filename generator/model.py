@@ -87,8 +87,8 @@ def check_client_folder(folder: Path, shown_root: str, today: date) -> tuple[
     return build_model(records), problems
 
 
-def check_projects(projects_dir: Path, today: date, only: list[str] | None = None) -> Checked:
-    """Check every client (or those named) of a projects folder."""
+def select_clients(projects_dir: Path, only: list[str] | None = None) -> list[Path]:
+    """The client folders of a projects folder, or only those named."""
     if not projects_dir.is_dir():
         raise MilepostError(f"{projects_dir}: no such folder (expected one folder per client)")
     folders = find_clients(projects_dir)
@@ -99,6 +99,12 @@ def check_projects(projects_dir: Path, today: date, only: list[str] | None = Non
             raise MilepostError(f"no client folder named {', '.join(unknown)} in "
                                 f"{projects_dir} (clients: {', '.join(sorted(names)) or 'none'})")
         folders = [f for f in folders if f.name in only]
+    return folders
+
+
+def check_projects(projects_dir: Path, today: date, only: list[str] | None = None) -> Checked:
+    """Check every client (or those named) of a projects folder."""
+    folders = select_clients(projects_dir, only)
     shown_root = display_path(projects_dir)
     result = Checked([], [], len(folders), [])
     for folder in folders:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator import git
-from generator.build import BuildResult, BuildSettings, run_jobs, swap_in
+from generator.build import BuildResult, BuildSettings, swap_in
 from generator.load import find_clients
 from generator.model import Project
 from generator.problems import MilepostError
@@ -51,12 +51,6 @@ def publish_client(project: Project, projects_dir: Path, settings: BuildSettings
         return result
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-def publish_all(projects: list[Project], projects_dir: Path, settings: BuildSettings,
-                jobs: int, on_done=None) -> list[BuildResult]:
-    work = [(p, projects_dir, settings) for p in projects]
-    return run_jobs(publish_client, work, jobs, on_done)
 
 
 # Paths outside projects/ whose change affects every client's site.

@@ -7,6 +7,7 @@ YAML is data, never markup, and it is never used as template source.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -66,7 +67,9 @@ def _finalize(value: Any) -> Markup:
     return value if isinstance(value, Markup) else Markup(md_text(value))
 
 
+@functools.lru_cache(maxsize=8)
 def environment(project_root: Path | None = None) -> jinja2.Environment:
+    """One environment per template root: Jinja then compiles each template once."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_root)]),
         # Autoescape makes macro output Markup; `_finalize` escapes data for Markdown first,
