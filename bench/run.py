@@ -10,6 +10,9 @@ the same run, on the same machine, a few seconds apart:
 2. the same for a 3-year client (every record list x3), and the growth of the Milepost build
    time from 1 to 3 years. Target <= 3.5 (linear growth in records would give about 3).
 3. parallelism: 20 one-year clients built with `-j 1` against `-j 2`. Target <= 0.6.
+4. a no-op `milepost build --versions` of the example clients, each with two tagged
+   versions in a git repository made for the run: seconds, not a ratio (the issue's bound
+   is absolute). Target < 2 s.
 
 Two figures help read the ratios and are not targets: MkDocs alone on the very Markdown
 Milepost renders (Milepost's pages carry raw HTML blocks, which MkDocs handles faster than
@@ -61,11 +64,13 @@ from generator.render import NAV, render_pages  # noqa: E402
 TARGET_OVERHEAD = 1.2
 TARGET_GROWTH = 3.5
 TARGET_PARALLEL = 0.6
+TARGET_NOOP_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
 class Target:
-    """One measured ratio against its target (lower is better)."""
+    """One measured figure (a ratio, or seconds where the bound is absolute) against its
+    target; lower is better."""
 
     name: str
     measured: float
@@ -313,12 +318,58 @@ def time_fleet(work: Path, clients: int, repeat: int) -> dict[str, Any]:
             "machine_parallelism": machine}
 
 
+def git(repo: Path, *args: str, day: str) -> None:
+    env = dict(tool_env(), GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.com",
+               GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.com",
+               GIT_AUTHOR_DATE=f"{day}T12:00:00+00:00",
+               GIT_COMMITTER_DATE=f"{day}T12:00:00+00:00")
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+def time_versions_noop(work: Path, repeat: int) -> dict[str, Any]:
+    """A `build --versions` with nothing changed, after a full one, on the example clients
+    with two tagged versions each."""
+    print("example clients with versions, no-op rebuild:", flush=True)
+    repo = work / "versions"
+    shutil.copytree(ROOT / "projects", repo / "projects")
+    clients = sorted(p.name for p in (repo / "projects").iterdir() if p.is_dir())
+    git(repo, "init", "-q", day="2026-10-01")
+    git(repo, "add", "-A", day="2026-10-01")
+    git(repo, "commit", "-qm", "plan", day="2026-10-01")
+    for slug in clients:
+        git(repo, "tag", "-a", f"{slug}/v1", "-m", "Signed plan", day="2026-10-01")
+        with (repo / "projects" / slug / "client.yml").open("a", encoding="utf-8") as f:
+            f.write("# reviewed\n")
+    git(repo, "commit", "-qam", "review", day="2026-11-02")
+    for slug in clients:
+        git(repo, "tag", "-a", f"{slug}/v2", "-m", "Baseline", day="2026-11-02")
+    out = repo / "site"
+    cmd = [*tool("milepost", "generator"), "build", str(repo / "projects"), "--out", str(out),
+           "--versions", "--as-of", AS_OF.isoformat()]
+    started = time.perf_counter()
+    run(cmd)
+    full = time.perf_counter() - started
+
+    def noop() -> float:
+        began = time.perf_counter()
+        result = run(cmd)
+        if "rebuilt nothing" not in result.stdout:
+            raise SystemExit(f"the no-op rebuild rebuilt something:\n{result.stdout}")
+        return time.perf_counter() - began
+
+    (seconds,) = best_of(repeat, noop)
+    print(f"  {len(clients)} clients x (v1, v2, latest): full build {full:.2f} s, "
+          f"no-op rebuild {seconds:.2f} s", flush=True)
+    return {"clients": len(clients), "full": full, "noop": seconds}
+
+
 def overhead_detail(t: ClientTiming) -> str:
     return (f"{t.pages} pages: {t.milepost:.2f} s / {t.mkdocs:.2f} s (MkDocs alone on "
             f"Milepost's Markdown: {t.mkdocs_same_markdown:.2f} s)")
 
 
-def targets(small: ClientTiming, large: ClientTiming, fleet: dict[str, Any]) -> list[Target]:
+def targets(small: ClientTiming, large: ClientTiming, fleet: dict[str, Any],
+            versions: dict[str, Any]) -> list[Target]:
     serial, parallel = fleet["serial"], fleet["parallel"]
     return [
         Target(f"{small.years}y build / bare mkdocs", small.overhead, TARGET_OVERHEAD,
@@ -330,6 +381,9 @@ def targets(small: ClientTiming, large: ClientTiming, fleet: dict[str, Any]) -> 
         Target(f"{fleet['clients']} clients: -j 2 / -j 1", parallel / serial, TARGET_PARALLEL,
                f"{parallel:.2f} s / {serial:.2f} s; {os.cpu_count()} cores allow "
                f"{fleet['machine_parallelism']:.2f} now"),
+        Target("no-op build --versions (s)", versions["noop"], TARGET_NOOP_SECONDS,
+               f"{versions['clients']} example clients with 2 versions each; the full build "
+               f"took {versions['full']:.2f} s"),
     ]
 
 
@@ -347,7 +401,7 @@ def table(rows: list[Target]) -> str:
 
 
 def write_results(rows: list[Target], clients: list[ClientTiming], fleet: dict[str, Any],
-                  args: argparse.Namespace, load: float) -> None:
+                  versions: dict[str, Any], args: argparse.Namespace, load: float) -> None:
     data = {
         "as_of": AS_OF.isoformat(),
         "seed": SEED,
@@ -358,6 +412,7 @@ def write_results(rows: list[Target], clients: list[ClientTiming], fleet: dict[s
         "targets": [{**asdict(t), "passed": t.passed} for t in rows],
         "clients": [{**asdict(c), "overhead": c.overhead} for c in clients],
         "fleet": fleet,
+        "versions": versions,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
@@ -390,11 +445,12 @@ def main(argv: list[str] | None = None) -> int:
         small = time_client(work, args.years[0], args.repeat)
         large = time_client(work, args.years[1], args.repeat)
         fleet = time_fleet(work, args.clients, args.fleet_repeat)
+        versions = time_versions_noop(work, args.repeat)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    rows = targets(small, large, fleet)
-    write_results(rows, [small, large], fleet, args, load)
+    rows = targets(small, large, fleet, versions)
+    write_results(rows, [small, large], fleet, versions, args, load)
     print(f"\n{table(rows)}\n\n(total {time.perf_counter() - started:.0f} s; "
           f"written to {RESULTS.relative_to(ROOT)})")
     return 0 if all(t.passed for t in rows) else 1
