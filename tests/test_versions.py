@@ -175,6 +175,13 @@ def test_what_changed_in_v2_sentence_by_sentence(built: Path):
         assert sentence in text, sentence
 
 
+def test_the_overview_counts_the_changes_since_the_last_version(built: Path):
+    assert "1 change since v2 (2 November 2026): see what changed" in article(
+        built / "kestrel" / "latest" / "index.html")
+    assert "5 changes since v1 (1 October 2026): see what changed" in article(
+        built / "kestrel" / "v2" / "index.html")
+
+
 def test_latest_compares_with_the_last_version(built: Path):
     text = article(built / "kestrel" / "latest" / "what-changed.html")
     assert "Changes in this site since v2 (2 November 2026)." in text
