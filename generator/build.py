@@ -7,6 +7,7 @@ leaves the last good site exactly as it was. Clients build in parallel processes
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import logging
@@ -14,6 +15,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from datetime import time as dtime
@@ -22,6 +24,8 @@ from pathlib import Path
 from generator.model import Project
 from generator.problems import MilepostError, Problem
 from generator.render import CONTENT, SiteVersion, render_pages, site_config
+
+INPUTS_FILE = ".milepost-inputs"  # a version folder's fingerprint of what it was built from
 
 
 @dataclass(frozen=True)
@@ -107,28 +111,48 @@ def run_mkdocs(config_file: Path) -> list[str]:
     return handler.messages
 
 
-def build_client(p: Project, settings: BuildSettings) -> BuildResult:
-    """Build one client and publish it into `settings.out/<slug>`; never raises."""
-    started = time.perf_counter()
-    settings.out.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{p.slug}.building-", dir=settings.out))
-    saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+@contextlib.contextmanager
+def source_date(day: date) -> Iterator[None]:
+    """Reproducible output: MkDocs dates the sitemap with SOURCE_DATE_EPOCH."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch_of(day))
     try:
-        # Reproducible output: MkDocs dates the sitemap with SOURCE_DATE_EPOCH.
-        os.environ["SOURCE_DATE_EPOCH"] = str(epoch_of(settings.today))
-        pages = write_client_project(p, settings, work)
-        run_mkdocs(work / "mkdocs.yml")
-        swap_in(work / "site", settings.out / p.slug)
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def build_site(p: Project, settings: BuildSettings, target: Path,
+               version: SiteVersion | None = None, stamp: str | None = None) -> int:
+    """Build one site in a temporary folder beside `target` and swap it in only when it is
+    complete; `stamp` is written into it as INPUTS_FILE. Returns the page count."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    label = f"{p.slug}.{version.name}" if version else p.slug
+    work = Path(tempfile.mkdtemp(prefix=f".{label}.building-", dir=target.parent))
+    try:
+        with source_date(settings.today):
+            pages = write_client_project(p, settings, work, version)
+            run_mkdocs(work / "mkdocs.yml")
+        if stamp is not None:
+            (work / "site" / INPUTS_FILE).write_text(stamp + "\n", encoding="utf-8")
+        swap_in(work / "site", target)
+        return pages
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def build_client(p: Project, settings: BuildSettings) -> BuildResult:
+    """Build one client into `settings.out/<slug>`; never raises."""
+    started = time.perf_counter()
+    try:
+        pages = build_site(p, settings, settings.out / p.slug)
         return BuildResult(p.slug, True, pages, time.perf_counter() - started)
     except Exception as exc:  # one client's failure must not stop the others
         return BuildResult(p.slug, False, 0, time.perf_counter() - started,
                            f"{type(exc).__name__}: {exc}")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-        if saved_epoch is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved_epoch
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -12,13 +12,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from generator.build import (
-    BuildSettings,
-    base_config_for,
-    run_mkdocs,
-    swap_in,
-    write_client_project,
-)
+from generator.build import BuildSettings, base_config_for, build_site
 from generator.model import check_client_folder
 from generator.problems import MilepostError, display_path, errors, report
 from generator.render import template_dirs
@@ -43,14 +37,8 @@ def serve(projects_dir: Path, slug: str, today: date, host: str, port: int) -> N
             print("not rebuilt: fix the errors above; the preview shows the last good "
                   "version", file=sys.stderr, flush=True)
             return
-        attempt = Path(tempfile.mkdtemp(prefix="attempt-", dir=work))
-        try:
-            write_client_project(project, settings, attempt)
-            run_mkdocs(attempt / "mkdocs.yml")
-            swap_in(attempt / "site", site)
-            print(f"rebuilt {slug}", flush=True)
-        finally:
-            shutil.rmtree(attempt, ignore_errors=True)
+        build_site(project, settings, site)
+        print(f"rebuilt {slug}", flush=True)
 
     rebuild()
     if not site.is_dir():

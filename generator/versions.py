@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -21,19 +20,16 @@ from pathlib import Path
 from generator import __version__, git
 from generator.build import (
     CONTENT,
+    INPUTS_FILE,
     BuildResult,
     BuildSettings,
-    epoch_of,
-    run_mkdocs,
-    swap_in,
-    write_client_project,
+    build_site,
 )
 from generator.compare import slip_history, what_changed
 from generator.model import Project, check_client_folder
 from generator.problems import MilepostError, errors
 from generator.render import SiteVersion
 
-INPUTS_FILE = ".milepost-inputs"
 LATEST = "latest"
 
 
@@ -133,22 +129,9 @@ def _site_version(cv: ClientVersions, models: list[Project], k: int, latest: Pro
 
 def _build_one(project: Project, version: SiteVersion, settings: BuildSettings, target: Path,
                fingerprint: str) -> int:
-    work = Path(tempfile.mkdtemp(prefix=f".{project.slug}.{version.name}.", dir=target.parent))
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    try:
-        os.environ["SOURCE_DATE_EPOCH"] = str(epoch_of(version.date))
-        day_settings = replace(settings, today=version.date)
-        pages = write_client_project(project, day_settings, work, version)
-        run_mkdocs(work / "mkdocs.yml")
-        (work / "site" / INPUTS_FILE).write_text(fingerprint + "\n", encoding="utf-8")
-        swap_in(work / "site", target)
-        return pages
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-        if saved is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
+    """A version's site, dated by its tag, stamped with the fingerprint of its inputs."""
+    return build_site(project, replace(settings, today=version.date), target, version,
+                      stamp=fingerprint)
 
 
 def versions_json(cv: ClientVersions) -> str:
