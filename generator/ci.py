@@ -2,7 +2,7 @@
 
 On a pull/merge request: validate (as annotations on GitHub) and post `milepost diff` of each
 changed client as a comment. On main and on a `client/version` tag: publish. Published sites
-live on a branch (GitHub: gh-pages, checked out as a worktree) or in GitLab's cached public/
+live on a branch (GitHub: gh-pages, one commit per publish) or in GitLab's cached public/
 folder, so published versions are kept and never rebuilt.
 """
 
@@ -71,25 +71,10 @@ jobs:
         with:
           python-version: "3.11"
       - run: pip install "$MILEPOST_PACKAGE"
-      - name: Check out the published sites
+      - name: Publish to the gh-pages branch
         run: |
-          git config user.name "milepost"
-          git config user.email "milepost@users.noreply.github.com"
-          if git fetch origin gh-pages; then
-            git worktree add public origin/gh-pages
-            git -C public switch -c gh-pages
-          else
-            git worktree add --detach public
-            git -C public switch --orphan gh-pages
-          fi
-      - name: Publish
-        run: milepost publish projects --to public
-      - name: Push the published sites
-        run: |
-          touch public/.nojekyll
-          git -C public add -A
-          git -C public commit -m "Publish ${GITHUB_REF_NAME} (${GITHUB_SHA::7})" || exit 0
-          git -C public push origin gh-pages
+          git fetch origin gh-pages:gh-pages || true
+          milepost publish projects --branch gh-pages --push origin
 """
 
 GITLAB = r"""# Written by `milepost init-ci gitlab`. Published sites are kept in the cached public/

@@ -124,7 +124,25 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    return _run(args, Path(args.to), "publish", "published")
+    if args.to:
+        return _run(args, Path(args.to), "publish", "published")
+    from generator import git
+    from generator.publish import branch_worktree, commit_published
+
+    repo = git.repo_root(Path(args.projects).resolve())
+    if repo is None:
+        raise MilepostError(f"{args.projects} is not in a git repository: --branch needs one")
+    with branch_worktree(repo, args.branch) as folder:
+        code = _run(args, folder, "publish", "published")
+        if code == 0:
+            head = git.run_git(repo, "rev-parse", "--short", "HEAD").strip()
+            changed = commit_published(folder, f"Publish {head}")
+            print(f"committed to {args.branch}" if changed else
+                  f"{args.branch} is up to date", flush=True)
+            if changed and args.push:
+                git.run_git(folder, "push", args.push, args.branch)
+                print(f"pushed {args.branch} to {args.push}")
+    return code
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -219,7 +237,10 @@ def parser() -> argparse.ArgumentParser:
 
     pb = sub.add_parser("publish", help="build what changed and swap it into a folder")
     pb.add_argument("projects", nargs="?", default="projects", help="projects folder")
-    pb.add_argument("--to", required=True, help="the published folder (e.g. a web root)")
+    where = pb.add_mutually_exclusive_group(required=True)
+    where.add_argument("--to", help="the published folder (e.g. a web root)")
+    where.add_argument("--branch", help="publish as a commit on this branch (e.g. gh-pages)")
+    pb.add_argument("--push", metavar="REMOTE", help="with --branch: push it afterwards")
     pb.add_argument("--client", action="append", metavar="SLUG")
     pb.add_argument("--as-of", help="today's date for latest (YYYY-MM-DD)")
     pb.add_argument("-j", "--jobs", type=int, default=0)

@@ -2,14 +2,18 @@
 
 `publish` builds each client's versions into a staging copy of its published folder (hard
 links, so unchanged files cost nothing), never rebuilding a published version, then swaps the
-staging folder in with one atomic exchange. `plan` tells CI which clients need building.
+staging folder in with one atomic exchange. With `--branch`, the published folder is a
+worktree of that branch and the result is one commit: as atomic for readers as a swap.
+`plan` tells CI which clients need building.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -76,3 +80,34 @@ def plan(projects_dir: Path, since: str) -> list[str]:
         return clients
     touched = {p[len(prefix):].split("/", 1)[0] for p in changed if p.startswith(prefix)}
     return [c for c in clients if c in touched]
+
+
+# --- publishing to a branch (GitHub Pages' "deploy from a branch") ---------------------------
+
+@contextlib.contextmanager
+def branch_worktree(repo: Path, branch: str) -> Iterator[Path]:
+    """A temporary worktree of `branch` (created empty if it does not exist yet)."""
+    folder = Path(tempfile.mkdtemp(prefix="milepost-branch-"))
+    exists = git.run_git(repo, "branch", "--list", branch).strip() != ""
+    try:
+        if exists:
+            git.run_git(repo, "worktree", "add", "-q", str(folder), branch)
+        else:
+            git.run_git(repo, "worktree", "add", "-q", "--detach", str(folder))
+            git.run_git(folder, "checkout", "-q", "--orphan", branch)
+            git.run_git(folder, "rm", "-rfq", "--ignore-unmatch", ".")
+        yield folder
+    finally:
+        git.run_git(repo, "worktree", "remove", "--force", str(folder), check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def commit_published(folder: Path, message: str) -> bool:
+    """Commit everything in the worktree; False when nothing changed."""
+    (folder / ".nojekyll").touch()  # GitHub Pages: serve folders that start with '_' too
+    git.run_git(folder, "add", "-A")
+    if not git.run_git(folder, "status", "--porcelain").strip():
+        return False
+    git.run_git(folder, "-c", "user.name=milepost", "-c", "user.email=milepost@localhost",
+                "commit", "-q", "-m", message)
+    return True

@@ -290,6 +290,24 @@ def test_an_interrupted_publish_leaves_the_last_one_intact(repo: Path, tmp_path:
     assert not list(to.glob(".kestrel.*"))
 
 
+def test_publish_to_a_branch_commits_once_and_keeps_versions(repo: Path, tmp_path: Path):
+    first = milepost(repo, "publish", "--branch", "pages", "--as-of", "2026-11-23", "-j", "1")
+    assert first.returncode == 0, first.stderr
+    assert "committed to pages" in first.stdout
+    tree = git(repo, "ls-tree", "-r", "--name-only", "pages").split()
+    assert {"kestrel/versions.json", "kestrel/v1/index.html", "kestrel/latest/index.html",
+            "other/latest/index.html", ".nojekyll"} <= set(tree)
+    v1 = git(repo, "rev-parse", "pages:kestrel/v1")
+    again = milepost(repo, "publish", "--branch", "pages", "--as-of", "2026-11-23")
+    assert again.returncode == 0 and "pages is up to date" in again.stdout
+    later = milepost(repo, "publish", "--branch", "pages", "--as-of", "2026-11-24")
+    assert "committed to pages" in later.stdout
+    assert git(repo, "rev-parse", "pages:kestrel/v1") == v1  # published versions untouched
+    assert len(git(repo, "log", "--oneline", "pages").splitlines()) == 2
+    assert "milepost-branch-" not in git(repo, "worktree", "list")
+    assert git(repo, "status", "--porcelain", "--", "projects") == ""
+
+
 def test_a_shallow_clone_without_tags_says_how_to_fix_it(repo: Path, tmp_path: Path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", "--no-tags", repo.as_uri(),
@@ -314,6 +332,9 @@ def test_init_ci_writes_a_pipeline_that_calls_real_commands(system: str, tmp_pat
     commands = [s for s in scripts if not s.startswith(("milepost-", "milepost@"))
                 and re.match(r"milepost (validate|build|plan|diff|publish|release)", s)]
     assert {c.split()[1] for c in commands} >= {"validate", "plan", "diff", "publish"}
+    for command in commands:
+        if command.startswith("milepost publish"):
+            assert "--to" in command or "--branch" in command
     for command in commands:
         words = shlex.split(re.sub(r'"\$[^"]*"|\$\(\S+|\$\w+', "X", command))[1:]
         parser().parse_args(words)  # exits (fails the test) on an unknown verb or option
