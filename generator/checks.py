@@ -7,6 +7,7 @@ resolving to public records, no cycles, dates that make sense, sign-offs that ad
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -237,6 +238,13 @@ def _tasks(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:
 
 
 def _decisions(c: ClientRecords, index: Index) -> Iterator[Problem]:
+    pages: dict[str, r.Decision] = {}
+    for d in c.decisions:
+        other = pages.setdefault(d.id.lower(), d)
+        if other is not d and other.id != d.id:
+            yield problem(d, "id", f"decision IDs '{other.id}' and '{d.id}' differ only in "
+                          "capitals: each decision gets a page named after its ID, so make "
+                          "them differ")
     superseders: dict[str, list[r.Decision]] = {}
     for d in c.decisions:
         for i, old in enumerate(d.supersedes):
@@ -302,6 +310,10 @@ def _risks(c: ClientRecords, index: Index) -> Iterator[Problem]:
 def _updates(c: ClientRecords, today: date) -> Iterator[Problem]:
     seen: dict[date, r.Update] = {}
     for u in c.updates:
+        stem = u.where.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", stem) and stem != u.date.isoformat():
+            yield problem(u, "date", f"the file is named {stem} but the update is dated "
+                          f"{u.date}: rename the file or fix the date", "warning")
         if u.date in seen:
             yield problem(u, "date", f"another update is dated {u.date} "
                           f"({seen[u.date].where.file}): one update per date")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import urllib.parse
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -82,7 +83,7 @@ def environment(project_root: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals.update(
-        d=derive, link=link, rag=rag, badge=badge, html=html_text, bar=bar,
+        d=derive, link=link, mailto=mailto, rag=rag, badge=badge, html=html_text, bar=bar,
         signed=lambda n: Markup(derive.signed_days(n)),
     )
     env.filters.update(long=derive.long_date, short=derive.short_date, plain=plain)
@@ -94,6 +95,11 @@ def environment(project_root: Path | None = None) -> jinja2.Environment:
 def link(text: Any, url: str) -> Markup:
     """A Markdown link; `url` is built by Milepost from IDs, never taken from YAML."""
     return Markup(f"[{md_text(text)}]({url})")
+
+
+def mailto(email: str) -> Markup:
+    """A link to write to someone: the address is validated, and quoted for the URL."""
+    return link(email, "mailto:" + urllib.parse.quote(email, safe="@.+-_"))
 
 
 def html_text(value: Any) -> Markup:

@@ -298,6 +298,16 @@ CASES = [
          [Expect("updates/2026-03-02.yml", 1, 7, "date",
                  "another update is dated 2026-03-02 "
                  "(projects/acme/updates/2026-03-02-bis.yml): one update per date")]),
+    Case("decision-ids-differ-only-in-capitals",
+         {"decisions/DR-002.yml": edit(DECISION, "id: DR-001", "id: dr-001")},
+         [Expect("decisions/DR-002.yml", 1, 5, "id",
+                 "decision IDs 'DR-001' and 'dr-001' differ only in capitals")]),
+    Case("update-file-named-after-another-date",
+         {"updates/2026-03-02.yml": None,
+          "updates/2026-03-09.yml": UPDATE},
+         [Expect("updates/2026-03-09.yml", 1, 7, "date",
+                 "the file is named 2026-03-09 but the update is dated 2026-03-02",
+                 "warning")], code=0),
     Case("empty-update-file",
          {"updates/2026-03-09.yml": ""},
          [Expect("updates/2026-03-09.yml", 0, None, "", "the file is empty: remove it or "
