@@ -273,42 +273,36 @@ def read_file_records(yaml_file: YamlFile, name: str) -> tuple[Any, list[Problem
 
 def read_client_records(folder: Path, shown_root: str) -> tuple[ClientRecords | None,
                                                                 list[Problem]]:
-    """Read and shape-check every file of a client folder."""
+    """Read and shape-check every file of a client folder; records only if all are valid."""
     files = read_client(folder, shown_root)
     problems = list(files.problems)
-    parts: dict[str, Any] = {"decisions": [], "updates": []}
+    singles: dict[str, Any] = {}
+    folders: dict[str, list[Any]] = {"decisions": [], "updates": []}
+    valid = "client.yml" in files.files
     for name, yaml_file in files.files.items():
         problems += yaml_file.problems
         if yaml_file.node is None and yaml_file.problems:
-            parts[name] = INVALID
+            valid = False
             continue
         value, found = read_file_records(yaml_file, name)
         problems += found
+        valid = valid and value is not INVALID
         folder_name = name.split("/", 1)[0]
-        if folder_name in ("decisions", "updates"):
-            if value is INVALID:
-                parts[folder_name + "!"] = INVALID
-            else:
-                parts[folder_name].append(value)
+        if folder_name in folders:
+            folders[folder_name].append(value)
         else:
-            parts[name] = value
-    if INVALID in parts.values() or "client.yml" not in parts:
+            singles[name] = value
+    if not valid:
         return None, problems
     records = ClientRecords(
         slug=files.slug,
         folder=folder,
-        client=parts["client.yml"],
-        roadmap=parts.get("roadmap.yml") or r.Roadmap(),
-        decisions=parts["decisions"],
-        signoffs=parts.get("signoffs.yml", []),
-        changes=parts.get("changes.yml", []),
-        risks=parts.get("risks.yml", []),
-        updates=parts["updates"],
+        client=singles["client.yml"],
+        roadmap=singles.get("roadmap.yml") or r.Roadmap(),
+        decisions=folders["decisions"],
+        signoffs=singles.get("signoffs.yml", []),
+        changes=singles.get("changes.yml", []),
+        risks=singles.get("risks.yml", []),
+        updates=folders["updates"],
     )
     return records, problems
-
-
-def _problem(rec: Any, key: str, message: str, severity: str = "error") -> Problem:
-    line, column = rec.where.at(key)
-    path = _join(rec.where.path, key) if key else rec.where.path
-    return Problem(rec.where.file, line, column, path, message, severity)
