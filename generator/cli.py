@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import traceback
@@ -35,7 +36,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     checked = check_projects(Path(args.projects), today_from(args.as_of))
     problems = checked.problems
     if args.strict:
-        problems = [p.__class__(**{**p.__dict__, "severity": "error"}) for p in problems]
+        problems = [dataclasses.replace(p, severity="error") for p in problems]
     print(report(problems, args.format, checked.clients))
     return 1 if errors(problems) else 0
 
