@@ -23,7 +23,7 @@ from pathlib import Path
 
 from generator.model import Project
 from generator.problems import MilepostError, Problem
-from generator.render import CONTENT, SiteVersion, render_pages, site_config
+from generator.render import BASE_CONFIG, CONTENT, SiteVersion, render_pages, site_config
 
 INPUTS_FILE = ".milepost-inputs"  # a version folder's fingerprint of what it was built from
 
@@ -53,7 +53,7 @@ def base_config_for(project_root: Path | None) -> Path:
     """The project's own mkdocs.yml if it has one, else Milepost's."""
     if project_root is not None and (project_root / "mkdocs.yml").is_file():
         return (project_root / "mkdocs.yml").resolve()
-    return (CONTENT.parent / "mkdocs.yml").resolve()
+    return BASE_CONFIG
 
 
 def epoch_of(day: date) -> int:

@@ -25,7 +25,14 @@ from generator.markup import RichText, abbreviations, attr, md_text, plain, titl
 from generator.model import Project
 from generator.timeline import timeline_svg
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
+_PACKAGE = Path(__file__).resolve().parent
+_SOURCE = _PACKAGE.parent
+# Shared templates and the base config: the source tree's content/ and mkdocs.yml, or the
+# copies a wheel carries inside the package (see pyproject.toml).
+if (_SOURCE / "content" / "templates").is_dir() and (_SOURCE / "mkdocs.yml").is_file():
+    CONTENT, BASE_CONFIG = _SOURCE / "content", _SOURCE / "mkdocs.yml"
+else:
+    CONTENT, BASE_CONFIG = _PACKAGE / "_content", _PACKAGE / "_base" / "mkdocs.yml"
 
 
 @dataclass(frozen=True)

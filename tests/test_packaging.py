@@ -1,0 +1,39 @@
+"""An installed Milepost (a wheel, not the source tree) carries its templates, assets and base
+config: the pipelines from `init-ci` install it with pip."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_wheel_builds_a_site_without_the_source_tree(tmp_path: Path):
+    wheels, target = tmp_path / "wheels", tmp_path / "installed"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(wheels), str(ROOT)], check=True,
+                   capture_output=True, timeout=300)
+    (wheel,) = wheels.glob("milepost-*.whl")
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, timeout=300)
+    assert (target / "generator" / "_content" / "templates" / "overview.md.j2").is_file()
+    assert (target / "generator" / "_base" / "mkdocs.yml").is_file()
+    work = tmp_path / "work"
+    (work / "projects").mkdir(parents=True)
+    env = {**os.environ, "PYTHONPATH": str(target), "NO_MKDOCS_2_WARNING": "1"}
+    where = subprocess.run([sys.executable, "-c", "import generator.render as r; "
+                            "print(r.CONTENT); print(r.BASE_CONFIG)"], cwd=work, env=env,
+                           capture_output=True, text=True, check=True)
+    assert where.stdout.splitlines() == [str(target / "generator" / "_content"),
+                                         str(target / "generator" / "_base" / "mkdocs.yml")]
+    cli = [sys.executable, "-m", "generator"]
+    subprocess.run([*cli, "new", "acme", "--name", "Acme Ltd", "--start", "2026-11-02"],
+                   cwd=work, env=env, check=True, capture_output=True)
+    built = subprocess.run([*cli, "build", "--as-of", "2026-11-20"], cwd=work, env=env,
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    assert (work / "site" / "acme" / "roadmap.html").is_file()
+    assert (work / "site" / "acme" / "assets" / "milepost.css").is_file()
