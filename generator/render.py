@@ -90,7 +90,8 @@ def environment(project_root: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals.update(
-        d=derive, link=link, mailto=mailto, rag=rag, badge=badge, html=html_text, bar=bar,
+        d=derive, link=link, mailto=mailto, related_links=related_links, rag=rag,
+        badge=badge, html=html_text, bar=bar,
         signed=lambda n: Markup(derive.signed_days(n)),
     )
     env.filters.update(long=derive.long_date, short=derive.short_date, plain=plain)
@@ -130,6 +131,24 @@ def bar(part: float, whole: float, label: str) -> Markup:
     return Markup(
         f'<div class="mp-bar{over}" role="img" aria-label="{attr(label)}">'
         f'<span style="width: {share * 100:.1f}%"></span></div>')
+
+
+def related_links(p: Project, ids: list[str], up: str = "") -> Markup:
+    """Each related ID as a link to where it is shown, with its title."""
+    places: dict[str, tuple[str, str]] = {}
+    for m in p.milestones:
+        places[m.id] = (m.title, "roadmap.md")
+        for d in m.deliverables:
+            places.setdefault(d.id, (d.title, "signoffs.md"))
+    for x in p.changes:
+        places.setdefault(x.id, (x.title, "changes.md"))
+    for x in p.risks:
+        places.setdefault(x.id, (x.title, "risks.md"))
+    for x in p.decisions:
+        places.setdefault(x.id, (x.title, decision_page(x.id)))
+    parts = [link(f"{i} {places[i][0]}", up + places[i][1]) if i in places else md_text(i)
+             for i in ids]
+    return Markup(", ".join(parts))
 
 
 def decision_page(decision_id: str) -> str:
