@@ -163,7 +163,7 @@ def test_each_version_is_dated_by_its_tag(built: Path):
 def test_what_changed_in_v2_sentence_by_sentence(built: Path):
     text = article(built / "kestrel" / "v2" / "what-changed.html")
     assert "Changes in v2 since v1 (1 October 2026)." in text
-    assert "November baseline" in text
+    assert "Released with the note: November baseline" in text
     for sentence in [
         "Milestone M2 Booking live: forecast set to 4 December 2026.",
         "D1 Booking flow designs version 1.0 sent back with changes requested by Lena Vogt "
