@@ -39,6 +39,14 @@ def _stage(published: Path, staging: Path) -> None:
 
 def publish_client(project: Project, projects_dir: Path, settings: BuildSettings) -> BuildResult:
     """Build into a staging copy of `to/<slug>` and swap it in whole; never raises."""
+    try:
+        return _publish(project, projects_dir, settings)
+    except OSError as exc:  # e.g. the published folder cannot be written
+        return BuildResult(project.slug, False, message=f"cannot publish into "
+                           f"{settings.out}: {exc.strerror or exc}")
+
+
+def _publish(project: Project, projects_dir: Path, settings: BuildSettings) -> BuildResult:
     to = settings.out
     to.mkdir(parents=True, exist_ok=True)
     for stale in to.glob(f".{project.slug}.publishing-*"):

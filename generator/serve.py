@@ -42,6 +42,7 @@ def serve(projects_dir: Path, slug: str, today: date, host: str, port: int) -> N
 
     rebuild()
     if not site.is_dir():
+        shutil.rmtree(work, ignore_errors=True)
         raise MilepostError(f"{slug} has errors: nothing to preview yet")
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site))
     server.watch(str(folder))
@@ -52,6 +53,9 @@ def serve(projects_dir: Path, slug: str, today: date, host: str, port: int) -> N
         server.serve()
     except KeyboardInterrupt:
         pass
+    except OSError as exc:  # the port is taken, or not ours to use
+        raise MilepostError(f"cannot serve on {host}:{port}: {exc.strerror or exc} (is "
+                            "another preview running? try --port)")
     finally:
         server.shutdown()
         shutil.rmtree(work, ignore_errors=True)
