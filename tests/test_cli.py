@@ -363,3 +363,11 @@ def test_schema_rejects_bad_enum_and_missing_field(tmp_path: Path, run_cli) -> N
     del signoffs[0]["by"]
     errors = schema_errors(schema_for(tmp_path, run_cli, "signoffs.yml"), signoffs)
     assert sorted(errors) == ["[0].via: 'no' not in enum", "[0]: missing by"]
+
+
+def test_a_folder_that_cannot_be_written_is_an_error_not_a_crash(tmp_path: Path, run_cli) -> None:
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    code, _, err = run_cli("schema", "--out", "a-file/schemas")
+    assert code == 1
+    assert err.startswith("error: a-file/schemas: Not a directory")
+    assert "Traceback" not in err
