@@ -81,7 +81,7 @@ def check_client(c: ClientRecords, today: date) -> list[Problem]:
         _unique_ids(c), _team(c), _milestones(c, index, today), _tasks(c, index, today),
         _decisions(c, index), _signoffs(c, index, today), _changes(c, index, today),
         _risks(c, index),
-        _updates(c, today), _budget(c, today), _theme(c),
+        _updates(c, today), _budget(c, today), _theme(c), _far_dates(c),
     ]
     return [p for check in checks for p in check]
 
@@ -332,6 +332,18 @@ def _budget(c: ClientRecords, today: date) -> Iterator[Problem]:
                       "warning")
     if b.as_of and b.as_of > today:
         yield problem(b, "as_of", f"as_of {b.as_of} is in the future", "warning")
+
+
+def _far_dates(c: ClientRecords) -> Iterator[Problem]:
+    """A date years away from the project's start is most likely a typo (2062 for 2026)."""
+    start = c.client.start
+    dated = [(m, key) for m in c.roadmap.milestones for key in ("planned", "forecast", "done")]
+    dated += [(t, key) for t in c.roadmap.client_tasks for key in ("due", "done")]
+    for rec, key in dated:
+        value = getattr(rec, key)
+        if value is not None and abs((value - start).days) > 5 * 366:
+            yield problem(rec, key, f"{value} is more than five years from the project's "
+                          f"start ({start}): is the year right?", "warning")
 
 
 def _theme(c: ClientRecords) -> Iterator[Problem]:

@@ -308,6 +308,15 @@ CASES = [
          [Expect("updates/2026-03-09.yml", 1, 7, "date",
                  "the file is named 2026-03-09 but the update is dated 2026-03-02",
                  "warning")], code=0),
+    Case("date-years-away-from-the-start",
+         {"roadmap.yml": edit(ROADMAP, "planned: 2026-04-01",
+                              "planned: 2062-04-01")},
+         [Expect("roadmap.yml", 14, 14, "milestones[1].planned",
+                 "2062-04-01 is more than five years from the project's start (2026-01-05): "
+                 "is the year right?", "warning"),
+          Expect("roadmap.yml", 15, 15, "milestones[1].forecast",
+                 "forecast 2026-04-10 is before planned 2062-04-01", "warning")],
+         code=0),
     Case("empty-update-file",
          {"updates/2026-03-09.yml": ""},
          [Expect("updates/2026-03-09.yml", 0, None, "", "the file is empty: remove it or "
