@@ -358,3 +358,6 @@ def _theme(c: ClientRecords) -> Iterator[Problem]:
         yield problem(theme, "logo", f"'{logo}' is not an .svg or .png file")
     elif not (c.folder / logo).is_file():
         yield problem(theme, "logo", f"'{logo}' does not exist in the client's folder")
+    elif not (c.folder / logo).resolve().is_relative_to(c.folder.resolve()):
+        yield problem(theme, "logo", f"'{logo}' is a link to a file outside the client's "
+                      "folder: copy the file here instead")

@@ -258,7 +258,15 @@ def read_client(folder: Path, shown_root: str) -> ClientFiles:
             shown_folder, 0, 0, "",
             f"folder name '{slug}' is not a valid client slug: use lowercase letters, digits "
             "and '-', starting with a letter or digit (e.g. 'northwind-bakery')"))
+    inside = folder.resolve()
     for name in _client_file_names(folder, shown_folder, client.problems):
+        if not (folder / name).resolve().is_relative_to(inside):
+            # A link out of the folder could show another client's records on this site.
+            client.problems.append(Problem(
+                f"{shown_folder}/{name}", 0, 0, "", "is a link to a file outside the "
+                "client's folder: a client's site may only use its own files; copy the "
+                "file here instead"))
+            continue
         client.files[name] = read_yaml(folder / name, f"{shown_folder}/{name}")
     if "client.yml" not in client.files:
         client.problems.append(Problem(

@@ -168,3 +168,22 @@ def test_unknown_file_names_warn_with_suggestion(tmp_path: Path) -> None:
     assert all(p.severity == "warning" for p in client.problems)
     assert "(did you mean 'risks.yml'?)" in messages["projects/acme/risk.yml"].message
     assert "did you mean" not in messages["projects/acme/zzz.yaml"].message
+
+
+def test_a_link_to_another_clients_file_is_refused(tmp_path: Path) -> None:
+    from generator.load import read_client
+
+    other = tmp_path / "projects" / "other"
+    other.mkdir(parents=True)
+    (other / "risks.yml").write_text("- {id: R1, title: Secret, likelihood: low}\n",
+                                     encoding="utf-8")
+    mine = tmp_path / "projects" / "mine"
+    mine.mkdir()
+    (mine / "client.yml").write_text("name: Mine\nproject: P\nstart: 2026-01-01\n",
+                                     encoding="utf-8")
+    (mine / "risks.yml").symlink_to(other / "risks.yml")
+    client = read_client(mine, "projects")
+    assert "risks.yml" not in client.files
+    assert [p.text() for p in client.problems] == [
+        "projects/mine/risks.yml: error: is a link to a file outside the client's folder: a "
+        "client's site may only use its own files; copy the file here instead"]
