@@ -94,18 +94,33 @@ def _published_print(target: Path) -> str | None:
     return marker.read_text(encoding="utf-8").strip() if marker.is_file() else None
 
 
-def _version_models(cv: ClientVersions, scratch: Path) -> list[Project]:
-    """The public model of every version, read from git; an invalid version is an error."""
-    models = []
+def _version_model(cv: ClientVersions, k: int, scratch: Path) -> tuple[Project | None, str]:
+    """Version k's public model, read from git, or None and the first reason it is invalid
+    (a version released under older rules may not pass today's)."""
+    v = cv.versions[k]
+    exported = git.export_folder(cv.repo, v.tag, cv.folder_in_repo, scratch / str(k))
+    shown = f"{v.tag}:{Path(cv.folder_in_repo).parent.as_posix()}"
+    project, problems = check_client_folder(exported, shown, v.date)
+    if project is None:
+        return None, errors(problems)[0].text() if errors(problems) else "unreadable"
+    return replace(project, folder=exported), ""
+
+
+def _readable_versions(cv: ClientVersions, scratch: Path) -> tuple[ClientVersions,
+                                                                   list[Project], list[str]]:
+    """The versions that still validate, their models, and a note for each that does not:
+    those are left as they were published and skipped when comparing."""
+    keep, models, notes = [], [], []
     for k, v in enumerate(cv.versions):
-        exported = git.export_folder(cv.repo, v.tag, cv.folder_in_repo, scratch / str(k))
-        shown = f"{v.tag}:{Path(cv.folder_in_repo).parent.as_posix()}"
-        project, problems = check_client_folder(exported, shown, v.date)
-        if project is None:
-            first = errors(problems)[0].text() if errors(problems) else "unreadable"
-            raise MilepostError(f"version {v.name} cannot be read: {first}")
-        models.append(replace(project, folder=exported))
-    return models
+        model, reason = _version_model(cv, k, scratch)
+        if model is None:
+            notes.append(f"version {v.name} no longer validates, left as it was ({reason})")
+        else:
+            keep.append(k)
+            models.append(model)
+    readable = replace(cv, versions=[cv.versions[k] for k in keep],
+                       listings=[cv.listings[k] for k in keep])
+    return readable, models, notes
 
 
 def _site_version(cv: ClientVersions, models: list[Project], k: int, latest: Project | None,
@@ -179,23 +194,28 @@ def build_versioned_client(job: VersionedJob) -> BuildResult:
                   if (_published_print(client_out / name) != fp)
                   and not (job.keep_published and name != LATEST
                            and (client_out / name).is_dir())]
-        pages = 0
+        pages, notes, listed = 0, [], cv
         if needed:
             with tempfile.TemporaryDirectory(prefix="milepost-versions-") as scratch:
-                models = _version_models(cv, Path(scratch))
-                for k, v in enumerate([*cv.versions, None]):
+                readable, models, notes = _readable_versions(cv, Path(scratch))
+                for k, v in enumerate([*readable.versions, None]):
                     name = v.name if v else LATEST
                     if name not in needed:
                         continue
                     project = models[k] if v else job.project
-                    site_version = _site_version(cv, models, k, job.project,
+                    site_version = _site_version(readable, models, k, job.project,
                                                  job.settings.today)
                     pages += _build_one(project, site_version, job.settings,
                                         client_out / name, prints[name])
-        _write_atomic(client_out / "versions.json", versions_json(cv))
+            listed = replace(cv, versions=[v for v in cv.versions if v in readable.versions
+                                           or (client_out / v.name).is_dir()])
+            needed = [n for n in needed if n == LATEST
+                      or any(v.name == n for v in readable.versions)]
+        _write_atomic(client_out / "versions.json", versions_json(listed))
         _write_atomic(client_out / "index.html", REDIRECT)
         rebuilt = ", ".join(needed) if needed else "nothing (up to date)"
-        message = f"rebuilt {rebuilt}" + (f"; warning: {cv.warning}" if cv.warning else "")
+        warnings = [*notes, *([cv.warning] if cv.warning else [])]
+        message = f"rebuilt {rebuilt}" + "".join(f"; warning: {w}" for w in warnings)
         return BuildResult(slug, True, pages, time.perf_counter() - started, message)
     except MilepostError as exc:
         return BuildResult(slug, False, 0, time.perf_counter() - started, str(exc))
@@ -256,8 +276,9 @@ def load_side(projects_dir: Path, slug: str, which: str | None, today: date) -> 
         raise MilepostError(f"{slug} has no version '{which}' (versions: {known}){hint}")
     k = match[0]
     with tempfile.TemporaryDirectory(prefix="milepost-diff-") as scratch:
-        one = replace(cv, versions=cv.versions[k:k + 1], listings=cv.listings[k:k + 1])
-        project = _version_models(one, Path(scratch))[0]
+        project, reason = _version_model(cv, k, Path(scratch))
+    if project is None:
+        raise MilepostError(f"version {which} of {slug} no longer validates: {reason}")
     return which, cv.versions[k].date, project
 
 

@@ -340,3 +340,25 @@ def test_init_ci_writes_a_pipeline_that_calls_real_commands(system: str, tmp_pat
         parser().parse_args(words)  # exits (fails the test) on an unknown verb or option
     again = milepost(tmp_path, "init-ci", system)
     assert again.returncode == 1 and "exists already" in again.stderr
+
+
+def test_a_version_that_no_longer_validates_does_not_block_the_others(tmp_path: Path):
+    repo = tmp_path
+    git(repo, "init", "-q", "-b", "main")
+    write(repo, "client.yml", CLIENT + "glossary:\n  '<b>': bold\n")  # refused by today's rules
+    write(repo, "roadmap.yml", ROADMAP)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "old", day="2026-10-01")
+    git(repo, "tag", "-a", "kestrel/v1", "-m", "old rules", day="2026-10-01")
+    write(repo, "client.yml", CLIENT)
+    git(repo, "commit", "-qam", "fixed", day="2026-11-02")
+    git(repo, "tag", "-a", "kestrel/v2", "-m", "fixed", day="2026-11-02")
+    result = milepost(repo, "build", "--versions", "--as-of", "2026-11-23")
+    assert result.returncode == 0, result.stderr
+    assert "rebuilt v2, latest; warning: version v1 no longer validates, left as it was" \
+        in result.stdout
+    assert "cannot be a glossary term" in result.stdout
+    site = repo / "site" / "kestrel"
+    assert [v["version"] for v in json.loads((site / "versions.json").read_text())] == [
+        "latest", "v2"]
+    assert "This is the first version of the plan" in article(site / "v2" / "what-changed.html")
