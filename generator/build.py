@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from datetime import time as dtime
 from pathlib import Path
 
+from generator.calendar import calendar_ics
 from generator.model import Project
 from generator.problems import MilepostError, Problem
 from generator.render import BASE_CONFIG, CONTENT, SiteVersion, render_pages, site_config
@@ -69,6 +70,7 @@ def write_client_project(p: Project, settings: BuildSettings, work: Path,
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    (docs / "calendar.ics").write_bytes(calendar_ics(p, settings.today).encode("utf-8"))
     assets = docs / "assets"
     shutil.copytree(CONTENT / "assets", assets, dirs_exist_ok=True)
     theme = p.client.theme

@@ -213,3 +213,28 @@ def test_unknown_client_is_named(tmp_path):
     result = milepost("build", "projects", "--out", str(tmp_path), "--client", "nope")
     assert result.returncode == 1
     assert "no client folder named nope" in result.stderr
+
+
+# --- the calendar feed ----------------------------------------------------------------------
+
+def test_calendar_feed_has_public_dates_only(site):
+    raw = (site / "northwind" / "calendar.ics").read_bytes()
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and raw.endswith(b"END:VCALENDAR\r\n")
+    lines = raw.decode("utf-8").split("\r\n")[:-1]
+    assert all(len(line.encode("utf-8")) <= 75 for line in lines)
+    text = raw.decode("utf-8").replace("\r\n ", "")  # unfold
+    assert ("UID:northwind-milestone-M4@milepost\r\nDTSTAMP:20261123T000000Z\r\n"
+            "DTSTART;VALUE=DATE:20261127\r\n") in text  # the forecast, not the plan
+    assert "SUMMARY:Your task: Sign the merchant contract with the new payment provider (T4)" \
+        in text
+    assert "task-T1@" not in text  # done tasks are not in the calendar
+    assert "M8" not in text and "INTERNAL-ONLY" not in text
+
+
+def test_calendar_text_cannot_add_properties():
+    from generator.calendar import _escape, _fold
+
+    hostile = "Title\r\nBEGIN:VEVENT\nSUMMARY:x; y, z\\"
+    assert _escape(hostile) == "Title BEGIN:VEVENT SUMMARY:x\\; y\\, z\\\\"
+    folded = _fold("SUMMARY:" + "é" * 60)
+    assert [len(x.encode()) for x in folded] == [74, 55] and folded[1].startswith(" ")
