@@ -362,3 +362,15 @@ def test_a_version_that_no_longer_validates_does_not_block_the_others(tmp_path: 
     assert [v["version"] for v in json.loads((site / "versions.json").read_text())] == [
         "latest", "v2"]
     assert "This is the first version of the plan" in article(site / "v2" / "what-changed.html")
+
+
+def test_versions_outside_git_builds_latest_only(tmp_path: Path):
+    write(tmp_path, "client.yml", CLIENT)
+    result = milepost(tmp_path, "build", "--versions", "--as-of", "2026-11-23")
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "site" / "kestrel"
+    assert sorted(p.name for p in site.iterdir()) == ["index.html", "latest", "versions.json"]
+    assert json.loads((site / "versions.json").read_text()) == [
+        {"version": "latest", "title": "latest", "aliases": []}]
+    assert "This is the first version of the plan" in article(
+        site / "latest" / "what-changed.html")
