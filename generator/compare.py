@@ -6,8 +6,10 @@ however the YAML was reformatted. Pure functions of the two models.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from generator import derive
 from generator.model import Project
@@ -35,14 +37,18 @@ def _moved(what: str, old: date | None, new: date | None) -> str | None:
             f"({_days(old, new)})")
 
 
+def _pairs(before: list[Any], after: list[Any]) -> Iterator[tuple[Any | None, Any]]:
+    """Each record of `after` with the record of the same ID in `before` (None if new)."""
+    old = {x.id: x for x in before}
+    return ((old.get(x.id), x) for x in after)
+
+
 def milestones(old: Project, new: Project) -> list[str]:
-    before = {m.id: m for m in old.milestones}
-    after = {m.id: m for m in new.milestones}
+    after = {m.id for m in new.milestones}
     out = [f"Milestone {m.id} {m.title} added, planned for {derive.long_date(m.planned)}."
-           for m in new.milestones if m.id not in before]
+           for was, m in _pairs(old.milestones, new.milestones) if was is None]
     out += [f"Milestone {m.id} {m.title} removed." for m in old.milestones if m.id not in after]
-    for m in new.milestones:
-        was = before.get(m.id)
+    for was, m in _pairs(old.milestones, new.milestones):
         if was is None:
             continue
         if was.done is None and m.done is not None:
@@ -70,11 +76,9 @@ def signoffs(old: Project, new: Project) -> list[str]:
 
 
 def decisions(old: Project, new: Project) -> list[str]:
-    before = {d.id: d for d in old.decisions}
     replaced_by = derive.superseded_by(new)
     out = []
-    for d in new.decisions:
-        was = before.get(d.id)
+    for was, d in _pairs(old.decisions, new.decisions):
         if was is None:
             out.append(f"Decision {d.id} {d.title} added ({d.status}).")
         elif was.status != d.status:
@@ -87,10 +91,8 @@ def decisions(old: Project, new: Project) -> list[str]:
 
 
 def change_requests(old: Project, new: Project) -> list[str]:
-    before = {x.id: x for x in old.changes}
     out = []
-    for x in new.changes:
-        was = before.get(x.id)
+    for was, x in _pairs(old.changes, new.changes):
         if was is None:
             out.append(f"Change request {x.id} {x.title} raised by {x.requested_by}"
                        + (f", now {x.status}." if x.status != "requested" else "."))
@@ -100,10 +102,8 @@ def change_requests(old: Project, new: Project) -> list[str]:
 
 
 def risks(old: Project, new: Project) -> list[str]:
-    before = {x.id: x for x in old.risks}
     out = []
-    for x in new.risks:
-        was = before.get(x.id)
+    for was, x in _pairs(old.risks, new.risks):
         if was is None:
             out.append(f"Risk {x.id} {x.title} opened ({derive.severity_label(x).lower()} "
                        "severity).")
@@ -132,10 +132,8 @@ def budget(old: Project, new: Project) -> list[str]:
 
 
 def tasks(old: Project, new: Project) -> list[str]:
-    before = {t.id: t for t in old.client_tasks}
     out = []
-    for t in new.client_tasks:
-        was = before.get(t.id)
+    for was, t in _pairs(old.client_tasks, new.client_tasks):
         if was is None:
             out.append(f"New task for you: {t.title} ({t.id}), due {derive.long_date(t.due)}.")
         elif was.done is None and t.done is not None:
