@@ -55,8 +55,10 @@ def _run(args: argparse.Namespace, out: Path, mode: str, verb: str) -> int:
     folders = select_clients(projects_dir, args.client)
     root = projects_dir.resolve().parent
     settings = BuildSettings(out.resolve(), today, base_config_for(root), root)
+    progress = Progress(len(folders), live=sys.stdout.isatty() and not os.environ.get("CI"))
     results = run_all(folders, display_path(projects_dir), settings, mode, projects_dir,
-                      args.jobs or os.cpu_count() or 1, on_done=_progress)
+                      args.jobs or os.cpu_count() or 1, on_done=progress)
+    progress.finish()
     problems = [p for x in results for p in x.problems]
     if problems:
         print(report(problems, "text", len(folders)), file=sys.stderr)
@@ -73,13 +75,32 @@ def cmd_build(args: argparse.Namespace) -> int:
     return _run(args, Path(args.out), "versions" if args.versions else "site", "built")
 
 
-def _progress(result) -> None:  # noqa: ANN001 (a BuildResult)
-    state = "built" if result.ok else (
-        "not built: invalid" if result.invalid else f"FAILED: {result.message}")
-    if result.ok and result.message:
-        state += f": {result.message}"
-    print(f"{result.slug}: {state} ({result.pages} pages, {result.seconds:.1f} s)",
-          flush=True)
+class Progress:
+    """One line per client as it finishes; on a terminal, also a counter kept up to date on
+    the last line (CI logs get plain lines only)."""
+
+    def __init__(self, total: int, live: bool) -> None:
+        self.total, self.done, self.live = total, 0, live
+        self._counter()
+
+    def __call__(self, result) -> None:  # noqa: ANN001 (a BuildResult)
+        self.done += 1
+        state = "built" if result.ok else (
+            "not built: invalid" if result.invalid else f"FAILED: {result.message}")
+        if result.ok and result.message:
+            state += f": {result.message}"
+        clear = "\r\033[K" if self.live else ""
+        print(f"{clear}{result.slug}: {state} ({result.pages} pages, {result.seconds:.1f} s)",
+              flush=True)
+        self._counter()
+
+    def _counter(self) -> None:
+        if self.live and self.done < self.total:
+            print(f"building: {self.done} of {self.total} clients done…", end="", flush=True)
+
+    def finish(self) -> None:
+        if self.live and self.done < self.total:
+            print(flush=True)
 
 
 def results_table(results) -> str:  # noqa: ANN001 (BuildResults)
