@@ -12,7 +12,7 @@ import re
 import subprocess
 import tarfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from generator.problems import MilepostError
@@ -118,8 +118,3 @@ def changed_paths(repo: Path, since: str) -> list[str]:
     changed = run_git(repo, "diff", "--name-only", since, "--").splitlines()
     untracked = run_git(repo, "ls-files", "--others", "--exclude-standard").splitlines()
     return sorted(set(changed + untracked))
-
-
-def commit_date(repo: Path, rev: str) -> date:
-    stamp = run_git(repo, "log", "-1", "--format=%cI", rev).strip()
-    return datetime.fromisoformat(stamp).date()
