@@ -317,16 +317,18 @@ def scan_html(text: str, name: str, site: Path | None = None, path: Path | None 
     return scanner.page
 
 
-def json_strings(value: Any) -> Iterator[str]:
+def strings(value: Any, keys: bool = False) -> Iterator[str]:
+    """Every string in a parsed JSON or YAML value; mapping keys too when `keys`."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield str(k)
-            yield from json_strings(v)
+            if keys:
+                yield str(k)
+            yield from strings(v, keys)
     elif isinstance(value, list):
         for v in value:
-            yield from json_strings(v)
+            yield from strings(v, keys)
 
 
 @dataclass
@@ -365,12 +367,12 @@ def scan_site(root: Path) -> Site:
             site.pages[rel] = scan_html(text, rel, root, path)
         elif path.suffix == ".json":
             # Material renders search results as HTML: every string must be inert HTML.
-            strings = list(json_strings(json.loads(text)))
-            site.data[rel] = scan_html("\n".join(strings), rel)
+            values = list(strings(json.loads(text), keys=True))
+            site.data[rel] = scan_html("\n".join(values), rel)
         elif rel.endswith((".xml", ".xml.gz")):
             tree = ElementTree.fromstring(text)
-            strings = [x.text or "" for x in tree.iter()]
-            page = scan_html("\n".join(html.escape(s) for s in strings), rel)
+            texts = [x.text or "" for x in tree.iter()]
+            page = scan_html("\n".join(html.escape(s) for s in texts), rel)
             for loc in (x.text or "" for x in tree.iter() if x.tag.endswith("loc")):
                 scheme = urlsplit(loc.strip()).scheme.lower()
                 if scheme not in ("", "http", "https"):
@@ -608,17 +610,6 @@ def test_example_sites_are_inert(examples: dict[str, Site]) -> None:
 
 
 # --- leaks --------------------------------------------------------------------------------------
-
-def strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from strings(v)
-
 
 @dataclass
 class Records:
