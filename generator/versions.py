@@ -81,11 +81,11 @@ def gather(slug: str, projects_dir: Path) -> ClientVersions:
 
 def fingerprints(cv: ClientVersions, tool: str, today: date) -> dict[str, str]:
     """Inputs of each version folder: its own files, every earlier version's, the tool."""
-    prints = {}
-    for k, v in enumerate(cv.versions):
-        prints[v.name] = _hash(tool, v.date.isoformat(), *cv.listings[: k + 1])
-    prints[LATEST] = _hash(tool, today.isoformat(), *cv.listings,
-                           git.working_fingerprint(cv.folder))
+    # A version is its name, date and note as well as its files: all of them show on pages.
+    seen = [f"{v.name}\0{v.date.isoformat()}\0{v.note}\0{listing}"
+            for v, listing in zip(cv.versions, cv.listings, strict=True)]
+    prints = {v.name: _hash(tool, *seen[: k + 1]) for k, v in enumerate(cv.versions)}
+    prints[LATEST] = _hash(tool, today.isoformat(), *seen, git.working_fingerprint(cv.folder))
     return prints
 
 

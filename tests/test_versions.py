@@ -374,3 +374,19 @@ def test_versions_outside_git_builds_latest_only(tmp_path: Path):
         {"version": "latest", "title": "latest", "aliases": []}]
     assert "This is the first version of the plan" in article(
         site / "latest" / "what-changed.html")
+
+
+def test_a_renamed_version_rebuilds_latest(tmp_path: Path):
+    repo = tmp_path
+    git(repo, "init", "-q", "-b", "main")
+    write(repo, "client.yml", CLIENT)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "plan", day="2026-10-01")
+    git(repo, "tag", "-a", "kestrel/v1", "-m", "Plan", day="2026-10-01")
+    assert milepost(repo, "build", "--versions", "--as-of", "2026-11-23").returncode == 0
+    git(repo, "tag", "-d", "kestrel/v1")
+    git(repo, "tag", "-a", "kestrel/baseline", "-m", "Plan", day="2026-10-01")
+    result = milepost(repo, "build", "--versions", "--as-of", "2026-11-23")
+    assert "rebuilt baseline, latest" in result.stdout
+    assert "since baseline (1 October 2026)" in article(
+        repo / "site" / "kestrel" / "latest" / "what-changed.html")
