@@ -33,7 +33,7 @@ def today_from(as_of: str | None, option: str = "--as-of") -> date:
 def cmd_validate(args: argparse.Namespace) -> int:
     from generator.model import check_projects
 
-    checked = check_projects(Path(args.projects), today_from(args.as_of))
+    checked = check_projects(Path(args.projects), today_from(args.as_of), args.client)
     problems = checked.problems
     if args.strict:
         problems = [dataclasses.replace(p, severity="error") for p in problems]
@@ -45,14 +45,14 @@ def _run(args: argparse.Namespace, out: Path, mode: str, verb: str) -> int:
     """Validate and build (or publish) every client named, in parallel; report like
     `validate`, then a table; exit 1 naming the clients that were not done."""
     from generator.build import BuildSettings, base_config_for, check_out_dir
-    from generator.model import select_clients
+    from generator.model import client_scope, select_clients
     from generator.problems import display_path
     from generator.runner import run_all
 
-    projects_dir = Path(args.projects)
+    projects_dir, only = client_scope(Path(args.projects), args.client)
     check_out_dir(out, projects_dir)
     today = today_from(args.as_of)
-    folders = select_clients(projects_dir, args.client)
+    folders = select_clients(projects_dir, only)
     root = projects_dir.resolve().parent
     settings = BuildSettings(out.resolve(), today, base_config_for(root), root)
     progress = Progress(len(folders), live=sys.stdout.isatty() and not os.environ.get("CI"))
@@ -116,30 +116,35 @@ def results_table(results) -> str:  # noqa: ANN001 (BuildResults)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from generator.model import locate_client
     from generator.serve import serve
 
-    serve(Path(args.projects), args.slug, today_from(args.as_of), args.host, args.port)
+    projects, slug = locate_client(Path(args.projects), args.slug)
+    serve(projects, slug, today_from(args.as_of), args.host, args.port)
     return 0
 
 
 def cmd_release(args: argparse.Namespace) -> int:
+    from generator.model import locate_client
     from generator.versions import release
 
-    tag = release(Path(args.projects), args.slug, args.version, args.message,
-                  today_from(args.as_of))
+    projects, slug = locate_client(Path(args.projects), args.slug)
+    tag = release(projects, slug, args.version, args.message, today_from(args.as_of))
     print(f"released {tag}: push it with `git push origin {tag}`")
     return 0
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from generator.compare import as_markdown, as_text, what_changed
+    from generator.model import locate_client
     from generator.versions import last_version_name, load_side
 
-    projects, today = Path(args.projects), today_from(args.as_of)
-    frm = args.frm or last_version_name(projects, args.slug)
-    old_name, old_date, old = load_side(projects, args.slug, frm, today)
-    new_name, _, new = load_side(projects, args.slug, args.to, today)
-    heading = f"{args.slug}: changes in {new_name} since {old_name} ({old_date.isoformat()})"
+    projects, slug = locate_client(Path(args.projects), args.slug)
+    today = today_from(args.as_of)
+    frm = args.frm or last_version_name(projects, slug)
+    old_name, old_date, old = load_side(projects, slug, frm, today)
+    new_name, _, new = load_side(projects, slug, args.to, today)
+    heading = f"{slug}: changes in {new_name} since {old_name} ({old_date.isoformat()})"
     render = as_markdown if args.format == "markdown" else as_text
     print(render(what_changed(old, new), heading), end="")
     return 0
@@ -170,9 +175,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
 def cmd_plan(args: argparse.Namespace) -> int:
     import json
 
+    from generator.model import client_scope
     from generator.publish import plan
 
-    clients = plan(Path(args.projects), args.changed_since)
+    projects, only = client_scope(Path(args.projects))
+    clients = [c for c in plan(projects, args.changed_since) if only is None or c in only]
     if args.format == "json":
         print(json.dumps({"clients": clients}))
     else:
@@ -214,14 +221,18 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     v = sub.add_parser("validate", help="check every client's YAML and report all problems")
-    v.add_argument("projects", nargs="?", default="projects", help="projects folder")
+    v.add_argument("projects", nargs="?", default="projects",
+                   help="projects folder, or one client's folder")
+    v.add_argument("--client", action="append", metavar="SLUG",
+                   help="check only this client (repeatable)")
     v.add_argument("--format", choices=["text", "github", "json"], default="text")
     v.add_argument("--strict", action="store_true", help="treat warnings as errors")
     v.add_argument("--as-of", help="today's date for date checks (YYYY-MM-DD)")
     v.set_defaults(run=cmd_validate)
 
     b = sub.add_parser("build", help="build one static site per client")
-    b.add_argument("projects", nargs="?", default="projects", help="projects folder")
+    b.add_argument("projects", nargs="?", default="projects",
+                   help="projects folder, or one client's folder")
     b.add_argument("--out", default="site", help="output folder (default: site)")
     b.add_argument("--client", action="append", metavar="SLUG",
                    help="build only this client (repeatable)")
@@ -233,7 +244,7 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(run=cmd_build)
 
     sv = sub.add_parser("serve", help="preview one client, rebuilt when its YAML changes")
-    sv.add_argument("slug", help="the client's folder name")
+    sv.add_argument("slug", help="the client's folder name (or the path to its folder)")
     sv.add_argument("--projects", default="projects", help="projects folder")
     sv.add_argument("--as-of", help="today's date for overdue and lateness (YYYY-MM-DD)")
     sv.add_argument("--host", default="127.0.0.1")
@@ -241,7 +252,7 @@ def parser() -> argparse.ArgumentParser:
     sv.set_defaults(run=cmd_serve)
 
     rl = sub.add_parser("release", help="tag the client's current files as a version")
-    rl.add_argument("slug")
+    rl.add_argument("slug", help="the client's folder name (or the path to its folder)")
     rl.add_argument("version", help="version name, e.g. v1 or 2026-11")
     rl.add_argument("-m", "--message", help="note shown on the site with this version")
     rl.add_argument("--projects", default="projects", help="projects folder")
@@ -249,7 +260,7 @@ def parser() -> argparse.ArgumentParser:
     rl.set_defaults(run=cmd_release)
 
     df = sub.add_parser("diff", help="what changed between two versions of a client")
-    df.add_argument("slug")
+    df.add_argument("slug", help="the client's folder name (or the path to its folder)")
     df.add_argument("frm", nargs="?", metavar="FROM", help="version (default: the last one)")
     df.add_argument("to", nargs="?", metavar="TO", help="version (default: the working tree)")
     df.add_argument("--format", choices=["text", "markdown"], default="text")
@@ -258,7 +269,8 @@ def parser() -> argparse.ArgumentParser:
     df.set_defaults(run=cmd_diff)
 
     pb = sub.add_parser("publish", help="build what changed and swap it into a folder")
-    pb.add_argument("projects", nargs="?", default="projects", help="projects folder")
+    pb.add_argument("projects", nargs="?", default="projects",
+                   help="projects folder, or one client's folder")
     where = pb.add_mutually_exclusive_group(required=True)
     where.add_argument("--to", help="the published folder (e.g. a web root)")
     where.add_argument("--branch", help="publish as a commit on this branch (e.g. gh-pages)")
@@ -269,7 +281,8 @@ def parser() -> argparse.ArgumentParser:
     pb.set_defaults(run=cmd_publish)
 
     pl = sub.add_parser("plan", help="list the clients whose inputs changed since a commit")
-    pl.add_argument("projects", nargs="?", default="projects", help="projects folder")
+    pl.add_argument("projects", nargs="?", default="projects",
+                   help="projects folder, or one client's folder")
     pl.add_argument("--changed-since", required=True, metavar="REF")
     pl.add_argument("--format", choices=["text", "json"], default="text")
     pl.set_defaults(run=cmd_plan)

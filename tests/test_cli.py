@@ -371,3 +371,69 @@ def test_a_folder_that_cannot_be_written_is_an_error_not_a_crash(tmp_path: Path,
     assert code == 1
     assert err.startswith("error: a-file/schemas: Not a directory")
     assert "Traceback" not in err
+
+
+# --- a client's own folder where a projects folder is expected -------------------------------
+
+def test_validate_takes_a_client_folder_or_client(make_project, run_cli, monkeypatch) -> None:
+    make_project({"acme": files_with({}), "beta": files_with({"roadmap.yml": BAD_ROADMAP})})
+    clean = (0, "1 client checked: no problems\n")
+    for args in (["projects/acme"], ["projects/acme/"], ["projects", "--client", "acme"]):
+        assert run_cli("validate", *args, "--as-of", AS_OF)[:2] == clean, args
+    code, out, _ = run_cli("validate", "projects/beta", "--as-of", AS_OF)
+    assert code == 1
+    assert out.startswith("projects/beta/roadmap.yml:5:14: error: milestones[0].planned: ")
+    assert out.endswith("1 client checked: 1 error, 0 warnings (1 with errors)\n")
+    monkeypatch.chdir("projects/acme")  # from inside the client's folder
+    assert run_cli("validate", ".", "--as-of", AS_OF)[:2] == clean
+
+
+def test_validate_client_must_name_a_client_of_the_folder(make_project, run_cli) -> None:
+    make_project({"acme": files_with({}), "beta": files_with({})})
+    code, out, err = run_cli("validate", "projects", "--client", "gamma")
+    assert (code, out) == (1, "")
+    assert err == "error: no client folder named gamma in projects (clients: acme, beta)\n"
+    code, out, err = run_cli("validate", "projects/acme", "--client", "beta")
+    assert (code, out) == (1, "")
+    assert err == ("error: projects/acme is the folder of client acme, but --client names "
+                   "beta: give the projects folder projects to choose among its clients\n")
+
+
+def test_a_folder_that_is_neither_is_refused_clearly(make_project, run_cli) -> None:
+    make_project({"acme": files_with({}), "beta": files_with({"client.yml": None})})
+    code, out, err = run_cli("validate", "projects/acme/decisions")
+    assert (code, out) == (1, "")
+    assert err == (
+        "error: projects/acme/decisions is neither a client's folder (there is no client.yml "
+        "in it) nor a projects folder (it holds DR-001.yml but no client folders): name a "
+        "client's folder or the projects folder that holds them; a client's folder needs a "
+        "client.yml (see README.md#the-client-folder)\n")
+    code, out, err = run_cli("build", "projects/beta", "--out", "site")
+    assert (code, out) == (1, "")
+    assert err.startswith("error: projects/beta is neither a client's folder (there is no "
+                          "client.yml in it) nor a projects folder (it holds changes.yml, "
+                          "decisions/, risks.yml, roadmap.yml, … but no client folders)")
+    # A projects folder with a client lacking client.yml is still a projects folder.
+    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    assert code == 1 and "projects/beta: error: missing client.yml" in out
+
+
+def test_build_takes_a_client_folder(make_project, run_cli, tmp_path: Path) -> None:
+    make_project({"acme": files_with({}), "beta": files_with({})})
+    code, out, err = run_cli("build", "projects/acme", "--out", "site", "--as-of", AS_OF,
+                             "-j", "1")
+    assert code == 0, err
+    assert (tmp_path / "site" / "acme" / "index.html").is_file()
+    assert not (tmp_path / "site" / "beta").exists()
+    assert out.startswith("acme: built")
+
+
+def test_diff_takes_a_client_folder(make_project, run_cli) -> None:
+    make_project({"acme": files_with({})})
+    for args in (["projects/acme", "working"], ["acme", "working", "--projects", "projects/acme"]):
+        code, out, err = run_cli("diff", *args, "--as-of", AS_OF)
+        assert code == 0, (args, err)
+        assert out.startswith("acme: changes in the working tree since the working tree")
+    code, _, err = run_cli("diff", "beta", "working", "--projects", "projects/acme")
+    assert code == 1
+    assert err == "error: --projects projects/acme is the folder of client acme, not of 'beta'\n"

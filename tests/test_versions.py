@@ -261,6 +261,16 @@ def test_plan_lists_only_the_client_touched(repo: Path):
     assert bad.returncode == 1 and "'nope' is not a commit" in bad.stderr
 
 
+def test_plan_and_release_take_a_client_folder(repo: Path):
+    mine = milepost(repo, "plan", "projects/kestrel", "--changed-since", "kestrel/v1")
+    assert (mine.returncode, mine.stdout) == (0, "kestrel\n"), mine.stderr
+    other = milepost(repo, "plan", "projects/other", "--changed-since", "kestrel/v1")
+    assert (other.returncode, other.stdout) == (0, "\n"), other.stderr
+    exists = milepost(repo, "release", "projects/kestrel", "v2")
+    assert exists.returncode == 1
+    assert "version v2 of kestrel exists already" in exists.stderr
+
+
 def _tree_hashes(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
