@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -361,3 +362,42 @@ def _theme(c: ClientRecords) -> Iterator[Problem]:
     elif not (c.folder / logo).resolve().is_relative_to(c.folder.resolve()):
         yield problem(theme, "logo", f"'{logo}' is a link to a file outside the client's "
                       "folder: copy the file here instead")
+
+
+# --- placeholders left by `milepost new` ------------------------------------------------------
+
+def _with_visibility(c: ClientRecords) -> Iterator[tuple[Any, bool]]:
+    """Every record that `milepost new` writes into, and whether it is internal."""
+    yield c.client, False
+    yield from ((p, p.internal) for p in c.client.team)
+    yield from ((x, x.internal) for x in c.client.communication)
+    for m in c.roadmap.milestones:
+        yield m, m.internal
+        yield from ((d, d.internal or m.internal) for d in m.deliverables)
+    yield from ((u, u.internal) for u in c.updates)
+
+
+def _shorten(text: str, width: int = 40) -> str:
+    return textwrap.shorten(text, width, placeholder="…")
+
+
+def placeholders(c: ClientRecords, publishing: bool = False) -> Iterator[Problem]:
+    """Text `milepost new` wrote for the PM to replace. A warning while it is there; when
+    publishing, an error on any public record, since a client must never see it."""
+    from generator.scaffold import PLACEHOLDERS  # the one place these texts are written
+
+    for rec, internal in _with_visibility(c):
+        for ph in PLACEHOLDERS:
+            if type(rec) is not ph.record:
+                continue
+            value = getattr(rec, ph.field)
+            keyed = ([(f"{ph.field}[{i}]", v) for i, v in enumerate(value)]
+                     if isinstance(value, list) else [(ph.field, value)])
+            for key, text in keyed:
+                if isinstance(text, str) and text.strip() == ph.text:
+                    refuse = publishing and not internal
+                    message = (f"still the placeholder from `milepost new` "
+                               f"('{_shorten(ph.text)}'): replace it with {ph.ask}")
+                    if refuse:
+                        message += " (not published: a client must never see it)"
+                    yield problem(rec, key, message, "error" if refuse else "warning")

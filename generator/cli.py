@@ -209,7 +209,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     start = today_from(args.start, "--start")
     folder = new_client(Path(args.projects), args.slug, args.name,
                         args.project or f"Project for {args.name}", start, Path(args.schemas))
-    print(f"created {folder}: edit its files, then run `milepost validate {args.projects}`")
+    print(f"created {folder}: replace the placeholders in its files (`milepost validate "
+          f"{folder}` lists each one left), then preview it with `milepost serve {folder}`. "
+          "The file format: README.md#fields")
     return 0
 
 

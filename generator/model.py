@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from generator import records as r
-from generator.checks import check_client
+from generator.checks import check_client, placeholders
 from generator.load import RECORD_FOLDERS, find_clients
 from generator.problems import MilepostError, Problem, display_path, errors
 from generator.validate import ClientRecords, read_client_records
@@ -76,11 +76,13 @@ class Checked:
     failed: list[str]
 
 
-def check_client_folder(folder: Path, shown_root: str, today: date) -> tuple[
-        Project | None, list[Problem]]:
+def check_client_folder(folder: Path, shown_root: str, today: date, *,
+                        publishing: bool = False) -> tuple[Project | None, list[Problem]]:
+    """Check one client; `publishing` makes a placeholder on a public record an error."""
     records, problems = read_client_records(folder, shown_root)
     if records is not None:
         problems += check_client(records, today)
+        problems += placeholders(records, publishing)
     problems = [dataclasses.replace(p, client=folder.name) for p in problems]
     if records is None or errors(problems):
         return None, problems

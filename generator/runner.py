@@ -21,7 +21,8 @@ Mode = Literal["site", "versions", "publish"]
 def check_and_build(folder: Path, shown_root: str, settings: BuildSettings, mode: Mode,
                     projects_dir: Path) -> BuildResult:
     """Validate one client and, when it has no errors, build it the way `mode` says."""
-    project, problems = check_client_folder(folder, shown_root, settings.today)
+    project, problems = check_client_folder(folder, shown_root, settings.today,
+                                            publishing=mode == "publish")
     if project is None or errors(problems):
         return BuildResult(folder.name, False, problems=tuple(problems), invalid=True,
                            message="invalid (see the errors above)")

@@ -4,12 +4,47 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from generator import records as r
 from generator.load import SLUG
 from generator.problems import MilepostError
 from generator.schema import SCHEMA_FILES, write_schemas
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A text `milepost new` writes for the PM to replace. The checks warn while it is still
+    there and publishing refuses it: it must never reach a client."""
+
+    record: type  # the kind of record it is written in
+    field: str
+    text: str
+    ask: str      # what to write instead, for the warning
+
+
+SUMMARY = Placeholder(r.Client, "summary", "What the project is for, in two or three "
+                      "sentences the client's CFO would agree with.",
+                      "what the project is for, in a few sentences")
+TEAM_MEMBER = Placeholder(r.Contact, "name", "Your name",
+                          "the person's full name (owner, by and deciders use it)")
+CALL_TIME = Placeholder(r.Channel, "when", "Day and time, e.g. Mondays 10:00",
+                        "when it happens, e.g. Mondays 10:00 CET")
+MILESTONE = Placeholder(r.Milestone, "title", "First milestone",
+                        "what is reached at this milestone (and check its planned date)")
+DELIVERABLE = Placeholder(r.Deliverable, "title", "First deliverable",
+                          "what is handed to the client at this milestone")
+UPDATE_SUMMARY = Placeholder(r.Update, "summary", "How the project stands, in a few "
+                             "sentences.", "how the project stands this week")
+UPDATE_NEXT = Placeholder(r.Update, "next", "What comes next", "the next steps")
+PLACEHOLDERS = (SUMMARY, TEAM_MEMBER, CALL_TIME, MILESTONE, DELIVERABLE, UPDATE_SUMMARY,
+                UPDATE_NEXT)
+
+# Git keeps no empty folder: this file keeps decisions/ and updates/ (the loader reads only
+# .yml and .yaml files there, so it is never taken for a record).
+KEEP_FILE = ".gitkeep"
 
 
 def _quote(text: str) -> str:
@@ -25,19 +60,21 @@ def _schema_line(target: Path, schemas: Path, kind: str) -> str:
 def client_files(name: str, project: str, start: date) -> dict[str, str]:
     """File name -> text of a new client's folder (without the schema lines)."""
     first = start + timedelta(days=28)
+    q = _quote
     return {
         "client.yml": f"""\
-# Who the client is and how the project runs. Fields: see README (File format).
-name: {_quote(name)}
-project: {_quote(project)}
+# Who the client is and how the project runs. Fields: see README.md#fields
+# Replace every placeholder: `milepost validate` warns about each one still here, and
+# publishing refuses them (a client must never see them).
+name: {q(name)}
+project: {q(project)}
 start: {start.isoformat()}
-summary: |
-  What the project is for, in two or three sentences the client's CFO would agree with.
+summary: {q(SUMMARY.text)}
 team:
   # side: team (the agency) or client; lead: true marks the client's lead decision maker.
-  - {{name: Project manager, role: Project manager, side: team}}
+  - {{name: {q(TEAM_MEMBER.text)}, role: Project manager, side: team}}
 communication:
-  - {{channel: Weekly status call, when: "Mondays 10:00"}}
+  - {{channel: Weekly status call, when: {q(CALL_TIME.text)}}}
 # budget: {{currency: EUR, total: 10000, spent: 0, as_of: {start.isoformat()}}}
 # glossary:
 #   CMS: Content management system, where your team edits the website.
@@ -46,14 +83,15 @@ internal_notes: Notes for the agency only.
 """,
         "roadmap.yml": f"""\
 # Milestones (planned = the baseline date agreed with the client) and client tasks.
+# Fields: see README.md#roadmapyml-milestones-and-client-tasks
 milestones:
   - id: M1
-    title: Kick-off and discovery
+    title: {q(MILESTONE.text)}
     phase: Planning
     planned: {first.isoformat()}
     # forecast: today's best estimate; done: the date it was reached.
     deliverables:
-      - {{id: D1, title: Project plan, signoff: true}}
+      - {{id: D1, title: {q(DELIVERABLE.text)}, signoff: true}}
 client_tasks: []
 """,
         "signoffs.yml": """\
@@ -63,6 +101,10 @@ client_tasks: []
 """,
         "changes.yml": "# Change requests: scope added, removed or changed after the plan.\n[]\n",
         "risks.yml": "# The risk register: likelihood and impact are low, medium or high.\n[]\n",
+        f"decisions/{KEEP_FILE}": "# One decision per file, e.g. DR-001.yml; fields: see "
+                                 "README.md#decisionsyml-one-decision-record-per-file\n",
+        f"updates/{KEEP_FILE}": "# One status update per file, named after its date; fields: "
+                               "see README.md#updatesyml-one-status-update-per-file\n",
         f"updates/{start.isoformat()}.yml": f"""\
 # A status update; add one file per update (usually weekly), named after its date.
 date: {start.isoformat()}
@@ -70,9 +112,9 @@ overall: green
 schedule: green
 budget: green
 scope: green
-summary: The project has started.
+summary: {q(UPDATE_SUMMARY.text)}
 next:
-  - Kick-off meeting
+  - {q(UPDATE_NEXT.text)}
 """,
     }
 
@@ -93,5 +135,6 @@ def new_client(projects: Path, slug: str, name: str, project: str, start: date,
     for rel, text in client_files(name, project, start).items():
         target = folder / rel
         kind = rel.split("/", 1)[0]
-        target.write_text(_schema_line(target, schemas, kind) + text, encoding="utf-8")
+        schema = "" if target.name == KEEP_FILE else _schema_line(target, schemas, kind)
+        target.write_text(schema + text, encoding="utf-8")
     return folder

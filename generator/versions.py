@@ -250,7 +250,9 @@ def release(projects_dir: Path, slug: str, name: str, note: str | None, today: d
                             "so the version is exactly what is in git")
     with tempfile.TemporaryDirectory(prefix="milepost-release-") as scratch:
         exported = git.export_folder(repo, "HEAD", rel, Path(scratch))
-        _, problems = check_client_folder(exported, Path(rel).parent.as_posix(), today)
+        # A version is kept and published: placeholders are refused here too.
+        _, problems = check_client_folder(exported, Path(rel).parent.as_posix(), today,
+                                          publishing=True)
     if errors(problems):
         listing = "\n".join(p.text() for p in errors(problems))
         raise MilepostError(f"{slug} does not validate at HEAD; not released:\n{listing}")

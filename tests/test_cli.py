@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from generator.model import check_projects
+from generator.problems import errors
 from generator.records import FILE_KINDS
+from generator.scaffold import KEEP_FILE, PLACEHOLDERS
 from generator.schema import SCHEMA_FILES
 from tests.conftest import AS_OF, TODAY, VALID_TEXT, files_with, valid_data
 
@@ -192,12 +194,12 @@ def test_new_creates_a_client_that_validates(tmp_path: Path, run_cli) -> None:
     assert (folder / "client.yml").is_file()
     assert (folder / "decisions").is_dir() and (folder / "updates").is_dir()
     checked = check_projects(tmp_path / "projects", date.today())
-    assert checked.problems == [], [p.text() for p in checked.problems]
+    assert errors(checked.problems) == [], [p.text() for p in checked.problems]
     (project,) = checked.projects
     assert project.client.name == "Acme & Co"
     assert project.client.project == "Project for Acme & Co"
     code, out, _ = run_cli("validate", "projects")
-    assert (code, out) == (0, "1 client checked: no problems\n")
+    assert code == 0 and out.endswith(f"0 errors, {len(PLACEHOLDERS)} warnings\n")
 
 
 def test_new_points_files_at_the_schemas(tmp_path: Path, run_cli) -> None:
@@ -209,6 +211,118 @@ def test_new_points_files_at_the_schemas(tmp_path: Path, run_cli) -> None:
     assert update.startswith("# yaml-language-server: $schema=../../../schemas/update.schema")
 
 
+NEW_WARNINGS = [
+    "projects/acme/client.yml:8:10: warning: summary: still the placeholder from `milepost "
+    "new` ('What the project is for, in two or…'): replace it with what the project is for, "
+    "in a few sentences",
+    "projects/acme/client.yml:11:12: warning: team[0].name: still the placeholder from "
+    "`milepost new` ('Your name'): replace it with the person's full name (owner, by and "
+    "deciders use it)",
+    "projects/acme/client.yml:13:41: warning: communication[0].when: still the placeholder "
+    "from `milepost new` ('Day and time, e.g. Mondays 10:00'): replace it with when it "
+    "happens, e.g. Mondays 10:00 CET",
+    "projects/acme/roadmap.yml:6:12: warning: milestones[0].title: still the placeholder from "
+    "`milepost new` ('First milestone'): replace it with what is reached at this milestone "
+    "(and check its planned date)",
+    "projects/acme/roadmap.yml:11:25: warning: milestones[0].deliverables[0].title: still the "
+    "placeholder from `milepost new` ('First deliverable'): replace it with what is handed to "
+    "the client at this milestone",
+    "projects/acme/updates/2026-01-05.yml:8:10: warning: summary: still the placeholder from "
+    "`milepost new` ('How the project stands, in a few…'): replace it with how the project "
+    "stands this week",
+    "projects/acme/updates/2026-01-05.yml:10:5: warning: next[0]: still the placeholder from "
+    "`milepost new` ('What comes next'): replace it with the next steps",
+]
+
+
+def test_new_warns_about_each_placeholder_where_it_is(tmp_path: Path, run_cli) -> None:
+    assert run_cli("new", "acme", "--name", "Acme", "--start", "2026-01-05")[0] == 0
+    code, out, _ = run_cli("validate", "projects/acme", "--as-of", AS_OF)
+    assert code == 0
+    assert out.split("\n") == [*NEW_WARNINGS, "1 client checked: 0 errors, 7 warnings", ""]
+    assert len(NEW_WARNINGS) == len(PLACEHOLDERS)
+    for line in NEW_WARNINGS:  # each position points at the placeholder's text
+        name, row, col = line.split(": ", 1)[0].rsplit(":", 2)
+        text = (tmp_path / name).read_text(encoding="utf-8").split("\n")[int(row) - 1]
+        assert any(text[int(col) - 1:].lstrip('"').startswith(p.text) for p in PLACEHOLDERS)
+    code, out, _ = run_cli("validate", "projects/acme", "--strict", "--as-of", AS_OF)
+    assert code == 1 and out.endswith("1 client checked: 7 errors, 0 warnings (1 with errors)\n")
+
+
+def test_replacing_the_placeholders_leaves_no_warning(tmp_path: Path, run_cli) -> None:
+    assert run_cli("new", "acme", "--name", "Acme", "--start", "2026-01-05")[0] == 0
+    for path in (tmp_path / "projects" / "acme").rglob("*.yml"):
+        text = path.read_text(encoding="utf-8")
+        for n, p in enumerate(PLACEHOLDERS):
+            text = text.replace(f'"{p.text}"', f"Real text {n}")
+        path.write_text(text, encoding="utf-8")
+    code, out, _ = run_cli("validate", "projects/acme", "--strict", "--as-of", AS_OF)
+    assert (code, out) == (0, "1 client checked: no problems\n")
+
+
+def test_publish_refuses_placeholders_and_build_only_warns(tmp_path: Path, run_cli) -> None:
+    assert run_cli("new", "acme", "--name", "Acme", "--start", "2026-01-05")[0] == 0
+    code, out, err = run_cli("publish", "projects", "--to", "web", "--as-of", AS_OF)
+    assert code == 1 and "acme: not built: invalid" in out
+    assert ("projects/acme/client.yml:8:10: error: summary: still the placeholder from "
+            "`milepost new` ('What the project is for, in two or…'): replace it with what the "
+            "project is for, in a few sentences (not published: a client must never see it)"
+            ) in err
+    assert "error: not published: acme" in err
+    assert not (tmp_path / "web" / "acme").exists()
+    code, out, err = run_cli("build", "projects", "--out", "site", "--as-of", AS_OF, "-j", "1")
+    assert code == 0 and "0 errors, 7 warnings" in err
+    assert (tmp_path / "site" / "acme" / "index.html").is_file()
+
+
+def test_release_refuses_placeholders(tmp_path: Path, run_cli) -> None:
+    import subprocess
+
+    assert run_cli("new", "acme", "--name", "Acme", "--start", "2026-01-05")[0] == 0
+    git = ["git", "-c", "user.name=PM", "-c", "user.email=pm@agency.example"]
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "New client"], cwd=tmp_path, check=True)
+    code, _, err = run_cli("release", "acme", "v1", "--as-of", AS_OF)
+    assert code == 1
+    assert err.startswith("error: acme does not validate at HEAD; not released:\n"
+                          "projects/acme/client.yml:8:10: error: summary: still the placeholder")
+    tags = subprocess.run(["git", "tag"], cwd=tmp_path, capture_output=True, text=True)
+    assert tags.stdout == ""
+
+
+def test_new_folders_are_kept_by_git_and_ignored_by_the_loader(tmp_path: Path,
+                                                                run_cli) -> None:
+    import subprocess
+
+    assert run_cli("new", "acme", "--name", "Acme")[0] == 0
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    listed = subprocess.run(["git", "ls-files", "projects/acme"], cwd=tmp_path, check=True,
+                            capture_output=True, text=True).stdout.split()
+    assert f"projects/acme/decisions/{KEEP_FILE}" in listed
+    assert f"projects/acme/updates/{KEEP_FILE}" in listed
+    checked = check_projects(tmp_path / "projects", TODAY)
+    assert not [p for p in checked.problems if KEEP_FILE in p.file or "unknown" in p.message]
+
+
+def _readme_anchors() -> set[str]:
+    """GitHub's anchor of every README heading: lower case, punctuation dropped, '-' for ' '."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^#{1,6} (.+)$", readme, flags=re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def test_new_points_to_readme_sections_that_exist(tmp_path: Path, run_cli) -> None:
+    code, out, _ = run_cli("new", "acme", "--name", "Acme")
+    texts = [out] + [p.read_text(encoding="utf-8")
+                     for p in (tmp_path / "projects" / "acme").rglob("*") if p.is_file()]
+    named = {m for text in texts for m in re.findall(r"README(?:\.md)?#([\w-]+)", text)}
+    assert len(named) >= 4, named  # the output and the comments point somewhere
+    assert named <= _readme_anchors(), named - _readme_anchors()
+    assert not any(re.search(r"README \(|see README(?!\.md#)", t) for t in texts)
+
+
 @pytest.mark.parametrize("name", [
     'Acme "Best" & Co: Ltd', "yes", "1.10", "#hash", "- dash", "Zoë's Café", "*star", "null",
 ])
@@ -217,7 +331,7 @@ def test_new_with_awkward_names(name: str, tmp_path: Path, run_cli) -> None:
                            "--start", "2026-01-05")
     assert code == 0, err
     checked = check_projects(tmp_path / "projects", TODAY)
-    assert checked.problems == [], [p.text() for p in checked.problems]
+    assert errors(checked.problems) == [], [p.text() for p in checked.problems]
     assert checked.projects[0].client.name == name
     assert checked.projects[0].client.project == name
 
