@@ -1,11 +1,15 @@
 """`milepost serve SLUG`: preview one client's site, rebuilt whenever its YAML changes.
 
 Uses MkDocs' own live-reload server. A rebuild that finds errors prints them and keeps the
-last good preview on screen, as a published site would.
+last good preview on screen, as a published site would; the browser reloads and every page
+shows a banner listing the problems until the files are valid again. The banner is added to
+pages as they are served, never written into the site: `build` and `publish` cannot carry it.
 """
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import sys
 import tempfile
@@ -14,20 +18,76 @@ from pathlib import Path
 
 from generator.build import BuildSettings, base_config_for, build_site
 from generator.model import check_client_folder
-from generator.problems import MilepostError, display_path, errors, report
+from generator.problems import MilepostError, Problem, display_path, errors, report, sort_problems
 from generator.render import template_dirs
+
+BANNER_ID = "milepost-problems"
+_BODY = re.compile(rb"<body[^>]*>")
+# Inline styles: the preview's own banner must not depend on the theme or on another host.
+_BANNER_STYLE = ("position:fixed;top:0;left:0;right:0;z-index:100000;max-height:45vh;"
+                 "overflow:auto;margin:0;padding:.6rem 1rem;font:14px/1.4 monospace;"
+                 "color:#fff;background:{background};box-shadow:0 2px 6px rgba(0,0,0,.4)")
+
+
+def banner_html(problems: list[Problem]) -> str:
+    """The preview's banner listing every problem as file:line:col: message (escaped), or ''
+    when there is none. Errors mean the page is the last good version."""
+    if not problems:
+        return ""
+    n_errors = len(errors(problems))
+    if n_errors:
+        heading = (f"{_count(n_errors, 'error')}: not rebuilt, this is the last good preview. "
+                   "Fix the files and this page reloads.")
+    else:
+        heading = f"{_count(len(problems), 'warning')}: fix before publishing."
+    items = "".join(f"<li>{html.escape(p.text())}</li>" for p in sort_problems(problems))
+    style = _BANNER_STYLE.format(background="#b71c1c" if n_errors else "#6d4c00")
+    return (f'<div id="{BANNER_ID}" role="alert" style="{style}"><strong>milepost serve: '
+            f'{html.escape(heading)}</strong><ul style="margin:.3rem 0 0;padding-left:1.2rem">'
+            f"{items}</ul></div>")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def with_banner(page: bytes, banner: str) -> bytes:
+    """The page with the banner first in its body (nothing added when there is no banner)."""
+    if not banner:
+        return page
+    body = _BODY.search(page)
+    at = body.end() if body else 0
+    return page[:at] + banner.encode("utf-8") + page[at:]
+
+
+class Preview:
+    """What the preview shows beside the last good site: the banner of the latest check."""
+
+    def __init__(self) -> None:
+        self.banner = ""
+
+
+def _preview_server(preview: Preview, **options):  # noqa: ANN003 (LiveReloadServer's)
+    from mkdocs.livereload import LiveReloadServer
+
+    class PreviewServer(LiveReloadServer):
+        # MkDocs adds its reload script to each HTML page as it is served; the banner goes in
+        # at the same point, so it never reaches the files on disk.
+        def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+            return with_banner(super()._inject_js_into_html(content, epoch), preview.banner)
+
+    return PreviewServer(**options)
 
 
 def serve(projects_dir: Path, slug: str, today: date, host: str, port: int) -> None:
     folder = projects_dir / slug
     if not (folder / "client.yml").is_file():
         raise MilepostError(f"{folder}: no client.yml here (is '{slug}' the right slug?)")
-    from mkdocs.livereload import LiveReloadServer
-
     root = projects_dir.resolve().parent
     work = Path(tempfile.mkdtemp(prefix=f"milepost-serve-{slug}-"))
     site = work / "site"
     settings = BuildSettings(work, today, base_config_for(root), root)
+    preview = Preview()
 
     def rebuild() -> None:
         project, problems = check_client_folder(folder, display_path(projects_dir), today)
@@ -36,15 +96,17 @@ def serve(projects_dir: Path, slug: str, today: date, host: str, port: int) -> N
         if project is None or errors(problems):
             print("not rebuilt: fix the errors above; the preview shows the last good "
                   "version", file=sys.stderr, flush=True)
-            return
-        build_site(project, settings, site)
-        print(f"rebuilt {slug}", flush=True)
+        else:
+            build_site(project, settings, site)
+            print(f"rebuilt {slug}", flush=True)
+        # Returning (not raising) lets the browser reload, so the banner appears at once.
+        preview.banner = banner_html(problems)
 
     rebuild()
     if not site.is_dir():
         shutil.rmtree(work, ignore_errors=True)
         raise MilepostError(f"{slug} has errors: nothing to preview yet")
-    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site))
+    server = _preview_server(preview, builder=rebuild, host=host, port=port, root=str(site))
     server.watch(str(folder))
     for templates in template_dirs(root):
         server.watch(str(templates))
