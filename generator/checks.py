@@ -16,6 +16,7 @@ from typing import Any
 
 from generator import records as r
 from generator.problems import Problem
+from generator.scaffold import PLACEHOLDERS  # the one place these texts are written
 from generator.validate import ClientRecords
 
 
@@ -384,8 +385,6 @@ def _shorten(text: str, width: int = 40) -> str:
 def placeholders(c: ClientRecords, publishing: bool = False) -> Iterator[Problem]:
     """Text `milepost new` wrote for the PM to replace. A warning while it is there; when
     publishing, an error on any public record, since a client must never see it."""
-    from generator.scaffold import PLACEHOLDERS  # the one place these texts are written
-
     for rec, internal in _with_visibility(c):
         for ph in PLACEHOLDERS:
             if type(rec) is not ph.record:
