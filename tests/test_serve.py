@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import EXAMPLES
 
 
 def free_port() -> int:
@@ -38,7 +38,7 @@ def wait_for(predicate, seconds: float = 30.0) -> bool:
 
 
 def test_preview_rebuilds_on_change_and_keeps_the_last_good_one(tmp_path: Path):
-    shutil.copytree(ROOT / "projects" / "harbor-health", tmp_path / "projects" / "harbor-health")
+    shutil.copytree(EXAMPLES / "harbor-health", tmp_path / "projects" / "harbor-health")
     client = tmp_path / "projects" / "harbor-health" / "client.yml"
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
