@@ -145,9 +145,34 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def in_ci() -> bool:
+    """GitHub Actions and GitLab CI both set CI=true."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def prune_gone_clients(args: argparse.Namespace, published: Path, shown: str) -> None:
+    """Remove (with --prune, or in CI unless --no-prune) each published client folder whose
+    client is no longer in the projects folder, saying so; otherwise warn about each."""
+    from generator.publish import gone_clients, remove_published
+
+    prune = in_ci() if args.prune is None else args.prune
+    for folder in gone_clients(published, Path(args.projects)):
+        if prune:
+            remove_published(folder)
+            print(f"removed {shown}{folder.name}/: {folder.name} is no longer in "
+                  f"{args.projects}", flush=True)
+        else:
+            print(f"warning: {shown}{folder.name}/ is still published, but {folder.name} is no "
+                  f"longer in {args.projects}: pass --prune to remove it (the default in CI)",
+                  file=sys.stderr, flush=True)
+
+
 def cmd_publish(args: argparse.Namespace) -> int:
     if args.to:
-        return _run(args, Path(args.to), "publish", "published")
+        code = _run(args, Path(args.to), "publish", "published")
+        if code == 0:
+            prune_gone_clients(args, Path(args.to), args.to.rstrip("/") + "/")
+        return code
     from generator import git
     from generator.publish import branch_worktree, commit_published
 
@@ -157,6 +182,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     with branch_worktree(repo, args.branch) as folder:
         code = _run(args, folder, "publish", "published")
         if code == 0:
+            prune_gone_clients(args, folder, f"{args.branch}:")
             head = git.run_git(repo, "rev-parse", "--short", "HEAD").strip()
             changed = commit_published(folder, f"Publish {head}")
             print(f"committed to {args.branch}" if changed else
@@ -264,6 +290,9 @@ def parser() -> argparse.ArgumentParser:
     where.add_argument("--branch", help="publish as a commit on this branch (e.g. gh-pages)")
     pb.add_argument("--push", metavar="REMOTE", help="with --branch: push it afterwards")
     pb.add_argument("--client", action="append", metavar="SLUG")
+    pb.add_argument("--prune", action=argparse.BooleanOptionalAction, default=None,
+                    help="remove published clients that are no longer in the projects folder "
+                    "(default: yes in CI, where CI=true; elsewhere a warning names them)")
     pb.add_argument("--as-of", help="today's date for latest (YYYY-MM-DD)")
     pb.add_argument("-j", "--jobs", type=int, default=0)
     pb.set_defaults(run=cmd_publish)

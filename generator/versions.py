@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -21,9 +22,14 @@ from generator import __version__, git
 from generator.build import (
     CONTENT,
     INPUTS_FILE,
+    LAYOUT_FILE,
+    PLAIN,
+    VERSIONED,
     BuildResult,
     BuildSettings,
     build_site,
+    layout_of,
+    swap_in,
 )
 from generator.compare import slip_history, what_changed
 from generator.model import Project, check_client_folder
@@ -181,7 +187,33 @@ class VersionedJob:
 
 
 def build_versioned_client(job: VersionedJob) -> BuildResult:
-    """Build the versions of one client that need it into `out/<slug>/`; never raises."""
+    """Build the versions of one client that need it into `out/<slug>/`; never raises. A
+    plain site found there is replaced whole, never mixed with the versions."""
+    if layout_of(job.settings.out / job.project.slug) == PLAIN:
+        return _replace_plain_site(job)
+    return _build_versions(job)
+
+
+def _replace_plain_site(job: VersionedJob) -> BuildResult:
+    """Build every version into an empty folder beside the plain site, then swap it in: the
+    plain site's pages would otherwise stay beside latest/, and it stays if the build fails."""
+    slug, out = job.project.slug, job.settings.out
+    scratch = Path(tempfile.mkdtemp(prefix=f".{slug}.relayout-", dir=out))
+    try:
+        result = _build_versions(replace(job, settings=replace(job.settings, out=scratch)))
+        if result.ok:
+            swap_in(scratch / slug, out / slug)
+            result = replace(result, message="replaced the plain site with the versioned one "
+                             "(latest/ and one folder per version); " + result.message)
+        return result
+    except OSError as exc:
+        return BuildResult(slug, False, message=f"cannot replace the plain site in {out}: "
+                           f"{exc.strerror or exc}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _build_versions(job: VersionedJob) -> BuildResult:
     started = time.perf_counter()
     slug = job.project.slug
     try:
@@ -213,6 +245,7 @@ def build_versioned_client(job: VersionedJob) -> BuildResult:
                       or any(v.name == n for v in readable.versions)]
         _write_atomic(client_out / "versions.json", versions_json(listed))
         _write_atomic(client_out / "index.html", REDIRECT)
+        _write_atomic(client_out / LAYOUT_FILE, VERSIONED + "\n")
         rebuilt = ", ".join(needed) if needed else "nothing (up to date)"
         warnings = [*notes, *([cv.warning] if cv.warning else [])]
         message = f"rebuilt {rebuilt}" + "".join(f"; warning: {w}" for w in warnings)

@@ -369,7 +369,8 @@ def test_versions_outside_git_builds_latest_only(tmp_path: Path):
     result = milepost(tmp_path, "build", "--versions", "--as-of", "2026-11-23")
     assert result.returncode == 0, result.stderr
     site = tmp_path / "site" / "kestrel"
-    assert sorted(p.name for p in site.iterdir()) == ["index.html", "latest", "versions.json"]
+    assert sorted(p.name for p in site.iterdir()) == [".milepost-layout", "index.html", "latest",
+                                                      "versions.json"]
     assert json.loads((site / "versions.json").read_text()) == [
         {"version": "latest", "title": "latest", "aliases": []}]
     assert "This is the first version of the plan" in article(
@@ -390,3 +391,102 @@ def test_a_renamed_version_rebuilds_latest(tmp_path: Path):
     assert "rebuilt baseline, latest" in result.stdout
     assert "since baseline (1 October 2026)" in article(
         repo / "site" / "kestrel" / "latest" / "what-changed.html")
+
+
+# --- one layout per client folder; clients that are gone -------------------------------------
+
+def small_repo(repo: Path, slugs: list[str]) -> Path:
+    """A git repository with one small client per slug, all at one commit; kestrel tagged v1."""
+    repo.mkdir(parents=True, exist_ok=True)
+    git(repo, "init", "-q", "-b", "main")
+    for slug in slugs:
+        folder = repo / "projects" / slug
+        folder.mkdir(parents=True)
+        (folder / "client.yml").write_text(CLIENT.replace("Kestrel Cycles", f"{slug} Ltd"),
+                                           encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Clients", day="2026-10-01")
+    git(repo, "tag", "-a", "kestrel/v1", "-m", "Plan", day="2026-10-01")
+    return repo
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_plain_and_versioned_layouts_replace_each_other_and_say_so(tmp_path: Path):
+    repo = small_repo(tmp_path, ["kestrel"])
+    site = repo / "site" / "kestrel"
+    plain = milepost(repo, "build", "--as-of", "2026-11-23")
+    assert plain.returncode == 0, plain.stderr
+    assert (site / "roadmap.html").is_file()
+    assert (site / ".milepost-layout").read_text() == "plain\n"
+    versioned = milepost(repo, "build", "--versions", "--as-of", "2026-11-23")
+    assert versioned.returncode == 0, versioned.stderr
+    assert ("kestrel: built: replaced the plain site with the versioned one (latest/ and one "
+            "folder per version); rebuilt v1, latest") in versioned.stdout
+    assert listing(site) == [".milepost-layout", "index.html", "latest", "v1", "versions.json"]
+    assert (site / ".milepost-layout").read_text() == "versioned\n"
+    assert listing(repo / "site") == ["kestrel"]  # nothing left beside it
+    again = milepost(repo, "build", "--as-of", "2026-11-23")
+    assert again.returncode == 0, again.stderr
+    assert ("kestrel: built: replaced the versioned site (latest/ and every version) with a "
+            "plain one; `build --versions` builds the versions again") in again.stdout
+    assert not (site / "latest").exists() and not (site / "versions.json").exists()
+
+
+def test_a_failed_change_of_layout_keeps_the_plain_site(tmp_path: Path, monkeypatch):
+    from generator import versions
+    from generator.build import BuildSettings, base_config_for
+    from generator.model import check_projects
+
+    repo = small_repo(tmp_path, ["kestrel"])
+    assert milepost(repo, "build", "--as-of", "2026-11-23").returncode == 0
+    before = _tree_hashes(repo / "site")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(versions, "_build_one", broken)
+    (project,) = check_projects(repo / "projects", versions.date(2026, 11, 23)).projects
+    settings = BuildSettings((repo / "site").resolve(), versions.date(2026, 11, 23),
+                             base_config_for(repo), repo)
+    result = versions.build_versioned_client(
+        versions.VersionedJob(project, repo / "projects", settings))
+    assert not result.ok and "disk full" in result.message
+    assert _tree_hashes(repo / "site") == before
+    assert listing(repo / "site") == ["kestrel"]
+
+
+def test_publish_names_and_removes_clients_that_are_gone(tmp_path: Path):
+    repo = small_repo(tmp_path / "repo", ["kestrel", "other", "third"])
+    public = tmp_path / "public"
+    (public / "shared").mkdir(parents=True)  # not a client's site: never touched
+    (public / "shared" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+
+    def publish(*extra: str, ci: bool = False) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "generator", "publish", "--to", str(public), "--as-of",
+             "2026-11-23", *extra], cwd=repo, capture_output=True, text=True, timeout=300,
+            env={**env, "NO_MKDOCS_2_WARNING": "1", **({"CI": "true"} if ci else {})})
+
+    assert publish().returncode == 0
+    git(repo, "rm", "-rq", "projects/other")
+    git(repo, "commit", "-qm", "Other's project ended")
+    kept = publish()
+    assert kept.returncode == 0, kept.stderr
+    assert (f"warning: {public}/other/ is still published, but other is no longer in "
+            "projects: pass --prune to remove it (the default in CI)") in kept.stderr
+    assert (public / "other" / "latest" / "index.html").is_file()
+    assert publish("--no-prune", ci=True).returncode == 0 and (public / "other").is_dir()
+    in_ci = publish(ci=True)
+    assert in_ci.returncode == 0, in_ci.stderr
+    assert f"removed {public}/other/: other is no longer in projects" in in_ci.stdout
+    assert listing(public) == ["kestrel", "shared", "third"]
+    git(repo, "rm", "-rq", "projects/third")
+    git(repo, "commit", "-qm", "Third's project ended")
+    by_flag = publish("--prune")
+    assert f"removed {public}/third/: third is no longer in projects" in by_flag.stdout
+    assert listing(public) == ["kestrel", "shared"]
+    assert (public / "shared" / "logo.svg").is_file()
