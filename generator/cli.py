@@ -133,11 +133,16 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from generator.compare import as_markdown, as_text, what_changed
-    from generator.versions import last_version_name, load_side
+    from generator.versions import last_version_name, load_at_revision, load_side
 
     projects, today = Path(args.projects), today_from(args.as_of)
-    frm = args.frm or last_version_name(projects, args.slug)
-    old_name, old_date, old = load_side(projects, args.slug, frm, today)
+    if args.since and args.frm:
+        raise MilepostError(f"give FROM ({args.frm}) or --since ({args.since}), not both")
+    if args.since:
+        old_name, old_date, old = load_at_revision(projects, args.slug, args.since, today)
+    else:
+        frm = args.frm or last_version_name(projects, args.slug)
+        old_name, old_date, old = load_side(projects, args.slug, frm, today)
     new_name, _, new = load_side(projects, args.slug, args.to, today)
     heading = f"{args.slug}: changes in {new_name} since {old_name} ({old_date.isoformat()})"
     render = as_markdown if args.format == "markdown" else as_text
@@ -209,7 +214,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_init_ci(args: argparse.Namespace) -> int:
     from generator.ci import write_pipeline
 
-    for path in write_pipeline(args.system, Path(args.root), force=args.force):
+    for path in write_pipeline(args.system, Path(args.root), force=args.force,
+                               package=args.package):
         print(f"wrote {path}")
     return 0
 
@@ -278,6 +284,9 @@ def parser() -> argparse.ArgumentParser:
     df.add_argument("slug")
     df.add_argument("frm", nargs="?", metavar="FROM", help="version (default: the last one)")
     df.add_argument("to", nargs="?", metavar="TO", help="version (default: the working tree)")
+    df.add_argument("--since", metavar="REF", help="compare with the client's files where "
+                    "this branch left REF (their merge base: REF itself for a commit or tag of "
+                    "this branch), e.g. origin/main for a pull request, instead of a version")
     df.add_argument("--format", choices=["text", "markdown"], default="text")
     df.add_argument("--projects", default="projects", help="projects folder")
     df.add_argument("--as-of", help="today's date (YYYY-MM-DD)")
@@ -307,6 +316,9 @@ def parser() -> argparse.ArgumentParser:
     ci.add_argument("system", choices=["github", "gitlab"])
     ci.add_argument("--root", default=".", help="the repository's root folder")
     ci.add_argument("--force", action="store_true", help="overwrite an existing pipeline")
+    ci.add_argument("--package", metavar="SPEC", help="how the pipeline installs Milepost: a "
+                    "pip spec such as a git URL at a tag or a wheel (default: '.', the "
+                    "repository itself, when its pyproject.toml names milepost)")
     ci.set_defaults(run=cmd_init_ci)
 
     s = sub.add_parser("schema", help="write JSON Schemas for editor completion")

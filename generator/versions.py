@@ -315,6 +315,30 @@ def load_side(projects_dir: Path, slug: str, which: str | None, today: date) -> 
     return which, cv.versions[k].date, project
 
 
+def load_at_revision(projects_dir: Path, slug: str, rev: str, today: date) -> tuple[
+        str, date, Project]:
+    """The client's model as its files were where this branch left `rev` (the merge base of
+    `rev` and HEAD), so a pull request is compared with its base, not with what the base
+    gained since."""
+    projects = projects_dir.resolve()
+    repo = git.repo_root(projects) if projects.is_dir() else None
+    if repo is None:
+        raise MilepostError(f"{projects_dir} is not in a git repository: --since needs one")
+    base = git.merge_base(repo, rev)
+    rel = (projects / slug).relative_to(repo.resolve()).as_posix()
+    if not git.run_git(repo, "ls-tree", base, "--", rel).strip():
+        raise MilepostError(f"{slug} is not in {rev}: a new client has nothing to compare with")
+    with tempfile.TemporaryDirectory(prefix="milepost-diff-") as scratch:
+        exported = git.export_folder(repo, base, rel, Path(scratch))
+        project, problems = check_client_folder(exported, f"{rev}:{Path(rel).parent.as_posix()}",
+                                                today)
+    if project is None:
+        listing = "\n".join(p.text() for p in errors(problems))
+        raise MilepostError(f"{slug} does not validate in {rev}; nothing to compare with:\n"
+                            f"{listing}")
+    return rev, git.commit_date(repo, base), project
+
+
 def last_version_name(projects_dir: Path, slug: str) -> str:
     cv = gather(slug, projects_dir)
     if not cv.versions:
