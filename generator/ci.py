@@ -196,8 +196,8 @@ def default_package(root: Path) -> str:
     if name == "milepost":
         return "."
     raise MilepostError(
-        f"{root.resolve()} does not hold Milepost itself (no pyproject.toml naming milepost), so the "
-        "pipeline cannot install it from here: pass --package with a pip spec, e.g. "
+        f"{root.resolve()} does not hold Milepost itself (no pyproject.toml naming milepost), "
+        "so the pipeline cannot install it from here: pass --package with a pip spec, e.g. "
         "--package 'git+https://github.com/OWNER/milepost@v0.1.0' or the path or URL of a wheel")
 
 
