@@ -27,6 +27,8 @@ from generator.problems import MilepostError, Problem
 from generator.render import BASE_CONFIG, CONTENT, SiteVersion, render_pages, site_config
 
 INPUTS_FILE = ".milepost-inputs"  # a version folder's fingerprint of what it was built from
+LAYOUT_FILE = ".milepost-layout"  # in each client's output folder: "plain" or "versioned"
+PLAIN, VERSIONED = "plain", "versioned"
 
 
 @dataclass(frozen=True)
@@ -127,10 +129,30 @@ def source_date(day: date) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
+def layout_of(folder: Path) -> str | None:
+    """Which layout a client's output folder holds: PLAIN (the site itself), VERSIONED
+    (latest/ and one folder per version), or None when there is nothing there yet. Folders
+    written before the marker existed are told apart by versions.json."""
+    if not folder.is_dir() or not any(folder.iterdir()):
+        return None
+    marker = folder / LAYOUT_FILE
+    if marker.is_file():
+        return marker.read_text(encoding="utf-8").strip()
+    return VERSIONED if (folder / "versions.json").is_file() else PLAIN
+
+
+def made_by_milepost(folder: Path) -> bool:
+    """True for a client's output folder that Milepost wrote (it carries a layout marker or
+    versions.json): only those may ever be removed as a client that is gone."""
+    return (folder / LAYOUT_FILE).is_file() or (folder / "versions.json").is_file()
+
+
 def build_site(p: Project, settings: BuildSettings, target: Path,
-               version: SiteVersion | None = None, stamp: str | None = None) -> int:
+               version: SiteVersion | None = None, stamp: str | None = None,
+               layout: str | None = None) -> int:
     """Build one site in a temporary folder beside `target` and swap it in only when it is
-    complete; `stamp` is written into it as INPUTS_FILE. Returns the page count."""
+    complete; `stamp` is written into it as INPUTS_FILE, `layout` as LAYOUT_FILE. Returns
+    the page count."""
     target.parent.mkdir(parents=True, exist_ok=True)
     label = f"{p.slug}.{version.name}" if version else p.slug
     work = Path(tempfile.mkdtemp(prefix=f".{label}.building-", dir=target.parent))
@@ -140,6 +162,8 @@ def build_site(p: Project, settings: BuildSettings, target: Path,
             run_mkdocs(work / "mkdocs.yml")
         if stamp is not None:
             (work / "site" / INPUTS_FILE).write_text(stamp + "\n", encoding="utf-8")
+        if layout is not None:
+            (work / "site" / LAYOUT_FILE).write_text(layout + "\n", encoding="utf-8")
         swap_in(work / "site", target)
         return pages
     finally:
@@ -149,9 +173,13 @@ def build_site(p: Project, settings: BuildSettings, target: Path,
 def build_client(p: Project, settings: BuildSettings) -> BuildResult:
     """Build one client into `settings.out/<slug>`; never raises."""
     started = time.perf_counter()
+    target = settings.out / p.slug
     try:
-        pages = build_site(p, settings, settings.out / p.slug)
-        return BuildResult(p.slug, True, pages, time.perf_counter() - started)
+        replaced = layout_of(target) == VERSIONED
+        pages = build_site(p, settings, target, layout=PLAIN)
+        note = ("replaced the versioned site (latest/ and every version) with a plain one; "
+                "`build --versions` builds the versions again" if replaced else "")
+        return BuildResult(p.slug, True, pages, time.perf_counter() - started, note)
     except Exception as exc:  # one client's failure must not stop the others
         return BuildResult(p.slug, False, 0, time.perf_counter() - started,
                            f"{type(exc).__name__}: {exc}")

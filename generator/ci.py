@@ -1,20 +1,28 @@
 """`milepost init-ci github|gitlab`: a pipeline that validates, comments and publishes.
 
-On a pull/merge request: validate (as annotations on GitHub) and post `milepost diff` of each
-changed client as a comment. On main and on a `client/version` tag: publish. Published sites
-live on a branch (GitHub: gh-pages, one commit per publish) or in GitLab's cached public/
+On a pull/merge request: validate (as annotations on GitHub) and keep one comment up to date
+with `milepost diff` of each changed client against the base branch. On main and on a
+`client/version` tag: publish from the head of main (a tag only adds a version). Published
+sites live on a branch (GitHub: gh-pages, one commit per publish) or in GitLab's cached public/
 folder, so published versions are kept and never rebuilt.
 """
 
 from __future__ import annotations
 
+import json
+import tomllib
 from pathlib import Path
 
 from generator.problems import MilepostError
 
+# The hidden first line of the one diff comment per pull/merge request: found again on the
+# next push and edited, so a review thread holds one comment, not one per push.
+MARKER = "<!-- milepost-diff -->"
+
 GITHUB = r"""# Written by `milepost init-ci github`. Publishes to the gh-pages branch (GitHub Pages:
 # Settings > Pages > Deploy from a branch > gh-pages). MILEPOST_PACKAGE says how to install
-# Milepost (a PyPI name, a git URL or a path).
+# Milepost: "." is this repository; to pin a release, use a git URL at a tag
+# ("git+https://github.com/OWNER/milepost@v0.1.0") or a wheel's path or URL.
 name: Milepost
 on:
   pull_request:
@@ -28,7 +36,8 @@ concurrency:
   group: milepost-publish-${{ github.event_name == 'pull_request' && github.ref || 'main' }}
   cancel-in-progress: false
 env:
-  MILEPOST_PACKAGE: milepost
+  MILEPOST_PACKAGE: __PACKAGE__
+  PUBLISH_BRANCH: main
   NO_MKDOCS_2_WARNING: "1"
 jobs:
   check:
@@ -44,21 +53,35 @@ jobs:
       - run: pip install "$MILEPOST_PACKAGE"
       - name: Validate
         run: milepost validate projects --format github
-      - name: What changed, per client
+      - name: What changed against the base branch, per client
         run: |
+          base="origin/$GITHUB_BASE_REF"
+          since=$(git merge-base "$base" HEAD)
           : > milepost-diff.md
-          for client in $(milepost plan projects --changed-since "origin/$GITHUB_BASE_REF"); do
-            milepost diff "$client" --format markdown >> milepost-diff.md \
-              || echo "_${client}: no released version to compare with yet._" >> milepost-diff.md
+          for client in $(milepost plan projects --changed-since "$since"); do
+            milepost diff "$client" --since "$base" --format markdown >> milepost-diff.md \
+              || echo "_${client}: new here, or not valid on ${base}: nothing to compare with._" \
+              >> milepost-diff.md
             echo >> milepost-diff.md
           done
-      - name: Comment on the pull request
-        if: hashFiles('milepost-diff.md') != ''
+      - name: Comment on the pull request (one comment, updated on every push)
         env:
           GH_TOKEN: ${{ github.token }}
+          PR: ${{ github.event.pull_request.number }}
         run: |
-          if [ -s milepost-diff.md ]; then
-            gh pr comment "${{ github.event.pull_request.number }}" --body-file milepost-diff.md
+          { echo '__MARKER__'
+            if [ -s milepost-diff.md ]; then cat milepost-diff.md
+            else echo "No client's site changes in this pull request."; fi
+          } > milepost-comment.md
+          id=$(gh api --paginate "repos/$GITHUB_REPOSITORY/issues/$PR/comments" \
+            --jq '.[] | select(.user.type == "Bot" and (.body | startswith("__MARKER__"))) | .id' \
+            | head -n 1)
+          if [ -n "$id" ]; then
+            gh api --method PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" \
+              -F body=@milepost-comment.md > /dev/null
+          elif [ -s milepost-diff.md ]; then
+            gh api --method POST "repos/$GITHUB_REPOSITORY/issues/$PR/comments" \
+              -F body=@milepost-comment.md > /dev/null
           fi
   publish:
     if: github.event_name == 'push'
@@ -71,6 +94,13 @@ jobs:
         with:
           python-version: "3.11"
       - run: pip install "$MILEPOST_PACKAGE"
+      - name: Publish from the head of main, also on a tag push
+        # A tag's commit may be older than main: publishing from it would roll every other
+        # client's latest back. The tag's version is read from git, wherever main is.
+        run: |
+          branch="$PUBLISH_BRANCH"
+          git fetch --tags --force origin "+refs/heads/$branch:refs/remotes/origin/$branch"
+          git checkout -q --detach "origin/$branch"
       - name: Publish to the gh-pages branch
         run: |
           git fetch origin gh-pages:gh-pages || true
@@ -78,11 +108,13 @@ jobs:
 """
 
 GITLAB = r"""# Written by `milepost init-ci gitlab`. Published sites are kept in the cached public/
-# folder and served by GitLab Pages. MILEPOST_PACKAGE says how to install Milepost; set a
+# folder and served by GitLab Pages. MILEPOST_PACKAGE says how to install Milepost: "." is
+# this repository; to pin a release, use a git URL at a tag
+# ("git+https://gitlab.com/OWNER/milepost@v0.1.0") or a wheel's path or URL. Set a
 # MILEPOST_TOKEN (API scope) variable to get the diff posted on merge requests.
 variables:
   GIT_DEPTH: "0"
-  MILEPOST_PACKAGE: milepost
+  MILEPOST_PACKAGE: __PACKAGE__
   NO_MKDOCS_2_WARNING: "1"
 default:
   image: python:3.11
@@ -97,18 +129,33 @@ validate:
     - milepost validate projects
     - git fetch origin "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
     - |
-      : > milepost-diff.md
       base="origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
-      for client in $(milepost plan projects --changed-since "$base"); do
-        milepost diff "$client" --format markdown >> milepost-diff.md \
-          || echo "_${client}: no released version to compare with yet._" >> milepost-diff.md
+      since=$(git merge-base "$base" HEAD)
+      : > milepost-diff.md
+      for client in $(milepost plan projects --changed-since "$since"); do
+        milepost diff "$client" --since "$base" --format markdown >> milepost-diff.md \
+          || echo "_${client}: new here, or not valid on ${base}: nothing to compare with._" \
+          >> milepost-diff.md
         echo >> milepost-diff.md
       done
     - |
-      if [ -s milepost-diff.md ] && [ -n "$MILEPOST_TOKEN" ]; then
-        curl --fail --request POST --header "PRIVATE-TOKEN: $MILEPOST_TOKEN" \
-          --data-urlencode "body@milepost-diff.md" \
-          "$CI_API_V4_URL/projects/$CI_PROJECT_ID/merge_requests/$CI_MERGE_REQUEST_IID/notes"
+      { echo '__MARKER__'
+        if [ -s milepost-diff.md ]; then cat milepost-diff.md
+        else echo "No client's site changes in this merge request."; fi
+      } > milepost-comment.md
+      if [ -n "$MILEPOST_TOKEN" ]; then
+        notes="$CI_API_V4_URL/projects/$CI_PROJECT_ID/merge_requests/$CI_MERGE_REQUEST_IID/notes"
+        id=$(curl --fail --silent --header "PRIVATE-TOKEN: $MILEPOST_TOKEN" \
+               "$notes?per_page=100&sort=asc" | python3 -c 'import json, sys
+      print(next((str(n["id"]) for n in json.load(sys.stdin)
+                  if n["body"].startswith("__MARKER__")), ""))')
+        if [ -n "$id" ]; then
+          curl --fail --silent --request PUT --header "PRIVATE-TOKEN: $MILEPOST_TOKEN" \
+            --data-urlencode "body@milepost-comment.md" "$notes/$id" > /dev/null
+        elif [ -s milepost-diff.md ]; then
+          curl --fail --silent --request POST --header "PRIVATE-TOKEN: $MILEPOST_TOKEN" \
+            --data-urlencode "body@milepost-comment.md" "$notes" > /dev/null
+        fi
       fi
 pages:
   stage: publish
@@ -120,6 +167,12 @@ pages:
     key: milepost-public
     paths: [public/]
   script:
+    # A tag's commit may be older than the default branch: publishing from it would roll
+    # every other client's latest back. The tag's version is read from git, wherever main is.
+    - |
+      branch="$CI_DEFAULT_BRANCH"
+      git fetch --tags --force origin "+refs/heads/$branch:refs/remotes/origin/$branch"
+      git checkout -q --detach "origin/$branch"
     - milepost publish projects --to public
   artifacts:
     paths: [public]
@@ -131,11 +184,36 @@ PIPELINES = {
 }
 
 
-def write_pipeline(system: str, root: Path, force: bool = False) -> list[Path]:
-    rel, text = PIPELINES[system]
+def default_package(root: Path) -> str:
+    """How the pipeline installs Milepost: the repository itself when it is Milepost's own
+    (a pyproject.toml naming milepost at its root, beside projects/); there is no package
+    on the index to fall back on, so anywhere else the spec must be given."""
+    pyproject = root / "pyproject.toml"
+    try:
+        name = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["name"]
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
+        name = None
+    if name == "milepost":
+        return "."
+    raise MilepostError(
+        f"{root.resolve()} does not hold Milepost itself (no pyproject.toml naming milepost), "
+        "so the pipeline cannot install it from here: pass --package with a pip spec, e.g. "
+        "--package 'git+https://github.com/OWNER/milepost@v0.1.0' or the path or URL of a wheel")
+
+
+def pipeline_text(system: str, package: str) -> str:
+    """The pipeline for `system`, installing Milepost with the pip spec `package`."""
+    template = PIPELINES[system][1]
+    return template.replace("__PACKAGE__", json.dumps(package)).replace("__MARKER__", MARKER)
+
+
+def write_pipeline(system: str, root: Path, force: bool = False,
+                   package: str | None = None) -> list[Path]:
+    rel, _ = PIPELINES[system]
     target = root / rel
     if target.exists() and not force:
         raise MilepostError(f"{target} exists already: pass --force to overwrite it")
+    text = pipeline_text(system, package or default_package(root))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return [target]

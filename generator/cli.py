@@ -137,12 +137,17 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from generator.compare import as_markdown, as_text, what_changed
     from generator.model import locate_client
-    from generator.versions import last_version_name, load_side
+    from generator.versions import last_version_name, load_at_revision, load_side
 
     projects, slug = locate_client(Path(args.projects), args.slug)
     today = today_from(args.as_of)
-    frm = args.frm or last_version_name(projects, slug)
-    old_name, old_date, old = load_side(projects, slug, frm, today)
+    if args.since and args.frm:
+        raise MilepostError(f"give FROM ({args.frm}) or --since ({args.since}), not both")
+    if args.since:
+        old_name, old_date, old = load_at_revision(projects, slug, args.since, today)
+    else:
+        frm = args.frm or last_version_name(projects, slug)
+        old_name, old_date, old = load_side(projects, slug, frm, today)
     new_name, _, new = load_side(projects, slug, args.to, today)
     heading = f"{slug}: changes in {new_name} since {old_name} ({old_date.isoformat()})"
     render = as_markdown if args.format == "markdown" else as_text
@@ -150,9 +155,34 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def in_ci() -> bool:
+    """GitHub Actions and GitLab CI both set CI=true."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def prune_gone_clients(args: argparse.Namespace, published: Path, shown: str) -> None:
+    """Remove (with --prune, or in CI unless --no-prune) each published client folder whose
+    client is no longer in the projects folder, saying so; otherwise warn about each."""
+    from generator.publish import gone_clients, remove_published
+
+    prune = in_ci() if args.prune is None else args.prune
+    for folder in gone_clients(published, Path(args.projects)):
+        if prune:
+            remove_published(folder)
+            print(f"removed {shown}{folder.name}/: {folder.name} is no longer in "
+                  f"{args.projects}", flush=True)
+        else:
+            print(f"warning: {shown}{folder.name}/ is still published, but {folder.name} is no "
+                  f"longer in {args.projects}: pass --prune to remove it (the default in CI)",
+                  file=sys.stderr, flush=True)
+
+
 def cmd_publish(args: argparse.Namespace) -> int:
     if args.to:
-        return _run(args, Path(args.to), "publish", "published")
+        code = _run(args, Path(args.to), "publish", "published")
+        if code == 0:
+            prune_gone_clients(args, Path(args.to), args.to.rstrip("/") + "/")
+        return code
     from generator import git
     from generator.publish import branch_worktree, commit_published
 
@@ -162,6 +192,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     with branch_worktree(repo, args.branch) as folder:
         code = _run(args, folder, "publish", "published")
         if code == 0:
+            prune_gone_clients(args, folder, f"{args.branch}:")
             head = git.run_git(repo, "rev-parse", "--short", "HEAD").strip()
             changed = commit_published(folder, f"Publish {head}")
             print(f"committed to {args.branch}" if changed else
@@ -190,7 +221,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_init_ci(args: argparse.Namespace) -> int:
     from generator.ci import write_pipeline
 
-    for path in write_pipeline(args.system, Path(args.root), force=args.force):
+    for path in write_pipeline(args.system, Path(args.root), force=args.force,
+                               package=args.package):
         print(f"wrote {path}")
     return 0
 
@@ -265,6 +297,9 @@ def parser() -> argparse.ArgumentParser:
     df.add_argument("slug", help="the client's folder name (or the path to its folder)")
     df.add_argument("frm", nargs="?", metavar="FROM", help="version (default: the last one)")
     df.add_argument("to", nargs="?", metavar="TO", help="version (default: the working tree)")
+    df.add_argument("--since", metavar="REF", help="compare with the client's files where "
+                    "this branch left REF (their merge base: REF itself for a commit or tag of "
+                    "this branch), e.g. origin/main for a pull request, instead of a version")
     df.add_argument("--format", choices=["text", "markdown"], default="text")
     df.add_argument("--projects", default="projects", help="projects folder")
     df.add_argument("--as-of", help="today's date (YYYY-MM-DD)")
@@ -278,6 +313,9 @@ def parser() -> argparse.ArgumentParser:
     where.add_argument("--branch", help="publish as a commit on this branch (e.g. gh-pages)")
     pb.add_argument("--push", metavar="REMOTE", help="with --branch: push it afterwards")
     pb.add_argument("--client", action="append", metavar="SLUG")
+    pb.add_argument("--prune", action=argparse.BooleanOptionalAction, default=None,
+                    help="remove published clients that are no longer in the projects folder "
+                    "(default: yes in CI, where CI=true; elsewhere a warning names them)")
     pb.add_argument("--as-of", help="today's date for latest (YYYY-MM-DD)")
     pb.add_argument("-j", "--jobs", type=int, default=0)
     pb.set_defaults(run=cmd_publish)
@@ -293,6 +331,9 @@ def parser() -> argparse.ArgumentParser:
     ci.add_argument("system", choices=["github", "gitlab"])
     ci.add_argument("--root", default=".", help="the repository's root folder")
     ci.add_argument("--force", action="store_true", help="overwrite an existing pipeline")
+    ci.add_argument("--package", metavar="SPEC", help="how the pipeline installs Milepost: a "
+                    "pip spec such as a git URL at a tag or a wheel (default: '.', the "
+                    "repository itself, when its pyproject.toml names milepost)")
     ci.set_defaults(run=cmd_init_ci)
 
     s = sub.add_parser("schema", help="write JSON Schemas for editor completion")

@@ -112,6 +112,19 @@ def tag_exists(repo: Path, tag: str) -> bool:
     return bool(run_git(repo, "tag", "--list", tag).strip())
 
 
+def merge_base(repo: Path, rev: str) -> str:
+    """The commit where HEAD's history left `rev` (`rev` itself when HEAD descends from it)."""
+    done = run_git(repo, "merge-base", rev, "HEAD", check=False).strip()
+    if not done:
+        raise MilepostError(f"'{rev}' is not a commit of this repository, or shares no history "
+                            "with HEAD (in a shallow clone, run `git fetch --unshallow` first)")
+    return done
+
+
+def commit_date(repo: Path, commit: str) -> date:
+    return date.fromisoformat(run_git(repo, "log", "-1", "--format=%cs", commit).strip())
+
+
 def changed_paths(repo: Path, since: str) -> list[str]:
     """Paths changed between `since` and the working tree, untracked files included."""
     run_git(repo, "rev-parse", "--verify", f"{since}^{{commit}}")

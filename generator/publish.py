@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator import git
-from generator.build import BuildResult, BuildSettings, swap_in
+from generator.build import BuildResult, BuildSettings, made_by_milepost, swap_in
 from generator.load import find_clients
 from generator.model import Project
 from generator.problems import MilepostError
@@ -63,6 +63,24 @@ def _publish(project: Project, projects_dir: Path, settings: BuildSettings) -> B
         return result
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def gone_clients(published: Path, projects_dir: Path) -> list[Path]:
+    """Client folders in the published folder whose client is no longer in projects/. Only
+    folders Milepost wrote count, so a web root's other files are never touched."""
+    if not published.is_dir():
+        return []
+    current = {f.name for f in find_clients(projects_dir)}
+    return sorted(p for p in published.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and p.name not in current
+                  and made_by_milepost(p))
+
+
+def remove_published(folder: Path) -> None:
+    """Take a gone client's site offline in one rename, then delete it."""
+    hidden = folder.with_name(f".{folder.name}.removing-{os.getpid()}")
+    os.rename(folder, hidden)
+    shutil.rmtree(hidden, ignore_errors=True)
 
 
 # Paths outside projects/ whose change affects every client's site.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -21,9 +22,14 @@ from generator import __version__, git
 from generator.build import (
     CONTENT,
     INPUTS_FILE,
+    LAYOUT_FILE,
+    PLAIN,
+    VERSIONED,
     BuildResult,
     BuildSettings,
     build_site,
+    layout_of,
+    swap_in,
 )
 from generator.compare import slip_history, what_changed
 from generator.model import Project, check_client_folder
@@ -181,7 +187,33 @@ class VersionedJob:
 
 
 def build_versioned_client(job: VersionedJob) -> BuildResult:
-    """Build the versions of one client that need it into `out/<slug>/`; never raises."""
+    """Build the versions of one client that need it into `out/<slug>/`; never raises. A
+    plain site found there is replaced whole, never mixed with the versions."""
+    if layout_of(job.settings.out / job.project.slug) == PLAIN:
+        return _replace_plain_site(job)
+    return _build_versions(job)
+
+
+def _replace_plain_site(job: VersionedJob) -> BuildResult:
+    """Build every version into an empty folder beside the plain site, then swap it in: the
+    plain site's pages would otherwise stay beside latest/, and it stays if the build fails."""
+    slug, out = job.project.slug, job.settings.out
+    scratch = Path(tempfile.mkdtemp(prefix=f".{slug}.relayout-", dir=out))
+    try:
+        result = _build_versions(replace(job, settings=replace(job.settings, out=scratch)))
+        if result.ok:
+            swap_in(scratch / slug, out / slug)
+            result = replace(result, message="replaced the plain site with the versioned one "
+                             "(latest/ and one folder per version); " + result.message)
+        return result
+    except OSError as exc:
+        return BuildResult(slug, False, message=f"cannot replace the plain site in {out}: "
+                           f"{exc.strerror or exc}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _build_versions(job: VersionedJob) -> BuildResult:
     started = time.perf_counter()
     slug = job.project.slug
     try:
@@ -213,6 +245,7 @@ def build_versioned_client(job: VersionedJob) -> BuildResult:
                       or any(v.name == n for v in readable.versions)]
         _write_atomic(client_out / "versions.json", versions_json(listed))
         _write_atomic(client_out / "index.html", REDIRECT)
+        _write_atomic(client_out / LAYOUT_FILE, VERSIONED + "\n")
         rebuilt = ", ".join(needed) if needed else "nothing (up to date)"
         warnings = [*notes, *([cv.warning] if cv.warning else [])]
         message = f"rebuilt {rebuilt}" + "".join(f"; warning: {w}" for w in warnings)
@@ -282,6 +315,30 @@ def load_side(projects_dir: Path, slug: str, which: str | None, today: date) -> 
     if project is None:
         raise MilepostError(f"version {which} of {slug} no longer validates: {reason}")
     return which, cv.versions[k].date, project
+
+
+def load_at_revision(projects_dir: Path, slug: str, rev: str, today: date) -> tuple[
+        str, date, Project]:
+    """The client's model as its files were where this branch left `rev` (the merge base of
+    `rev` and HEAD), so a pull request is compared with its base, not with what the base
+    gained since."""
+    projects = projects_dir.resolve()
+    repo = git.repo_root(projects) if projects.is_dir() else None
+    if repo is None:
+        raise MilepostError(f"{projects_dir} is not in a git repository: --since needs one")
+    base = git.merge_base(repo, rev)
+    rel = (projects / slug).relative_to(repo.resolve()).as_posix()
+    if not git.run_git(repo, "ls-tree", base, "--", rel).strip():
+        raise MilepostError(f"{slug} is not in {rev}: a new client has nothing to compare with")
+    with tempfile.TemporaryDirectory(prefix="milepost-diff-") as scratch:
+        exported = git.export_folder(repo, base, rel, Path(scratch))
+        project, problems = check_client_folder(exported, f"{rev}:{Path(rel).parent.as_posix()}",
+                                                today)
+    if project is None:
+        listing = "\n".join(p.text() for p in errors(problems))
+        raise MilepostError(f"{slug} does not validate in {rev}; nothing to compare with:\n"
+                            f"{listing}")
+    return rev, git.commit_date(repo, base), project
 
 
 def last_version_name(projects_dir: Path, slug: str) -> str:

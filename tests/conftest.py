@@ -20,6 +20,9 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+# The tool's own copy of the example clients. Tests never read the repository's projects/:
+# an agency replaces those with its own clients, which `milepost validate` checks instead.
+EXAMPLES = REPO / "tests" / "examples"
 
 AS_OF = "2026-06-01"
 TODAY = date.fromisoformat(AS_OF)

@@ -33,7 +33,7 @@ sync_api = pytest.importorskip(
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECTS = REPO / "projects"
+PROJECTS = REPO / "tests" / "examples"  # the tool's copy, never the repository's projects/
 FIXTURES = REPO / "tests" / "fixtures"
 ARTIFACTS = REPO / "test-artifacts"
 AS_OF = "2026-11-23"
@@ -128,6 +128,15 @@ class Visit:
                 + [f"failed request: {m}" for m in self.failed])
 
 
+def harmless_abort(url: str, failure: str, navigation: bool, server: str) -> bool:
+    """A request Chromium itself gave up on, to our own server: the favicon it asks for on
+    its own, or a navigation that the next `goto` replaced (net::ERR_ABORTED). Nothing the
+    page asked another host for is ever harmless: those stay failures."""
+    same_origin = urlsplit(url)[:2] == urlsplit(server)[:2]
+    favicon = urlsplit(url).path.rsplit("/", 1)[-1].startswith("favicon.")
+    return same_origin and "ERR_ABORTED" in failure and (navigation or favicon)
+
+
 class Tab:
     """One browser context and page on one client's site. Only URLs under `server + prefix`
     load; anything else is recorded and aborted. Dialogs are recorded and dismissed. Each
@@ -157,8 +166,12 @@ class Tab:
             route.abort()
 
     def _failed(self, request) -> None:  # noqa: ANN001 (a playwright Request)
-        if request.url not in self.visit.blocked:
-            self.visit.failed.append(f"{request.url} ({request.failure})")
+        if request.url in self.visit.blocked:
+            return  # reported as a request outside the site
+        if harmless_abort(request.url, request.failure or "", request.is_navigation_request(),
+                          self.server):
+            return
+        self.visit.failed.append(f"{request.url} ({request.failure})")
 
     def _dialog(self, dialog) -> None:  # noqa: ANN001 (a playwright Dialog)
         self.visit.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -243,6 +256,21 @@ def layout_problems(page) -> list[str]:  # noqa: ANN001 (a playwright Page)
 
 
 # --- every page -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("url", "failure", "navigation", "harmless"), [
+    ("http://127.0.0.1:8123/favicon.ico", "net::ERR_ABORTED", False, True),
+    ("http://127.0.0.1:8123/acme/assets/images/favicon.png", "net::ERR_ABORTED", False, True),
+    ("http://127.0.0.1:8123/acme/roadmap.html", "net::ERR_ABORTED", True, True),
+    ("http://127.0.0.1:8123/acme/assets/app.js", "net::ERR_ABORTED", False, False),
+    ("http://127.0.0.1:8123/favicon.ico", "net::ERR_CONNECTION_RESET", False, False),
+    ("http://127.0.0.1:9999/favicon.ico", "net::ERR_ABORTED", False, False),
+    ("https://cdn.example/favicon.ico", "net::ERR_ABORTED", False, False),
+    ("https://cdn.example/index.html", "net::ERR_ABORTED", True, False),
+])
+def test_only_aborted_favicons_and_navigations_on_our_server_are_ignored(
+        url: str, failure: str, navigation: bool, harmless: bool) -> None:
+    assert harmless_abort(url, failure, navigation, "http://127.0.0.1:8123") is harmless
+
 
 @pytest.mark.parametrize("slug", ["northwind", "hostile"])
 def test_every_page_is_clean(tab, out: Path, slug: str) -> None:  # noqa: ANN001

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from generator.compare import slip_history, what_changed
 from generator.model import check_projects
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import EXAMPLES
 
 
 @pytest.fixture(scope="module")
 def before():
-    return check_projects(ROOT / "projects", date(2026, 11, 23), ["northwind"]).projects[0]
+    return check_projects(EXAMPLES, date(2026, 11, 23), ["northwind"]).projects[0]
 
 
 def sections(old, new) -> dict[str, list[str]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.docs import README, readme_with_reference
 from generator.schema import SCHEMA_FILES, file_schema
+from tests.conftest import EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +27,7 @@ def test_committed_schemas_are_up_to_date():
 
 
 def test_example_files_point_at_the_schemas():
-    for path in sorted((ROOT / "projects").rglob("*.yml")):
+    for path in sorted(EXAMPLES.rglob("*.yml")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema="), path
         target = (path.parent / first.split("=", 1)[1]).resolve()

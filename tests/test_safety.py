@@ -4,7 +4,7 @@ Two real builds, each run once for the module through the real command line:
 - `tests/fixtures/hostile`, a valid client whose every text field carries scripts, event
   handlers, `javascript:`/`data:` links, third-party images, styles, template syntax and
   Markdown tricks: every output file is parsed and must contain nothing active;
-- the example clients of `projects/`: no output file of any client holds an internal record,
+- the example clients (the tool's own copy, `tests/examples/`): no output file of any client holds an internal record,
   an `internal_notes` text, or another client's name or people.
 """
 
@@ -30,7 +30,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
-PROJECTS = REPO / "projects"
+PROJECTS = REPO / "tests" / "examples"  # the tool's copy, never the repository's projects/
 AS_OF = "2026-11-23"
 MARKER = "INTERNAL-ONLY"
 THIRD_PARTY_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "cdn.jsdelivr.net",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator.model import check_projects
 from generator.serve import BANNER_ID, banner_html
+from tests.conftest import EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,7 +43,7 @@ def wait_for(predicate, seconds: float = 30.0) -> bool:
 
 
 def test_preview_rebuilds_on_change_and_keeps_the_last_good_one(tmp_path: Path):
-    shutil.copytree(ROOT / "projects" / "harbor-health", tmp_path / "projects" / "harbor-health")
+    shutil.copytree(EXAMPLES / "harbor-health", tmp_path / "projects" / "harbor-health")
     client = tmp_path / "projects" / "harbor-health" / "client.yml"
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -103,7 +104,7 @@ def _screenshot(url: str, name: str) -> None:
 
 
 def test_preview_shows_the_problems_in_a_banner_until_they_are_fixed(tmp_path: Path):
-    shutil.copytree(ROOT / "projects" / "harbor-health", tmp_path / "projects" / "harbor-health")
+    shutil.copytree(EXAMPLES / "harbor-health", tmp_path / "projects" / "harbor-health")
     client = tmp_path / "projects" / "harbor-health" / "client.yml"
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -150,7 +151,7 @@ def test_the_banner_is_never_in_built_or_published_output(tmp_path: Path):
     `serve` shows a banner for (warnings: updates after --as-of) carries no trace of it."""
     from generator.cli import main
 
-    shutil.copytree(ROOT / "projects" / "harbor-health", tmp_path / "projects" / "harbor-health")
+    shutil.copytree(EXAMPLES / "harbor-health", tmp_path / "projects" / "harbor-health")
     early = "2026-11-10"
     warned = check_projects(tmp_path / "projects", date.fromisoformat(early)).problems
     assert warned and BANNER_ID in banner_html(warned)

@@ -16,6 +16,7 @@ import pytest
 
 from generator import derive
 from generator.model import check_projects
+from tests.conftest import EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-23"
@@ -57,7 +58,7 @@ def text_of(path: Path) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    result = milepost("build", "projects", "--out", str(out), "--as-of", AS_OF, "-j", "2")
+    result = milepost("build", str(EXAMPLES), "--out", str(out), "--as-of", AS_OF, "-j", "2")
     assert result.returncode == 0, result.stderr
     return out
 
@@ -149,7 +150,7 @@ def test_older_updates_are_archived_by_month_not_in_the_nav(site):
 # --- derivations, on their own --------------------------------------------------------------
 
 def _northwind():
-    checked = check_projects(ROOT / "projects", date(2026, 11, 23), ["northwind"])
+    checked = check_projects(EXAMPLES, date(2026, 11, 23), ["northwind"])
     return checked.projects[0]
 
 
@@ -169,7 +170,7 @@ def test_signed_days_uses_a_real_minus():
 
 def test_same_inputs_and_date_give_identical_sites(tmp_path):
     for name in ("a", "b"):
-        assert milepost("build", "projects", "--out", str(tmp_path / name), "--client",
+        assert milepost("build", str(EXAMPLES), "--out", str(tmp_path / name), "--client",
                         "harbor-health", "--as-of", AS_OF).returncode == 0
     comparison = filecmp.dircmp(tmp_path / "a", tmp_path / "b")
     differing: list[str] = []
@@ -184,7 +185,7 @@ def test_same_inputs_and_date_give_identical_sites(tmp_path):
 
 def test_a_broken_client_keeps_its_last_good_site(tmp_path):
     projects = tmp_path / "projects"
-    shutil.copytree(ROOT / "projects" / "harbor-health", projects / "harbor-health")
+    shutil.copytree(EXAMPLES / "harbor-health", projects / "harbor-health")
     out = tmp_path / "site"
     assert milepost("build", "projects", "--out", "site", "--as-of", AS_OF,
                     cwd=tmp_path).returncode == 0
@@ -204,13 +205,14 @@ def test_a_broken_client_keeps_its_last_good_site(tmp_path):
 
 
 def test_build_rejects_an_output_folder_inside_the_projects(tmp_path):
-    result = milepost("build", "projects", "--out", "projects/site", cwd=ROOT)
+    (tmp_path / "projects").mkdir()
+    result = milepost("build", "projects", "--out", "projects/site", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith("error: --out projects/site overlaps")
 
 
 def test_unknown_client_is_named(tmp_path):
-    result = milepost("build", "projects", "--out", str(tmp_path), "--client", "nope")
+    result = milepost("build", str(EXAMPLES), "--out", str(tmp_path), "--client", "nope")
     assert result.returncode == 1
     assert "no client folder named nope" in result.stderr
 

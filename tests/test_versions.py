@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -218,6 +219,22 @@ def test_diff_prints_the_same_summary(repo: Path, built: Path):
     assert "kestrel has no version 'v9' (versions: v1, v2)" in unknown.stderr
 
 
+def test_diff_since_a_revision_compares_with_the_files_there(repo: Path):
+    since = milepost(repo, "diff", "kestrel", "--since", "kestrel/v2")
+    assert since.returncode == 0, since.stderr
+    assert since.stdout.startswith("kestrel: changes in the working tree since kestrel/v2 "
+                                   "(2026-11-02)\n")
+    assert "forecast moved from 4 December 2026 to 11 December 2026 (+7 days)" in since.stdout
+    both = milepost(repo, "diff", "kestrel", "v1", "--since", "main")
+    assert both.returncode == 1
+    assert both.stderr == "error: give FROM (v1) or --since (main), not both\n"
+    unknown = milepost(repo, "diff", "kestrel", "--since", "nope")
+    assert unknown.returncode == 1 and "'nope' is not a commit of this repository" in \
+        unknown.stderr
+    new = milepost(repo, "diff", "other", "--since", "kestrel/v1")
+    assert new.returncode == 0, new.stderr  # other was there at v1
+
+
 def test_release_refuses_existing_dirty_and_invalid(repo: Path, tmp_path: Path):
     exists = milepost(repo, "release", "kestrel", "v2")
     assert exists.returncode == 1
@@ -332,12 +349,21 @@ def test_a_shallow_clone_without_tags_says_how_to_fix_it(repo: Path, tmp_path: P
 
 @pytest.mark.parametrize("system", ["github", "gitlab"])
 def test_init_ci_writes_a_pipeline_that_calls_real_commands(system: str, tmp_path: Path):
+    shutil.copyfile(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")  # this repo's shape
     result = milepost(tmp_path, "init-ci", system)
     assert result.returncode == 0, result.stderr
     path = tmp_path / (".github/workflows/milepost.yml" if system == "github"
                        else ".gitlab-ci.yml")
     pipeline = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert isinstance(pipeline, dict)
+    variables = pipeline["env" if system == "github" else "variables"]
+    assert variables["MILEPOST_PACKAGE"] == "."  # installs the repository itself
+    text = path.read_text(encoding="utf-8")
+    assert text.count('pip install "$MILEPOST_PACKAGE"') == (2 if system == "github" else 1)
+    # The review comment: against the base branch, one comment found by its marker, edited.
+    assert re.search(r'milepost diff "\$client" --since "\$base"', text)
+    assert "<!-- milepost-diff -->" in text
+    assert ("--method PATCH" if system == "github" else "--request PUT") in text
     scripts = re.findall(r"milepost [^\n|;>]*", path.read_text(encoding="utf-8"))
     commands = [s for s in scripts if not s.startswith(("milepost-", "milepost@"))
                 and re.match(r"milepost (validate|build|plan|diff|publish|release)", s)]
@@ -350,6 +376,30 @@ def test_init_ci_writes_a_pipeline_that_calls_real_commands(system: str, tmp_pat
         parser().parse_args(words)  # exits (fails the test) on an unknown verb or option
     again = milepost(tmp_path, "init-ci", system)
     assert again.returncode == 1 and "exists already" in again.stderr
+
+
+@pytest.mark.parametrize("system", ["github", "gitlab"])
+def test_init_ci_outside_milepost_itself_needs_the_package_spec(system: str, tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "agency-sites"\n')
+    refused = milepost(tmp_path, "init-ci", system)
+    assert refused.returncode == 1 and not (tmp_path / ".gitlab-ci.yml").exists()
+    assert refused.stderr == (
+        f"error: {tmp_path} does not hold Milepost itself (no pyproject.toml naming milepost), "
+        "so the pipeline cannot install it from here: pass --package with a pip spec, e.g. "
+        "--package 'git+https://github.com/OWNER/milepost@v0.1.0' or the path or URL of a "
+        "wheel\n")
+    spec = "git+https://example.org/agency/milepost@v0.1.0"
+    pinned = milepost(tmp_path, "init-ci", system, "--package", spec)
+    assert pinned.returncode == 0, pinned.stderr
+    written = next(p for p in tmp_path.rglob("*.yml"))
+    pipeline = yaml.safe_load(written.read_text(encoding="utf-8"))
+    assert pipeline["env" if system == "github" else "variables"]["MILEPOST_PACKAGE"] == spec
+
+
+def test_this_repository_installs_itself_in_ci():
+    from generator.ci import default_package
+
+    assert default_package(ROOT) == "."
 
 
 def test_a_version_that_no_longer_validates_does_not_block_the_others(tmp_path: Path):
@@ -379,7 +429,8 @@ def test_versions_outside_git_builds_latest_only(tmp_path: Path):
     result = milepost(tmp_path, "build", "--versions", "--as-of", "2026-11-23")
     assert result.returncode == 0, result.stderr
     site = tmp_path / "site" / "kestrel"
-    assert sorted(p.name for p in site.iterdir()) == ["index.html", "latest", "versions.json"]
+    assert sorted(p.name for p in site.iterdir()) == [".milepost-layout", "index.html", "latest",
+                                                      "versions.json"]
     assert json.loads((site / "versions.json").read_text()) == [
         {"version": "latest", "title": "latest", "aliases": []}]
     assert "This is the first version of the plan" in article(
@@ -400,3 +451,295 @@ def test_a_renamed_version_rebuilds_latest(tmp_path: Path):
     assert "rebuilt baseline, latest" in result.stdout
     assert "since baseline (1 October 2026)" in article(
         repo / "site" / "kestrel" / "latest" / "what-changed.html")
+
+
+# --- one layout per client folder; clients that are gone -------------------------------------
+
+def small_repo(repo: Path, slugs: list[str]) -> Path:
+    """A git repository with one small client per slug, all at one commit; kestrel tagged v1."""
+    repo.mkdir(parents=True, exist_ok=True)
+    git(repo, "init", "-q", "-b", "main")
+    for slug in slugs:
+        folder = repo / "projects" / slug
+        folder.mkdir(parents=True)
+        (folder / "client.yml").write_text(CLIENT.replace("Kestrel Cycles", f"{slug} Ltd"),
+                                           encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Clients", day="2026-10-01")
+    git(repo, "tag", "-a", "kestrel/v1", "-m", "Plan", day="2026-10-01")
+    return repo
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_plain_and_versioned_layouts_replace_each_other_and_say_so(tmp_path: Path):
+    repo = small_repo(tmp_path, ["kestrel"])
+    site = repo / "site" / "kestrel"
+    plain = milepost(repo, "build", "--as-of", "2026-11-23")
+    assert plain.returncode == 0, plain.stderr
+    assert (site / "roadmap.html").is_file()
+    assert (site / ".milepost-layout").read_text() == "plain\n"
+    versioned = milepost(repo, "build", "--versions", "--as-of", "2026-11-23")
+    assert versioned.returncode == 0, versioned.stderr
+    assert ("kestrel: built: replaced the plain site with the versioned one (latest/ and one "
+            "folder per version); rebuilt v1, latest") in versioned.stdout
+    assert listing(site) == [".milepost-layout", "index.html", "latest", "v1", "versions.json"]
+    assert (site / ".milepost-layout").read_text() == "versioned\n"
+    assert listing(repo / "site") == ["kestrel"]  # nothing left beside it
+    again = milepost(repo, "build", "--as-of", "2026-11-23")
+    assert again.returncode == 0, again.stderr
+    assert ("kestrel: built: replaced the versioned site (latest/ and every version) with a "
+            "plain one; `build --versions` builds the versions again") in again.stdout
+    assert not (site / "latest").exists() and not (site / "versions.json").exists()
+
+
+def test_a_failed_change_of_layout_keeps_the_plain_site(tmp_path: Path, monkeypatch):
+    from generator import versions
+    from generator.build import BuildSettings, base_config_for
+    from generator.model import check_projects
+
+    repo = small_repo(tmp_path, ["kestrel"])
+    assert milepost(repo, "build", "--as-of", "2026-11-23").returncode == 0
+    before = _tree_hashes(repo / "site")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(versions, "_build_one", broken)
+    (project,) = check_projects(repo / "projects", versions.date(2026, 11, 23)).projects
+    settings = BuildSettings((repo / "site").resolve(), versions.date(2026, 11, 23),
+                             base_config_for(repo), repo)
+    result = versions.build_versioned_client(
+        versions.VersionedJob(project, repo / "projects", settings))
+    assert not result.ok and "disk full" in result.message
+    assert _tree_hashes(repo / "site") == before
+    assert listing(repo / "site") == ["kestrel"]
+
+
+def test_publish_names_and_removes_clients_that_are_gone(tmp_path: Path):
+    repo = small_repo(tmp_path / "repo", ["kestrel", "other", "third"])
+    public = tmp_path / "public"
+    (public / "shared").mkdir(parents=True)  # not a client's site: never touched
+    (public / "shared" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+
+    def publish(*extra: str, ci: bool = False) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "generator", "publish", "--to", str(public), "--as-of",
+             "2026-11-23", *extra], cwd=repo, capture_output=True, text=True, timeout=300,
+            env={**env, "NO_MKDOCS_2_WARNING": "1", **({"CI": "true"} if ci else {})})
+
+    assert publish().returncode == 0
+    git(repo, "rm", "-rq", "projects/other")
+    git(repo, "commit", "-qm", "Other's project ended")
+    kept = publish()
+    assert kept.returncode == 0, kept.stderr
+    assert (f"warning: {public}/other/ is still published, but other is no longer in "
+            "projects: pass --prune to remove it (the default in CI)") in kept.stderr
+    assert (public / "other" / "latest" / "index.html").is_file()
+    assert publish("--no-prune", ci=True).returncode == 0 and (public / "other").is_dir()
+    in_ci = publish(ci=True)
+    assert in_ci.returncode == 0, in_ci.stderr
+    assert f"removed {public}/other/: other is no longer in projects" in in_ci.stdout
+    assert listing(public) == ["kestrel", "shared", "third"]
+    git(repo, "rm", "-rq", "projects/third")
+    git(repo, "commit", "-qm", "Third's project ended")
+    by_flag = publish("--prune")
+    assert f"removed {public}/third/: third is no longer in projects" in by_flag.stdout
+    assert listing(public) == ["kestrel", "shared"]
+    assert (public / "shared" / "logo.svg").is_file()
+
+
+# --- the pipelines, run command by command on real repositories -------------------------------
+
+EPOCH = "1795392000"  # 2026-11-23, so every job sees the same "today"
+EXPRESSIONS = {"${{ github.token }}": "token", "${{ github.event.pull_request.number }}": "7"}
+
+
+def ci_steps(system: str, job: str) -> list[tuple[str, dict[str, str]]]:
+    """One job's shell scripts in order, each with its environment, from the generated
+    pipeline. Installing Milepost (it is installed here) and GitHub's actions (checkout is
+    done by `ci_checkout`) are left out."""
+    from generator.ci import pipeline_text
+
+    data = yaml.safe_load(pipeline_text(system, "."))
+    if system == "gitlab":
+        assert data["default"]["before_script"] == ['pip install "$MILEPOST_PACKAGE"']
+        return [(script, dict(data["variables"])) for script in data[job]["script"]]
+    steps = []
+    for step in data["jobs"][job]["steps"]:
+        if "run" in step and not step["run"].startswith("pip install"):
+            env = {k: EXPRESSIONS.get(v, v) for k, v in {**data["env"], **step.get("env", {})}
+                   .items()}
+            steps.append((step["run"], env))
+    return steps
+
+
+def run_ci(steps: list[tuple[str, dict[str, str]]], cwd: Path, env: dict[str, str],
+           fake_bin: Path | None = None) -> None:
+    path = os.pathsep.join(str(p) for p in (fake_bin, Path(sys.executable).parent) if p)
+    for script, step_env in steps:
+        done = subprocess.run(
+            ["bash", "-eo", "pipefail", "-c", script], cwd=cwd, capture_output=True, text=True,
+            timeout=300, env={**os.environ, **step_env, **env, "CI": "true",
+                              "SOURCE_DATE_EPOCH": EPOCH,
+                              "PATH": path + os.pathsep + os.environ["PATH"]})
+        assert done.returncode == 0, (script, done.stdout, done.stderr)
+
+
+def ci_checkout(remote: Path, job: Path, ref: str) -> Path:
+    """What the runner does before the job: a full clone, detached at the pushed ref."""
+    subprocess.run(["git", "clone", "-q", str(remote), str(job)], check=True,
+                   capture_output=True)
+    git(job, "checkout", "-q", "--detach", ref)
+    return job
+
+
+def new_remote(tmp_path: Path) -> tuple[Path, Path]:
+    """A bare 'origin' and a PM's clone of it."""
+    remote, seed = tmp_path / "origin.git", tmp_path / "pm"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    git(tmp_path, "clone", "-q", str(remote), str(seed))
+    return remote, seed
+
+
+def publish_job(system: str, remote: Path, tmp_path: Path, ref: str, n: int) -> None:
+    job = ci_checkout(remote, tmp_path / f"job-{n}", ref)
+    cache = tmp_path / "cache" / "public"  # GitLab's cached public/ between pipelines
+    if system == "gitlab" and cache.is_dir():
+        shutil.copytree(cache, job / "public")
+    tag = ref if "/" in ref else ""
+    env = {"CI_DEFAULT_BRANCH": "main", "CI_COMMIT_TAG": tag,
+           "CI_COMMIT_BRANCH": "" if tag else ref, "GITHUB_REF_NAME": ref,
+           "GITHUB_EVENT_NAME": "push"}
+    run_ci(ci_steps(system, "publish" if system == "github" else "pages"), job, env)
+    if system == "gitlab":
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.copytree(job / "public", cache)
+
+
+def published_file(system: str, remote: Path, tmp_path: Path, rel: str) -> str:
+    if system == "github":
+        return git(remote, "show", f"gh-pages:{rel}")
+    return (tmp_path / "cache" / "public" / rel).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("system", ["github", "gitlab"])
+def test_a_tag_push_on_an_older_commit_rolls_no_client_back(system: str, tmp_path: Path):
+    remote, pm = new_remote(tmp_path)
+    write(pm, "client.yml", CLIENT)
+    other = pm / "projects" / "other" / "client.yml"
+    other.parent.mkdir(parents=True)
+    other.write_text("name: Other Co\nproject: Old shop\nstart: 2026-09-01\n", encoding="utf-8")
+    git(pm, "add", "-A")
+    git(pm, "commit", "-qm", "Plans", day="2026-10-01")
+    signed = git(pm, "rev-parse", "HEAD").strip()
+    other.write_text("name: Other Co\nproject: New shop\nstart: 2026-09-01\n", encoding="utf-8")
+    git(pm, "commit", "-qam", "Other: new project name", day="2026-10-20")
+    git(pm, "push", "-q", "origin", "main")
+    publish_job(system, remote, tmp_path, "main", 1)  # the push to main
+    assert "New shop" in published_file(system, remote, tmp_path, "other/latest/index.html")
+    # Kestrel's plan as signed on 1 October is released later, from that older commit.
+    git(pm, "tag", "-a", "kestrel/v1", "-m", "Signed plan", signed, day="2026-10-21")
+    git(pm, "push", "-q", "origin", "kestrel/v1")
+    publish_job(system, remote, tmp_path, "kestrel/v1", 2)  # the tag push
+    latest = published_file(system, remote, tmp_path, "other/latest/index.html")
+    assert "New shop" in latest and "Old shop" not in latest
+    assert "Kestrel Cycles" in published_file(system, remote, tmp_path,
+                                              "kestrel/v1/index.html")
+    versions = json.loads(published_file(system, remote, tmp_path, "kestrel/versions.json"))
+    assert [v["version"] for v in versions] == ["latest", "v1"]
+
+
+FAKE_API = """#!{python}
+# Stands in for `gh` and `curl`: logs each call; a call that sends nothing lists the comments.
+import json, os, subprocess, sys
+args = sys.argv[1:]
+with open(os.environ["FAKE_LOG"], "a", encoding="utf-8") as log:
+    log.write(json.dumps(args) + "\\n")
+if "--method" not in args and "--request" not in args:
+    comments = os.environ.get("FAKE_COMMENTS", "[]")
+    if "--jq" in args:
+        comments = subprocess.run(["jq", "-r", args[args.index("--jq") + 1]], input=comments,
+                                  capture_output=True, text=True, check=True).stdout
+    sys.stdout.write(comments)
+"""
+
+
+def fake_api(folder: Path) -> Path:
+    folder.mkdir()
+    for name in ("gh", "curl"):
+        (folder / name).write_text(FAKE_API.format(python=sys.executable), encoding="utf-8")
+        (folder / name).chmod(0o755)
+    return folder
+
+
+def api_calls(log: Path) -> list[list[str]]:
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+
+
+def sends(calls: list[list[str]]) -> list[tuple[str, str]]:
+    """(method, url) of every call that writes a comment."""
+    found = []
+    for call in calls:
+        for flag in ("--method", "--request"):
+            if flag in call:
+                url = next(a for a in call if a.startswith(("repos/", "https://")))
+                found.append((call[call.index(flag) + 1], url))
+    return found
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="the fake gh needs jq for --jq")
+@pytest.mark.parametrize("system", ["github", "gitlab"])
+def test_the_review_comment_compares_with_the_base_branch_and_is_edited(system: str,
+                                                                       tmp_path: Path):
+    remote, pm = new_remote(tmp_path)
+    write(pm, "client.yml", CLIENT)
+    write(pm, "roadmap.yml", ROADMAP)
+    git(pm, "add", "-A")
+    git(pm, "commit", "-qm", "Plan", day="2026-10-01")
+    git(pm, "tag", "-a", "kestrel/v1", "-m", "Signed plan", day="2026-10-01")
+    forecast = "planned: 2026-11-13\n    forecast: {}"
+    write(pm, "roadmap.yml", ROADMAP.replace("planned: 2026-11-13", forecast.format("2026-12-04")))
+    git(pm, "commit", "-qam", "Forecast (merged, not released)", day="2026-10-20")
+    git(pm, "checkout", "-qb", "later")
+    write(pm, "roadmap.yml", ROADMAP.replace("planned: 2026-11-13", forecast.format("2026-12-11")))
+    git(pm, "commit", "-qam", "Later still", day="2026-11-02")
+    git(pm, "checkout", "-q", "main")
+    write(pm, "decisions/001.yml", DR1)  # main moves on after the branch left it
+    git(pm, "add", "-A")
+    git(pm, "commit", "-qm", "A decision", day="2026-11-03")
+    git(pm, "push", "-q", "--tags", "origin", "main", "later")
+
+    fakes, log = fake_api(tmp_path / "fakes"), tmp_path / "api.log"
+    env = {"GITHUB_BASE_REF": "main", "GITHUB_REPOSITORY": "agency/sites",
+           "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main", "MILEPOST_TOKEN": "token",
+           "CI_API_V4_URL": "https://gitlab.example/api/v4", "CI_PROJECT_ID": "5",
+           "CI_MERGE_REQUEST_IID": "7", "FAKE_LOG": str(log)}
+    steps = ci_steps(system, "check" if system == "github" else "validate")
+    job = ci_checkout(remote, tmp_path / "job-1", "origin/later")
+    run_ci(steps, job, env, fakes)
+    diff = (job / "milepost-diff.md").read_text(encoding="utf-8")
+    assert diff.startswith("### kestrel: changes in the working tree since origin/main")
+    assert ("- Milestone M2 Booking live: forecast moved from 4 December 2026 to 11 December "
+            r"2026 \(\+7 days\)\.") in diff  # escaped for Markdown
+    assert "DR-001" not in diff and "v1" not in diff  # not main's news, not the last release
+    comment = (job / "milepost-comment.md").read_text(encoding="utf-8")
+    assert comment == "<!-- milepost-diff -->\n" + diff
+    notes = ("https://gitlab.example/api/v4/projects/5/merge_requests/7/notes"
+             if system == "gitlab" else "repos/agency/sites/issues/7/comments")
+    assert sends(api_calls(log)) == [("POST", notes)]  # the first push: a new comment
+
+    log.unlink()
+    previous = [{"id": 41, "body": "<!-- milepost-diff --> quoted by a person",
+                 "user": {"type": "User"}},
+                {"id": 42, "body": "<!-- milepost-diff -->\nold", "user": {"type": "Bot"}}]
+    if system == "gitlab":
+        previous = previous[1:]  # the token's own notes; GitLab has no bot type
+    job = ci_checkout(remote, tmp_path / "job-2", "origin/later")
+    run_ci(steps, job, {**env, "FAKE_COMMENTS": json.dumps(previous)}, fakes)
+    edited = (f"{notes}/42" if system == "gitlab"
+              else "repos/agency/sites/issues/comments/42")
+    assert sends(api_calls(log)) == [("PUT" if system == "gitlab" else "PATCH", edited)]
