@@ -30,6 +30,27 @@ DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 INT_PATTERN = re.compile(r"^[-+]?[0-9]+$")
 FLOAT_PATTERN = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 NULLS = ("", "~", "null", "Null", "NULL")
+
+# Limits that keep every accepted file cheap to build and every name usable as a file name.
+# They are generous: a real record is far below each of them.
+TEXT_LIMITS = {r.ID: 64, r.EMAIL: 254, r.TEXT: 1_000, r.MARKDOWN: 20_000}
+TERM_LIMIT = 100  # a glossary term
+MARKDOWN_LINES = 400
+# Python-Markdown's cost grows with the square of the number of formatting marks in a block
+# (each one rebuilds the text around it): a bound on them keeps rendering linear.
+MARKDOWN_MARKS = 2_000
+MARKS = re.compile(r"[*_`\\\[\]>!|]")
+# Lines that open one list or quote inside another (`- - - x`, `1. 1. 1.`, `> - >`) nest
+# as deep as they repeat; Python-Markdown recurses once per level.
+NESTED_MARKERS = re.compile(r"^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)|[ \t]*>)+", re.M)
+MARKDOWN_NESTING = 8
+# Dates: far enough on both sides for any project; date arithmetic (a forecast plus days,
+# a calendar feed) stays well inside what Python's dates can hold.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_AMOUNT = 1e12  # money or days; sums of many such amounts stay exact enough and finite
+# Control characters (ESC, BEL, ...) would act on the terminal that prints a message or on
+# the page; tab and line breaks are ordinary white space.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 YAML11_BOOLS = ("yes", "no", "on", "off", "y", "n")
 INVALID = object()
 
@@ -99,6 +120,9 @@ class _Reader:
         if _is_null(node) or not value.strip():
             return self.error(node, path, "is empty: give a value, or remove the field")
         # Plain scalars are kept exactly as written: `version: 1.10` stays "1.10".
+        refused = _control_character(value) or _too_long(value, marker)
+        if refused:
+            return self.error(node, path, refused)
         if marker == r.ID and not ID_PATTERN.match(value):
             return self.error(node, path, f"'{value}' is not a valid ID: start with a letter, "
                               "then use letters, digits, '-', '_' or '.' (e.g. M1, DR-001)")
@@ -131,10 +155,14 @@ class _Reader:
             return self.error(node, path, f"'{value}' is not a date (expected YYYY-MM-DD, "
                               "e.g. 2026-09-30)")
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             return self.error(node, path,
                               f"'{value}' is not a real date (expected YYYY-MM-DD)")
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            return self.error(node, path, f"{value} is outside the years Milepost accepts "
+                              f"({FIRST_YEAR} to {LAST_YEAR}): is the year right?")
+        return day
 
     def amount(self, node: Node, path: str) -> Any:
         value = self.scalar(node, path, "a number")
@@ -145,19 +173,23 @@ class _Reader:
                 return self.error(node, path, f"expected a number, found the text '{value}': "
                                   "remove the quotes")
             return self.error(node, path, f"expected a number, found '{value}'")
-        if INT_PATTERN.match(value):
-            number: float = int(value)
-        elif FLOAT_PATTERN.match(value):
-            number = float(value)
-        else:
+        if not (INT_PATTERN.match(value) or FLOAT_PATTERN.match(value)):
             hint = ": write digits only, without separators or currency" if re.search(
                 r"\d", value) else ""
             return self.error(node, path, f"expected a number, found '{value}'{hint}")
+        # float() reads any length of digits (int() refuses over 4,300) and gives inf for
+        # 1e999; whole numbers are kept as int so they print as written.
+        number: float = float(value)
+        shown = value if len(value) <= 30 else f"{value[:12]}…({len(value):,} characters)"
         if number < 0:
-            return self.error(node, path, f"{value} is negative: amounts and days are 0 or more")
+            return self.error(node, path, f"{shown} is negative: amounts and days are 0 or "
+                              "more")
         if number == float("inf"):  # e.g. 1e999: too big for a float
-            return self.error(node, path, f"{value} is too large a number")
-        return number
+            return self.error(node, path, f"{shown} is too large a number")
+        if number > MAX_AMOUNT:
+            return self.error(node, path, f"{shown} is too large: amounts and days may be "
+                              f"at most {MAX_AMOUNT:,.0f}")
+        return int(number) if INT_PATTERN.match(value) else number
 
     def sequence(self, node: Node, item: Any, path: str) -> Any:
         if _is_null(node):
@@ -176,6 +208,11 @@ class _Reader:
         for key, value in node.value:
             name = self.scalar(key, path, "a key")
             if name is INVALID:
+                continue
+            if len(name) > TERM_LIMIT:
+                self.error(key, path, f"a glossary term of {len(name):,} characters is too "
+                           f"long: a term may have at most {TERM_LIMIT}")
+                result[name] = INVALID
                 continue
             if not GLOSSARY_TERM.match(name):
                 self.error(key, path, f"'{name}' cannot be a glossary term: use letters, "
@@ -220,6 +257,43 @@ class _Reader:
         if missing or INVALID in values.values():
             return INVALID
         return record_type(**values, where=r.Where(self.file.shown, path, marks))
+
+
+def _control_character(value: str) -> str | None:
+    found = CONTROL.search(value)
+    if found is None:
+        return None
+    return (f"contains the control character U+{ord(found.group()):04X} (at character "
+            f"{found.start() + 1}): remove it; text may hold line breaks and tabs, but no "
+            "other control characters")
+
+
+def _too_long(value: str, marker: str | None) -> str | None:
+    """Why a text is too long or too heavily formatted to accept, or None."""
+    limit = TEXT_LIMITS.get(marker or r.TEXT, TEXT_LIMITS[r.TEXT])
+    kind = {r.ID: "an ID", r.MARKDOWN: "a Markdown field", r.EMAIL: "an email address"}.get(
+        marker or "", "a one-line text")
+    if len(value) > limit:
+        return (f"is {len(value):,} characters long; {kind} may have at most {limit:,}: "
+                "shorten it")
+    if marker != r.MARKDOWN:
+        return None
+    lines = value.count("\n") + 1
+    if lines > MARKDOWN_LINES:
+        return (f"has {lines:,} lines; a Markdown field may have at most "
+                f"{MARKDOWN_LINES:,}: shorten it or split it over records")
+    marks = len(MARKS.findall(value))
+    if marks > MARKDOWN_MARKS:
+        return (f"has {marks:,} formatting characters (* _ ` \\ [ ] > ! |); a Markdown field "
+                f"may have at most {MARKDOWN_MARKS:,}: remove formatting that is not needed")
+    for prefix in NESTED_MARKERS.finditer(value):
+        depth = len(re.findall(r"[-*+>]|\d{1,9}[.)]", prefix.group()))
+        if depth > MARKDOWN_NESTING:
+            line = value.count("\n", 0, prefix.start()) + 1
+            return (f"line {line} of the text opens {depth} lists or quotes inside each "
+                    f"other; at most {MARKDOWN_NESTING} are allowed: remove the extra "
+                    "'-', '1.' or '>' marks")
+    return None
 
 
 def _is_null(node: Node) -> bool:

@@ -343,7 +343,75 @@ CASES = [
                  "folder")]),
     Case("logo-with-nul-byte",
          {"client.yml": CLIENT + 'theme: {logo: "a\\0.png"}\n'},
-         [Expect("client.yml", 25, 15, "theme.logo", "does not exist in the client's folder")]),
+         [Expect("client.yml", 25, 15, "theme.logo", "contains the control character U+0000 "
+                 "(at character 2): remove it; text may hold line breaks and tabs, but no "
+                 "other control characters")]),
+    # --- limits: every accepted input builds, and builds fast ---------------------------
+    Case("terminal-escape-in-title",
+         {"roadmap.yml": edit(ROADMAP, "title: Design\n", 'title: "Design\\e]0;owned\\a"\n')},
+         [Expect("roadmap.yml", 12, 12, "milestones[1].title",
+                 "contains the control character U+001B (at character 7): remove it")]),
+    Case("screen-clear-in-markdown",
+         {"risks.yml": edit(RISKS, "mitigation: Agree dates for each page.",
+                            'mitigation: "Agree\\n\\tdates\\e[2J"')},
+         [Expect("risks.yml", 7, 15, "[0].mitigation",
+                 "contains the control character U+001B (at character 13)")]),
+    Case("id-too-long",
+         {"risks.yml": edit(RISKS, "id: R1", "id: R" + "1" * 299)},
+         [Expect("risks.yml", 1, 7, "[0].id",
+                 "is 300 characters long; an ID may have at most 64: shorten it")]),
+    Case("title-too-long",
+         {"changes.yml": edit(CHANGES, "title: Add a blog", "title: " + "blog " * 250)},
+         [Expect("changes.yml", 2, 10, "[0].title",
+                 "is 1,249 characters long; a one-line text may have at most 1,000: shorten "
+                 "it")]),
+    Case("markdown-too-long",
+         {"risks.yml": edit(RISKS, "mitigation: Agree dates for each page.",
+                            "mitigation: " + "Agree dates. " * 1600)},
+         [Expect("risks.yml", 7, 15, "[0].mitigation",
+                 "is 20,799 characters long; a Markdown field may have at most 20,000")]),
+    Case("markdown-too-many-lines",
+         {"risks.yml": edit(RISKS, "mitigation: Agree dates for each page.",
+                            "mitigation: |\n" + "    - a step\n" * 401)},
+         [Expect("risks.yml", 7, 15, "[0].mitigation",
+                 "has 402 lines; a Markdown field may have at most 400")]),
+    Case("markdown-brackets-flood",
+         {"risks.yml": edit(RISKS, "mitigation: Agree dates for each page.",
+                            "mitigation: '" + "[" * 2001 + "'")},
+         [Expect("risks.yml", 7, 15, "[0].mitigation",
+                 "has 2,001 formatting characters (* _ ` \\ [ ] > ! |); a Markdown field may "
+                 "have at most 2,000: remove formatting that is not needed")]),
+    Case("markdown-lists-nested-on-one-line",
+         {"risks.yml": edit(RISKS, "mitigation: Agree dates for each page.",
+                            "mitigation: |\n    Steps:\n    " + "1. " * 9 + "go\n")},
+         [Expect("risks.yml", 7, 15, "[0].mitigation",
+                 "line 2 of the text opens 9 lists or quotes inside each other; at most 8 "
+                 "are allowed")]),
+    Case("glossary-term-too-long",
+         {"client.yml": edit(CLIENT, "  CMS: Content", "  " + "C" * 101 + ": Content")},
+         [Expect("client.yml", 24, 3, "glossary",
+                 "a glossary term of 101 characters is too long: a term may have at most 100")]),
+    Case("date-year-9999",
+         {"roadmap.yml": edit(ROADMAP, "planned: 2026-04-01", "planned: 9999-12-31")},
+         [Expect("roadmap.yml", 14, 14, "milestones[1].planned",
+                 "9999-12-31 is outside the years Milepost accepts (2000 to 2100): is the "
+                 "year right?")]),
+    Case("date-year-0001",
+         {"changes.yml": edit(CHANGES, "date: 2026-02-10", "date: 0001-01-01")},
+         [Expect("changes.yml", 4, 9, "[0].date", "0001-01-01 is outside the years")]),
+    Case("amount-that-overflows-when-summed",
+         {"changes.yml": edit(CHANGES, "cost: 4000", "cost: 1.7e308")},
+         [Expect("changes.yml", 7, 29, "[0].estimate.cost",
+                 "1.7e308 is too large: amounts and days may be at most 1,000,000,000,000")]),
+    Case("number-with-5000-digits",
+         {"client.yml": edit(CLIENT, "total: 48000", "total: " + "9" * 5000)},
+         [Expect("client.yml", 20, 10, "budget.total",
+                 "999999999999…(5,000 characters) is too large a number")]),
+    Case("schedule-impact-of-a-million-years",
+         {"changes.yml": edit(CHANGES, "schedule_impact_days: 3",
+                              "schedule_impact_days: 400000000000000")},
+         [Expect("changes.yml", 8, 25, "[0].schedule_impact_days",
+                 "400000000000000 is too large: amounts and days may be at most 1,000,000,000,000")]),
     Case("bad-colour-did-you-mean",
          {"client.yml": CLIENT + "theme: {primary: teel}\n"},
          [Expect("client.yml", 25, 18, "theme.primary", "(did you mean 'teal'?)")]),
@@ -556,3 +624,60 @@ def test_all_warnings_together(make_project, run_cli) -> None:
     code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF, "--strict")
     assert code == 1
     assert out.count(": error: ") == 4 and ": warning: " not in out
+
+
+# --- limits keep rendering linear ----------------------------------------------------------
+
+def _worst_markdown() -> dict[str, str]:
+    """The most expensive Markdown fields the limits accept, each as long as allowed."""
+    from generator.validate import MARKDOWN_LINES, MARKDOWN_MARKS, MARKDOWN_NESTING, TEXT_LIMITS
+
+    length, marks, lines = TEXT_LIMITS["markdown"], MARKDOWN_MARKS, MARKDOWN_LINES - 1
+
+    def filled(start: str) -> str:
+        return (start + " " + "Design is under way. " * length)[:length]
+
+    return {
+        "unclosed brackets": filled("[" * marks),
+        "unclosed links": filled("[x](" * (marks // 2)),
+        "images": filled("![" * (marks // 2)),
+        "emphasis": filled("*a" * marks),
+        "code spans": filled("`a" * marks),
+        "backslashes": filled("\\" * marks),
+        "nested quotes": filled((">" * MARKDOWN_NESTING + " x\n") * (marks // 8)),
+        "nested lists": filled(("- " * MARKDOWN_NESTING + "x\n") * lines),
+        "setext headings": filled("a\n=\n" * (lines // 2)),
+        "headings": filled("# x\n" * lines),
+        "autolinks": filled("<http://a.example> " * 1000),
+        "entities": filled("&amp;" * 3000),
+    }
+
+
+def _fastest(render, text: str, bound: float, runs: int = 3) -> float:
+    """The best of a few timings; a run already under `bound` needs no repeat."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        render(text)
+        best = min(best, time.perf_counter() - started)
+        if best < bound:
+            break
+    return best
+
+
+@pytest.mark.parametrize("name", list(_worst_markdown()))
+def test_worst_accepted_markdown_renders_in_linear_time(name: str) -> None:
+    """Measured against ordinary prose of the same length, in the same test: a quadratic
+    pattern (24,000 '[' once took minutes) would be thousands of times slower."""
+    from generator import records as r
+    from generator.markup import RichText, plain
+    from generator.validate import _too_long
+
+    worst = _worst_markdown()[name]
+    normal = ("Design is under way. " * len(worst))[: len(worst)]
+    assert _too_long(worst, r.MARKDOWN) is None  # accepted by validation
+    rich = RichText({"CMS": "Content management system"})
+    for render in (rich, plain):
+        base = min(_fastest(render, normal, 0) for _ in range(3))
+        ratio = _fastest(render, worst, base * 40) / base
+        assert ratio < 40, f"{name}: {ratio:.0f} times slower than prose of the same length"
