@@ -329,6 +329,26 @@ CASES = [
          [Expect("roadmp.yml", 0, None, "", "unknown file 'roadmp.yml' (did you mean "
                  "'roadmap.yml'?)", "warning")],
          code=0),
+    Case("folder-named-like-a-file",
+         {"signoffs.yml": None, "signoffs.yml/2026.yml": SIGNOFFS},
+         [Expect("signoffs.yml", 0, None, "", "'signoffs.yml' is a folder, but it must be a "
+                 "file: Milepost reads the file signoffs.yml, so this folder is not read",
+                 "warning"),
+          # The approval of D1 was in that folder.
+          Expect("roadmap.yml", 10, 18, "milestones[0].deliverables[0].signoff",
+                 "milestone M1 is done but deliverable D1 has no approved sign-off", "warning")],
+         code=0),
+    Case("file-named-like-a-record-folder",
+         {"updates/2026-03-02.yml": None, "updates": UPDATE},
+         [Expect("updates", 0, None, "", "'updates' is a file, but updates/ must be a folder "
+                 "holding one .yml file per record", "warning")],
+         code=0),
+    Case("record-file-without-yml-suffix",
+         {"decisions/DR-002.yml.txt": DECISION},
+         [Expect("decisions/DR-002.yml.txt", 0, None, "", "'DR-002.yml.txt' is not a .yml "
+                 "file: decisions/ holds one .yml file per record, so Milepost does not read "
+                 "it", "warning")],
+         code=0),
     Case("risk-owner-not-in-team",
          {"risks.yml": edit(RISKS, "owner: Pat Lee", "owner: Pat Le")},
          [Expect("risks.yml", 5, 10, "[0].owner",
@@ -443,6 +463,18 @@ def test_bad_input(case: Case, make_project, run_cli) -> None:
     assert code == case.code, out
     n_err = sum(e.severity == "error" for e in case.expect)
     assert f"{n_err} error{'s' if n_err != 1 else ''}," in summary
+
+
+def test_a_client_folder_linked_to_another_is_refused(make_project, run_cli) -> None:
+    root = make_project({"acme": files_with({})})
+    (root / "beta").symlink_to(root / "acme", target_is_directory=True)
+    code, out, err = run_cli("validate", "projects", "--as-of", AS_OF)
+    assert (code, err) == (1, "")
+    assert out.split("\n")[:2] == [
+        "projects/beta: error: the client folder is a link to another folder: a client's "
+        "site may only use its own files; make it a real folder (copy the files) or remove "
+        "the link",
+        "2 clients checked: 1 error, 0 warnings (1 with errors)"]
 
 
 def test_valid_client_has_no_problems(make_project, run_cli) -> None:
@@ -681,3 +713,47 @@ def test_worst_accepted_markdown_renders_in_linear_time(name: str) -> None:
         base = min(_fastest(render, normal, 0) for _ in range(3))
         ratio = _fastest(render, worst, base * 40) / base
         assert ratio < 40, f"{name}: {ratio:.0f} times slower than prose of the same length"
+
+
+# --- nothing from the input acts on the terminal or the CI log ---------------------------
+
+FORGED = "a\n::warning file=forged.yml::all good, ship it\n.yml"
+
+
+def test_github_format_escapes_a_file_name_that_forges_a_line(make_project, run_cli) -> None:
+    make_project({"acme": files_with({f"decisions/{FORGED}": ""})})
+    code, out, _ = run_cli("validate", "projects", "--format", "github", "--as-of", AS_OF)
+    assert code == 1
+    lines = out.rstrip("\n").split("\n")
+    assert lines == [
+        "::error file=projects/acme/decisions/a%0A%3A%3Awarning file=forged.yml%3A%3Aall good"
+        "%2C ship it%0A.yml::the file is empty: remove it or fill it in",
+        "1 client checked: 1 error, 0 warnings (1 with errors)"]
+
+
+def test_github_format_escapes_the_message_and_the_file_property() -> None:
+    from generator.problems import Problem
+
+    problem = Problem("p/a,b:c%.yml", 3, 4, "x", "100% sure\r\nreally")
+    assert problem.github() == "::error file=p/a%2Cb%3Ac%25.yml,line=3,col=4::x: 100%25 " \
+                               "sure%0D%0Areally"
+
+
+def test_text_format_escapes_control_characters_from_input(make_project, run_cli) -> None:
+    client = CLIENT + '"\\e]0;owned\\a\\e[2J": 1\n'
+    make_project({"acme": files_with({"client.yml": client, f"decisions/{FORGED}": ""})})
+    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    assert code == 1
+    assert "\x1b" not in out and "\x07" not in out
+    lines = out.rstrip("\n").split("\n")
+    assert lines[0].startswith(
+        "projects/acme/client.yml:25:1: error: unknown field '\\x1b]0;owned\\x07\\x1b[2J'")
+    assert lines[1] == ("projects/acme/decisions/a\\n::warning file=forged.yml::all good, ship "
+                        "it\\n.yml: error: the file is empty: remove it or fill it in")
+    assert len(lines) == 3
+
+
+def test_json_format_escapes_c1_control_characters(make_project, run_cli) -> None:
+    make_project({"acme": files_with({"decisions/a\x9b2J.yml": ""})})
+    code, out, _ = run_cli("validate", "projects", "--format", "json", "--as-of", AS_OF)
+    assert "\x9b" not in out and "a\\u009b2J.yml" in out
