@@ -158,7 +158,11 @@ def read_yaml(path: Path, shown: str) -> YamlFile:
             shown, line, column, "", f"the file contains the invisible control character "
             f"U+{exc.character:04X}: delete it (retype the text around it)"))
     except yaml.MarkedYAMLError as exc:
-        result.problems.append(result.problem(exc.problem_mark, "", _syntax_message(exc)))
+        unclosed = _unclosed_quote(exc, text)
+        if unclosed:
+            result.problems.append(result.problem(exc.context_mark, "", unclosed))
+        else:
+            result.problems.append(result.problem(exc.problem_mark, "", _syntax_message(exc)))
     except yaml.YAMLError as exc:
         result.problems.append(Problem(shown, 0, 0, "", f"not valid YAML: {exc}"))
     except RecursionError:
@@ -192,6 +196,19 @@ def _tab_problems(text: str, shown: str) -> list[Problem]:
                 shown, number, line.index("\t") + 1, "",
                 "a tab is used for indentation: YAML allows only spaces"))
     return problems
+
+
+def _unclosed_quote(exc: yaml.MarkedYAMLError, text: str) -> str | None:
+    """A quote that runs to the end of the file (or to '---'): PyYAML reports where it gave
+    up, which is far from the mistake; the place the quote opened is the one to fix."""
+    mark = exc.context_mark
+    if exc.context != "while scanning a quoted scalar" or mark is None:
+        return None
+    quote = text[mark.index] if mark.index < len(text) else '"'
+    inside = "\\\"" if quote == '"' else "''"
+    return (f"not valid YAML: the quote {quote} opened at line {mark.line + 1}, column "
+            f"{mark.column + 1} is never closed: end the text with {quote} (a {quote} inside "
+            f"the text is written {inside})")
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError) -> str:

@@ -73,6 +73,16 @@ CASES = [
     Case("yaml-syntax-unclosed-flow-list",
          {"roadmap.yml": edit(ROADMAP, "depends_on: [M1]", "depends_on: [M1")},
          [Expect("roadmap.yml", 17, 17, "", "not valid YAML: expected ',' or ']'")]),
+    Case("unclosed-double-quote",
+         {"roadmap.yml": edit(ROADMAP, "title: Design\n", 'title: "Design\n')},
+         [Expect("roadmap.yml", 12, 12, "", 'not valid YAML: the quote " opened at line 12, '
+                 'column 12 is never closed: end the text with " (a " inside the text is '
+                 'written \\")')]),
+    Case("unclosed-single-quote-before-document-end",
+         {"risks.yml": edit(RISKS, "title: Content arrives late", "title: 'Content arrives late")
+          + "---\n"},
+         [Expect("risks.yml", 2, 10, "", "the quote ' opened at line 2, column 10 is never "
+                 "closed: end the text with ' (a ' inside the text is written '')")]),
     Case("unquoted-colon-in-value",
          {"roadmap.yml": edit(ROADMAP, "title: Design\n", "title: Design: phase two\n")},
          [Expect("roadmap.yml", 12, 18, "", "a value containing ': ' must be quoted")]),
