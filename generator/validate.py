@@ -114,6 +114,9 @@ class _Reader:
         return self.error(node, path, f"expected {wanted}, found {found}")
 
     def text(self, node: Node, marker: str | None, path: str) -> Any:
+        if isinstance(node, MappingNode):
+            return self.error(node, path, "expected text, found a mapping (key: value pairs)"
+                              + _colon_hint(node, path))
         value = self.scalar(node, path, "text")
         if value is INVALID:
             return value
@@ -230,6 +233,7 @@ class _Reader:
         fields = {x.name: x for x in r.public_fields(record_type)}
         hints = typing.get_type_hints(record_type, include_extras=True)
         values: dict[str, Any] = {}
+        meant: set[str] = set()  # fields an unknown key was taken for: said once, not twice
         marks = {"": _mark(node)}
         for key, value in node.value:
             name = self.scalar(key, path, "a field name")
@@ -242,7 +246,9 @@ class _Reader:
                     self.error(value, key_path, "expected text")
                 continue
             if name not in fields:
-                self.error(key, path, _unknown_field(name, list(fields)))
+                self.error(key, path, _unknown_field(name, list(fields)) + _quote_hint(
+                    node, key, value))
+                meant.update(difflib.get_close_matches(name, list(fields), n=1, cutoff=0.6))
                 continue
             marks[name] = _mark(value)
             if isinstance(value, SequenceNode):
@@ -252,8 +258,9 @@ class _Reader:
                    and spec.default is dataclasses.MISSING
                    and spec.default_factory is dataclasses.MISSING]
         for name in missing:
-            self.error(node, path, f"missing required field '{name}' "
-                       f"({fields[name].metadata['doc']})")
+            if name not in meant:
+                self.error(node, path, f"missing required field '{name}' "
+                           f"({fields[name].metadata['doc']})")
         if missing or INVALID in values.values():
             return INVALID
         return record_type(**values, where=r.Where(self.file.shown, path, marks))
@@ -294,6 +301,47 @@ def _too_long(value: str, marker: str | None) -> str | None:
                     f"other; at most {MARKDOWN_NESTING} are allowed: remove the extra "
                     "'-', '1.' or '>' marks")
     return None
+
+
+# --- hints for a ':' or ',' that YAML took as structure ---------------------------------
+
+def _shown(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+def _colon_hint(node: MappingNode, path: str) -> str:
+    """`- Sunita: please send …` is a mapping to YAML; the PM meant one text."""
+    if node.flow_style or len(node.value) != 1:
+        return ""
+    key, value = node.value[0]
+    if not (isinstance(key, ScalarNode) and isinstance(value, ScalarNode)):
+        return ""
+    field = path.rsplit(".", 1)[-1]
+    lead = "- " if path.endswith("]") else f"{field}: "
+    text = _shown(f"{key.value}: {value.value}").replace('"', '\\"')
+    return f"; a ':' inside text needs quotes: write {lead}\"{text}\""
+
+
+def _looks_like_words(name: str) -> bool:
+    return not re.fullmatch(r"[A-Za-z0-9_]+", name)
+
+
+def _quote_hint(node: MappingNode, key: Node, value: Node) -> str:
+    """An unknown key like 'deposit and checkout designs' is text cut off by a ',' (in
+    `{title: Basket, deposit and checkout designs}`) or a ':' (in `Note to self: call`)."""
+    name = key.value if isinstance(key, ScalarNode) else ""
+    if not _looks_like_words(name):
+        return ""
+    pairs = node.value
+    at = next(i for i, (k, _) in enumerate(pairs) if k is key)
+    before = pairs[at - 1] if at else None
+    if node.flow_style and _is_null(value) and before and isinstance(before[1], ScalarNode):
+        text = _shown(f"{before[1].value}, {name}").replace('"', '\\"')
+        return (f"; a ',' inside text needs quotes: write {before[0].value}: \"{text}\"")
+    if isinstance(value, ScalarNode) and not _is_null(value):
+        text = _shown(f"{name}: {value.value}").replace('"', '\\"')
+        return f"; if this is text, a ':' inside it needs quotes: \"{text}\""
+    return ""
 
 
 def _is_null(node: Node) -> bool:

@@ -95,9 +95,33 @@ CASES = [
          [Expect("risks.yml", 7, 3, "", "duplicate key 'title' (first given at line 2)")]),
     Case("typo-field-did-you-mean",
          {"roadmap.yml": edit(ROADMAP, "    title: Design\n", "    titel: Design\n")},
+         # One typo, one error: the missing 'title' is the one the typo was meant to be.
          [Expect("roadmap.yml", 12, 5, "milestones[1]",
-                 "unknown field 'titel' (did you mean 'title'?)"),
-          Expect("roadmap.yml", 11, 5, "milestones[1]", "missing required field 'title'")]),
+                 "unknown field 'titel' (did you mean 'title'?)")]),
+    Case("colon-in-a-list-item-of-text",
+         {"updates/2026-03-02.yml": UPDATE + "asks:\n  - Sunita: please send the logo files "
+          "as SVG by Friday, with the colour codes\n"},
+         [Expect("updates/2026-03-02.yml", 8, 5, "asks[0]",
+                 "expected text, found a mapping (key: value pairs); a ':' inside text needs "
+                 "quotes: write - \"Sunita: please send the logo files as SVG by Friday, with …\"")]),
+    Case("colon-in-a-text-field",
+         {"risks.yml": edit(RISKS, "title: Content arrives late",
+                            "title:\n    Risk: content arrives late")},
+         [Expect("risks.yml", 3, 5, "[0].title", "a ':' inside text needs quotes: write "
+                 "title: \"Risk: content arrives late\"")]),
+    Case("comma-in-a-flow-mapping",
+         {"roadmap.yml": edit(ROADMAP, "      - id: D3\n        title: Style guide\n",
+                              "      - {id: D3, title: Basket, deposit and checkout designs}\n")},
+         [Expect("roadmap.yml", 21, 33, "milestones[1].deliverables[1]",
+                 "unknown field 'deposit and checkout designs' (allowed: id, title, signoff, "
+                 "delivered, description, internal, internal_notes); a ',' inside text needs "
+                 "quotes: write title: \"Basket, deposit and checkout designs\"")]),
+    Case("colon-in-an-unknown-key-that-is-words",
+         {"decisions/DR-001.yml": DECISION + "Note from Cleo: we can live with it\n"},
+         [Expect("decisions/DR-001.yml", 14, 1, "", "unknown field 'Note from Cleo' (allowed: "
+                 "id, title, status, date, deciders, context, options, decision, consequences, "
+                 "supersedes, related, internal, internal_notes); if this is text, a ':' inside "
+                 "it needs quotes: \"Note from Cleo: we can live with it\"")]),
     Case("unknown-field-no-close-match",
          {"client.yml": CLIENT + "colour_scheme: dark\n"},
          [Expect("client.yml", 25, 1, "", "unknown field 'colour_scheme' (allowed: name, ")]),
