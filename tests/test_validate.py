@@ -214,6 +214,18 @@ CASES = [
          [Expect("decisions/DR-001.yml", 13, 15, "related[1]",
                  "'R7' is not a milestone, deliverable, change request, risk or decision of "
                  "acme")]),
+    Case("related-suggests-only-ids-of-the-same-kind",
+         {"decisions/DR-002.yml": edit(edit(DECISION, "id: DR-001", "id: DR-002"),
+                                       "related: [M2]", "related: [M2, CR-2]")},
+         # CR-1 is the close one of its kind; 'DR-002' (this very decision) is not offered.
+         [Expect("decisions/DR-002.yml", 13, 15, "related[1]",
+                 "'CR-2' is not a milestone, deliverable, change request, risk or decision of "
+                 "acme (did you mean 'CR-1'?)")]),
+    Case("related-suggests-a-decision-for-a-decision-id",
+         {"changes.yml": edit(CHANGES, "related: [M2]", "related: [M2, DR-02]")},
+         [Expect("changes.yml", 9, 17, "[0].related[1]", "'DR-02' is not a milestone, "
+                 "deliverable, change request, risk or decision of acme (did you mean "
+                 "'DR-001'?)")]),
     Case("depends-on-cycle",
          {"roadmap.yml": edit(ROADMAP, "    planned: 2026-02-02\n",
                               "    planned: 2026-02-02\n    depends_on: [M2]\n")},
