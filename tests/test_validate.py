@@ -39,7 +39,7 @@ class Expect:
     line: int | None     # 0: no position; None: any line
     column: int | None   # None: any column
     path: str            # key path ("" when the message has none)
-    fragment: str        # a distinctive part of the message
+    fragment: str        # a distinctive part of the message (ending in "\n": its end)
     severity: str = "error"
 
 
@@ -61,7 +61,10 @@ def line_pattern(slug: str, e: Expect) -> re.Pattern[str]:
         col = r"\d+" if e.column is None else str(e.column)
         where += f":{line}:{col}"
     what = (re.escape(e.path) + ": ") if e.path else ""
-    return re.compile(f"^{where}: {e.severity}: {what}.*{re.escape(e.fragment)}")
+    # A fragment ending in a line break must end the message: nothing may follow it.
+    fragment = re.escape(e.fragment.removesuffix("\n")) + ("$" if e.fragment.endswith("\n")
+                                                          else "")
+    return re.compile(f"^{where}: {e.severity}: {what}.*{fragment}")
 
 
 BOMB = "".join(
@@ -216,11 +219,12 @@ CASES = [
                  "acme")]),
     Case("related-suggests-only-ids-of-the-same-kind",
          {"decisions/DR-002.yml": edit(edit(DECISION, "id: DR-001", "id: DR-002"),
-                                       "related: [M2]", "related: [M2, CR-2]")},
-         # CR-1 is the close one of its kind; 'DR-002' (this very decision) is not offered.
+                                       "related: [M2]", "related: [M2, CR-2]"),
+          "changes.yml": "[]\n"},
+         # There is no change request yet: 'DR-002' (this very decision) is not offered.
          [Expect("decisions/DR-002.yml", 13, 15, "related[1]",
                  "'CR-2' is not a milestone, deliverable, change request, risk or decision of "
-                 "acme (did you mean 'CR-1'?)")]),
+                 "acme\n")]),
     Case("related-suggests-a-decision-for-a-decision-id",
          {"changes.yml": edit(CHANGES, "related: [M2]", "related: [M2, DR-02]")},
          [Expect("changes.yml", 9, 17, "[0].related[1]", "'DR-02' is not a milestone, "
