@@ -94,14 +94,27 @@ def _reference(rec: Any, key: str, ref: str, known: Known, public: bool, slug: s
                what: str = "") -> Iterator[Problem]:
     """A reference from `rec` must name a record of `known`, public if `rec` is public."""
     if ref not in known.records:
-        close = difflib.get_close_matches(ref, list(known.records), n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'? " if close else ""
+        close = _suggestion(ref, known.records)
+        hint = f"did you mean '{close}'? " if close else ""
         yield problem(rec, key, f"'{ref}' is not a {known.kind} of {slug} "
                       f"({hint}{known.describe()})")
     elif public and ref in known.internal:
         yield problem(rec, key, f"'{ref}' is an internal {known.kind}: a public record cannot "
                       f"{what or 'refer to'} it (mark this record internal too, or remove the "
                       "reference)")
+
+
+def _suggestion(ref: str, candidates: Iterable[str]) -> str | None:
+    """The closest ID of the same kind: 'CR-2' may be 'CR-1', never 'DR-002'. The kind is the
+    ID's leading letters (M, D, DR, CR, R, T), as every example and template writes them."""
+    kind = _id_kind(ref)
+    same = [c for c in candidates if _id_kind(c) == kind]
+    close = difflib.get_close_matches(ref, same, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _id_kind(ref: str) -> str:
+    return re.match(r"[A-Za-z]*", ref).group().lower()
 
 
 def _person(rec: Any, key: str, name: str, index: Index, severity: str) -> Iterator[Problem]:
@@ -121,9 +134,8 @@ def _related(rec: Any, index: Index) -> Iterator[Problem]:
         kinds = [k for k in index.any_kind() if ref in k.records]
         key = f"related[{i}]"
         if not kinds:
-            every = [x for k in index.any_kind() for x in k.records]
-            close = difflib.get_close_matches(ref, every, n=1, cutoff=0.6)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            close = _suggestion(ref, [x for k in index.any_kind() for x in k.records])
+            hint = f" (did you mean '{close}'?)" if close else ""
             yield problem(rec, key, f"'{ref}' is not a milestone, deliverable, change request, "
                           f"risk or decision of {index.slug}{hint}")
         elif not rec.internal and all(ref in k.internal for k in kinds):

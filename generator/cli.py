@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from generator import __version__
-from generator.problems import MilepostError, errors, report
+from generator.problems import MilepostError, errors, report, visible
 
 
 def today_from(as_of: str | None, option: str = "--as-of") -> date:
@@ -65,7 +65,7 @@ def _run(args: argparse.Namespace, out: Path, mode: str, verb: str) -> int:
     print(results_table(results))
     failed = [x.slug for x in results if not x.ok]
     if failed:
-        print(f"error: not {verb}: {', '.join(sorted(failed))} (what was there before is "
+        print(f"error: not {verb}: {visible(', '.join(sorted(failed)))} (what was there before is "
               "unchanged)", file=sys.stderr)
         return 1
     return 0
@@ -90,7 +90,8 @@ class Progress:
         if result.ok and result.message:
             state += f": {result.message}"
         clear = "\r\033[K" if self.live else ""
-        print(f"{clear}{result.slug}: {state} ({result.pages} pages, {result.seconds:.1f} s)",
+        print(f"{clear}{visible(f'{result.slug}: {state}')} ({result.pages} pages, "
+              f"{result.seconds:.1f} s)",
               flush=True)
         self._counter()
 
@@ -107,7 +108,7 @@ def results_table(results) -> str:  # noqa: ANN001 (BuildResults)
     def outcome(x) -> str:  # noqa: ANN001
         return "ok" if x.ok else "invalid (see errors above)" if x.invalid else "build failed"
 
-    rows = sorted((x.slug, str(x.pages), f"{x.seconds:.1f}", outcome(x)) for x in results)
+    rows = sorted((visible(x.slug), str(x.pages), f"{x.seconds:.1f}", outcome(x)) for x in results)
     header = ("client", "pages", "seconds", "result")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
@@ -356,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except MilepostError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(visible(f"error: {exc}", lines=True), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

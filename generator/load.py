@@ -158,7 +158,11 @@ def read_yaml(path: Path, shown: str) -> YamlFile:
             shown, line, column, "", f"the file contains the invisible control character "
             f"U+{exc.character:04X}: delete it (retype the text around it)"))
     except yaml.MarkedYAMLError as exc:
-        result.problems.append(result.problem(exc.problem_mark, "", _syntax_message(exc)))
+        unclosed = _unclosed_quote(exc, text)
+        if unclosed:
+            result.problems.append(result.problem(exc.context_mark, "", unclosed))
+        else:
+            result.problems.append(result.problem(exc.problem_mark, "", _syntax_message(exc)))
     except yaml.YAMLError as exc:
         result.problems.append(Problem(shown, 0, 0, "", f"not valid YAML: {exc}"))
     except RecursionError:
@@ -192,6 +196,19 @@ def _tab_problems(text: str, shown: str) -> list[Problem]:
                 shown, number, line.index("\t") + 1, "",
                 "a tab is used for indentation: YAML allows only spaces"))
     return problems
+
+
+def _unclosed_quote(exc: yaml.MarkedYAMLError, text: str) -> str | None:
+    """A quote that runs to the end of the file (or to '---'): PyYAML reports where it gave
+    up, which is far from the mistake; the place the quote opened is the one to fix."""
+    mark = exc.context_mark
+    if exc.context != "while scanning a quoted scalar" or mark is None:
+        return None
+    quote = text[mark.index] if mark.index < len(text) else '"'
+    inside = "\\\"" if quote == '"' else "''"
+    return (f"not valid YAML: the quote {quote} opened at line {mark.line + 1}, column "
+            f"{mark.column + 1} is never closed: end the text with {quote} (a {quote} inside "
+            f"the text is written {inside})")
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
@@ -258,6 +275,13 @@ def read_client(folder: Path, shown_root: str) -> ClientFiles:
             shown_folder, 0, 0, "",
             f"folder name '{slug}' is not a valid client slug: use lowercase letters, digits "
             "and '-', starting with a letter or digit (e.g. 'northwind-bakery')"))
+    if folder.is_symlink():
+        # Read through the link, this client's site would show another folder's records.
+        client.problems.append(Problem(
+            shown_folder, 0, 0, "", "the client folder is a link to another folder: a "
+            "client's site may only use its own files; make it a real folder (copy the "
+            "files) or remove the link"))
+        return client
     inside = folder.resolve()
     for name in _client_file_names(folder, shown_folder, client.problems):
         if not (folder / name).resolve().is_relative_to(inside):
@@ -275,14 +299,19 @@ def read_client(folder: Path, shown_root: str) -> ClientFiles:
     return client
 
 
+# Files a client folder may hold that Milepost does not read: a logo, notes for the team.
+QUIET_SUFFIXES = (".svg", ".png", ".md", ".txt")
+
+
 def _client_file_names(folder: Path, shown: str, problems: list[Problem]) -> list[str]:
     import difflib
 
     names = []
     for path in sorted(folder.iterdir()):
+        if _tool_file(path):
+            continue
         if path.is_dir() and path.name in RECORD_FOLDERS:
-            names += [f"{path.name}/{p.name}" for p in sorted(path.iterdir())
-                      if p.is_file() and p.suffix in (".yml", ".yaml")]
+            names += _record_file_names(path, f"{shown}/{path.name}", problems)
         elif path.is_file() and path.suffix in (".yml", ".yaml"):
             if path.name in SINGLE_FILES:
                 names.append(path.name)
@@ -295,4 +324,50 @@ def _client_file_names(folder: Path, shown: str, problems: list[Problem]) -> lis
                 f"unknown file '{path.name}'{hint}: Milepost reads {', '.join(SINGLE_FILES)} "
                 "and the folders decisions/ and updates/",
                 "warning"))
+        elif path.is_dir():
+            problems.append(_not_read(path, shown, _folder_hint(path.name)))
+        elif path.name in RECORD_FOLDERS:
+            problems.append(_not_read(path, shown, (
+                f"'{path.name}' is a file, but {path.name}/ must be a folder holding one .yml "
+                f"file per record: make a folder {path.name}/ and move the records into it")))
+        elif path.suffix.lower() not in QUIET_SUFFIXES:
+            problems.append(_not_read(path, shown, (
+                f"Milepost does not read '{path.name}': it reads {', '.join(SINGLE_FILES)} and "
+                "the folders decisions/ and updates/ (a logo may be .svg or .png); rename it "
+                "if it holds records, or move it out of the client's folder")))
     return names
+
+
+def _record_file_names(folder: Path, shown: str, problems: list[Problem]) -> list[str]:
+    """The .yml files of decisions/ or updates/; anything else there is named, not skipped."""
+    names = []
+    for path in sorted(folder.iterdir()):
+        if _tool_file(path):
+            continue
+        if path.is_file() and path.suffix in (".yml", ".yaml"):
+            names.append(f"{folder.name}/{path.name}")
+        else:
+            what = "a folder" if path.is_dir() else "not a .yml file"
+            problems.append(_not_read(path, shown, (
+                f"'{path.name}' is {what}: {folder.name}/ holds one .yml file per record, "
+                "so Milepost does not read it; rename it to end in .yml if it is a record, "
+                "or move it out")))
+    return names
+
+
+def _tool_file(path: Path) -> bool:
+    """.gitkeep, .DS_Store, an editor's swap file: hidden, and not YAML someone hid."""
+    return path.name.startswith(".") and path.suffix not in (".yml", ".yaml")
+
+
+def _folder_hint(name: str) -> str:
+    if name in SINGLE_FILES:
+        return (f"'{name}' is a folder, but it must be a file: Milepost reads the file "
+                f"{name}, so this folder is not read")
+    return (f"Milepost does not read the folder '{name}/': it reads only the folders "
+            "decisions/ and updates/ (and the files beside them); rename it if it holds "
+            "records, or move it out of the client's folder")
+
+
+def _not_read(path: Path, shown: str, message: str) -> Problem:
+    return Problem(f"{shown}/{path.name}", 0, 0, "", message, "warning")

@@ -7,6 +7,7 @@ where it helps, what to do next. Nothing in the pipeline prints or exits on its 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -34,17 +35,40 @@ class Problem:
 
     def text(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
-        # One problem, one line: a line break quoted from the PM's text is shown as \n.
-        what = self.what().replace("\r", "\\r").replace("\n", "\\n")
-        return f"{where}: {self.severity}: {what}"
+        return visible(f"{where}: {self.severity}: {self.what()}")
 
     def github(self) -> str:
-        # GitHub annotations need %, CR and LF escaped inside the message.
-        message = self.what().replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        place = f"file={self.file}"
+        # The workflow-command rules: in the message %, CR and LF are escaped; in a property
+        # also ':' and ',' (else a file name could end the property or start a forged line).
+        place = f"file={_github_property(self.file)}"
         if self.line:
             place += f",line={self.line},col={self.column}"
-        return f"::{self.severity} {place}::{message}"
+        return f"::{self.severity} {place}::{_github_message(self.what())}"
+
+
+# Characters that would act on the terminal (ESC starts colour, title and clear-screen
+# sequences; CR returns to the line start): anything quoted from input is shown escaped.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(text: str, lines: bool = False) -> str:
+    """Text safe to print on one line: line breaks as \\n, other control characters as \\xNN.
+    With `lines`, line breaks stay (a message that lists problems one per line)."""
+    def shown(m: re.Match[str]) -> str:
+        c = m.group()
+        return c if lines and c == "\n" else _NAMED.get(c, f"\\x{ord(c):02x}")
+
+    return _UNPRINTABLE.sub(shown, text)
+
+
+def _github_message(text: str) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _github_property(text: str) -> str:
+    return _github_message(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
@@ -74,7 +98,9 @@ def report(problems: list[Problem], fmt: str, clients: int) -> str:
     """The whole report as text in the chosen format: `text`, `github` or `json`."""
     ordered = sort_problems(problems)
     if fmt == "json":
-        return json.dumps([asdict(p) for p in ordered], indent=2, ensure_ascii=False)
+        # json escapes C0 controls itself, but not DEL and C1 (U+0080-U+009F).
+        dumped = json.dumps([asdict(p) for p in ordered], indent=2, ensure_ascii=False)
+        return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", dumped)
     lines = [p.github() if fmt == "github" else p.text() for p in ordered]
     return "\n".join([*lines, summary(ordered, clients)])
 

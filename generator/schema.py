@@ -11,7 +11,7 @@ from types import NoneType, UnionType
 from typing import Any, Literal
 
 from generator import records as r
-from generator.validate import DATE_PATTERN, ID_PATTERN
+from generator.validate import DATE_PATTERN, ID_PATTERN, MAX_AMOUNT, TEXT_LIMITS
 
 SCHEMA_FILES = {
     "client.yml": "client.schema.json",
@@ -44,8 +44,9 @@ def type_schema(hint: Any) -> dict[str, Any]:
     if hint is date:
         return {"type": "string", "format": "date", "pattern": DATE_PATTERN.pattern}
     if hint is float:
-        return {"type": "number", "minimum": 0}
-    schema: dict[str, Any] = {"type": "string", "minLength": 1}
+        return {"type": "number", "minimum": 0, "maximum": MAX_AMOUNT}
+    schema: dict[str, Any] = {"type": "string", "minLength": 1,
+                              "maxLength": TEXT_LIMITS.get(marker or r.TEXT, TEXT_LIMITS[r.TEXT])}
     if marker == r.ID:
         schema["pattern"] = ID_PATTERN.pattern
     if marker == r.EMAIL:

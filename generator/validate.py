@@ -30,6 +30,27 @@ DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 INT_PATTERN = re.compile(r"^[-+]?[0-9]+$")
 FLOAT_PATTERN = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 NULLS = ("", "~", "null", "Null", "NULL")
+
+# Limits that keep every accepted file cheap to build and every name usable as a file name.
+# They are generous: a real record is far below each of them.
+TEXT_LIMITS = {r.ID: 64, r.EMAIL: 254, r.TEXT: 1_000, r.MARKDOWN: 20_000}
+TERM_LIMIT = 100  # a glossary term
+MARKDOWN_LINES = 400
+# Python-Markdown's cost grows with the square of the number of formatting marks in a block
+# (each one rebuilds the text around it): a bound on them keeps rendering linear.
+MARKDOWN_MARKS = 2_000
+MARKS = re.compile(r"[*_`\\\[\]>!|]")
+# Lines that open one list or quote inside another (`- - - x`, `1. 1. 1.`, `> - >`) nest
+# as deep as they repeat; Python-Markdown recurses once per level.
+NESTED_MARKERS = re.compile(r"^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)|[ \t]*>)+", re.M)
+MARKDOWN_NESTING = 8
+# Dates: far enough on both sides for any project; date arithmetic (a forecast plus days,
+# a calendar feed) stays well inside what Python's dates can hold.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_AMOUNT = 1e12  # money or days; sums of many such amounts stay exact enough and finite
+# Control characters (ESC, BEL, ...) would act on the terminal that prints a message or on
+# the page; tab and line breaks are ordinary white space.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 YAML11_BOOLS = ("yes", "no", "on", "off", "y", "n")
 INVALID = object()
 
@@ -93,12 +114,18 @@ class _Reader:
         return self.error(node, path, f"expected {wanted}, found {found}")
 
     def text(self, node: Node, marker: str | None, path: str) -> Any:
+        if isinstance(node, MappingNode):
+            return self.error(node, path, "expected text, found a mapping (key: value pairs)"
+                              + _colon_hint(node, path))
         value = self.scalar(node, path, "text")
         if value is INVALID:
             return value
         if _is_null(node) or not value.strip():
             return self.error(node, path, "is empty: give a value, or remove the field")
         # Plain scalars are kept exactly as written: `version: 1.10` stays "1.10".
+        refused = _control_character(value) or _too_long(value, marker)
+        if refused:
+            return self.error(node, path, refused)
         if marker == r.ID and not ID_PATTERN.match(value):
             return self.error(node, path, f"'{value}' is not a valid ID: start with a letter, "
                               "then use letters, digits, '-', '_' or '.' (e.g. M1, DR-001)")
@@ -131,10 +158,14 @@ class _Reader:
             return self.error(node, path, f"'{value}' is not a date (expected YYYY-MM-DD, "
                               "e.g. 2026-09-30)")
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             return self.error(node, path,
                               f"'{value}' is not a real date (expected YYYY-MM-DD)")
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            return self.error(node, path, f"{value} is outside the years Milepost accepts "
+                              f"({FIRST_YEAR} to {LAST_YEAR}): is the year right?")
+        return day
 
     def amount(self, node: Node, path: str) -> Any:
         value = self.scalar(node, path, "a number")
@@ -145,19 +176,23 @@ class _Reader:
                 return self.error(node, path, f"expected a number, found the text '{value}': "
                                   "remove the quotes")
             return self.error(node, path, f"expected a number, found '{value}'")
-        if INT_PATTERN.match(value):
-            number: float = int(value)
-        elif FLOAT_PATTERN.match(value):
-            number = float(value)
-        else:
+        if not (INT_PATTERN.match(value) or FLOAT_PATTERN.match(value)):
             hint = ": write digits only, without separators or currency" if re.search(
                 r"\d", value) else ""
             return self.error(node, path, f"expected a number, found '{value}'{hint}")
+        # float() reads any length of digits (int() refuses over 4,300) and gives inf for
+        # 1e999; whole numbers are kept as int so they print as written.
+        number: float = float(value)
+        shown = value if len(value) <= 30 else f"{value[:12]}…({len(value):,} characters)"
         if number < 0:
-            return self.error(node, path, f"{value} is negative: amounts and days are 0 or more")
+            return self.error(node, path, f"{shown} is negative: amounts and days are 0 or "
+                              "more")
         if number == float("inf"):  # e.g. 1e999: too big for a float
-            return self.error(node, path, f"{value} is too large a number")
-        return number
+            return self.error(node, path, f"{shown} is too large a number")
+        if number > MAX_AMOUNT:
+            return self.error(node, path, f"{shown} is too large: amounts and days may be "
+                              f"at most {MAX_AMOUNT:,.0f}")
+        return int(number) if INT_PATTERN.match(value) else number
 
     def sequence(self, node: Node, item: Any, path: str) -> Any:
         if _is_null(node):
@@ -177,6 +212,11 @@ class _Reader:
             name = self.scalar(key, path, "a key")
             if name is INVALID:
                 continue
+            if len(name) > TERM_LIMIT:
+                self.error(key, path, f"a glossary term of {len(name):,} characters is too "
+                           f"long: a term may have at most {TERM_LIMIT}")
+                result[name] = INVALID
+                continue
             if not GLOSSARY_TERM.match(name):
                 self.error(key, path, f"'{name}' cannot be a glossary term: use letters, "
                            "digits, spaces and . & ' + / - (starting with a letter or digit)")
@@ -193,6 +233,7 @@ class _Reader:
         fields = {x.name: x for x in r.public_fields(record_type)}
         hints = typing.get_type_hints(record_type, include_extras=True)
         values: dict[str, Any] = {}
+        meant: set[str] = set()  # fields an unknown key was taken for: said once, not twice
         marks = {"": _mark(node)}
         for key, value in node.value:
             name = self.scalar(key, path, "a field name")
@@ -205,7 +246,9 @@ class _Reader:
                     self.error(value, key_path, "expected text")
                 continue
             if name not in fields:
-                self.error(key, path, _unknown_field(name, list(fields)))
+                self.error(key, path, _unknown_field(name, list(fields)) + _quote_hint(
+                    node, key, value))
+                meant.update(difflib.get_close_matches(name, list(fields), n=1, cutoff=0.6))
                 continue
             marks[name] = _mark(value)
             if isinstance(value, SequenceNode):
@@ -215,11 +258,90 @@ class _Reader:
                    and spec.default is dataclasses.MISSING
                    and spec.default_factory is dataclasses.MISSING]
         for name in missing:
-            self.error(node, path, f"missing required field '{name}' "
-                       f"({fields[name].metadata['doc']})")
+            if name not in meant:
+                self.error(node, path, f"missing required field '{name}' "
+                           f"({fields[name].metadata['doc']})")
         if missing or INVALID in values.values():
             return INVALID
         return record_type(**values, where=r.Where(self.file.shown, path, marks))
+
+
+def _control_character(value: str) -> str | None:
+    found = CONTROL.search(value)
+    if found is None:
+        return None
+    return (f"contains the control character U+{ord(found.group()):04X} (at character "
+            f"{found.start() + 1}): remove it; text may hold line breaks and tabs, but no "
+            "other control characters")
+
+
+def _too_long(value: str, marker: str | None) -> str | None:
+    """Why a text is too long or too heavily formatted to accept, or None."""
+    limit = TEXT_LIMITS.get(marker or r.TEXT, TEXT_LIMITS[r.TEXT])
+    kind = {r.ID: "an ID", r.MARKDOWN: "a Markdown field", r.EMAIL: "an email address"}.get(
+        marker or "", "a one-line text")
+    if len(value) > limit:
+        return (f"is {len(value):,} characters long; {kind} may have at most {limit:,}: "
+                "shorten it")
+    if marker != r.MARKDOWN:
+        return None
+    lines = value.count("\n") + 1
+    if lines > MARKDOWN_LINES:
+        return (f"has {lines:,} lines; a Markdown field may have at most "
+                f"{MARKDOWN_LINES:,}: shorten it or split it over records")
+    marks = len(MARKS.findall(value))
+    if marks > MARKDOWN_MARKS:
+        return (f"has {marks:,} formatting characters (* _ ` \\ [ ] > ! |); a Markdown field "
+                f"may have at most {MARKDOWN_MARKS:,}: remove formatting that is not needed")
+    for prefix in NESTED_MARKERS.finditer(value):
+        depth = len(re.findall(r"[-*+>]|\d{1,9}[.)]", prefix.group()))
+        if depth > MARKDOWN_NESTING:
+            line = value.count("\n", 0, prefix.start()) + 1
+            return (f"line {line} of the text opens {depth} lists or quotes inside each "
+                    f"other; at most {MARKDOWN_NESTING} are allowed: remove the extra "
+                    "'-', '1.' or '>' marks")
+    return None
+
+
+# --- hints for a ':' or ',' that YAML took as structure ---------------------------------
+
+def _shown(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+def _colon_hint(node: MappingNode, path: str) -> str:
+    """`- Sunita: please send …` is a mapping to YAML; the PM meant one text."""
+    if node.flow_style or len(node.value) != 1:
+        return ""
+    key, value = node.value[0]
+    if not (isinstance(key, ScalarNode) and isinstance(value, ScalarNode)):
+        return ""
+    field = path.rsplit(".", 1)[-1]
+    lead = "- " if path.endswith("]") else f"{field}: "
+    text = _shown(f"{key.value}: {value.value}").replace('"', '\\"')
+    return f"; a ':' inside text needs quotes: write {lead}\"{text}\""
+
+
+def _looks_like_words(name: str) -> bool:
+    return not re.fullmatch(r"[A-Za-z0-9_]+", name)
+
+
+def _quote_hint(node: MappingNode, key: Node, value: Node) -> str:
+    """An unknown key like 'deposit and checkout designs' is text cut off by a ',' (in
+    `{title: Basket, deposit and checkout designs}`) or a ':' (in `Note to self: call`)."""
+    name = key.value if isinstance(key, ScalarNode) else ""
+    if not _looks_like_words(name):
+        return ""
+    pairs = node.value
+    at = next(i for i, (k, _) in enumerate(pairs) if k is key)
+    before = pairs[at - 1] if at else None
+    if node.flow_style and _is_null(value) and before and isinstance(before[1], ScalarNode):
+        text = _shown(f"{before[1].value}, {name}").replace('"', '\\"')
+        return (f"; a ',' inside text needs quotes: write {before[0].value}: \"{text}\"")
+    if isinstance(value, ScalarNode) and not _is_null(value):
+        text = _shown(f"{name}: {value.value}").replace('"', '\\"')
+        return f"; if this is text, a ':' inside it needs quotes: \"{text}\""
+    return ""
 
 
 def _is_null(node: Node) -> bool:

@@ -160,11 +160,12 @@ def test_unknown_file_names_warn_with_suggestion(tmp_path: Path) -> None:
     (folder / "zzz.yaml").write_text("x: 1\n")
     (folder / "README.md").write_text("not yaml, ignored\n")
     (folder / "decisions" / "001.yaml").write_text("id: DR-1\n")
-    (folder / "decisions" / "draft.txt").write_text("ignored\n")
+    (folder / "decisions" / "draft.txt").write_text("not read, and said so\n")
     client = read_client(folder, "projects")
     assert sorted(client.files) == ["client.yml", "decisions/001.yaml"]
     messages = {p.file: p for p in client.problems}
-    assert set(messages) == {"projects/acme/risk.yml", "projects/acme/zzz.yaml"}
+    assert set(messages) == {"projects/acme/risk.yml", "projects/acme/zzz.yaml",
+                             "projects/acme/decisions/draft.txt"}
     assert all(p.severity == "warning" for p in client.problems)
     assert "(did you mean 'risks.yml'?)" in messages["projects/acme/risk.yml"].message
     assert "did you mean" not in messages["projects/acme/zzz.yaml"].message
@@ -187,3 +188,68 @@ def test_a_link_to_another_clients_file_is_refused(tmp_path: Path) -> None:
     assert [p.text() for p in client.problems] == [
         "projects/mine/risks.yml: error: is a link to a file outside the client's folder: a "
         "client's site may only use its own files; copy the file here instead"]
+
+
+def _client_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "projects" / "acme"
+    folder.mkdir(parents=True)
+    (folder / "client.yml").write_text("name: x\n", encoding="utf-8")
+    return folder
+
+
+def test_a_folder_named_like_a_file_is_reported(tmp_path: Path) -> None:
+    folder = _client_folder(tmp_path)
+    (folder / "roadmap.yml").mkdir()
+    (folder / "roadmap.yml" / "milestones.yml").write_text("[]\n", encoding="utf-8")
+    assert [p.text() for p in read_client(folder, "projects").problems] == [
+        "projects/acme/roadmap.yml: warning: 'roadmap.yml' is a folder, but it must be a file: "
+        "Milepost reads the file roadmap.yml, so this folder is not read"]
+
+
+def test_a_file_named_like_a_record_folder_is_reported(tmp_path: Path) -> None:
+    folder = _client_folder(tmp_path)
+    (folder / "decisions").write_text("id: DR-1\n", encoding="utf-8")
+    assert [p.text() for p in read_client(folder, "projects").problems] == [
+        "projects/acme/decisions: warning: 'decisions' is a file, but decisions/ must be a "
+        "folder holding one .yml file per record: make a folder decisions/ and move the "
+        "records into it"]
+
+
+def test_other_entries_milepost_does_not_read_are_reported(tmp_path: Path) -> None:
+    folder = _client_folder(tmp_path)
+    (folder / "risks").mkdir()
+    (folder / "updates" / "2026-03").mkdir(parents=True)
+    (folder / "updates" / "2026-03-02.yml.bak").write_text("x\n", encoding="utf-8")
+    (folder / "roadmap.YML").write_text("x\n", encoding="utf-8")
+    # Quiet: a logo, notes, and the tools' hidden files.
+    for name in ("logo.svg", "logo.png", "README.md", "notes.txt", ".gitkeep", ".DS_Store"):
+        (folder / name).write_text("x\n", encoding="utf-8")
+    (folder / "updates" / ".gitkeep").write_text("", encoding="utf-8")
+    found = {p.file: p.message for p in read_client(folder, "projects").problems}
+    assert found == {
+        "projects/acme/risks": "Milepost does not read the folder 'risks/': it reads only the "
+        "folders decisions/ and updates/ (and the files beside them); rename it if it holds "
+        "records, or move it out of the client's folder",
+        "projects/acme/roadmap.YML": "Milepost does not read 'roadmap.YML': it reads client.yml, "
+        "roadmap.yml, signoffs.yml, changes.yml, risks.yml and the folders decisions/ and "
+        "updates/ (a logo may be .svg or .png); rename it if it holds records, or move it out "
+        "of the client's folder",
+        "projects/acme/updates/2026-03": "'2026-03' is a folder: updates/ holds one .yml file "
+        "per record, so Milepost does not read it; rename it to end in .yml if it is a record, "
+        "or move it out",
+        "projects/acme/updates/2026-03-02.yml.bak": "'2026-03-02.yml.bak' is not a .yml file: "
+        "updates/ holds one .yml file per record, so Milepost does not read it; rename it to "
+        "end in .yml if it is a record, or move it out",
+    }
+
+
+def test_a_client_folder_that_links_to_another_client_is_refused(tmp_path: Path) -> None:
+    other = _client_folder(tmp_path)
+    (other / "risks.yml").write_text("- {id: R1, title: Secret}\n", encoding="utf-8")
+    link = tmp_path / "projects" / "beta"
+    link.symlink_to(other, target_is_directory=True)
+    client = read_client(link, "projects")
+    assert client.files == {}
+    assert [p.text() for p in client.problems] == [
+        "projects/beta: error: the client folder is a link to another folder: a client's site "
+        "may only use its own files; make it a real folder (copy the files) or remove the link"]

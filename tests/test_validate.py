@@ -39,7 +39,7 @@ class Expect:
     line: int | None     # 0: no position; None: any line
     column: int | None   # None: any column
     path: str            # key path ("" when the message has none)
-    fragment: str        # a distinctive part of the message
+    fragment: str        # a distinctive part of the message (ending in "\n": its end)
     severity: str = "error"
 
 
@@ -61,7 +61,10 @@ def line_pattern(slug: str, e: Expect) -> re.Pattern[str]:
         col = r"\d+" if e.column is None else str(e.column)
         where += f":{line}:{col}"
     what = (re.escape(e.path) + ": ") if e.path else ""
-    return re.compile(f"^{where}: {e.severity}: {what}.*{re.escape(e.fragment)}")
+    # A fragment ending in a line break must end the message: nothing may follow it.
+    fragment = re.escape(e.fragment.removesuffix("\n")) + ("$" if e.fragment.endswith("\n")
+                                                          else "")
+    return re.compile(f"^{where}: {e.severity}: {what}.*{fragment}")
 
 
 BOMB = "".join(
@@ -73,6 +76,16 @@ CASES = [
     Case("yaml-syntax-unclosed-flow-list",
          {"roadmap.yml": edit(ROADMAP, "depends_on: [M1]", "depends_on: [M1")},
          [Expect("roadmap.yml", 17, 17, "", "not valid YAML: expected ',' or ']'")]),
+    Case("unclosed-double-quote",
+         {"roadmap.yml": edit(ROADMAP, "title: Design\n", 'title: "Design\n')},
+         [Expect("roadmap.yml", 12, 12, "", 'not valid YAML: the quote " opened at line 12, '
+                 'column 12 is never closed: end the text with " (a " inside the text is '
+                 'written \\")')]),
+    Case("unclosed-single-quote-before-document-end",
+         {"risks.yml": edit(RISKS, "title: Content arrives late", "title: 'Content arrives late")
+          + "---\n"},
+         [Expect("risks.yml", 2, 10, "", "the quote ' opened at line 2, column 10 is never "
+                 "closed: end the text with ' (a ' inside the text is written '')")]),
     Case("unquoted-colon-in-value",
          {"roadmap.yml": edit(ROADMAP, "title: Design\n", "title: Design: phase two\n")},
          [Expect("roadmap.yml", 12, 18, "", "a value containing ': ' must be quoted")]),
@@ -85,9 +98,33 @@ CASES = [
          [Expect("risks.yml", 7, 3, "", "duplicate key 'title' (first given at line 2)")]),
     Case("typo-field-did-you-mean",
          {"roadmap.yml": edit(ROADMAP, "    title: Design\n", "    titel: Design\n")},
+         # One typo, one error: the missing 'title' is the one the typo was meant to be.
          [Expect("roadmap.yml", 12, 5, "milestones[1]",
-                 "unknown field 'titel' (did you mean 'title'?)"),
-          Expect("roadmap.yml", 11, 5, "milestones[1]", "missing required field 'title'")]),
+                 "unknown field 'titel' (did you mean 'title'?)")]),
+    Case("colon-in-a-list-item-of-text",
+         {"updates/2026-03-02.yml": UPDATE + "asks:\n  - Sunita: please send the logo files "
+          "as SVG by Friday, with the colour codes\n"},
+         [Expect("updates/2026-03-02.yml", 8, 5, "asks[0]",
+                 "expected text, found a mapping (key: value pairs); a ':' inside text needs "
+                 "quotes: write - \"Sunita: please send the logo files as SVG by Friday, with …\"")]),
+    Case("colon-in-a-text-field",
+         {"risks.yml": edit(RISKS, "title: Content arrives late",
+                            "title:\n    Risk: content arrives late")},
+         [Expect("risks.yml", 3, 5, "[0].title", "a ':' inside text needs quotes: write "
+                 "title: \"Risk: content arrives late\"")]),
+    Case("comma-in-a-flow-mapping",
+         {"roadmap.yml": edit(ROADMAP, "      - id: D3\n        title: Style guide\n",
+                              "      - {id: D3, title: Basket, deposit and checkout designs}\n")},
+         [Expect("roadmap.yml", 21, 33, "milestones[1].deliverables[1]",
+                 "unknown field 'deposit and checkout designs' (allowed: id, title, signoff, "
+                 "delivered, description, internal, internal_notes); a ',' inside text needs "
+                 "quotes: write title: \"Basket, deposit and checkout designs\"")]),
+    Case("colon-in-an-unknown-key-that-is-words",
+         {"decisions/DR-001.yml": DECISION + "Note from Cleo: we can live with it\n"},
+         [Expect("decisions/DR-001.yml", 14, 1, "", "unknown field 'Note from Cleo' (allowed: "
+                 "id, title, status, date, deciders, context, options, decision, consequences, "
+                 "supersedes, related, internal, internal_notes); if this is text, a ':' inside "
+                 "it needs quotes: \"Note from Cleo: we can live with it\"")]),
     Case("unknown-field-no-close-match",
          {"client.yml": CLIENT + "colour_scheme: dark\n"},
          [Expect("client.yml", 25, 1, "", "unknown field 'colour_scheme' (allowed: name, ")]),
@@ -180,6 +217,19 @@ CASES = [
          [Expect("decisions/DR-001.yml", 13, 15, "related[1]",
                  "'R7' is not a milestone, deliverable, change request, risk or decision of "
                  "acme")]),
+    Case("related-suggests-only-ids-of-the-same-kind",
+         {"decisions/DR-002.yml": edit(edit(DECISION, "id: DR-001", "id: DR-002"),
+                                       "related: [M2]", "related: [M2, CR-2]"),
+          "changes.yml": "[]\n"},
+         # There is no change request yet: 'DR-002' (this very decision) is not offered.
+         [Expect("decisions/DR-002.yml", 13, 15, "related[1]",
+                 "'CR-2' is not a milestone, deliverable, change request, risk or decision of "
+                 "acme\n")]),
+    Case("related-suggests-a-decision-for-a-decision-id",
+         {"changes.yml": edit(CHANGES, "related: [M2]", "related: [M2, DR-02]")},
+         [Expect("changes.yml", 9, 17, "[0].related[1]", "'DR-02' is not a milestone, "
+                 "deliverable, change request, risk or decision of acme (did you mean "
+                 "'DR-001'?)")]),
     Case("depends-on-cycle",
          {"roadmap.yml": edit(ROADMAP, "    planned: 2026-02-02\n",
                               "    planned: 2026-02-02\n    depends_on: [M2]\n")},
@@ -329,6 +379,26 @@ CASES = [
          [Expect("roadmp.yml", 0, None, "", "unknown file 'roadmp.yml' (did you mean "
                  "'roadmap.yml'?)", "warning")],
          code=0),
+    Case("folder-named-like-a-file",
+         {"signoffs.yml": None, "signoffs.yml/2026.yml": SIGNOFFS},
+         [Expect("signoffs.yml", 0, None, "", "'signoffs.yml' is a folder, but it must be a "
+                 "file: Milepost reads the file signoffs.yml, so this folder is not read",
+                 "warning"),
+          # The approval of D1 was in that folder.
+          Expect("roadmap.yml", 10, 18, "milestones[0].deliverables[0].signoff",
+                 "milestone M1 is done but deliverable D1 has no approved sign-off", "warning")],
+         code=0),
+    Case("file-named-like-a-record-folder",
+         {"updates/2026-03-02.yml": None, "updates": UPDATE},
+         [Expect("updates", 0, None, "", "'updates' is a file, but updates/ must be a folder "
+                 "holding one .yml file per record", "warning")],
+         code=0),
+    Case("record-file-without-yml-suffix",
+         {"decisions/DR-002.yml.txt": DECISION},
+         [Expect("decisions/DR-002.yml.txt", 0, None, "", "'DR-002.yml.txt' is not a .yml "
+                 "file: decisions/ holds one .yml file per record, so Milepost does not read "
+                 "it", "warning")],
+         code=0),
     Case("risk-owner-not-in-team",
          {"risks.yml": edit(RISKS, "owner: Pat Lee", "owner: Pat Le")},
          [Expect("risks.yml", 5, 10, "[0].owner",
@@ -343,7 +413,75 @@ CASES = [
                  "folder")]),
     Case("logo-with-nul-byte",
          {"client.yml": CLIENT + 'theme: {logo: "a\\0.png"}\n'},
-         [Expect("client.yml", 25, 15, "theme.logo", "does not exist in the client's folder")]),
+         [Expect("client.yml", 25, 15, "theme.logo", "contains the control character U+0000 "
+                 "(at character 2): remove it; text may hold line breaks and tabs, but no "
+                 "other control characters")]),
+    # --- limits: every accepted input builds, and builds fast ---------------------------
+    Case("terminal-escape-in-title",
+         {"roadmap.yml": edit(ROADMAP, "title: Design\n", 'title: "Design\\e]0;owned\\a"\n')},
+         [Expect("roadmap.yml", 12, 12, "milestones[1].title",
+                 "contains the control character U+001B (at character 7): remove it")]),
+    Case("screen-clear-in-markdown",
+         {"risks.yml": edit(RISKS, "mitigation: Agree dates for each page.",
+                            'mitigation: "Agree\\n\\tdates\\e[2J"')},
+         [Expect("risks.yml", 7, 15, "[0].mitigation",
+                 "contains the control character U+001B (at character 13)")]),
+    Case("id-too-long",
+         {"risks.yml": edit(RISKS, "id: R1", "id: R" + "1" * 299)},
+         [Expect("risks.yml", 1, 7, "[0].id",
+                 "is 300 characters long; an ID may have at most 64: shorten it")]),
+    Case("title-too-long",
+         {"changes.yml": edit(CHANGES, "title: Add a blog", "title: " + "blog " * 250)},
+         [Expect("changes.yml", 2, 10, "[0].title",
+                 "is 1,249 characters long; a one-line text may have at most 1,000: shorten "
+                 "it")]),
+    Case("markdown-too-long",
+         {"risks.yml": edit(RISKS, "mitigation: Agree dates for each page.",
+                            "mitigation: " + "Agree dates. " * 1600)},
+         [Expect("risks.yml", 7, 15, "[0].mitigation",
+                 "is 20,799 characters long; a Markdown field may have at most 20,000")]),
+    Case("markdown-too-many-lines",
+         {"risks.yml": edit(RISKS, "mitigation: Agree dates for each page.",
+                            "mitigation: |\n" + "    - a step\n" * 401)},
+         [Expect("risks.yml", 7, 15, "[0].mitigation",
+                 "has 402 lines; a Markdown field may have at most 400")]),
+    Case("markdown-brackets-flood",
+         {"risks.yml": edit(RISKS, "mitigation: Agree dates for each page.",
+                            "mitigation: '" + "[" * 2001 + "'")},
+         [Expect("risks.yml", 7, 15, "[0].mitigation",
+                 "has 2,001 formatting characters (* _ ` \\ [ ] > ! |); a Markdown field may "
+                 "have at most 2,000: remove formatting that is not needed")]),
+    Case("markdown-lists-nested-on-one-line",
+         {"risks.yml": edit(RISKS, "mitigation: Agree dates for each page.",
+                            "mitigation: |\n    Steps:\n    " + "1. " * 9 + "go\n")},
+         [Expect("risks.yml", 7, 15, "[0].mitigation",
+                 "line 2 of the text opens 9 lists or quotes inside each other; at most 8 "
+                 "are allowed")]),
+    Case("glossary-term-too-long",
+         {"client.yml": edit(CLIENT, "  CMS: Content", "  " + "C" * 101 + ": Content")},
+         [Expect("client.yml", 24, 3, "glossary",
+                 "a glossary term of 101 characters is too long: a term may have at most 100")]),
+    Case("date-year-9999",
+         {"roadmap.yml": edit(ROADMAP, "planned: 2026-04-01", "planned: 9999-12-31")},
+         [Expect("roadmap.yml", 14, 14, "milestones[1].planned",
+                 "9999-12-31 is outside the years Milepost accepts (2000 to 2100): is the "
+                 "year right?")]),
+    Case("date-year-0001",
+         {"changes.yml": edit(CHANGES, "date: 2026-02-10", "date: 0001-01-01")},
+         [Expect("changes.yml", 4, 9, "[0].date", "0001-01-01 is outside the years")]),
+    Case("amount-that-overflows-when-summed",
+         {"changes.yml": edit(CHANGES, "cost: 4000", "cost: 1.7e308")},
+         [Expect("changes.yml", 7, 29, "[0].estimate.cost",
+                 "1.7e308 is too large: amounts and days may be at most 1,000,000,000,000")]),
+    Case("number-with-5000-digits",
+         {"client.yml": edit(CLIENT, "total: 48000", "total: " + "9" * 5000)},
+         [Expect("client.yml", 20, 10, "budget.total",
+                 "999999999999…(5,000 characters) is too large a number")]),
+    Case("schedule-impact-of-a-million-years",
+         {"changes.yml": edit(CHANGES, "schedule_impact_days: 3",
+                              "schedule_impact_days: 400000000000000")},
+         [Expect("changes.yml", 8, 25, "[0].schedule_impact_days",
+                 "400000000000000 is too large: amounts and days may be at most 1,000,000,000,000")]),
     Case("bad-colour-did-you-mean",
          {"client.yml": CLIENT + "theme: {primary: teel}\n"},
          [Expect("client.yml", 25, 18, "theme.primary", "(did you mean 'teal'?)")]),
@@ -375,6 +513,18 @@ def test_bad_input(case: Case, make_project, run_cli) -> None:
     assert code == case.code, out
     n_err = sum(e.severity == "error" for e in case.expect)
     assert f"{n_err} error{'s' if n_err != 1 else ''}," in summary
+
+
+def test_a_client_folder_linked_to_another_is_refused(make_project, run_cli) -> None:
+    root = make_project({"acme": files_with({})})
+    (root / "beta").symlink_to(root / "acme", target_is_directory=True)
+    code, out, err = run_cli("validate", "projects", "--as-of", AS_OF)
+    assert (code, err) == (1, "")
+    assert out.split("\n")[:2] == [
+        "projects/beta: error: the client folder is a link to another folder: a client's "
+        "site may only use its own files; make it a real folder (copy the files) or remove "
+        "the link",
+        "2 clients checked: 1 error, 0 warnings (1 with errors)"]
 
 
 def test_valid_client_has_no_problems(make_project, run_cli) -> None:
@@ -556,3 +706,104 @@ def test_all_warnings_together(make_project, run_cli) -> None:
     code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF, "--strict")
     assert code == 1
     assert out.count(": error: ") == 4 and ": warning: " not in out
+
+
+# --- limits keep rendering linear ----------------------------------------------------------
+
+def _worst_markdown() -> dict[str, str]:
+    """The most expensive Markdown fields the limits accept, each as long as allowed."""
+    from generator.validate import MARKDOWN_LINES, MARKDOWN_MARKS, MARKDOWN_NESTING, TEXT_LIMITS
+
+    length, marks, lines = TEXT_LIMITS["markdown"], MARKDOWN_MARKS, MARKDOWN_LINES - 1
+
+    def filled(start: str) -> str:
+        return (start + " " + "Design is under way. " * length)[:length]
+
+    return {
+        "unclosed brackets": filled("[" * marks),
+        "unclosed links": filled("[x](" * (marks // 2)),
+        "images": filled("![" * (marks // 2)),
+        "emphasis": filled("*a" * marks),
+        "code spans": filled("`a" * marks),
+        "backslashes": filled("\\" * marks),
+        "nested quotes": filled((">" * MARKDOWN_NESTING + " x\n") * (marks // 8)),
+        "nested lists": filled(("- " * MARKDOWN_NESTING + "x\n") * lines),
+        "setext headings": filled("a\n=\n" * (lines // 2)),
+        "headings": filled("# x\n" * lines),
+        "autolinks": filled("<http://a.example> " * 1000),
+        "entities": filled("&amp;" * 3000),
+    }
+
+
+def _fastest(render, text: str, bound: float, runs: int = 3) -> float:
+    """The best of a few timings; a run already under `bound` needs no repeat."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        render(text)
+        best = min(best, time.perf_counter() - started)
+        if best < bound:
+            break
+    return best
+
+
+@pytest.mark.parametrize("name", list(_worst_markdown()))
+def test_worst_accepted_markdown_renders_in_linear_time(name: str) -> None:
+    """Measured against ordinary prose of the same length, in the same test: a quadratic
+    pattern (24,000 '[' once took minutes) would be thousands of times slower."""
+    from generator import records as r
+    from generator.markup import RichText, plain
+    from generator.validate import _too_long
+
+    worst = _worst_markdown()[name]
+    normal = ("Design is under way. " * len(worst))[: len(worst)]
+    assert _too_long(worst, r.MARKDOWN) is None  # accepted by validation
+    rich = RichText({"CMS": "Content management system"})
+    for render in (rich, plain):
+        base = min(_fastest(render, normal, 0) for _ in range(3))
+        ratio = _fastest(render, worst, base * 40) / base
+        assert ratio < 40, f"{name}: {ratio:.0f} times slower than prose of the same length"
+
+
+# --- nothing from the input acts on the terminal or the CI log ---------------------------
+
+FORGED = "a\n::warning file=forged.yml::all good, ship it\n.yml"
+
+
+def test_github_format_escapes_a_file_name_that_forges_a_line(make_project, run_cli) -> None:
+    make_project({"acme": files_with({f"decisions/{FORGED}": ""})})
+    code, out, _ = run_cli("validate", "projects", "--format", "github", "--as-of", AS_OF)
+    assert code == 1
+    lines = out.rstrip("\n").split("\n")
+    assert lines == [
+        "::error file=projects/acme/decisions/a%0A%3A%3Awarning file=forged.yml%3A%3Aall good"
+        "%2C ship it%0A.yml::the file is empty: remove it or fill it in",
+        "1 client checked: 1 error, 0 warnings (1 with errors)"]
+
+
+def test_github_format_escapes_the_message_and_the_file_property() -> None:
+    from generator.problems import Problem
+
+    problem = Problem("p/a,b:c%.yml", 3, 4, "x", "100% sure\r\nreally")
+    assert problem.github() == "::error file=p/a%2Cb%3Ac%25.yml,line=3,col=4::x: 100%25 " \
+                               "sure%0D%0Areally"
+
+
+def test_text_format_escapes_control_characters_from_input(make_project, run_cli) -> None:
+    client = CLIENT + '"\\e]0;owned\\a\\e[2J": 1\n'
+    make_project({"acme": files_with({"client.yml": client, f"decisions/{FORGED}": ""})})
+    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    assert code == 1
+    assert "\x1b" not in out and "\x07" not in out
+    lines = out.rstrip("\n").split("\n")
+    assert lines[0].startswith(
+        "projects/acme/client.yml:25:1: error: unknown field '\\x1b]0;owned\\x07\\x1b[2J'")
+    assert lines[1] == ("projects/acme/decisions/a\\n::warning file=forged.yml::all good, ship "
+                        "it\\n.yml: error: the file is empty: remove it or fill it in")
+    assert len(lines) == 3
+
+
+def test_json_format_escapes_c1_control_characters(make_project, run_cli) -> None:
+    make_project({"acme": files_with({"decisions/a\x9b2J.yml": ""})})
+    code, out, _ = run_cli("validate", "projects", "--format", "json", "--as-of", AS_OF)
+    assert "\x9b" not in out and "a\\u009b2J.yml" in out
