@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from generator import records as r
+from generator.numbers import number
 from generator.problems import Problem
 from generator.validate import ClientRecords
 
@@ -328,8 +329,8 @@ def _budget(c: ClientRecords, today: date) -> Iterator[Problem]:
     if b is None:
         return
     if b.spent > b.total:
-        yield problem(b, "spent", f"spent ({b.spent:g}) is more than the total ({b.total:g})",
-                      "warning")
+        yield problem(b, "spent", f"spent ({number(b.spent)}) is more than the total "
+                      f"({number(b.total)})", "warning")
     if b.as_of and b.as_of > today:
         yield problem(b, "as_of", f"as_of {b.as_of} is in the future", "warning")
 

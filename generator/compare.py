@@ -13,6 +13,7 @@ from typing import Any
 
 from generator import derive
 from generator.model import Project
+from generator.numbers import days
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,7 @@ class Section:
 
 
 def _days(a: date, b: date) -> str:
-    n = (b - a).days
-    return f"{'+' if n > 0 else '−'}{abs(n)} day{'s' if abs(n) != 1 else ''}"
+    return days((b - a).days, sign=True)
 
 
 def _moved(what: str, old: date | None, new: date | None) -> str | None:

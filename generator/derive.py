@@ -11,6 +11,7 @@ from datetime import date
 
 from generator import records as r
 from generator.model import Project
+from generator.numbers import days, money, percent, plural, signed  # templates: d.days, ...
 
 LEVEL_SCORE = {"low": 1, "medium": 2, "high": 3}
 
@@ -44,25 +45,21 @@ class MilestoneState:
 def milestone_state(m: r.Milestone, today: date, overdue_blockers: set[str]) -> MilestoneState:
     if m.done:
         late = (m.done - m.planned).days
-        return MilestoneState("done", "Done" + (f", {_days(late)} late" if late > 0 else ""))
+        return MilestoneState("done", "Done" + (f", {days(late)} late" if late > 0 else ""))
     expected = m.forecast or m.planned
     if expected < today:
-        return MilestoneState("late", f"Late: due {_days((today - expected).days)} ago")
+        return MilestoneState("late", f"Late: due {days((today - expected).days)} ago")
     if expected > m.planned:
-        return MilestoneState("at-risk", f"At risk: forecast {_days((expected - m.planned).days)}"
+        return MilestoneState("at-risk", f"At risk: forecast {days((expected - m.planned).days)}"
                               " after plan")
     if m.id in overdue_blockers:
         return MilestoneState("at-risk", "At risk: waiting on an overdue task of yours")
     return MilestoneState("on-track", "On track")
 
 
-def _days(n: int) -> str:
-    return f"{n} day" + ("" if abs(n) == 1 else "s")
-
-
 def signed_days(n: int) -> str:
     """+5, −3 or 0: days against plan, with a real minus sign."""
-    return f"+{n}" if n > 0 else ("0" if n == 0 else f"−{-n}")
+    return signed(n)
 
 
 def next_milestone(p: Project) -> r.Milestone | None:
@@ -95,9 +92,22 @@ def done_tasks(p: Project) -> list[r.ClientTask]:
                   reverse=True)
 
 
+def overdue_label(t: r.ClientTask, today: date) -> str:
+    """'Overdue by 3 days', or '' for a task that is not overdue."""
+    n = overdue_days(t, today)
+    return f"Overdue by {days(n)}" if n else ""
+
+
+def due_label(t: r.ClientTask, today: date) -> str:
+    """How an open task stands against its due date: overdue, due today, or due in N days."""
+    if t.due < today:
+        return overdue_label(t, today)
+    return f"Due in {days((t.due - today).days)}" if t.due > today else "Due today"
+
+
 def task_timeliness(t: r.ClientTask) -> str:
     late = (t.done - t.due).days if t.done else 0
-    return "On time" if late <= 0 else f"{_days(late)} late"
+    return "On time" if late <= 0 else f"{days(late)} late"
 
 
 def overdue_blockers(p: Project, today: date) -> set[str]:
@@ -153,6 +163,11 @@ def signoff_state(m: r.Milestone, d: r.Deliverable, history: list[r.Signoff]) ->
     if last and last.outcome == "rejected":
         return SignoffState("rejected", f"Rejected on {long_date(last.date)}", last.date, last)
     return SignoffState("not-delivered", "Not delivered yet")
+
+
+def waiting_since(state: SignoffState, today: date) -> str:
+    """How long a deliverable has been with the client for sign-off: '5 days'."""
+    return days((today - state.since).days) if state.since else ""
 
 
 def awaiting_signoff(p: Project) -> list[tuple[r.Milestone, r.Deliverable, SignoffState]]:
@@ -225,6 +240,44 @@ def change_totals(p: Project) -> ChangeTotals:
     )
 
 
+def currency(p: Project) -> str:
+    """The budget's currency: every amount of a client is in it ('' without a budget)."""
+    return p.client.budget.currency if p.client.budget else ""
+
+
+def change_effort(x: r.Change) -> str:
+    """'2.05 days' of extra work, or '–' without an estimate of days."""
+    return days(x.estimate.days) if x.estimate and x.estimate.days is not None else "–"
+
+
+def change_cost(x: r.Change, p: Project) -> str:
+    """'3,600 EUR' of extra cost, or '–' without an estimate of cost."""
+    cost = x.estimate.cost if x.estimate else None
+    return "–" if cost is None else money(cost, currency(p))
+
+
+def change_schedule(x: r.Change) -> str:
+    """'+10 days' the change moves the schedule, or '–' when it does not."""
+    return days(x.schedule_impact_days, sign=True) if x.schedule_impact_days else "–"
+
+
+def change_totals_sentence(p: Project) -> str:
+    """'2 approved changes add 14 days of work and 12,600 EUR, and move the schedule by 10
+    days.' (the amount only with a budget, whose currency it is in)."""
+    t = change_totals(p)
+    add, move = ("adds", "moves") if t.count == 1 else ("add", "move")
+    cost = f" and {money(t.cost, currency(p))}" if p.client.budget else ""
+    return (f"{plural(t.count, 'approved change')} {add} {days(t.days)} of work{cost}, "
+            f"and {move} the schedule by {days(t.schedule_days)}.")
+
+
+def budget_sentence(b: r.Budget) -> str:
+    """'83,600 EUR of 148,000 EUR spent (56%), as of 20 November 2026.'"""
+    as_of = f", as of {long_date(b.as_of)}" if b.as_of else ""
+    return (f"{money(b.spent, b.currency)} of {money(b.total, b.currency)} spent "
+            f"({percent(b.spent, b.total)}){as_of}.")
+
+
 # --- updates ------------------------------------------------------------------------------
 
 def latest_update(p: Project) -> r.Update | None:
@@ -262,7 +315,3 @@ def month_name(key: str) -> str:
     return f"{MONTHS[int(month) - 1]} {year}"
 
 
-def money(amount: float, currency: str) -> str:
-    """48,000 EUR; cents only where there are any."""
-    text = f"{amount:,.2f}" if amount != int(amount) else f"{int(amount):,}"
-    return f"{text} {currency}"

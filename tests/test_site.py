@@ -16,6 +16,8 @@ import pytest
 
 from generator import derive
 from generator.model import check_projects
+from generator.render import render_pages
+from tests.conftest import TODAY, valid_data
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-23"
@@ -144,6 +146,30 @@ def test_older_updates_are_archived_by_month_not_in_the_nav(site):
     assert "23 October 2026" in october and "9 October 2026" in october
     nav = re.findall(r'class="md-nav__link[^"]*"[^>]*href="([^"]+)"', index)
     assert not any("2026-10" in x for x in nav)
+
+
+# --- pages of a small client, rendered to Markdown (no MkDocs) ------------------------------
+
+def render_client(make_project, data, today: date = TODAY) -> dict[str, str]:
+    """Page path -> Markdown of one client built from `data`, with Markdown's backslash
+    escapes removed so assertions read like the page."""
+    checked = check_projects(make_project({"acme": data}), today)
+    assert not checked.failed, [p.text() for p in checked.problems]
+    pages = render_pages(checked.projects[0], today)
+    return {path: re.sub(r"\\(.)", r"\1", text) for path, text in pages.items()}
+
+
+def test_days_and_amounts_are_numbers_not_string_surgery(make_project):
+    data = valid_data()
+    data["changes.yml"][0].update(estimate={"days": 2.05, "cost": 1234.5},
+                                  schedule_impact_days=1.025)
+    changes = render_client(make_project, data)["changes.md"]
+    assert "| 2.05 days | 1,234.50 EUR | +1.03 days |" in changes
+    assert ("1 approved change adds 2.05 days of work and 1,234.50 EUR, and moves the "
+            "schedule by 1.03 days.") in changes
+    data["changes.yml"][0].update(estimate={"days": 1}, schedule_impact_days=1)
+    changes = render_client(make_project, data)["changes.md"]
+    assert "adds 1 day of work" in changes and "by 1 day." in changes
 
 
 # --- derivations, on their own --------------------------------------------------------------
