@@ -172,6 +172,17 @@ def test_days_and_amounts_are_numbers_not_string_surgery(make_project):
     assert "adds 1 day of work" in changes and "by 1 day." in changes
 
 
+def test_overview_starts_with_the_project_summary_as_safe_markdown(make_project):
+    data = valid_data()
+    data["client.yml"]["summary"] = "A **new** website <script>alert(1)</script> for Acme."
+    overview = render_pages(check_projects(make_project({"acme": data}), TODAY).projects[0],
+                            TODAY)["index.md"]
+    summary = overview.index('<div class="mp-rich">')
+    assert summary < overview.index("## Status")
+    assert "A <strong>new</strong> website &lt;script&gt;alert(1)&lt;/script&gt; for Acme." \
+        in overview
+
+
 # --- derivations, on their own --------------------------------------------------------------
 
 def _northwind():
