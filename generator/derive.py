@@ -198,6 +198,47 @@ def awaiting_decisions(p: Project) -> list[r.Decision]:
                   key=lambda d: (d.date, d.id))
 
 
+def awaiting_changes(p: Project) -> list[r.Change]:
+    """Change requests not answered yet: each is a yes or no the client owes, oldest first."""
+    return sorted((x for x in p.changes if x.status == "requested"),
+                  key=lambda x: (x.date, x.id))
+
+
+def change_terms(x: r.Change, p: Project) -> str:
+    """What a yes to a change means: 'it costs 2,500 EUR and moves the schedule by 4 days',
+    each part only where the change request gives it ('' if it gives neither)."""
+    parts = []
+    if x.estimate and x.estimate.cost is not None:
+        parts.append(f"costs {money(x.estimate.cost, currency(p))}")
+    if x.schedule_impact_days is not None:
+        parts.append(f"moves the schedule by {days(x.schedule_impact_days)}"
+                     if x.schedule_impact_days else "does not move the schedule")
+    return "it " + " and ".join(parts) if parts else ""
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Everything waiting on the client: tasks, sign-offs, decisions and change requests."""
+
+    tasks: list[r.ClientTask]
+    signoffs: list[tuple[r.Milestone, r.Deliverable, SignoffState]]
+    decisions: list[r.Decision]
+    changes: list[r.Change]
+
+    @property
+    def count(self) -> int:
+        return len(self.tasks) + len(self.signoffs) + len(self.decisions) + len(self.changes)
+
+    def first(self, n: int) -> Waiting:
+        """The first `n` of each kind: the overview shows a few, the Waiting page all."""
+        return Waiting(self.tasks[:n], self.signoffs[:n], self.decisions[:n], self.changes[:n])
+
+
+def waiting(p: Project, today: date) -> Waiting:
+    return Waiting(open_tasks(p, today), awaiting_signoff(p), awaiting_decisions(p),
+                   awaiting_changes(p))
+
+
 # --- risks, changes, budget -----------------------------------------------------------------
 
 def severity(risk: r.Risk) -> int:

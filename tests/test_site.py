@@ -183,6 +183,47 @@ def test_overview_starts_with_the_project_summary_as_safe_markdown(make_project)
         in overview
 
 
+def _with_requested_changes() -> dict:
+    data = valid_data()
+    data["changes.yml"] += [
+        {"id": "CR-2", "title": "Add a shop", "requested_by": "Cleo Client",
+         "date": "2026-05-20", "status": "requested", "estimate": {"days": 6, "cost": 2500},
+         "schedule_impact_days": 4},
+        {"id": "CR-3", "title": "Add a map", "requested_by": "Pat Lee", "date": "2026-05-25",
+         "status": "requested", "schedule_impact_days": 0},
+        {"id": "CR-4", "title": "Add a quiz", "requested_by": "Pat Lee", "date": "2026-05-26",
+         "status": "requested"},
+    ]
+    return data
+
+
+def test_a_requested_change_is_a_decision_waiting_on_the_client(make_project):
+    pages = render_client(make_project, _with_requested_changes())
+    overview, waiting = pages["index.md"], pages["waiting.md"]
+    assert "4 items need your attention." in overview  # T1 and the three change requests
+    assert ("- Decide on change request [CR-2: Add a shop](changes.md): it costs 2,500 EUR "
+            "and moves the schedule by 4 days") in overview
+    assert ("- Change request [CR-2: Add a shop](changes.md), raised by Cleo Client on 20 May 2026: it costs "
+            "2,500 EUR and moves the schedule by 4 days.") in waiting
+    assert ("- Change request [CR-3: Add a map](changes.md), raised by Pat Lee on 25 May 2026: it does not "
+            "move the schedule.") in waiting
+    assert "- Change request [CR-4: Add a quiz](changes.md), raised by Pat Lee on 26 May 2026.\n" in waiting
+    assert "No decision is waiting on you." not in waiting
+
+
+def test_a_requested_change_is_an_open_item_in_the_calendar(make_project):
+    from generator.calendar import calendar_ics
+
+    checked = check_projects(make_project({"acme": _with_requested_changes()}), TODAY)
+    feed = calendar_ics(checked.projects[0], TODAY).replace("\r\n ", "")
+    assert ("BEGIN:VTODO\r\nUID:acme-change-CR-2@milepost\r\nDTSTAMP:20260601T000000Z\r\n"
+            "DTSTART;VALUE=DATE:20260520\r\nSUMMARY:Your decision: Add a shop (CR-2)\r\n"
+            "DESCRIPTION:Change request raised by Cleo Client on 20 May 2026: it costs 2\\,500 "
+            "EUR and moves the schedule by 4 days.\r\nSTATUS:NEEDS-ACTION\r\nEND:VTODO\r\n"
+            ) in feed
+    assert "acme-change-CR-1@" not in feed  # approved: nothing to decide
+
+
 # --- derivations, on their own --------------------------------------------------------------
 
 def _northwind():
