@@ -35,26 +35,41 @@ def days_late(m: r.Milestone, today: date) -> int:
 class MilestoneState:
     key: str    # done | on-track | at-risk | late
     label: str  # plain words for the client
-
-    @property
-    def short(self) -> str:
-        return {"done": "Done", "on-track": "On track", "at-risk": "At risk",
-                "late": "Late"}[self.key]
+    short: str  # the same for a table cell
 
 
 def milestone_state(m: r.Milestone, today: date, overdue_blockers: set[str]) -> MilestoneState:
+    """Where a milestone stands. Late means its planned (agreed) date has passed and it is
+    not done, whatever the forecast says; the forecast is said next to it. At risk means
+    not late yet, but forecast after plan or held up by an overdue task of the client's."""
     if m.done:
         late = (m.done - m.planned).days
-        return MilestoneState("done", "Done" + (f", {days(late)} late" if late > 0 else ""))
-    expected = m.forecast or m.planned
-    if expected < today:
-        return MilestoneState("late", f"Late: due {days((today - expected).days)} ago")
-    if expected > m.planned:
-        return MilestoneState("at-risk", f"At risk: forecast {days((expected - m.planned).days)}"
-                              " after plan")
+        return MilestoneState("done", "Done" + (f", {days(late)} late" if late > 0 else ""),
+                              "Done")
+    if m.planned < today:
+        return _late(m, today)
+    if m.forecast and m.forecast < today:
+        return MilestoneState("at-risk", f"At risk: its forecast ({long_date(m.forecast)}) has"
+                              " passed", "At risk")
+    if m.forecast and m.forecast > m.planned:
+        return MilestoneState("at-risk", f"At risk: forecast "
+                              f"{days((m.forecast - m.planned).days)} after plan", "At risk")
     if m.id in overdue_blockers:
-        return MilestoneState("at-risk", "At risk: waiting on an overdue task of yours")
-    return MilestoneState("on-track", "On track")
+        return MilestoneState("at-risk", "At risk: waiting on an overdue task of yours",
+                              "At risk")
+    return MilestoneState("on-track", "On track", "On track")
+
+
+def _late(m: r.Milestone, today: date) -> MilestoneState:
+    """An open milestone past its planned date, with what the forecast says now."""
+    late = f"Late by {days((today - m.planned).days)}"
+    if m.forecast and m.forecast >= today:
+        return MilestoneState("late", f"{late} · forecast {long_date(m.forecast)}",
+                              f"Late · forecast {short_date(m.forecast)}")
+    if m.forecast and m.forecast != m.planned:
+        return MilestoneState("late", f"{late} · its forecast ({long_date(m.forecast)}) has "
+                              "passed", "Late")
+    return MilestoneState("late", late, "Late")
 
 
 def signed_days(n: int) -> str:

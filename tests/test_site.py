@@ -99,8 +99,9 @@ def test_roadmap_table_days_late_and_states(site):
     text = text_of(site / "northwind" / "roadmap.html")
     assert re.search(r"M2 Product catalogue structure agreed 25 Sep 2026 – 2 Oct 2026 \+7 Done",
                      text.replace("\u00a0", " "))
-    assert re.search(r"M4 Catalogue and CMS built 13 Nov 2026 27 Nov 2026 – \+14 At risk",
-                     text.replace("\u00a0", " "))
+    # Past its planned date: late, whatever the forecast says, and the forecast next to it.
+    assert re.search(r"M4 Catalogue and CMS built 13 Nov 2026 27 Nov 2026 – \+14 Late · "
+                     r"forecast 27 Nov 2026", text.replace("\u00a0", " "))
     assert "D5: awaiting your sign-off" in text
     html = (site / "northwind" / "roadmap.html").read_text(encoding="utf-8")
     assert '<svg class="mp-timeline" role="img"' in html
@@ -237,6 +238,27 @@ def test_days_late_counts_an_overdue_open_milestone_up_to_today():
     assert derive.days_late(m4, date(2026, 11, 23)) == 14
     assert derive.days_late(m4, date(2026, 12, 1)) == 18  # past its forecast: late until today
     assert derive.milestone_state(m4, date(2026, 12, 1), set()).key == "late"
+
+
+def test_a_milestone_past_its_planned_date_is_late_whatever_the_forecast_says():
+    from generator import records as r
+
+    today = date(2026, 11, 16)
+    planned = date(2026, 11, 13)
+    no_forecast = r.Milestone(id="M3", title="EHR integration", planned=planned)
+    forecast = r.Milestone(id="M3", title="EHR integration", planned=planned,
+                           forecast=date(2026, 12, 4))
+    stale = r.Milestone(id="M3", title="EHR integration", planned=planned,
+                        forecast=date(2026, 11, 14))
+    assert derive.milestone_state(no_forecast, today, set()).label == "Late by 3 days"
+    late = derive.milestone_state(forecast, today, set())
+    assert (late.key, late.label) == ("late", "Late by 3 days · forecast 4 December 2026")
+    assert late.short == "Late · forecast 4\u00a0Dec\u00a02026"
+    assert derive.milestone_state(stale, today, set()).label == (
+        "Late by 3 days · its forecast (14 November 2026) has passed")
+    assert derive.milestone_state(stale, today, set()).short == "Late"
+    ahead = derive.milestone_state(forecast, date(2026, 11, 10), set())
+    assert (ahead.key, ahead.label) == ("at-risk", "At risk: forecast 21 days after plan")
 
 
 def test_signed_days_uses_a_real_minus():
