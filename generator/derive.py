@@ -82,6 +82,24 @@ def next_milestone(p: Project) -> r.Milestone | None:
     return min(open_ones, key=lambda m: (m.forecast or m.planned, m.planned), default=None)
 
 
+def final_milestone(p: Project) -> r.Milestone | None:
+    """The milestone planned last (the launch, or the close of the project)."""
+    return max(reversed(p.milestones), key=lambda m: m.planned, default=None)
+
+
+def shown_slip(m: r.Milestone) -> str:
+    """'+7 days': how far the date shown beside the plan (done, else forecast) is from it;
+    '' when there is no other date or it is the planned one."""
+    shown = m.done or m.forecast
+    return days((shown - m.planned).days, sign=True) if shown and shown != m.planned else ""
+
+
+def project_end(p: Project) -> str:
+    """'The project is planned to end on 18 December 2026.' ('' without an end date)."""
+    end = p.client.end
+    return f"The project is planned to end on {long_date(end)}." if end else ""
+
+
 def phases(p: Project) -> list[tuple[str, list[r.Milestone]]]:
     """Milestones grouped by phase, phases in order of first appearance."""
     groups: dict[str, list[r.Milestone]] = {}

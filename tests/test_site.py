@@ -184,6 +184,22 @@ def test_overview_starts_with_the_project_summary_as_safe_markdown(make_project)
         in overview
 
 
+def test_overview_shows_the_final_milestone_and_the_projects_end(make_project):
+    data = valid_data()
+    data["roadmap.yml"]["milestones"].append({
+        "id": "M3", "title": "Launch", "planned": "2026-09-30", "forecast": "2026-10-07",
+        "depends_on": ["M2"]})
+    overview = render_client(make_project, data)["index.md"]
+    final = overview[overview.index("## Final milestone"):]
+    assert final.startswith("## Final milestone\n\n**Launch** (M3): planned for 30 September "
+                            "2026, now forecast for **7 October 2026** (+7 days).\n"
+                            '<span class="mp-badge mp-at-risk">')
+    assert "The project is planned to end on 18 December 2026." in final
+    data["roadmap.yml"]["milestones"].pop()
+    overview = render_client(make_project, data)["index.md"]
+    assert "## Final milestone\n\nThe next milestone is the final one." in overview
+
+
 def _with_requested_changes() -> dict:
     data = valid_data()
     data["changes.yml"] += [
