@@ -150,6 +150,6 @@ def _legend(y: float, with_baseline: bool) -> str:
         parts.append(f'<text class="mp-tl-legend" x="{lx + 9}" y="{y}">{text}</text>')
         lx += 100
     parts.append(f'<polygon class="mp-tl-task mp-tl-task-open" points="{lx},{y - 10} '
-                 f'{lx + 6},{y + 1} {lx - 6},{y + 1}"/>')
+                 f'{lx + 6},{y + 1} {lx - 6},{y + 1}"><title>Your task</title></polygon>')
     parts.append(f'<text class="mp-tl-legend" x="{lx + 9}" y="{y}">Your task</text>')
     return "".join(parts)
