@@ -1,5 +1,6 @@
 """The client's dates as an iCalendar feed (calendar.ics): milestones at their expected
-date and the client's open tasks at their due date, so the dates live in their calendar.
+date and the client's open tasks at their due date, so the dates live in their calendar;
+change requests waiting for the client's answer as to-dos (they have no due date).
 
 Event UIDs are stable (client, record ID), so a subscribed calendar moves an event when a
 forecast moves instead of adding a second one. Text is escaped as RFC 5545 says.
@@ -10,6 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from generator import derive
+from generator import records as r
 from generator.model import Project
 
 
@@ -44,6 +46,26 @@ def _event(uid: str, day: date, summary: str, description: str, stamp: date) -> 
     ]
 
 
+def _todo(uid: str, day: date, summary: str, description: str, stamp: date) -> list[str]:
+    """An open item: a to-do that needs the client's action, started on `day`."""
+    return [
+        "BEGIN:VTODO",
+        f"UID:{uid}",
+        f"DTSTAMP:{stamp.strftime('%Y%m%d')}T000000Z",
+        f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
+        f"SUMMARY:{_escape(summary)}",
+        f"DESCRIPTION:{_escape(description)}",
+        "STATUS:NEEDS-ACTION",
+        "END:VTODO",
+    ]
+
+
+def _change_words(x: r.Change, p: Project) -> str:
+    terms = derive.change_terms(x, p)
+    return (f"Change request raised by {x.requested_by} on {derive.long_date(x.date)}"
+            + (f": {terms}." if terms else "."))
+
+
 def _milestone_words(m) -> str:  # noqa: ANN001 (a Milestone)
     words = [f"Planned for {derive.long_date(m.planned)}."]
     if m.forecast and m.forecast != m.planned and not m.done:
@@ -71,5 +93,8 @@ def calendar_ics(p: Project, today: date) -> str:
             lines += _event(f"{p.slug}-task-{t.id}@milepost", t.due,
                             f"Your task: {t.title} ({t.id})",
                             f"{t.owner}, due {derive.long_date(t.due)}.", today)
+    for x in derive.awaiting_changes(p):
+        lines += _todo(f"{p.slug}-change-{x.id}@milepost", x.date,
+                       f"Your decision: {x.title} ({x.id})", _change_words(x, p), today)
     lines.append("END:VCALENDAR")
     return "".join(part + "\r\n" for line in lines for part in _fold(line))

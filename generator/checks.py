@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from generator import records as r
+from generator.numbers import days, number
 from generator.problems import Problem
 from generator.scaffold import PLACEHOLDERS  # the one place these texts are written
 from generator.validate import ClientRecords
@@ -84,6 +85,7 @@ def check_client(c: ClientRecords, today: date) -> list[Problem]:
         _decisions(c, index), _signoffs(c, index, today), _changes(c, index, today),
         _risks(c, index),
         _updates(c, today), _budget(c, today), _theme(c), _far_dates(c),
+        _schedule(c),
     ]
     return [p for check in checks for p in check]
 
@@ -342,8 +344,8 @@ def _budget(c: ClientRecords, today: date) -> Iterator[Problem]:
     if b is None:
         return
     if b.spent > b.total:
-        yield problem(b, "spent", f"spent ({b.spent:g}) is more than the total ({b.total:g})",
-                      "warning")
+        yield problem(b, "spent", f"spent ({number(b.spent)}) is more than the total "
+                      f"({number(b.total)})", "warning")
     if b.as_of and b.as_of > today:
         yield problem(b, "as_of", f"as_of {b.as_of} is in the future", "warning")
 
@@ -412,3 +414,76 @@ def placeholders(c: ClientRecords, publishing: bool = False) -> Iterator[Problem
                     if refuse:
                         message += " (not published: a client must never see it)"
                     yield problem(rec, key, message, "error" if refuse else "warning")
+
+
+# --- schedule consistency: dates that contradict each other (warnings) ---------------------
+
+def _expected(m: r.Milestone) -> date:
+    """When a milestone is (or was) expected: done, else forecast, else planned."""
+    return m.done or m.forecast or m.planned
+
+
+def _expected_words(m: r.Milestone) -> str:
+    """'the forecast of M3 (2026-11-27)': which of its dates `_expected` took, and the date."""
+    which = "done date" if m.done else "forecast" if m.forecast else "planned date"
+    return f"the {which} of {m.id} ({_expected(m)})"
+
+
+def _schedule(c: ClientRecords) -> Iterator[Problem]:
+    """The roadmap's dates against each other, the project's end and the approved changes.
+    Warnings: the PM knows which date is right, the check only sees that they disagree."""
+    yield from _before_dependencies(c.roadmap.milestones)
+    yield from _after_end(c)
+    yield from _impact_not_in_forecasts(c)
+
+
+def _before_dependencies(milestones: list[r.Milestone]) -> Iterator[Problem]:
+    """An open milestone expected before a milestone it depends on is expected."""
+    by_id: dict[str, r.Milestone] = {}
+    for m in milestones:
+        by_id.setdefault(m.id, m)  # a duplicate ID is reported on its own
+    for m in milestones:
+        if m.done:
+            continue
+        key, own = ("forecast", m.forecast) if m.forecast else ("planned", m.planned)
+        for dep in (by_id.get(i) for i in m.depends_on):
+            if dep is None or dep is m or own >= _expected(dep):
+                continue
+            fix = (f"move {m.id}'s forecast to {_expected(dep)} or later" if m.forecast else
+                   f"add a forecast of {_expected(dep)} or later to {m.id} (planned stays "
+                   "as agreed)")
+            yield problem(m, key, f"{m.id} is {'forecast' if m.forecast else 'planned'} for "
+                          f"{own}, before {_expected_words(dep)}, which it depends on: {fix}, "
+                          f"or remove {dep.id} from depends_on if {m.id} no longer waits for it",
+                          "warning")
+
+
+def _after_end(c: ClientRecords) -> Iterator[Problem]:
+    """The last open milestone expected after the project's end in client.yml: the site
+    would show a project ending before its own last milestone."""
+    end = c.client.end
+    open_ones = [m for m in c.roadmap.milestones if not m.done]
+    if end is None or not open_ones:
+        return
+    last = max(open_ones, key=_expected)
+    if _expected(last) > end:
+        key = "forecast" if last.forecast else "planned"
+        yield problem(last, key, f"{last.id} is {key} for {_expected(last)}, after the "
+                      f"project's end ({end}, 'end' in client.yml): if a new end was agreed "
+                      "with the client, move 'end'; otherwise bring the milestone's dates back "
+                      "within it", "warning")
+
+
+def _impact_not_in_forecasts(c: ClientRecords) -> Iterator[Problem]:
+    """Approved changes that move the schedule while the roadmap shows no milestone later
+    than planned. Only then: which milestones a change moves is the PM's call."""
+    if any(_expected(m) > m.planned for m in c.roadmap.milestones):
+        return
+    for x in c.changes:
+        if x.status in ("approved", "done") and x.schedule_impact_days:
+            yield problem(x, "schedule_impact_days", f"{x.id} is {x.status} with a schedule "
+                          f"impact of {days(x.schedule_impact_days)}, but no milestone has a "
+                          "forecast or done date later than planned, so the roadmap shows no "
+                          "delay: set the forecast of the milestones this change moves; if the "
+                          "planned dates were re-agreed to include it, or the days were "
+                          "absorbed, nothing needs to change", "warning")

@@ -152,7 +152,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     new_name, _, new = load_side(projects, slug, args.to, today)
     heading = f"{slug}: changes in {new_name} since {old_name} ({old_date.isoformat()})"
     render = as_markdown if args.format == "markdown" else as_text
-    print(render(what_changed(old, new), heading), end="")
+    print(render(what_changed(old, new, old_name), heading), end="")
     return 0
 
 

@@ -2,17 +2,25 @@
 
 Computed from the two public models, never from a text diff: a moved date is a moved date,
 however the YAML was reformatted. Pure functions of the two models.
+
+Every date field of every record is compared: which fields hold dates is read from
+records.py (`date_fields`), so a date added to the format is reported without anyone having
+to remember it here. Kinds word their own events (a milestone reached, a task done) and
+leave the other dates to `_dates_moved`.
 """
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from generator import derive
+from generator import records as r
 from generator.model import Project
+from generator.numbers import days
 
 
 @dataclass(frozen=True)
@@ -21,12 +29,36 @@ class Section:
     sentences: list[str]
 
 
-def _days(a: date, b: date) -> str:
-    n = (b - a).days
-    return f"{'+' if n > 0 else '−'}{abs(n)} day{'s' if abs(n) != 1 else ''}"
+def date_fields(record_type: type) -> list[str]:
+    """The fields of a record type that hold a date (`date` or `date | None`)."""
+    hints = typing.get_type_hints(record_type)
+    return [f.name for f in r.public_fields(record_type)
+            if hints[f.name] is date or date in typing.get_args(hints[f.name])]
 
 
-def _moved(what: str, old: date | None, new: date | None) -> str | None:
+# What each date field is, in the words of What changed; another name is said as it is.
+DATE_WORDS = {
+    "planned": "planned date", "forecast": "forecast", "done": "done date",
+    "due": "due date", "delivered": "date handed over for sign-off",
+    "decided": "decision date", "date": "date", "raised": "date raised",
+    "start": "start date", "end": "planned end date", "as_of": "date of the spent figure",
+}
+
+
+def _day(d: date, beside: date) -> str:
+    """13 November beside another date of 2026; 13 November 2026 beside one of 2027."""
+    text = derive.long_date(d)
+    return text.rsplit(" ", 1)[0] if d.year == beside.year else text
+
+
+def _than(old: date, new: date, since: str | None) -> str:
+    """'3 days earlier than in v2': how far a date moved against the version compared with."""
+    n = (new - old).days
+    return f"{days(abs(n))} {'later' if n > 0 else 'earlier'} than {since or 'before'}"
+
+
+def _moved(what: str, old: date | None, new: date | None,
+           since: str | None = None) -> str | None:
     if old == new:
         return None
     if old is None:
@@ -34,7 +66,38 @@ def _moved(what: str, old: date | None, new: date | None) -> str | None:
     if new is None:
         return f"{what} removed (was {derive.long_date(old)})"
     return (f"{what} moved from {derive.long_date(old)} to {derive.long_date(new)} "
-            f"({_days(old, new)})")
+            f"({_than(old, new, since)})")
+
+
+def _dates_moved(was: Any, now: Any, since: str | None, skip: tuple[str, ...] = ()
+                 ) -> list[str]:
+    """A phrase for each date field of a record that moved, in field order."""
+    phrases = []
+    for name in date_fields(type(now)):
+        if name not in skip:
+            what = DATE_WORDS.get(name, name.replace("_", " "))
+            phrase = _moved(what, getattr(was, name), getattr(now, name), since)
+            if phrase:
+                phrases.append(phrase)
+    return phrases
+
+
+def _against_plan(d: date, planned: date) -> str:
+    """'21 days after the planned 13 November', 'on the planned date'."""
+    n = (d - planned).days
+    if n == 0:
+        return "on the planned date"
+    return f"{days(abs(n))} {'after' if n > 0 else 'before'} the planned {_day(planned, d)}"
+
+
+def _forecast(was: r.Milestone, m: r.Milestone, since: str | None) -> str | None:
+    """A moved forecast, said against the version compared with and against the plan."""
+    moved = _moved("forecast", was.forecast, m.forecast, since)
+    if moved is None or m.done:
+        return moved
+    if m.forecast is None:
+        return f"{moved}: expected on the planned {derive.long_date(m.planned)} again"
+    return f"{moved}, {_against_plan(m.forecast, m.planned)}"
 
 
 def _pairs(before: list[Any], after: list[Any]) -> Iterator[tuple[Any | None, Any]]:
@@ -43,7 +106,7 @@ def _pairs(before: list[Any], after: list[Any]) -> Iterator[tuple[Any | None, An
     return ((old.get(x.id), x) for x in after)
 
 
-def milestones(old: Project, new: Project) -> list[str]:
+def milestones(old: Project, new: Project, since: str | None = None) -> list[str]:
     after = {m.id for m in new.milestones}
     out = [f"Milestone {m.id} {m.title} added, planned for {derive.long_date(m.planned)}."
            for was, m in _pairs(old.milestones, new.milestones) if was is None]
@@ -51,57 +114,91 @@ def milestones(old: Project, new: Project) -> list[str]:
     for was, m in _pairs(old.milestones, new.milestones):
         if was is None:
             continue
-        if was.done is None and m.done is not None:
-            out.append(f"Milestone {m.id} {m.title} done on {derive.long_date(m.done)}"
-                       + (f" ({_days(m.planned, m.done)} against plan)."
-                          if m.done != m.planned else ", as planned."))
-            continue
-        for what, a, b in (("planned date", was.planned, m.planned),
-                           ("forecast", was.forecast, m.forecast),
-                           ("done date", was.done, m.done)):
-            sentence = _moved(what, a, b)
-            if sentence:
-                out.append(f"Milestone {m.id} {m.title}: {sentence}.")
+        reached = was.done is None and m.done is not None
+        if reached:
+            out.append(f"Milestone {m.id} {m.title} done on {derive.long_date(m.done)}, "
+                       f"{_against_plan(m.done, m.planned)}.")
+        # Once reached, its forecast no longer matters: the done date says it all.
+        phrases = _dates_moved(was, m, since, ("forecast", "done") if reached else ("forecast",))
+        forecast = None if reached else _forecast(was, m, since)
+        phrases += [forecast] if forecast else []
+        out += [f"Milestone {m.id} {m.title}: {x}." for x in phrases]
+        out += _deliverables(was, m, since)
     return out
 
 
-def signoffs(old: Project, new: Project) -> list[str]:
-    seen = {(s.deliverable, s.version, s.date, s.outcome) for s in old.signoffs}
+def _deliverables(was: r.Milestone, m: r.Milestone, since: str | None) -> list[str]:
+    return [f"Deliverable {d.id} {d.title}: {x}."
+            for before, d in _pairs(was.deliverables, m.deliverables) if before is not None
+            for x in _dates_moved(before, d, since)]
+
+
+def project(old: Project, new: Project, since: str | None = None) -> list[str]:
+    """The project's own dates: its start and its planned end."""
+    return [x[0].upper() + x[1:] + "." for x in _dates_moved(old.client, new.client, since)]
+
+
+SIGNOFF_WORDS = {"approved": "signed off", "changes-requested": "sent back with changes "
+                 "requested", "rejected": "rejected"}
+
+
+def signoffs(old: Project, new: Project, since: str | None = None) -> list[str]:
+    """New answers; an answer whose date was corrected is said as moved, not as new."""
+    def key(s: r.Signoff) -> tuple[str, str, str, str]:
+        return (s.deliverable, s.version, s.outcome, s.by)
+
+    seen = {(key(s), s.date) for s in old.signoffs}
+    still = {(key(s), s.date) for s in new.signoffs}
+    moved_from = {key(s): s for s in old.signoffs if (key(s), s.date) not in still}
     titles = {d.id: d.title for _, d in derive.deliverables(new)}
-    words = {"approved": "signed off", "changes-requested": "sent back with changes requested",
-             "rejected": "rejected"}
-    return [f"{s.deliverable} {titles.get(s.deliverable, '')} version {s.version} "
-            f"{words[s.outcome]} by {s.by} on {derive.long_date(s.date)}.".replace("  ", " ")
-            for s in new.signoffs if (s.deliverable, s.version, s.date, s.outcome) not in seen]
+    out = []
+    for s in new.signoffs:
+        if (key(s), s.date) in seen:
+            continue
+        said = f"{s.deliverable} {titles.get(s.deliverable, '')}".strip()
+        said += f" version {s.version} {SIGNOFF_WORDS[s.outcome]} by {s.by}"
+        was = moved_from.pop(key(s), None)
+        out.append(f"{said}: {_moved('date', was.date, s.date, since)}." if was else
+                   f"{said} on {derive.long_date(s.date)}.")
+    return out
 
 
-def decisions(old: Project, new: Project) -> list[str]:
+def decisions(old: Project, new: Project, since: str | None = None) -> list[str]:
     replaced_by = derive.superseded_by(new)
     out = []
     for was, d in _pairs(old.decisions, new.decisions):
         if was is None:
             out.append(f"Decision {d.id} {d.title} added ({d.status}).")
-        elif was.status != d.status:
+            continue
+        if was.status != d.status:
             by = replaced_by.get(d.id) if d.status == "superseded" else None
             extra = f" by {', '.join(by)}" if by else ""
             out.append(f"Decision {d.id} {d.title}: {was.status} → {d.status}{extra}.")
+        out += [f"Decision {d.id} {d.title}: {x}." for x in _dates_moved(was, d, since)]
     after = {d.id for d in new.decisions}
     out += [f"Decision {d.id} {d.title} removed." for d in old.decisions if d.id not in after]
     return out
 
 
-def change_requests(old: Project, new: Project) -> list[str]:
+def change_requests(old: Project, new: Project, since: str | None = None) -> list[str]:
     out = []
     for was, x in _pairs(old.changes, new.changes):
         if was is None:
             out.append(f"Change request {x.id} {x.title} raised by {x.requested_by}"
                        + (f", now {x.status}." if x.status != "requested" else "."))
-        elif was.status != x.status:
-            out.append(f"Change request {x.id} {x.title}: {was.status} → {x.status}.")
+            continue
+        answered = was.status != x.status
+        if answered:
+            on = f" on {derive.long_date(x.decided)}" if x.decided != was.decided else ""
+            out.append(f"Change request {x.id} {x.title}: {was.status} → {x.status}{on}.")
+        # A decision date set with the new status is said with it, above.
+        skip = ("decided",) if answered and x.decided else ()
+        out += [f"Change request {x.id} {x.title}: {p}." for p in _dates_moved(was, x, since,
+                                                                               skip)]
     return out
 
 
-def risks(old: Project, new: Project) -> list[str]:
+def risks(old: Project, new: Project, since: str | None = None) -> list[str]:
     out = []
     for was, x in _pairs(old.risks, new.risks):
         if was is None:
@@ -115,10 +212,11 @@ def risks(old: Project, new: Project) -> list[str]:
             out.append(f"Risk {x.id} {x.title}: severity {derive.severity_label(was).lower()}"
                        f" → {derive.severity_label(x).lower()} (likelihood {x.likelihood}, "
                        f"impact {x.impact}).")
+        out += [f"Risk {x.id} {x.title}: {p}." for p in _dates_moved(was, x, since)]
     return out
 
 
-def budget(old: Project, new: Project) -> list[str]:
+def budget(old: Project, new: Project, since: str | None = None) -> list[str]:
     a, b = old.client.budget, new.client.budget
     if a is None or b is None:
         return [] if a is b else ["Budget added." if a is None else "Budget removed."]
@@ -126,20 +224,28 @@ def budget(old: Project, new: Project) -> list[str]:
     for what, x, y in (("Total budget", a.total, b.total), ("Spent", a.spent, b.spent)):
         if x != y:
             delta = y - x
+            as_of = (f", as of {derive.long_date(b.as_of)}"
+                     if what == "Spent" and b.as_of and b.as_of != a.as_of else "")
             out.append(f"{what}: {derive.money(x, b.currency)} → {derive.money(y, b.currency)}"
-                       f" ({'+' if delta > 0 else '−'}{derive.money(abs(delta), b.currency)}).")
+                       f" ({'+' if delta > 0 else '−'}{derive.money(abs(delta), b.currency)})"
+                       f"{as_of}.")
+    # A new spent figure carries its date, above; a date moved on its own is said alone.
+    skip = ("as_of",) if a.spent != b.spent and b.as_of else ()
+    out += [x[0].upper() + x[1:] + "." for x in _dates_moved(a, b, since, skip)]
     return out
 
 
-def tasks(old: Project, new: Project) -> list[str]:
+def tasks(old: Project, new: Project, since: str | None = None) -> list[str]:
     out = []
     for was, t in _pairs(old.client_tasks, new.client_tasks):
         if was is None:
             out.append(f"New task for you: {t.title} ({t.id}), due {derive.long_date(t.due)}.")
-        elif was.done is None and t.done is not None:
+            continue
+        finished = was.done is None and t.done is not None
+        if finished:
             out.append(f"Task {t.id} {t.title} done on {derive.long_date(t.done)}.")
-        elif was.due != t.due:
-            out.append(f"Task {t.id} {t.title}: {_moved('due date', was.due, t.due)}.")
+        out += [f"Task {t.id} {t.title}: {x}." for x in _dates_moved(
+            was, t, since, ("done",) if finished else ())]
     return out
 
 
@@ -149,16 +255,19 @@ def updates(old: Project, new: Project) -> list[str]:
             for u in new.updates if u.date not in seen]
 
 
-def what_changed(old: Project, new: Project) -> list[Section]:
-    """Every change from `old` to `new`, grouped by kind; empty kinds are left out."""
+def what_changed(old: Project, new: Project, since: str | None = None) -> list[Section]:
+    """Every change from `old` to `new`, grouped by kind; empty kinds are left out. `since`
+    names `old` in sentences ("3 days earlier than in v2"); without it, "than before"."""
+    since = f"in {since}" if since else None
     sections = [
-        Section("Milestones", milestones(old, new)),
-        Section("Sign-offs", signoffs(old, new)),
-        Section("Decisions", decisions(old, new)),
-        Section("Scope changes", change_requests(old, new)),
-        Section("Risks", risks(old, new)),
-        Section("Your tasks", tasks(old, new)),
-        Section("Budget", budget(old, new)),
+        Section("Project", project(old, new, since)),
+        Section("Milestones", milestones(old, new, since)),
+        Section("Sign-offs", signoffs(old, new, since)),
+        Section("Decisions", decisions(old, new, since)),
+        Section("Scope changes", change_requests(old, new, since)),
+        Section("Risks", risks(old, new, since)),
+        Section("Your tasks", tasks(old, new, since)),
+        Section("Budget", budget(old, new, since)),
         Section("Updates", updates(old, new)),
     ]
     return [s for s in sections if s.sentences]

@@ -11,6 +11,7 @@ from datetime import date
 
 from generator import records as r
 from generator.model import Project
+from generator.numbers import days, money, percent, plural, signed  # templates: d.days, ...
 
 LEVEL_SCORE = {"low": 1, "medium": 2, "high": 3}
 
@@ -34,40 +35,69 @@ def days_late(m: r.Milestone, today: date) -> int:
 class MilestoneState:
     key: str    # done | on-track | at-risk | late
     label: str  # plain words for the client
-
-    @property
-    def short(self) -> str:
-        return {"done": "Done", "on-track": "On track", "at-risk": "At risk",
-                "late": "Late"}[self.key]
+    short: str  # the same for a table cell
 
 
 def milestone_state(m: r.Milestone, today: date, overdue_blockers: set[str]) -> MilestoneState:
+    """Where a milestone stands. Late means its planned (agreed) date has passed and it is
+    not done, whatever the forecast says; the forecast is said next to it. At risk means
+    not late yet, but forecast after plan or held up by an overdue task of the client's."""
     if m.done:
         late = (m.done - m.planned).days
-        return MilestoneState("done", "Done" + (f", {_days(late)} late" if late > 0 else ""))
-    expected = m.forecast or m.planned
-    if expected < today:
-        return MilestoneState("late", f"Late: due {_days((today - expected).days)} ago")
-    if expected > m.planned:
-        return MilestoneState("at-risk", f"At risk: forecast {_days((expected - m.planned).days)}"
-                              " after plan")
+        return MilestoneState("done", "Done" + (f", {days(late)} late" if late > 0 else ""),
+                              "Done")
+    if m.planned < today:
+        return _late(m, today)
+    if m.forecast and m.forecast < today:
+        return MilestoneState("at-risk", f"At risk: its forecast ({long_date(m.forecast)}) has"
+                              " passed", "At risk")
+    if m.forecast and m.forecast > m.planned:
+        return MilestoneState("at-risk", f"At risk: forecast "
+                              f"{days((m.forecast - m.planned).days)} after plan", "At risk")
     if m.id in overdue_blockers:
-        return MilestoneState("at-risk", "At risk: waiting on an overdue task of yours")
-    return MilestoneState("on-track", "On track")
+        return MilestoneState("at-risk", "At risk: waiting on an overdue task of yours",
+                              "At risk")
+    return MilestoneState("on-track", "On track", "On track")
 
 
-def _days(n: int) -> str:
-    return f"{n} day" + ("" if abs(n) == 1 else "s")
+def _late(m: r.Milestone, today: date) -> MilestoneState:
+    """An open milestone past its planned date, with what the forecast says now."""
+    late = f"Late by {days((today - m.planned).days)}"
+    if m.forecast and m.forecast >= today:
+        return MilestoneState("late", f"{late} · forecast {long_date(m.forecast)}",
+                              f"Late · forecast {short_date(m.forecast)}")
+    if m.forecast and m.forecast != m.planned:
+        return MilestoneState("late", f"{late} · its forecast ({long_date(m.forecast)}) has "
+                              "passed", "Late")
+    return MilestoneState("late", late, "Late")
 
 
 def signed_days(n: int) -> str:
     """+5, −3 or 0: days against plan, with a real minus sign."""
-    return f"+{n}" if n > 0 else ("0" if n == 0 else f"−{-n}")
+    return signed(n)
 
 
 def next_milestone(p: Project) -> r.Milestone | None:
     open_ones = [m for m in p.milestones if not m.done]
     return min(open_ones, key=lambda m: (m.forecast or m.planned, m.planned), default=None)
+
+
+def final_milestone(p: Project) -> r.Milestone | None:
+    """The milestone planned last (the launch, or the close of the project)."""
+    return max(reversed(p.milestones), key=lambda m: m.planned, default=None)
+
+
+def shown_slip(m: r.Milestone) -> str:
+    """'+7 days': how far the date shown beside the plan (done, else forecast) is from it;
+    '' when there is no other date or it is the planned one."""
+    shown = m.done or m.forecast
+    return days((shown - m.planned).days, sign=True) if shown and shown != m.planned else ""
+
+
+def project_end(p: Project) -> str:
+    """'The project is planned to end on 18 December 2026.' ('' without an end date)."""
+    end = p.client.end
+    return f"The project is planned to end on {long_date(end)}." if end else ""
 
 
 def phases(p: Project) -> list[tuple[str, list[r.Milestone]]]:
@@ -95,9 +125,22 @@ def done_tasks(p: Project) -> list[r.ClientTask]:
                   reverse=True)
 
 
+def overdue_label(t: r.ClientTask, today: date) -> str:
+    """'Overdue by 3 days', or '' for a task that is not overdue."""
+    n = overdue_days(t, today)
+    return f"Overdue by {days(n)}" if n else ""
+
+
+def due_label(t: r.ClientTask, today: date) -> str:
+    """How an open task stands against its due date: overdue, due today, or due in N days."""
+    if t.due < today:
+        return overdue_label(t, today)
+    return f"Due in {days((t.due - today).days)}" if t.due > today else "Due today"
+
+
 def task_timeliness(t: r.ClientTask) -> str:
     late = (t.done - t.due).days if t.done else 0
-    return "On time" if late <= 0 else f"{_days(late)} late"
+    return "On time" if late <= 0 else f"{days(late)} late"
 
 
 def overdue_blockers(p: Project, today: date) -> set[str]:
@@ -155,6 +198,11 @@ def signoff_state(m: r.Milestone, d: r.Deliverable, history: list[r.Signoff]) ->
     return SignoffState("not-delivered", "Not delivered yet")
 
 
+def waiting_since(state: SignoffState, today: date) -> str:
+    """How long a deliverable has been with the client for sign-off: '5 days'."""
+    return days((today - state.since).days) if state.since else ""
+
+
 def awaiting_signoff(p: Project) -> list[tuple[r.Milestone, r.Deliverable, SignoffState]]:
     history = signoff_history(p)
     found = [(m, d, signoff_state(m, d, history.get(d.id, []))) for m, d in deliverables(p)]
@@ -181,6 +229,47 @@ def awaiting_decisions(p: Project) -> list[r.Decision]:
     return sorted((d for d in p.decisions if d.status == "proposed"
                    and (not d.deciders or client_side & set(d.deciders))),
                   key=lambda d: (d.date, d.id))
+
+
+def awaiting_changes(p: Project) -> list[r.Change]:
+    """Change requests not answered yet: each is a yes or no the client owes, oldest first."""
+    return sorted((x for x in p.changes if x.status == "requested"),
+                  key=lambda x: (x.date, x.id))
+
+
+def change_terms(x: r.Change, p: Project) -> str:
+    """What a yes to a change means: 'it costs 2,500 EUR and moves the schedule by 4 days',
+    each part only where the change request gives it ('' if it gives neither)."""
+    parts = []
+    if x.estimate and x.estimate.cost is not None:
+        parts.append(f"costs {money(x.estimate.cost, currency(p))}")
+    if x.schedule_impact_days is not None:
+        parts.append(f"moves the schedule by {days(x.schedule_impact_days)}"
+                     if x.schedule_impact_days else "does not move the schedule")
+    return "it " + " and ".join(parts) if parts else ""
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Everything waiting on the client: tasks, sign-offs, decisions and change requests."""
+
+    tasks: list[r.ClientTask]
+    signoffs: list[tuple[r.Milestone, r.Deliverable, SignoffState]]
+    decisions: list[r.Decision]
+    changes: list[r.Change]
+
+    @property
+    def count(self) -> int:
+        return len(self.tasks) + len(self.signoffs) + len(self.decisions) + len(self.changes)
+
+    def first(self, n: int) -> Waiting:
+        """The first `n` of each kind: the overview shows a few, the Waiting page all."""
+        return Waiting(self.tasks[:n], self.signoffs[:n], self.decisions[:n], self.changes[:n])
+
+
+def waiting(p: Project, today: date) -> Waiting:
+    return Waiting(open_tasks(p, today), awaiting_signoff(p), awaiting_decisions(p),
+                   awaiting_changes(p))
 
 
 # --- risks, changes, budget -----------------------------------------------------------------
@@ -225,6 +314,44 @@ def change_totals(p: Project) -> ChangeTotals:
     )
 
 
+def currency(p: Project) -> str:
+    """The budget's currency: every amount of a client is in it ('' without a budget)."""
+    return p.client.budget.currency if p.client.budget else ""
+
+
+def change_effort(x: r.Change) -> str:
+    """'2.05 days' of extra work, or '–' without an estimate of days."""
+    return days(x.estimate.days) if x.estimate and x.estimate.days is not None else "–"
+
+
+def change_cost(x: r.Change, p: Project) -> str:
+    """'3,600 EUR' of extra cost, or '–' without an estimate of cost."""
+    cost = x.estimate.cost if x.estimate else None
+    return "–" if cost is None else money(cost, currency(p))
+
+
+def change_schedule(x: r.Change) -> str:
+    """'+10 days' the change moves the schedule, or '–' when it does not."""
+    return days(x.schedule_impact_days, sign=True) if x.schedule_impact_days else "–"
+
+
+def change_totals_sentence(p: Project) -> str:
+    """'2 approved changes add 14 days of work and 12,600 EUR, and move the schedule by 10
+    days.' (the amount only with a budget, whose currency it is in)."""
+    t = change_totals(p)
+    add, move = ("adds", "moves") if t.count == 1 else ("add", "move")
+    cost = f" and {money(t.cost, currency(p))}" if p.client.budget else ""
+    return (f"{plural(t.count, 'approved change')} {add} {days(t.days)} of work{cost}, "
+            f"and {move} the schedule by {days(t.schedule_days)}.")
+
+
+def budget_sentence(b: r.Budget) -> str:
+    """'83,600 EUR of 148,000 EUR spent (56%), as of 20 November 2026.'"""
+    as_of = f", as of {long_date(b.as_of)}" if b.as_of else ""
+    return (f"{money(b.spent, b.currency)} of {money(b.total, b.currency)} spent "
+            f"({percent(b.spent, b.total)}){as_of}.")
+
+
 # --- updates ------------------------------------------------------------------------------
 
 def latest_update(p: Project) -> r.Update | None:
@@ -262,7 +389,3 @@ def month_name(key: str) -> str:
     return f"{MONTHS[int(month) - 1]} {year}"
 
 
-def money(amount: float, currency: str) -> str:
-    """48,000 EUR; cents only where there are any."""
-    text = f"{amount:,.2f}" if amount != int(amount) else f"{int(amount):,}"
-    return f"{text} {currency}"

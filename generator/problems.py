@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
+from generator.numbers import plural
+
 Severity = Literal["error", "warning"]
 
 
@@ -83,15 +85,11 @@ def summary(problems: list[Problem], clients: int) -> str:
     n_err = len(errors(problems))
     n_warn = len(problems) - n_err
     bad = len({p.client for p in errors(problems)})
-    noun = "client" if clients == 1 else "clients"
+    checked = f"{plural(clients, 'client')} checked"
     if not problems:
-        return f"{clients} {noun} checked: no problems"
-    counts = f"{_plural(n_err, 'error')}, {_plural(n_warn, 'warning')}"
-    return f"{clients} {noun} checked: {counts}" + (f" ({bad} with errors)" if bad else "")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
+        return f"{checked}: no problems"
+    counts = f"{plural(n_err, 'error')}, {plural(n_warn, 'warning')}"
+    return f"{checked}: {counts}" + (f" ({bad} with errors)" if bad else "")
 
 
 def report(problems: list[Problem], fmt: str, clients: int) -> str:

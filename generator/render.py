@@ -48,6 +48,15 @@ class SiteVersion:
     slips: dict[str, list[str]] = field(default_factory=dict)  # milestone -> phrases
     baseline: dict[str, date] = field(default_factory=dict)    # first version's planned
 
+    @property
+    def changes_since(self) -> str:
+        """'3 changes since v2 (2 November 2026)': one per sentence of What changed."""
+        if self.previous is None:
+            return ""
+        n = sum(len(s.sentences) for s in self.changes)
+        name, day = self.previous
+        return f"{derive.plural(n, 'change')} since {name} ({derive.long_date(day)})"
+
 
 @dataclass(frozen=True)
 class Page:

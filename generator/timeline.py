@@ -13,6 +13,7 @@ from generator import derive
 from generator import records as r
 from generator.markup import attr
 from generator.model import Project
+from generator.numbers import plural
 
 WIDTH = 720
 LABEL = 220       # width of the label column
@@ -78,7 +79,7 @@ def timeline_svg(p: Project, today: date, baseline: dict[str, date] | None = Non
         f'y="{TOP - 8}">Today</text>')
     legend = _legend(height - 14, bool(baseline))
     title = f"Roadmap timeline of {p.client.project}"
-    desc = (f"{len(p.milestones)} milestones from {derive.long_date(first)} to "
+    desc = (f"{plural(len(p.milestones), 'milestone')} from {derive.long_date(first)} to "
             f"{derive.long_date(last)}, with planned, forecast and actual dates; today is "
             f"{derive.long_date(today)}. The table below gives the same data.")
     # Wrapped in a <div>: Markdown passes a block-level element through untouched, while a
@@ -149,6 +150,6 @@ def _legend(y: float, with_baseline: bool) -> str:
         parts.append(f'<text class="mp-tl-legend" x="{lx + 9}" y="{y}">{text}</text>')
         lx += 100
     parts.append(f'<polygon class="mp-tl-task mp-tl-task-open" points="{lx},{y - 10} '
-                 f'{lx + 6},{y + 1} {lx - 6},{y + 1}"/>')
+                 f'{lx + 6},{y + 1} {lx - 6},{y + 1}"><title>Your task</title></polygon>')
     parts.append(f'<text class="mp-tl-legend" x="{lx + 9}" y="{y}">Your task</text>')
     return "".join(parts)

@@ -140,7 +140,7 @@ def _site_version(cv: ClientVersions, models: list[Project], k: int, latest: Pro
         name, day, note, current = LATEST, today, "", latest
         history = [*snapshots, ("latest", latest)]
     previous = (cv.versions[k - 1].name, cv.versions[k - 1].date) if k > 0 else None
-    changes = what_changed(models[k - 1], current) if k > 0 else []
+    changes = what_changed(models[k - 1], current, previous[0]) if previous else []
     return SiteVersion(
         name=name, date=day, is_latest=k == len(cv.versions), note=note, previous=previous,
         changes=changes, slips=slip_history(history),

@@ -382,3 +382,44 @@ def test_health_badges_fit_their_cards(tab, name: str,  # noqa: ANN001
                                                       - box.right)} px past its card`);
         })""")
     assert not spills, spills
+
+
+CELLS_OUT_OF_VIEW = """() =>
+    [...document.querySelectorAll('.md-content table')].flatMap(table => {
+      const view = (table.closest('.md-typeset__scrollwrap') || table).getBoundingClientRect();
+      const right = Math.min(view.right, window.innerWidth) + 0.5;
+      return [...table.querySelectorAll('th, td')]
+        .filter(cell => cell.getBoundingClientRect().right > right)
+        .map(cell => `${cell.textContent.trim() || '(empty)'}: ${Math.round(
+          cell.getBoundingClientRect().right - right)} px out of view`);
+    })"""
+
+
+def test_waiting_on_you_fits_a_phone(tab) -> None:  # noqa: ANN001
+    """At 390 px every column of Waiting on you is in view, the status column above all:
+    nothing the client must act on is hidden behind a sideways scroll."""
+    northwind = tab("northwind", PHONE)
+    visit = northwind.open("waiting.html")
+    ARTIFACTS.mkdir(exist_ok=True)
+    northwind.page.screenshot(path=str(ARTIFACTS / "northwind-waiting-phone.png"),
+                              full_page=True)
+    statuses = northwind.page.locator("table .mp-badge")
+    assert statuses.count() >= 5
+    assert northwind.page.evaluate(CELLS_OUT_OF_VIEW) == []
+    assert not visit.problems(), visit.problems()
+
+
+def test_every_timeline_mark_is_labelled(tab) -> None:  # noqa: ANN001
+    """Each mark of the timeline (milestones, the client's tasks, the legend) has a <title>:
+    a tooltip on hover, and a name for what it is."""
+    northwind = tab("northwind")
+    northwind.open("roadmap.html")
+    unlabelled = northwind.page.evaluate("""() =>
+        [...document.querySelectorAll('svg.mp-timeline polygon')]
+          .filter(mark => !(mark.querySelector('title')?.textContent || '').trim())
+          .map(mark => mark.outerHTML.slice(0, 100))""")
+    assert unlabelled == []
+    task = northwind.page.locator("svg.mp-timeline polygon.mp-tl-task-overdue title").first
+    assert task.text_content().startswith(
+        "Your task T4: Sign the merchant contract with the new payment provider, due 13 "
+        "November 2026")

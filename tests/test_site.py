@@ -16,7 +16,8 @@ import pytest
 
 from generator import derive
 from generator.model import check_projects
-from tests.conftest import EXAMPLES
+from generator.render import render_pages
+from tests.conftest import EXAMPLES, TODAY, valid_data
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-23"
@@ -98,8 +99,9 @@ def test_roadmap_table_days_late_and_states(site):
     text = text_of(site / "northwind" / "roadmap.html")
     assert re.search(r"M2 Product catalogue structure agreed 25 Sep 2026 – 2 Oct 2026 \+7 Done",
                      text.replace("\u00a0", " "))
-    assert re.search(r"M4 Catalogue and CMS built 13 Nov 2026 27 Nov 2026 – \+14 At risk",
-                     text.replace("\u00a0", " "))
+    # Past its planned date: late, whatever the forecast says, and the forecast next to it.
+    assert re.search(r"M4 Catalogue and CMS built 13 Nov 2026 27 Nov 2026 – \+14 Late · "
+                     r"forecast 27 Nov 2026", text.replace("\u00a0", " "))
     assert "D5: awaiting your sign-off" in text
     html = (site / "northwind" / "roadmap.html").read_text(encoding="utf-8")
     assert '<svg class="mp-timeline" role="img"' in html
@@ -147,6 +149,98 @@ def test_older_updates_are_archived_by_month_not_in_the_nav(site):
     assert not any("2026-10" in x for x in nav)
 
 
+# --- pages of a small client, rendered to Markdown (no MkDocs) ------------------------------
+
+def render_client(make_project, data, today: date = TODAY) -> dict[str, str]:
+    """Page path -> Markdown of one client built from `data`, with Markdown's backslash
+    escapes removed so assertions read like the page."""
+    checked = check_projects(make_project({"acme": data}), today)
+    assert not checked.failed, [p.text() for p in checked.problems]
+    pages = render_pages(checked.projects[0], today)
+    return {path: re.sub(r"\\(.)", r"\1", text) for path, text in pages.items()}
+
+
+def test_days_and_amounts_are_numbers_not_string_surgery(make_project):
+    data = valid_data()
+    data["changes.yml"][0].update(estimate={"days": 2.05, "cost": 1234.5},
+                                  schedule_impact_days=1.025)
+    changes = render_client(make_project, data)["changes.md"]
+    assert "| 2.05 days | 1,234.50 EUR | +1.03 days |" in changes
+    assert ("1 approved change adds 2.05 days of work and 1,234.50 EUR, and moves the "
+            "schedule by 1.03 days.") in changes
+    data["changes.yml"][0].update(estimate={"days": 1}, schedule_impact_days=1)
+    changes = render_client(make_project, data)["changes.md"]
+    assert "adds 1 day of work" in changes and "by 1 day." in changes
+
+
+def test_overview_starts_with_the_project_summary_as_safe_markdown(make_project):
+    data = valid_data()
+    data["client.yml"]["summary"] = "A **new** website <script>alert(1)</script> for Acme."
+    overview = render_pages(check_projects(make_project({"acme": data}), TODAY).projects[0],
+                            TODAY)["index.md"]
+    summary = overview.index('<div class="mp-rich">')
+    assert summary < overview.index("## Status")
+    assert "A <strong>new</strong> website &lt;script&gt;alert(1)&lt;/script&gt; for Acme." \
+        in overview
+
+
+def test_overview_shows_the_final_milestone_and_the_projects_end(make_project):
+    data = valid_data()
+    data["roadmap.yml"]["milestones"].append({
+        "id": "M3", "title": "Launch", "planned": "2026-09-30", "forecast": "2026-10-07",
+        "depends_on": ["M2"]})
+    overview = render_client(make_project, data)["index.md"]
+    final = overview[overview.index("## Final milestone"):]
+    assert final.startswith("## Final milestone\n\n**Launch** (M3): planned for 30 September "
+                            "2026, now forecast for **7 October 2026** (+7 days).\n"
+                            '<span class="mp-badge mp-at-risk">')
+    assert "The project is planned to end on 18 December 2026." in final
+    data["roadmap.yml"]["milestones"].pop()
+    overview = render_client(make_project, data)["index.md"]
+    assert "## Final milestone\n\nThe next milestone is the final one." in overview
+
+
+def _with_requested_changes() -> dict:
+    data = valid_data()
+    data["changes.yml"] += [
+        {"id": "CR-2", "title": "Add a shop", "requested_by": "Cleo Client",
+         "date": "2026-05-20", "status": "requested", "estimate": {"days": 6, "cost": 2500},
+         "schedule_impact_days": 4},
+        {"id": "CR-3", "title": "Add a map", "requested_by": "Pat Lee", "date": "2026-05-25",
+         "status": "requested", "schedule_impact_days": 0},
+        {"id": "CR-4", "title": "Add a quiz", "requested_by": "Pat Lee", "date": "2026-05-26",
+         "status": "requested"},
+    ]
+    return data
+
+
+def test_a_requested_change_is_a_decision_waiting_on_the_client(make_project):
+    pages = render_client(make_project, _with_requested_changes())
+    overview, waiting = pages["index.md"], pages["waiting.md"]
+    assert "4 items need your attention." in overview  # T1 and the three change requests
+    assert ("- Decide on change request [CR-2: Add a shop](changes.md): it costs 2,500 EUR "
+            "and moves the schedule by 4 days") in overview
+    assert ("- Change request [CR-2: Add a shop](changes.md), raised by Cleo Client on 20 May 2026: it costs "
+            "2,500 EUR and moves the schedule by 4 days.") in waiting
+    assert ("- Change request [CR-3: Add a map](changes.md), raised by Pat Lee on 25 May 2026: it does not "
+            "move the schedule.") in waiting
+    assert "- Change request [CR-4: Add a quiz](changes.md), raised by Pat Lee on 26 May 2026.\n" in waiting
+    assert "No decision is waiting on you." not in waiting
+
+
+def test_a_requested_change_is_an_open_item_in_the_calendar(make_project):
+    from generator.calendar import calendar_ics
+
+    checked = check_projects(make_project({"acme": _with_requested_changes()}), TODAY)
+    feed = calendar_ics(checked.projects[0], TODAY).replace("\r\n ", "")
+    assert ("BEGIN:VTODO\r\nUID:acme-change-CR-2@milepost\r\nDTSTAMP:20260601T000000Z\r\n"
+            "DTSTART;VALUE=DATE:20260520\r\nSUMMARY:Your decision: Add a shop (CR-2)\r\n"
+            "DESCRIPTION:Change request raised by Cleo Client on 20 May 2026: it costs 2\\,500 "
+            "EUR and moves the schedule by 4 days.\r\nSTATUS:NEEDS-ACTION\r\nEND:VTODO\r\n"
+            ) in feed
+    assert "acme-change-CR-1@" not in feed  # approved: nothing to decide
+
+
 # --- derivations, on their own --------------------------------------------------------------
 
 def _northwind():
@@ -160,6 +254,27 @@ def test_days_late_counts_an_overdue_open_milestone_up_to_today():
     assert derive.days_late(m4, date(2026, 11, 23)) == 14
     assert derive.days_late(m4, date(2026, 12, 1)) == 18  # past its forecast: late until today
     assert derive.milestone_state(m4, date(2026, 12, 1), set()).key == "late"
+
+
+def test_a_milestone_past_its_planned_date_is_late_whatever_the_forecast_says():
+    from generator import records as r
+
+    today = date(2026, 11, 16)
+    planned = date(2026, 11, 13)
+    no_forecast = r.Milestone(id="M3", title="EHR integration", planned=planned)
+    forecast = r.Milestone(id="M3", title="EHR integration", planned=planned,
+                           forecast=date(2026, 12, 4))
+    stale = r.Milestone(id="M3", title="EHR integration", planned=planned,
+                        forecast=date(2026, 11, 14))
+    assert derive.milestone_state(no_forecast, today, set()).label == "Late by 3 days"
+    late = derive.milestone_state(forecast, today, set())
+    assert (late.key, late.label) == ("late", "Late by 3 days · forecast 4 December 2026")
+    assert late.short == "Late · forecast 4\u00a0Dec\u00a02026"
+    assert derive.milestone_state(stale, today, set()).label == (
+        "Late by 3 days · its forecast (14 November 2026) has passed")
+    assert derive.milestone_state(stale, today, set()).short == "Late"
+    ahead = derive.milestone_state(forecast, date(2026, 11, 10), set())
+    assert (ahead.key, ahead.label) == ("at-risk", "At risk: forecast 21 days after plan")
 
 
 def test_signed_days_uses_a_real_minus():

@@ -598,7 +598,9 @@ def test_long_dependency_chain_does_not_crash(make_project) -> None:
     root = make_project({"acme": files_with({
         "roadmap.yml": roadmap, "signoffs.yml": "[]\n",
         "decisions/DR-001.yml": edit(DECISION, "related: [M2]", "related: [M1]"),
-        "changes.yml": edit(CHANGES, "related: [M2]", "related: [M1]")})})
+        # No forecasts in the chain: an approved change must not move the schedule either.
+        "changes.yml": edit(edit(CHANGES, "related: [M2]", "related: [M1]"),
+                            "schedule_impact_days: 3", "schedule_impact_days: 0")})})
     checked = check_projects(root, TODAY)
     assert checked.problems == []
 
@@ -660,6 +662,31 @@ WARNINGS = {
         {"updates/2026-07-06.yml": edit(UPDATE, "date: 2026-03-02", "date: 2026-07-06")},
         Expect("updates/2026-07-06.yml", 1, 7, "date",
                f"update dated 2026-07-06 is in the future (today is {AS_OF})", "warning")),
+    "forecast-before-a-milestone-it-depends-on": (
+        {"roadmap.yml": edit(ROADMAP, "done: 2026-02-04", "forecast: 2026-04-20")},
+        Expect("roadmap.yml", 15, 15, "milestones[1].forecast",
+               "M2 is forecast for 2026-04-10, before the forecast of M1 (2026-04-20), which it "
+               "depends on: move M2's forecast to 2026-04-20 or later, or remove M1 from "
+               "depends_on if M2 no longer waits for it", "warning")),
+    "planned-before-a-milestone-it-depends-on": (
+        {"roadmap.yml": edit(edit(ROADMAP, "done: 2026-02-04", "forecast: 2026-04-20"),
+                             "    forecast: 2026-04-10\n", "")},
+        Expect("roadmap.yml", 14, 14, "milestones[1].planned",
+               "M2 is planned for 2026-04-01, before the forecast of M1 (2026-04-20), which it "
+               "depends on: add a forecast of 2026-04-20 or later to M2 (planned stays as "
+               "agreed)", "warning")),
+    "last-milestone-after-the-end": (
+        {"roadmap.yml": edit(ROADMAP, "forecast: 2026-04-10", "forecast: 2026-12-21")},
+        Expect("roadmap.yml", 15, 15, "milestones[1].forecast",
+               "M2 is forecast for 2026-12-21, after the project's end (2026-12-18, 'end' in "
+               "client.yml): if a new end was agreed with the client, move 'end'", "warning")),
+    "schedule-impact-in-no-forecast": (
+        {"roadmap.yml": edit(edit(ROADMAP, "done: 2026-02-04", "done: 2026-02-02"),
+                             "    forecast: 2026-04-10\n", "")},
+        Expect("changes.yml", 8, 25, "[0].schedule_impact_days",
+               "CR-1 is approved with a schedule impact of 3 days, but no milestone has a "
+               "forecast or done date later than planned, so the roadmap shows no delay: set "
+               "the forecast of the milestones this change moves", "warning")),
     "done-milestone-deliverable-without-signoff": (
         {"signoffs.yml": "[]\n"},
         Expect("roadmap.yml", 10, 18, "milestones[0].deliverables[0].signoff",

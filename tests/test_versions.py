@@ -166,7 +166,8 @@ def test_what_changed_in_v2_sentence_by_sentence(built: Path):
     assert "Changes in v2 since v1 (1 October 2026)." in text
     assert "Released with the note: November baseline" in text
     for sentence in [
-        "Milestone M2 Booking live: forecast set to 4 December 2026.",
+        "Milestone M2 Booking live: forecast set to 4 December 2026, 21 days after the planned "
+        "13 November.",
         "D1 Booking flow designs version 1.0 sent back with changes requested by Lena Vogt "
         "on 14 October 2026.",
         "D1 Booking flow designs version 1.1 signed off by Lena Vogt on 21 October 2026.",
@@ -187,7 +188,7 @@ def test_latest_compares_with_the_last_version(built: Path):
     text = article(built / "kestrel" / "latest" / "what-changed.html")
     assert "Changes in this site since v2 (2 November 2026)." in text
     assert ("Milestone M2 Booking live: forecast moved from 4 December 2026 to 11 December "
-            "2026 (+7 days).") in text
+            "2026 (7 days later than in v2), 28 days after the planned 13 November.") in text
 
 
 def test_roadmap_shows_slip_history_and_baseline(built: Path):
@@ -214,6 +215,11 @@ def test_diff_prints_the_same_summary(repo: Path, built: Path):
         in result.stdout
     markdown = milepost(repo, "diff", "kestrel", "--format", "markdown")
     assert markdown.stdout.startswith("### kestrel: changes in the working tree since v2")
+    # The same sentence, with by how much and against what, as the latest site says.
+    moved = ("Milestone M2 Booking live: forecast moved from 4 December 2026 to 11 December "
+             "2026 (7 days later than in v2), 28 days after the planned 13 November.")
+    assert moved in milepost(repo, "diff", "kestrel").stdout
+    assert moved in article(built / "kestrel" / "latest" / "what-changed.html")
     unknown = milepost(repo, "diff", "kestrel", "v9")
     assert unknown.returncode == 1
     assert "kestrel has no version 'v9' (versions: v1, v2)" in unknown.stderr
