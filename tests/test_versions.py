@@ -230,7 +230,8 @@ def test_diff_since_a_revision_compares_with_the_files_there(repo: Path):
     assert since.returncode == 0, since.stderr
     assert since.stdout.startswith("kestrel: changes in the working tree since kestrel/v2 "
                                    "(2026-11-02)\n")
-    assert "forecast moved from 4 December 2026 to 11 December 2026 (+7 days)" in since.stdout
+    assert ("forecast moved from 4 December 2026 to 11 December 2026 (7 days later than in "
+            "kestrel/v2), 28 days after the planned 13 November.") in since.stdout
     both = milepost(repo, "diff", "kestrel", "v1", "--since", "main")
     assert both.returncode == 1
     assert both.stderr == "error: give FROM (v1) or --since (main), not both\n"
@@ -730,7 +731,8 @@ def test_the_review_comment_compares_with_the_base_branch_and_is_edited(system: 
     diff = (job / "milepost-diff.md").read_text(encoding="utf-8")
     assert diff.startswith("### kestrel: changes in the working tree since origin/main")
     assert ("- Milestone M2 Booking live: forecast moved from 4 December 2026 to 11 December "
-            r"2026 \(\+7 days\)\.") in diff  # escaped for Markdown
+            r"2026 \(7 days later than in origin/main\), 28 days after the planned 13 "
+            r"November\.") in diff  # escaped for Markdown
     assert "DR-001" not in diff and "v1" not in diff  # not main's news, not the last release
     comment = (job / "milepost-comment.md").read_text(encoding="utf-8")
     assert comment == "<!-- milepost-diff -->\n" + diff
