@@ -279,7 +279,8 @@ def cmd_host(args: argparse.Namespace) -> int:
 
     name = getattr(args, "server_name", None) or getattr(args, "domain", None) or ""
     option = "--server-name" if args.server == "nginx" else "--domain"
-    port = args.port or (443 if args.server == "caddy" and name else 8080)
+    port = args.port if args.port is not None else (443 if args.server == "caddy" and name
+                                                    else 8080)
     access = acc.load_access(acc.access_path(args.access))
     plan = host.make_plan(Path(args.site), access, port, args.listen, name, args.root, option)
     out = Path(args.out)

@@ -324,3 +324,56 @@ def test_revoked_and_rotated_people_are_refused_after_host_and_reload(server: Se
     finally:  # the other server's run starts from the same people
         PASSWORDS[BO] = new
         milepost(repo, "access", "add", "a", LEO, "--password-stdin", stdin=PASSWORDS[LEO])
+
+
+# --- in a browser: Material's search and version selector behind the login --------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+    e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+"""
+
+
+@pytest.mark.browser
+def test_search_and_the_version_selector_work_behind_the_login(server: Server):
+    if not CHROMIUM.exists():
+        pytest.skip(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests.test_browser import CHROMIUM_ARGS, DESKTOP, search
+
+    base = f"http://127.0.0.1:{server.port}"
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport=DESKTOP, http_credentials={
+                "username": MIA, "password": PASSWORDS[MIA]})
+            context.add_init_script(RECORD_VIOLATIONS)
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            failed: list[str] = []  # every request, the worker's included, got its file
+            context.on("response", lambda r: failed.append(f"{r.status} {r.url}")
+                       if r.status >= 400 else None)
+            page.goto(f"{base}/a/")
+            page.wait_for_url(f"{base}/a/latest/index.html")
+            links = search(page, "discovery")  # the search worker and its index, logged in
+            assert any("roadmap.html" in link for link in links), links
+            violations = page.evaluate("window.__violations")
+            page.goto(f"{base}/a/v1/roadmap.html")
+            current = page.locator(".md-version__current")
+            current.wait_for(timeout=10_000)
+            titles = [t.strip() for t in page.locator(".md-version__link").all_inner_texts()]
+            assert titles == ["latest", "v1 (2026-03-01)"], titles
+            page.locator(".md-version").hover()
+            page.locator(".md-version__link", has_text="latest").click()
+            page.wait_for_url(f"{base}/a/latest/**")
+            violations += page.evaluate("window.__violations")
+            # Chromium sends the login only once challenged: that first 401 is logged
+            errors = [e for e in errors if "status of 401" not in e]
+            assert violations == [] and errors == [] and failed == [], (violations, errors,
+                                                                        failed)
+        finally:
+            browser.close()
