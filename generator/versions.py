@@ -21,6 +21,7 @@ from generator import __version__, git
 from generator.build import (
     CONTENT,
     INPUTS_FILE,
+    ROBOTS,
     BuildResult,
     BuildSettings,
     build_site,
@@ -160,6 +161,7 @@ def versions_json(cv: ClientVersions) -> str:
 REDIRECT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Redirecting to the latest version</title>
+<meta name="robots" content="noindex">
 <meta http-equiv="refresh" content="0; url=latest/index.html">
 <link rel="canonical" href="latest/index.html">
 </head><body><p><a href="latest/index.html">Go to the latest version</a></p></body></html>
@@ -213,6 +215,7 @@ def build_versioned_client(job: VersionedJob) -> BuildResult:
                       or any(v.name == n for v in readable.versions)]
         _write_atomic(client_out / "versions.json", versions_json(listed))
         _write_atomic(client_out / "index.html", REDIRECT)
+        _write_atomic(client_out / "robots.txt", ROBOTS)
         rebuilt = ", ".join(needed) if needed else "nothing (up to date)"
         warnings = [*notes, *([cv.warning] if cv.warning else [])]
         message = f"rebuilt {rebuilt}" + "".join(f"; warning: {w}" for w in warnings)

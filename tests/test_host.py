@@ -377,3 +377,13 @@ def test_search_and_the_version_selector_work_behind_the_login(server: Server):
                                                                         failed)
         finally:
             browser.close()
+
+
+def test_every_built_page_says_noindex_and_every_site_has_a_robots_txt(repo: Path):
+    site = repo / "site"
+    pages = [p for p in site.rglob("*.html") if ".a.publishing-x" not in p.parts]
+    assert len(pages) > 20
+    for page in pages:
+        assert '<meta name="robots" content="noindex">' in page.read_text(encoding="utf-8"), page
+    for folder in (site / "a", site / "a" / "latest", site / "a" / "v1", site / "b"):
+        assert (folder / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n", folder

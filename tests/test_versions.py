@@ -134,7 +134,7 @@ def article(path: Path) -> str:
 def test_layout_and_versions_json(built: Path):
     site = built / "kestrel"
     assert sorted(p.name for p in site.iterdir() if not p.name.startswith(".")) == [
-        "index.html", "latest", "v1", "v2", "versions.json"]
+        "index.html", "latest", "robots.txt", "v1", "v2", "versions.json"]
     assert json.loads((site / "versions.json").read_text()) == [
         {"version": "latest", "title": "latest", "aliases": []},
         {"version": "v2", "title": "v2 (2026-11-02)", "aliases": []},
@@ -369,7 +369,8 @@ def test_versions_outside_git_builds_latest_only(tmp_path: Path):
     result = milepost(tmp_path, "build", "--versions", "--as-of", "2026-11-23")
     assert result.returncode == 0, result.stderr
     site = tmp_path / "site" / "kestrel"
-    assert sorted(p.name for p in site.iterdir()) == ["index.html", "latest", "versions.json"]
+    assert sorted(p.name for p in site.iterdir()) == ["index.html", "latest", "robots.txt",
+                                                      "versions.json"]
     assert json.loads((site / "versions.json").read_text()) == [
         {"version": "latest", "title": "latest", "aliases": []}]
     assert "This is the first version of the plan" in article(
