@@ -29,6 +29,7 @@ from generator.render import BASE_CONFIG, CONTENT, SiteVersion, render_pages, si
 INPUTS_FILE = ".milepost-inputs"  # a version folder's fingerprint of what it was built from
 LAYOUT_FILE = ".milepost-layout"  # in each client's output folder: "plain" or "versioned"
 PLAIN, VERSIONED = "plain", "versioned"
+ROBOTS = "User-agent: *\nDisallow: /\n"  # no search engine may index a client's site
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ def write_client_project(p: Project, settings: BuildSettings, work: Path,
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     (docs / "calendar.ics").write_bytes(calendar_ics(p, settings.today).encode("utf-8"))
+    (docs / "robots.txt").write_text(ROBOTS, encoding="utf-8")  # a copy on a plain host too
     assets = docs / "assets"
     shutil.copytree(CONTENT / "assets", assets, dirs_exist_ok=True)
     theme = p.client.theme

@@ -248,6 +248,95 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _who(args: argparse.Namespace) -> tuple[str | None, str]:
+    """`SLUG EMAIL` or `--agency EMAIL`, as the access commands take them."""
+    from generator.ship.access import check_email
+
+    if args.agency is not None:
+        if args.slug is not None:
+            raise MilepostError("give either SLUG EMAIL or --agency EMAIL, not both")
+        return None, check_email(args.agency)
+    if args.slug is None or args.email is None:
+        raise MilepostError("say who: SLUG EMAIL for a client's person, or --agency EMAIL")
+    return args.slug, check_email(args.email)
+
+
+def _password(args: argparse.Namespace, email: str) -> tuple[str, bool]:
+    """The password from stdin (checked), or a new one; True when it must be shown."""
+    from generator.ship.access import new_password, weak_password
+
+    if not args.password_stdin:
+        return new_password(), True
+    given = sys.stdin.read().removesuffix("\n").removesuffix("\r")
+    problem = weak_password(given, email)
+    if problem:
+        raise MilepostError(f"{problem}; nothing was changed (leave out --password-stdin to "
+                            "get a generated one)")
+    return given, False
+
+
+def cmd_access(args: argparse.Namespace) -> int:
+    from generator.ship import access as acc
+
+    path = acc.access_path(args.access)
+    if args.action == "list":
+        print("\n".join(acc.listing(acc.load_access(path), args.slug)))
+        return 0
+    slug, email = _who(args)
+    current = acc.load_access(path, missing_ok=args.action == "add")
+    today = today_from(None)
+    if args.action == "revoke":
+        acc.save_access(path, acc.revoke_person(current, slug, email))
+        print(f"{email} can no longer see {'any client' if slug is None else slug}; run "
+              "`milepost host` again and reload the server")
+        return 0
+    if slug is not None and args.action == "add":
+        _check_client(Path(args.projects), slug)
+    password, show = _password(args, email)
+    hashed = acc.hash_password(password)
+    if args.action == "add":
+        updated = acc.add_person(current, slug, acc.Person(email, hashed, today))
+    else:
+        updated = acc.rotate_person(current, slug, email, hashed, today)
+    acc.save_access(path, updated)
+    where = "every client (agency)" if slug is None else slug
+    print(f"{email} can see {where}; run `milepost host` again and reload the server")
+    if show:
+        print(f"password (shown only now, send it privately): {password}")
+    return 0
+
+
+def _check_client(projects: Path, slug: str) -> None:
+    if not (projects / slug / "client.yml").is_file():
+        from generator.load import find_clients
+
+        known = [p.name for p in find_clients(projects)] if projects.is_dir() else []
+        raise MilepostError(f"there is no client '{slug}' in {projects} (clients: "
+                            f"{', '.join(known) or 'none'}); nothing was changed")
+
+
+def cmd_host(args: argparse.Namespace) -> int:
+    from generator.ship import access as acc
+    from generator.ship import host
+
+    name = getattr(args, "server_name", None) or getattr(args, "domain", None) or ""
+    option = "--server-name" if args.server == "nginx" else "--domain"
+    port = args.port if args.port is not None else (443 if args.server == "caddy" and name
+                                                    else 8080)
+    access = acc.load_access(acc.access_path(args.access))
+    plan = host.make_plan(Path(args.site), access, port, args.listen, name, args.root, option)
+    out = Path(args.out)
+    written = (host.write_nginx if args.server == "nginx" else host.write_caddy)(plan, out)
+    for path in written:
+        print(f"wrote {path}")
+    nobody, no_site = host.unlisted(plan)
+    if nobody:
+        print(f"note: only agency staff can see {', '.join(nobody)} (nobody of theirs is listed)")
+    if no_site:
+        print(f"note: no site for {', '.join(no_site)} in {args.site}: skipped")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="milepost", description=(
         "Validate clients' project records and publish one site per client."))
@@ -349,6 +438,49 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--projects", default="projects", help="projects folder")
     n.add_argument("--schemas", default="schemas", help="where the JSON Schemas live")
     n.set_defaults(run=cmd_new)
+
+    ac = sub.add_parser("access", help="who may see which client's site (add, list, revoke, "
+                        "rotate)")
+    acs = ac.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for action, text in (("add", "give a person access (prints a new password once)"),
+                         ("rotate", "give a person a new password"),
+                         ("revoke", "take a person's access away")):
+        a = acs.add_parser(action, help=text)
+        a.add_argument("slug", nargs="?", metavar="SLUG")
+        a.add_argument("email", nargs="?", metavar="EMAIL", help="the person's login")
+        a.add_argument("--agency", metavar="EMAIL", help="agency staff: every client")
+        if action != "revoke":
+            a.add_argument("--password-stdin", action="store_true",
+                           help="read the password from standard input instead of making one")
+        if action == "add":
+            a.add_argument("--projects", default="projects", help="projects folder")
+    al = acs.add_parser("list", help="who can see what, since when")
+    al.add_argument("slug", nargs="?", metavar="SLUG")
+    for a in (acs.choices[name] for name in ("add", "rotate", "revoke", "list")):
+        a.add_argument("--access", metavar="FILE", help="the access file (default: "
+                       "$MILEPOST_ACCESS, else access.yml)")
+        a.set_defaults(run=cmd_access, agency=None, email=None)
+
+    ho = sub.add_parser("host", help="write a web-server configuration that serves each "
+                        "client its own site")
+    hos = ho.add_subparsers(dest="server", required=True, metavar="SERVER")
+    for server in ("nginx", "caddy"):
+        h = hos.add_parser(server, help=f"a {server} configuration")
+        h.add_argument("--site", default="site", help="the built site (default: site)")
+        h.add_argument("--out", required=True, help="folder to write the configuration to")
+        h.add_argument("--port", type=int, help="port (default: 8080; Caddy with --domain: 443)")
+        h.add_argument("--listen", default="", metavar="ADDRESS",
+                       help="listen on this address only (default: every address)")
+        if server == "nginx":
+            h.add_argument("--server-name", help="the host name, e.g. portal.agency.example")
+        else:
+            h.add_argument("--domain", help="the host name: Caddy gets it a certificate "
+                           "(without it: plain HTTP on the port)")
+        h.add_argument("--root", help="where the site folder is on the server (default: "
+                       "--site's absolute path)")
+        h.add_argument("--access", metavar="FILE", help="the access file (default: "
+                       "$MILEPOST_ACCESS, else access.yml)")
+        h.set_defaults(run=cmd_host)
     return p
 
 

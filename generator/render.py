@@ -272,4 +272,6 @@ def site_config(p: Project, base_config: Path, docs_dir: str, site_dir: str,
             config["theme"]["logo"] = f"assets/{theme.logo}"
         if not config["theme"]:
             del config["theme"]
+    # Material's template with a robots meta tag (content/overrides/main.html)
+    config.setdefault("theme", {})["custom_dir"] = str(CONTENT / "overrides")
     return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)

@@ -24,6 +24,7 @@ from generator.build import (
     INPUTS_FILE,
     LAYOUT_FILE,
     PLAIN,
+    ROBOTS,
     VERSIONED,
     BuildResult,
     BuildSettings,
@@ -166,6 +167,7 @@ def versions_json(cv: ClientVersions) -> str:
 REDIRECT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Redirecting to the latest version</title>
+<meta name="robots" content="noindex">
 <meta http-equiv="refresh" content="0; url=latest/index.html">
 <link rel="canonical" href="latest/index.html">
 </head><body><p><a href="latest/index.html">Go to the latest version</a></p></body></html>
@@ -246,6 +248,7 @@ def _build_versions(job: VersionedJob) -> BuildResult:
         _write_atomic(client_out / "versions.json", versions_json(listed))
         _write_atomic(client_out / "index.html", REDIRECT)
         _write_atomic(client_out / LAYOUT_FILE, VERSIONED + "\n")
+        _write_atomic(client_out / "robots.txt", ROBOTS)
         rebuilt = ", ".join(needed) if needed else "nothing (up to date)"
         warnings = [*notes, *([cv.warning] if cv.warning else [])]
         message = f"rebuilt {rebuilt}" + "".join(f"; warning: {w}" for w in warnings)

@@ -135,7 +135,7 @@ def article(path: Path) -> str:
 def test_layout_and_versions_json(built: Path):
     site = built / "kestrel"
     assert sorted(p.name for p in site.iterdir() if not p.name.startswith(".")) == [
-        "index.html", "latest", "v1", "v2", "versions.json"]
+        "index.html", "latest", "robots.txt", "v1", "v2", "versions.json"]
     assert json.loads((site / "versions.json").read_text()) == [
         {"version": "latest", "title": "latest", "aliases": []},
         {"version": "v2", "title": "v2 (2026-11-02)", "aliases": []},
@@ -437,6 +437,7 @@ def test_versions_outside_git_builds_latest_only(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     site = tmp_path / "site" / "kestrel"
     assert sorted(p.name for p in site.iterdir()) == [".milepost-layout", "index.html", "latest",
+                                                      "robots.txt",
                                                       "versions.json"]
     assert json.loads((site / "versions.json").read_text()) == [
         {"version": "latest", "title": "latest", "aliases": []}]
@@ -492,7 +493,8 @@ def test_plain_and_versioned_layouts_replace_each_other_and_say_so(tmp_path: Pat
     assert versioned.returncode == 0, versioned.stderr
     assert ("kestrel: built: replaced the plain site with the versioned one (latest/ and one "
             "folder per version); rebuilt v1, latest") in versioned.stdout
-    assert listing(site) == [".milepost-layout", "index.html", "latest", "v1", "versions.json"]
+    assert listing(site) == [".milepost-layout", "index.html", "latest", "robots.txt", "v1",
+                             "versions.json"]
     assert (site / ".milepost-layout").read_text() == "versioned\n"
     assert listing(repo / "site") == ["kestrel"]  # nothing left beside it
     again = milepost(repo, "build", "--as-of", "2026-11-23")

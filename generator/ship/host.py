@@ -1,0 +1,475 @@
+"""`milepost host nginx|caddy`: a web-server configuration that serves each client its own
+site, and nobody anything else.
+
+The configuration is default-deny: one protected area per client folder found in the built
+site (its people and the agency's may log in), and everything else, the root included, is
+an area only agency staff may enter, where nothing is served. A stranger therefore gets the
+same 401 for a wrong password, a missing one and a path that does not exist. The login is
+checked before anything else (hidden files, folders, redirects), so no answer says whether a
+client exists. Both servers normalise the path (`%2e%2e`, `%2F`, `//`) before choosing the
+area, and the tests check every spelling against the real servers.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html.parser
+import ipaddress
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.load import SLUG
+from generator.problems import MilepostError
+from generator.ship.access import Access, Person, hash_password
+
+REALM = "Client sites"  # the same everywhere: the login prompt must not name the client
+# Files a calendar app or feed reader fetches without a password, from the latest version.
+FEED_FILES = ("calendar.ics",)
+ROBOTS = "User-agent: *\nDisallow: /\n"
+# Paths written into a configuration: nothing a server would read as syntax or a variable
+# (`$` in nginx, `{}` in Caddy, quotes, `;`, spaces).
+SAFE_PATH = re.compile(r"^[A-Za-z0-9_./@+=,:~-]+$")
+HOST_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*"
+                       r"[A-Za-z0-9])?)*$")
+JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
+
+
+@dataclass(frozen=True)
+class ClientSite:
+    """One client's folder in the built site, as the server sees it."""
+
+    slug: str
+    feeds: tuple[str, ...]          # feed files, relative to the client's folder
+    script_hashes: tuple[str, ...]  # CSP hashes of the inline scripts of its pages
+    style_hashes: tuple[str, ...] = ()  # and of their style="…" attributes
+
+
+@dataclass(frozen=True)
+class HostPlan:
+    """Everything a configuration says, checked: plain data for the two writers."""
+
+    root: str                        # where the site folder is on the server
+    port: int
+    listen: str                      # address to listen on; "" for every address
+    name: str                        # nginx server_name / Caddy domain; "" for none
+    clients: tuple[ClientSite, ...]
+    access: Access
+
+
+# --- what is in the built site -----------------------------------------------------------------
+
+def _is_client_site(folder: Path) -> bool:
+    """A folder that `milepost build` or `publish` wrote for one client."""
+    return (folder / "index.html").is_file() and (
+        (folder / "calendar.ics").is_file() or (folder / "versions.json").is_file())
+
+
+class _InlineCode(html.parser.HTMLParser):
+    """The text of every inline script that a browser would run, and every style="…"."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.scripts: list[str] = []
+        self.styles: set[str] = set()
+        self._current: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("style"):
+            self.styles.add(found["style"])  # type: ignore[arg-type]
+        if tag == "script" and "src" not in found and \
+                (found.get("type") or "").lower() in JS_TYPES:
+            self._current = []
+
+    def handle_data(self, data: str) -> None:
+        if self._current is not None:
+            self._current.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._current is not None:
+            self.scripts.append("".join(self._current))
+            self._current = None
+
+
+def _csp_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+def inline_hashes(folder: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """CSP hashes of every inline script and style attribute in the folder's pages. Material
+    puts a few small scripts in each page and the budget bar has a width: allowing exactly
+    those keeps 'unsafe-inline' out. They stay in the client's own answers (a style hash
+    of one client's budget share would tell another client something)."""
+    scripts: set[str] = set()
+    styles: set[str] = set()
+    for page in folder.rglob("*.html"):
+        if any(part.startswith(".") for part in page.relative_to(folder).parts):
+            continue
+        parser = _InlineCode()
+        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+        scripts.update(map(_csp_hash, parser.scripts))
+        styles.update(map(_csp_hash, parser.styles))
+    return tuple(sorted(scripts)), tuple(sorted(styles))
+
+
+def _feeds(folder: Path) -> tuple[str, ...]:
+    latest = "latest/" if (folder / "versions.json").is_file() else ""
+    return tuple(f"{latest}{name}" for name in FEED_FILES if (folder / latest / name).is_file())
+
+
+def find_client_sites(site: Path) -> tuple[ClientSite, ...]:
+    """Every client folder in a built site; refuses a folder that is not one."""
+    if not site.is_dir():
+        raise MilepostError(f"--site {site} is not a folder: build the sites first with "
+                            f"`milepost build --out {site}` (or `milepost publish --to {site}`)")
+    folders = [p for p in sorted(site.iterdir())
+               if p.is_dir() and SLUG.match(p.name) and _is_client_site(p)]
+    if not folders:
+        raise MilepostError(f"--site {site} is not a Milepost output: it holds no client site "
+                            "(a SLUG/ folder with index.html and calendar.ics or versions.json, "
+                            "as `milepost build` or `publish` writes)")
+    return tuple(ClientSite(p.name, _feeds(p), *inline_hashes(p)) for p in folders)
+
+
+# --- headers -----------------------------------------------------------------------------------
+
+def content_security_policy(c: ClientSite) -> str:
+    """As strict as Material's pages allow (measured in Chromium by the tests): everything
+    from the site itself, inline code only where its exact hash is listed, no eval, no
+    frames, no plug-ins. Material's icons are data: URIs in its CSS."""
+    scripts = " ".join(("'self'", *c.script_hashes))
+    styles = " ".join(("'self'", *(("'unsafe-hashes'", *c.style_hashes) if c.style_hashes
+                                   else ())))
+    return ("default-src 'none'; "
+            f"script-src {scripts}; style-src {styles}; "
+            "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+            "worker-src 'self'; manifest-src 'self'; "
+            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+# For every answer that is not one of a client's pages (refusals, errors, feeds): nothing
+# may run or load. Refusals all carry this one, so a stranger cannot tell areas apart.
+CLOSED_POLICY = ("default-src 'none'; base-uri 'none'; form-action 'none'; "
+                 "frame-ancestors 'none'")
+
+
+def security_headers() -> list[tuple[str, str]]:
+    """The headers every answer carries, errors included, besides its policy."""
+    return [
+        ("X-Robots-Tag", "noindex, nofollow"),
+        ("Referrer-Policy", "no-referrer"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Cache-Control", "private"),  # no shared cache may keep a client's pages
+    ]
+
+
+# --- the plan ----------------------------------------------------------------------------------
+
+def _check_path(path: str, option: str) -> str:
+    if not SAFE_PATH.match(path):
+        raise MilepostError(f"{option} {path!r} has characters a server configuration cannot "
+                            "hold safely (spaces, quotes, $, {{ }}, ;): use a path of letters, "
+                            "digits and ._-/")
+    return path
+
+
+def _check_name(name: str, option: str) -> str:
+    if name and not HOST_NAME.match(name):
+        raise MilepostError(f"{option} '{name}' is not a host name (e.g. portal.agency.example)")
+    return name
+
+
+def _check_listen(address: str) -> str:
+    if not address:
+        return ""
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        raise MilepostError(f"--listen '{address}' is not an IP address (e.g. 127.0.0.1)")
+    return address
+
+
+def make_plan(site: Path, access: Access, port: int, listen: str = "", name: str = "",
+              root: str | None = None, name_option: str = "--server-name") -> HostPlan:
+    """Check every input and gather what the configuration will say; writes nothing."""
+    if not 0 < port < 65536:
+        raise MilepostError(f"--port {port} is not a port number (1-65535)")
+    clients = find_client_sites(site)
+    server_root = _check_path(root or str(site.resolve()), "--root" if root else "--site")
+    return HostPlan(server_root.rstrip("/") or "/", port, _check_listen(listen),
+                    _check_name(name, name_option), clients, access)
+
+
+def unlisted(plan: HostPlan) -> tuple[list[str], list[str]]:
+    """Clients with a site but nobody of theirs listed, and listed clients without a site."""
+    sites = {c.slug for c in plan.clients}
+    nobody = sorted(s for s in sites if not plan.access.clients.get(s, None)
+                    or not plan.access.clients[s].people)
+    no_site = sorted(set(plan.access.clients) - sites)
+    return nobody, no_site
+
+
+# --- nginx -------------------------------------------------------------------------------------
+
+MIME_TYPES = {
+    "text/html": "html", "text/css": "css", "text/javascript": "js mjs",
+    "application/json": "json map", "image/svg+xml": "svg", "image/png": "png",
+    "image/jpeg": "jpg jpeg", "image/gif": "gif", "image/webp": "webp",
+    "image/x-icon": "ico", "text/calendar": "ics", "application/atom+xml": "atom",
+    "application/xml": "xml", "text/plain": "txt", "font/woff2": "woff2", "font/woff": "woff",
+    "application/manifest+json": "webmanifest", "application/gzip": "gz",
+}
+
+
+def htpasswd(people: tuple[Person, ...]) -> str:
+    """nginx's user file: `login:bcrypt-hash` lines (nginx verifies them with the system's
+    crypt(), which reads bcrypt hashes on Debian)."""
+    lines = ["# written by `milepost host nginx` from the access file: do not edit"]
+    return "\n".join([*lines, *(f"{p.email}:{p.hash}" for p in people)]) + "\n"
+
+
+def _nginx_headers(policy: str, indent: str) -> list[str]:
+    lines = [f'{indent}add_header {name} "{value}" always;' for name, value in security_headers()]
+    return [*lines, f"{indent}add_header Content-Security-Policy {policy} always;"]
+
+
+def _policy_variable(c: ClientSite) -> str:
+    return "$csp_" + c.slug.replace("-", "_")
+
+
+def _nginx_policy_map(c: ClientSite) -> list[str]:
+    """The client's policy on its pages (2xx, 3xx); on refusals and errors the closed one,
+    exactly as everywhere else."""
+    return [f"    map $status {_policy_variable(c)} {{",
+            f'        ~^[23] "{content_security_policy(c)}";',
+            f'        default "{CLOSED_POLICY}";',
+            "    }"]
+
+
+def _nginx_client(c: ClientSite, root: str, feed: str | None) -> list[str]:
+    users = f"users/{c.slug}.htpasswd"
+    lines = [
+        f"        # {c.slug}: its people and the agency's",
+        f"        location ^~ /{c.slug}/ {{",
+        f"            auth_basic_user_file {users};",
+        *_nginx_headers(_policy_variable(c), "            "),
+        "            # hidden files and folders (stamps, scratch copies): never served, and",
+        "            # answered only after the login, like everything else",
+        "            location ~ /\\. {",
+        "                root empty;",
+        "            }",
+        "            # a folder: its index.html or nothing, never a listing",
+        "            location ~ /$ {",
+        "                try_files ${uri}index.html =404;",
+        "            }",
+        "        }",
+        f"        location = /{c.slug} {{",
+        f"            auth_basic_user_file {users};",
+        "        }",
+    ]
+    for name in c.feeds if feed else ():
+        lines += [
+            f"        location = /_feeds/{feed}/{name.rsplit('/', 1)[-1]} {{",
+            "            auth_basic off;  # calendar apps cannot log in: the address is the key",
+            f"            alias {root}/{c.slug}/{name};",
+            "        }",
+        ]
+    return lines
+
+
+def nginx_config(plan: HostPlan) -> str:
+    """A complete main configuration for `nginx -p DEPLOY -c nginx.conf`; paths without a
+    leading / are inside DEPLOY."""
+    listen = f"{plan.listen}:{plan.port}" if plan.listen else str(plan.port)
+    if ":" in plan.listen:
+        listen = f"[{plan.listen}]:{plan.port}"
+    types = [f"        {mime} {exts};" for mime, exts in MIME_TYPES.items()]
+    clients = [line for c in plan.clients for line in _nginx_client(
+        c, plan.root, plan.access.clients[c.slug].feed if c.slug in plan.access.clients
+        else None)]
+    robots = ROBOTS.replace("\n", "\\n")
+    maps = [line for c in plan.clients for line in _nginx_policy_map(c)]
+    return "\n".join([
+        "# Written by `milepost host nginx`. Run it with",
+        "#   nginx -p DEPLOY/ -c nginx.conf -g 'daemon off;'",
+        "# (DEPLOY is this folder); reload after each `milepost host` run with",
+        "#   nginx -p DEPLOY/ -c nginx.conf -s reload",
+        "worker_processes auto;",
+        "pid logs/nginx.pid;",
+        "error_log logs/error.log;",
+        "events {",
+        "    worker_connections 1024;",
+        "}",
+        "http {",
+        "    server_tokens off;",
+        "    charset utf-8;",
+        "    types {",
+        *types,
+        "    }",
+        "    default_type application/octet-stream;",
+        "    access_log logs/access.log;",
+        "    client_body_temp_path tmp/body;",
+        "    proxy_temp_path tmp/proxy;",
+        "    fastcgi_temp_path tmp/fastcgi;",
+        "    uwsgi_temp_path tmp/uwsgi;",
+        "    scgi_temp_path tmp/scgi;",
+        "    sendfile on;",
+        "    autoindex off;",
+        "    absolute_redirect off;",
+        "    merge_slashes on;",
+        *maps,
+        "    server {",
+        f"        listen {listen} default_server;",
+        f"        server_name {plan.name or '_'};",
+        f"        root {plan.root};",
+        "        index index.html;",
+        f'        auth_basic "{REALM}";',
+        "        # everywhere else, the root included: agency staff only, and nothing to see",
+        "        auth_basic_user_file users/_agency.htpasswd;",
+        *_nginx_headers(f'"{CLOSED_POLICY}"', "        "),
+        "        location / {",
+        "            root empty;",
+        "        }",
+        "        location = /robots.txt {",
+        "            auth_basic off;",
+        "            default_type text/plain;",
+        f'            return 200 "{robots}";',
+        "        }",
+        *clients,
+        "    }",
+        "}",
+        "",
+    ])
+
+
+def write_nginx(plan: HostPlan, out: Path) -> list[Path]:
+    """nginx.conf, one user file per client and one for the agency, and the folders nginx
+    writes to; returns the files written."""
+    files = {out / "nginx.conf": nginx_config(plan),
+             out / "users" / "_agency.htpasswd": htpasswd(plan.access.agency)}
+    for c in plan.clients:
+        files[out / "users" / f"{c.slug}.htpasswd"] = htpasswd(plan.access.logins_for(c.slug))
+    for stale in (out / "users").glob("*.htpasswd") if (out / "users").is_dir() else ():
+        if stale not in files:
+            stale.unlink()  # a client no longer served: its logins must not linger
+    for folder in ("logs", "tmp"):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+    _write_all(files)
+    return list(files)
+
+
+# --- Caddy -------------------------------------------------------------------------------------
+
+def _caddy_headers(indent: str) -> list[str]:
+    lines = [f"{indent}header {{", f"{indent}\t-Server"]
+    lines += [f'{indent}\t{name} "{value}"' for name, value in security_headers()]
+    return [*lines, f"{indent}}}"]
+
+
+def _caddy_policy(policy: str, indent: str) -> str:
+    return f'{indent}header Content-Security-Policy "{policy}"'
+
+
+def _caddy_logins(people: tuple[Person, ...], indent: str) -> list[str]:
+    """A basicauth block. Caddy refuses an empty one, so an area nobody may enter yet gets
+    one login whose password was thrown away."""
+    if not people:
+        people = (Person("nobody", hash_password(secrets.token_urlsafe(32)), None),)  # type: ignore[arg-type]
+    return [f'{indent}basicauth bcrypt "{REALM}" {{',
+            *(f"{indent}\t{p.email} {p.hash}" for p in people), f"{indent}}}"]
+
+
+def _caddy_client(c: ClientSite, access: Access) -> list[str]:
+    feed = access.clients[c.slug].feed if c.slug in access.clients else None
+    lines: list[str] = []
+    for k, name in enumerate(c.feeds if feed else ()):
+        lines += [
+            f"\t@feed_{c.slug.replace('-', '_')}_{k} path /_feeds/{feed}/{name.rsplit('/', 1)[-1]}",
+            f"\thandle @feed_{c.slug.replace('-', '_')}_{k} {{",
+            "\t\t# calendar apps cannot log in: the address is the key",
+            _caddy_policy(CLOSED_POLICY, "\t\t"),
+            f"\t\trewrite * /{c.slug}/{name}",
+            "\t\tfile_server",
+            "\t}",
+        ]
+    matcher = f"@{c.slug.replace('-', '_')}"
+    return [
+        *lines,
+        f"\t# {c.slug}: its people and the agency's",
+        f"\t{matcher} path /{c.slug} /{c.slug}/*",
+        f"\thandle {matcher} {{",
+        _caddy_policy(content_security_policy(c), "\t\t"),
+        *_caddy_logins(access.logins_for(c.slug), "\t\t"),
+        "\t\t# hidden files and folders: never served (after the login, like everything)",
+        "\t\t@hidden path */.*",
+        "\t\terror @hidden 404",
+        "\t\tfile_server",
+        "\t}",
+    ]
+
+
+def caddy_config(plan: HostPlan, admin_socket: Path) -> str:
+    """A Caddyfile for `caddy run --config DEPLOY/Caddyfile --adapter caddyfile`: HTTPS
+    for a domain, plain HTTP on the port otherwise."""
+    if plan.name:
+        address = plan.name + (f":{plan.port}" if plan.port != 443 else "")
+    else:
+        address = f"http://:{plan.port}"
+    options = [f"\tadmin unix/{admin_socket}", *([] if plan.name else ["\tauto_https off"])]
+    robots = ROBOTS  # a quoted Caddyfile token keeps its line breaks (no escapes in 2.6)
+    return "\n".join([
+        "# Written by `milepost host caddy`. Run it with",
+        "#   caddy run --config DEPLOY/Caddyfile --adapter caddyfile",
+        "# and reload after each `milepost host` run with",
+        "#   caddy reload --config DEPLOY/Caddyfile --adapter caddyfile \\",
+        f"#     --address unix/{admin_socket}",
+        "{",
+        *options,
+        "}",
+        f"{address} {{",
+        *([f"\tbind {plan.listen}"] if plan.listen else []),
+        f"\troot * {plan.root}",
+        *_caddy_headers("\t"),
+        "\thandle /robots.txt {",
+        _caddy_policy(CLOSED_POLICY, "\t\t"),
+        f'\t\trespond "{robots}" 200',
+        "\t}",
+        *[line for c in plan.clients for line in _caddy_client(c, plan.access)],
+        "\t# everywhere else, the root included: agency staff only, and nothing to see",
+        "\thandle {",
+        _caddy_policy(CLOSED_POLICY, "\t\t"),
+        *_caddy_logins(plan.access.agency, "\t\t"),
+        "\t\terror 404",
+        "\t}",
+        "\t# Caddy drops the headers above from error answers: set them again",
+        "\thandle_errors {",
+        *_caddy_headers("\t\t"),
+        _caddy_policy(CLOSED_POLICY, "\t\t"),
+        '\t\trespond "{err.status_code} {err.status_text}"',
+        "\t}",
+        "}",
+        "",
+    ])
+
+
+def write_caddy(plan: HostPlan, out: Path) -> list[Path]:
+    target = out / "Caddyfile"
+    _write_all({target: caddy_config(plan, out.resolve() / "caddy-admin.sock")})
+    return [target]
+
+
+def _write_all(files: dict[Path, str]) -> None:
+    """Each file replaced atomically, so a running server never reads half a file. The
+    server's worker reads them, so they are readable by others (see the README)."""
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.chmod(0o644)
+        os.replace(tmp, path)

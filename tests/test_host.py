@@ -1,0 +1,389 @@
+"""Private hosting against the real servers: nginx and Caddy started from the configuration
+`milepost host` writes, on 127.0.0.1, checked over real HTTP with two clients (a, b, both
+with a tagged version) and one agency account."""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import VALID_TEXT
+from tests.test_versions import git
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORDS = {"mia@a.example": "alpha-Orchard-4417", "leo@a.example": "lantern-Quarry-8823",
+             "bo@b.example": "bramble-Canyon-5519", "dana@agency.example": "dune-Meadow-7731"}
+MIA, LEO, BO, DANA = PASSWORDS
+NAMES = {"a": "Alpha Foods", "b": "Beta Bank"}
+HEADERS = {"x-robots-tag": "noindex", "referrer-policy": "no-referrer",
+           "x-content-type-options": "nosniff", "x-frame-options": "DENY"}
+
+
+def milepost(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("MILEPOST_ACCESS", None)
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
+                          input=stdin, capture_output=True, text=True, timeout=300)
+
+
+def readable_by_all(folder: Path, base: Path) -> None:
+    """nginx started as root reads the site as an unprivileged user: open the way to it."""
+    for path in [folder, *folder.parents]:
+        path.chmod(0o755)
+        if path == base:
+            break
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Clients a and b, each with version v1 and a later latest; a built site; access for
+    two people of a, one of b and one of the agency."""
+    repo = tmp_path_factory.mktemp("hosting")
+    git(repo, "init", "-q", "-b", "main")
+    for slug, name in NAMES.items():
+        folder = repo / "projects" / slug
+        folder.mkdir(parents=True)
+        (folder / "client.yml").write_text(
+            VALID_TEXT["client.yml"].replace("Acme & Co", name), encoding="utf-8")
+        (folder / "roadmap.yml").write_text(VALID_TEXT["roadmap.yml"], encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "start", day="2026-03-01")
+    for slug in NAMES:
+        git(repo, "tag", "-a", f"{slug}/v1", "-m", "first plan", day="2026-03-01")
+    built = milepost(repo, "build", "--versions", "--out", "site", "--as-of", "2026-06-01")
+    assert built.returncode == 0, built.stderr
+    (repo / "site" / "a" / ".a.publishing-x").mkdir()  # scratch left by a publish
+    (repo / "site" / "a" / ".a.publishing-x" / "index.html").write_text("scratch")
+    for slug, email in (("a", MIA), ("a", LEO), ("b", BO), (None, DANA)):
+        who = ["--agency", email] if slug is None else [slug, email]
+        added = milepost(repo, "access", "add", *who, "--password-stdin",
+                         stdin=PASSWORDS[email] + "\n")
+        assert added.returncode == 0, added.stderr
+    readable_by_all(repo / "site", tmp_path_factory.getbasetemp())
+    return repo
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(check: Callable[[], bool], what: str) -> None:
+    """A bounded wait for a server to come up or take a new configuration (not a timing)."""
+    for _ in range(200):
+        if check():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+def listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+@dataclass
+class Server:
+    kind: str
+    port: int
+    repo: Path
+    process: subprocess.Popen
+    env: dict[str, str]
+
+    @property
+    def deploy(self) -> Path:
+        return self.repo / f"deploy-{self.kind}"
+
+    def write_config(self) -> subprocess.CompletedProcess:
+        return milepost(self.repo, "host", self.kind, "--site", "site", "--out",
+                        self.deploy.name, "--port", str(self.port), "--listen", "127.0.0.1")
+
+    def reload(self) -> None:
+        written = self.write_config()
+        assert written.returncode == 0, written.stderr
+        if self.kind == "nginx":
+            command = ["nginx", "-p", f"{self.deploy}/", "-c", "nginx.conf", "-s", "reload"]
+        else:
+            command = ["caddy", "reload", "--config", str(self.deploy / "Caddyfile"),
+                       "--adapter", "caddyfile", "--address",
+                       f"unix/{self.deploy / 'caddy-admin.sock'}"]
+        workers = self.workers()
+        done = subprocess.run(command, env=self.env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        # nginx reloads gracefully: the old workers answer until they have exited
+        wait_for(lambda: not workers & self.workers(), f"{self.kind}'s old workers to exit")
+
+    def workers(self) -> set[str]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return set(children.read_text().split()) if children.exists() else set()
+
+
+def start(kind: str, repo: Path, tmp: Path) -> Server:
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp / "config"),
+           "XDG_DATA_HOME": str(tmp / "data")}  # Caddy keeps its state there
+    server = Server(kind, free_port(), repo, None, env)  # type: ignore[arg-type]
+    written = server.write_config()
+    assert written.returncode == 0, written.stderr
+    readable_by_all(server.deploy, repo)
+    if kind == "nginx":
+        command = ["nginx", "-p", f"{server.deploy}/", "-c", "nginx.conf", "-g", "daemon off;"]
+    else:
+        command = ["caddy", "run", "--config", str(server.deploy / "Caddyfile"), "--adapter",
+                   "caddyfile"]
+    log = (tmp / f"{kind}.log").open("w")
+    server.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    wait_for(lambda: listening(server.port) or server.process.poll() is not None,
+             f"{kind} to listen")
+    assert server.process.poll() is None, (tmp / f"{kind}.log").read_text()
+    return server
+
+
+@pytest.fixture(scope="module", params=["nginx", "caddy"])
+def server(request: pytest.FixtureRequest, repo: Path,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    kind = request.param
+    if shutil.which(kind) is None:
+        pytest.skip(f"{kind} is not installed (apt-get install {kind}); .ci/run installs it")
+    running = start(kind, repo, tmp_path_factory.mktemp(f"{kind}-state"))
+    try:
+        yield running
+    finally:
+        running.process.terminate()
+        try:
+            running.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            running.process.kill()
+            running.process.wait()
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def fetch(server: Server, path: str, login: str | None = None, method: str = "GET",
+          password: str | None = None) -> Answer:
+    """One request with the path sent exactly as written (no client-side clean-up)."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    headers = {}
+    if login:
+        secret = password if password is not None else PASSWORDS[login]
+        headers["Authorization"] = "Basic " + base64.b64encode(
+            f"{login}:{secret}".encode()).decode()
+    try:
+        conn.request(method, path, headers=headers)
+        response = conn.getresponse()
+        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()},
+                      response.read())
+    finally:
+        conn.close()
+
+
+def feed_path(repo: Path, slug: str) -> str:
+    access = yaml.safe_load((repo / "access.yml").read_text(encoding="utf-8"))
+    return f"/_feeds/{access['clients'][slug]['feed']}/calendar.ics"
+
+
+def assert_headers(answer: Answer, path: str) -> None:
+    for name, value in HEADERS.items():
+        assert value in answer.headers.get(name, ""), (path, answer.status, name, answer.headers)
+    policy = answer.headers.get("content-security-policy", "")
+    assert "frame-ancestors 'none'" in policy and "default-src 'none'" in policy, (path, policy)
+    assert "unsafe-eval" not in policy and "'unsafe-inline'" not in policy, policy
+    assert "server" not in answer.headers or answer.headers["server"] in ("nginx",), answer.headers
+
+
+def refusal(answer: Answer) -> tuple[int, bytes, dict[str, str]]:
+    """What a stranger can compare between two refusals (the date aside)."""
+    return answer.status, answer.body, {k: v for k, v in answer.headers.items() if k != "date"}
+
+
+A_PATHS = ["/a/", "/a/index.html", "/a/versions.json", "/a/latest/index.html",
+           "/a/latest/roadmap.html", "/a/latest/search/search_index.json",
+           "/a/latest/calendar.ics", "/a/v1/roadmap.html", "/a/v1/calendar.ics",
+           "/a/latest/assets/milepost.css"]
+B_SPELLINGS = ["/b/", "/B/", "/a/../b/", "/a/%2e%2e/b/", "/a/..%2fb/", "//b/", "/a/%2F..%2Fb/",
+               "/b/latest/index.html", "/a/../b/latest/index.html", "/a/%2e%2e/b/versions.json",
+               "/b/latest/calendar.ics"]
+
+
+def test_without_credentials_everything_is_refused_alike(server: Server):
+    paths = [*A_PATHS, *B_SPELLINGS, "/", "/nosuch/", "/nosuch.html", "/a/nosuch.html",
+             "/_feeds/", "/_feeds/0000/calendar.ics", "/a/latest/.milepost-inputs"]
+    first = refusal(fetch(server, "/"))
+    assert first[0] == 401
+    for path in paths:
+        for method in ("GET", "HEAD"):
+            answer = fetch(server, path, method=method)
+            assert answer.status == 401, (path, method)
+            assert_headers(answer, path)
+            if method == "GET":
+                assert refusal(answer) == first, path  # nothing tells areas apart
+    wrong = fetch(server, "/a/latest/index.html", MIA, password="not-her-password")
+    assert refusal(wrong) == first
+
+
+def test_a_person_sees_their_site_its_versions_and_feeds(server: Server):
+    for path in A_PATHS:
+        answer = fetch(server, path, MIA)
+        assert answer.status == 200, path
+        assert_headers(answer, path)
+        assert NAMES["b"].encode() not in answer.body
+    assert b"Alpha Foods" in fetch(server, "/a/latest/index.html", MIA).body
+    assert fetch(server, "/a/latest/calendar.ics", MIA).body.startswith(b"BEGIN:VCALENDAR")
+    assert fetch(server, "/a", MIA).status in (301, 308)
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_client_is_refused_on_the_other_client_however_the_path_is_spelled(
+        server: Server, method: str):
+    for path in B_SPELLINGS:
+        answer = fetch(server, path, MIA, method=method)
+        assert answer.status == 401, (path, method, answer.status)
+        assert NAMES["b"].encode() not in answer.body
+        assert_headers(answer, path)
+    assert fetch(server, "/b/latest/index.html", BO, method=method).status == 200
+
+
+def test_the_agency_sees_both_clients(server: Server):
+    for slug in NAMES:
+        answer = fetch(server, f"/{slug}/latest/index.html", DANA)
+        assert answer.status == 200 and NAMES[slug].encode() in answer.body
+        assert fetch(server, f"/{slug}/v1/roadmap.html", DANA).status == 200
+
+
+def test_the_root_and_unknown_paths_name_no_client_and_nothing_is_listed(server: Server):
+    for login in (None, MIA, DANA):
+        for path in ("/", "/nosuch/", "/index.html", "/a/latest/assets/", "/a/latest/assets",
+                     "/a/latest/search/", "/a/latest/.milepost-inputs", "/a/.a.publishing-x/",
+                     "/a/.a.publishing-x/index.html", "/b/v1/assets/javascripts/"):
+            answer = fetch(server, path, login)
+            assert answer.status in (401, 404, 301, 308), (login, path, answer.status)
+            assert_headers(answer, path)
+            for word in (*NAMES.values(), "milepost.css", "Index of", "scratch", "v1"):
+                assert word.encode() not in answer.body, (login, path, word)
+    assert fetch(server, "/a/latest/.milepost-inputs", MIA).status == 404
+    assert fetch(server, "/a/.a.publishing-x/index.html", DANA).status == 404
+
+
+def test_robots_txt_forbids_everything(server: Server):
+    answer = fetch(server, "/robots.txt")
+    assert answer.status == 200 and answer.body == b"User-agent: *\nDisallow: /\n"
+    assert_headers(answer, "/robots.txt")
+
+
+def test_the_calendar_subscription_needs_no_password_and_shows_nothing_else(server: Server):
+    feed = feed_path(server.repo, "a")
+    answer = fetch(server, feed)
+    assert answer.status == 200 and answer.body.startswith(b"BEGIN:VCALENDAR")
+    assert answer.headers["content-type"].startswith("text/calendar")
+    assert_headers(answer, feed)
+    folder = feed.rsplit("/", 1)[0]
+    for path in (f"{folder}/", f"{folder}/index.html", f"{folder}/../a/latest/index.html",
+                 f"{folder}/versions.json", f"{folder}/calendar.ics/../index.html"):
+        assert fetch(server, path).status == 401, path
+    assert fetch(server, feed_path(server.repo, "b")).body != answer.body  # each its own
+
+
+def test_revoked_and_rotated_people_are_refused_after_host_and_reload(server: Server):
+    repo = server.repo
+    old_feed = feed_path(repo, "a")
+    assert fetch(server, "/a/latest/index.html", LEO).status == 200
+    revoked = milepost(repo, "access", "revoke", "a", LEO)
+    assert revoked.returncode == 0, revoked.stderr
+    old, new = PASSWORDS[BO], f"bramble-Harbour-6642-{server.kind}"
+    rotated = milepost(repo, "access", "rotate", "b", BO, "--password-stdin", stdin=new)
+    assert rotated.returncode == 0, rotated.stderr
+    server.reload()
+    new_feed = feed_path(repo, "a")
+    try:
+        assert fetch(server, new_feed).status == 200
+        assert fetch(server, "/a/latest/index.html", LEO).status == 401
+        assert fetch(server, old_feed).status == 401
+        assert fetch(server, "/b/latest/index.html", BO, password=old).status == 401
+        assert fetch(server, "/b/latest/index.html", BO, password=new).status == 200
+        assert fetch(server, "/a/latest/index.html", MIA).status == 200
+    finally:  # the other server's run starts from the same people
+        PASSWORDS[BO] = new
+        milepost(repo, "access", "add", "a", LEO, "--password-stdin", stdin=PASSWORDS[LEO])
+
+
+# --- in a browser: Material's search and version selector behind the login --------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+    e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+"""
+
+
+@pytest.mark.browser
+def test_search_and_the_version_selector_work_behind_the_login(server: Server):
+    if not CHROMIUM.exists():
+        pytest.skip(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests.test_browser import CHROMIUM_ARGS, DESKTOP, search
+
+    base = f"http://127.0.0.1:{server.port}"
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport=DESKTOP, http_credentials={
+                "username": MIA, "password": PASSWORDS[MIA]})
+            context.add_init_script(RECORD_VIOLATIONS)
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            failed: list[str] = []  # every request, the worker's included, got its file
+            context.on("response", lambda r: failed.append(f"{r.status} {r.url}")
+                       if r.status >= 400 else None)
+            page.goto(f"{base}/a/")
+            page.wait_for_url(f"{base}/a/latest/index.html")
+            links = search(page, "discovery")  # the search worker and its index, logged in
+            assert any("roadmap.html" in link for link in links), links
+            violations = page.evaluate("window.__violations")
+            page.goto(f"{base}/a/v1/roadmap.html")
+            current = page.locator(".md-version__current")
+            current.wait_for(timeout=10_000)
+            titles = [t.strip() for t in page.locator(".md-version__link").all_inner_texts()]
+            assert titles == ["latest", "v1 (2026-03-01)"], titles
+            page.locator(".md-version").hover()
+            page.locator(".md-version__link", has_text="latest").click()
+            page.wait_for_url(f"{base}/a/latest/**")
+            violations += page.evaluate("window.__violations")
+            # Chromium sends the login only once challenged: that first 401 is logged
+            errors = [e for e in errors if "status of 401" not in e]
+            assert violations == [] and errors == [] and failed == [], (violations, errors,
+                                                                        failed)
+        finally:
+            browser.close()
+
+
+def test_every_built_page_says_noindex_and_every_site_has_a_robots_txt(repo: Path):
+    site = repo / "site"
+    pages = [p for p in site.rglob("*.html") if ".a.publishing-x" not in p.parts]
+    assert len(pages) > 20
+    for page in pages:
+        assert '<meta name="robots" content="noindex">' in page.read_text(encoding="utf-8"), page
+    for folder in (site / "a", site / "a" / "latest", site / "a" / "v1", site / "b"):
+        assert (folder / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n", folder
