@@ -390,3 +390,29 @@ def test_a_renamed_version_rebuilds_latest(tmp_path: Path):
     assert "rebuilt baseline, latest" in result.stdout
     assert "since baseline (1 October 2026)" in article(
         repo / "site" / "kestrel" / "latest" / "what-changed.html")
+
+
+def test_only_an_annotated_tag_message_is_a_release_note(tmp_path: Path):
+    """A lightweight tag has no message of its own: git would show the commit's subject,
+    which may be about another client. An empty tag message is no note either."""
+    from generator import git as milepost_git
+
+    repo = tmp_path
+    git(repo, "init", "-q", "-b", "main")
+    write(repo, "client.yml", CLIENT)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Other Co: invoice disputed", day="2026-10-01")
+    git(repo, "tag", "kestrel/v1", day="2026-10-01")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Other Co: second thoughts",
+        day="2026-10-02")
+    git(repo, "tag", "-a", "kestrel/v2", "-m", "", day="2026-10-02")
+    git(repo, "tag", "-a", "kestrel/v3", "-m", "Signed plan", day="2026-10-03")
+    notes = {v.name: v.note for v in milepost_git.list_versions(repo, "kestrel")}
+    assert notes == {"v1": "", "v2": "", "v3": "Signed plan"}
+    result = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
+    assert result.returncode == 0, result.stderr
+    site = repo / "site" / "kestrel"
+    for version in ("v1", "v2"):
+        text = article(site / version / "what-changed.html")
+        assert "Released with the note" not in text and "Other Co" not in text, version
+    assert "Released with the note: Signed plan" in article(site / "v3" / "what-changed.html")
