@@ -371,3 +371,19 @@ def test_a_folder_that_cannot_be_written_is_an_error_not_a_crash(tmp_path: Path,
     assert code == 1
     assert err.startswith("error: a-file/schemas: Not a directory")
     assert "Traceback" not in err
+
+
+# --- IDs that would overwrite a page the site writes ---------------------------------------
+
+@pytest.mark.parametrize("decision_id", ["Index", "index", "INDEX"])
+def test_a_decision_id_cannot_take_the_place_of_the_decisions_index(
+        decision_id: str, make_project, run_cli) -> None:
+    decision = VALID_TEXT["decisions/DR-001.yml"].replace("id: DR-001", f"id: {decision_id}")
+    make_project({"acme": files_with({"decisions/DR-001.yml": decision})})
+    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    assert code == 1
+    assert out.split("\n")[0] == (
+        f"projects/acme/decisions/DR-001.yml:1:5: error: id: decision ID '{decision_id}' would "
+        "replace the Decisions page (decisions/index.md): each decision gets a page named "
+        "after its ID, and these IDs are reserved for pages the site writes: index (in any "
+        "capitals); choose another ID, e.g. DR-001")
