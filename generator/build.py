@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 import time
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -38,6 +39,16 @@ class BuildResult:
     message: str = ""
     problems: tuple[Problem, ...] = ()  # what validation found, warnings included
     invalid: bool = False               # not built because validation found errors
+    detail: str = ""                    # an unexpected failure's traceback, for --debug
+
+
+def failed(slug: str, started: float, exc: BaseException) -> BuildResult:
+    """A client whose build broke unexpectedly: one line for the results, the traceback kept
+    for --debug. Used wherever one client's failure must not stop the others."""
+    lines = str(exc).strip().splitlines()
+    reason = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return BuildResult(slug, False, 0, time.perf_counter() - started, reason,
+                       detail="".join(traceback.format_exception(exc)))
 
 
 @dataclass(frozen=True)
@@ -153,8 +164,7 @@ def build_client(p: Project, settings: BuildSettings) -> BuildResult:
         pages = build_site(p, settings, settings.out / p.slug)
         return BuildResult(p.slug, True, pages, time.perf_counter() - started)
     except Exception as exc:  # one client's failure must not stop the others
-        return BuildResult(p.slug, False, 0, time.perf_counter() - started,
-                           f"{type(exc).__name__}: {exc}")
+        return failed(p.slug, started, exc)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -63,6 +63,10 @@ def _run(args: argparse.Namespace, out: Path, mode: str, verb: str) -> int:
     if problems:
         print(report(problems, "text", len(folders)), file=sys.stderr)
     print(results_table(results))
+    if args.debug:
+        for x in results:
+            if x.detail:
+                print(f"{x.slug}:\n{x.detail}", file=sys.stderr, end="")
     failed = [x.slug for x in results if not x.ok]
     if failed:
         print(f"error: not {verb}: {', '.join(sorted(failed))} (what was there before is "
@@ -206,6 +210,14 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def port_number(text: str) -> int:
+    """A TCP port to listen on: 0 would pick a random one, so it is refused too."""
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number: use a whole number "
+                                         "from 1 to 65535, e.g. 8000")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="milepost", description=(
         "Validate clients' project records and publish one site per client."))
@@ -237,7 +249,7 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--projects", default="projects", help="projects folder")
     sv.add_argument("--as-of", help="today's date for overdue and lateness (YYYY-MM-DD)")
     sv.add_argument("--host", default="127.0.0.1")
-    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--port", type=port_number, default=8000)
     sv.set_defaults(run=cmd_serve)
 
     rl = sub.add_parser("release", help="tag the client's current files as a version")

@@ -5,13 +5,14 @@ parallel with the rest rather than a serial step before it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
-from generator.build import BuildResult, BuildSettings, build_client
+from generator.build import BuildResult, BuildSettings, build_client, failed
 from generator.model import check_client_folder
 from generator.problems import errors
 
@@ -38,6 +39,26 @@ def check_and_build(folder: Path, shown_root: str, settings: BuildSettings, mode
     return replace(result, problems=tuple(problems))
 
 
+def check_and_build_guarded(folder: Path, shown_root: str, settings: BuildSettings, mode: Mode,
+                            projects_dir: Path) -> BuildResult:
+    """`check_and_build` that never raises: an error nobody foresaw (in validation, git or
+    MkDocs) fails this client only, and the others are still built and listed."""
+    started = time.perf_counter()
+    try:
+        return check_and_build(folder, shown_root, settings, mode, projects_dir)
+    except Exception as exc:
+        return failed(folder.name, started, exc)
+
+
+def _outcome(future: Future, folder: Path) -> BuildResult:
+    """A worker's result, or a failed one when the worker itself broke (it was killed, or its
+    result could not be sent back)."""
+    try:
+        return future.result()
+    except Exception as exc:
+        return failed(folder.name, time.perf_counter(), exc)
+
+
 def run_all(folders: list[Path], shown_root: str, settings: BuildSettings, mode: Mode,
             projects_dir: Path, jobs: int,
             on_done: Callable[[BuildResult], None] | None = None) -> list[BuildResult]:
@@ -46,13 +67,14 @@ def run_all(folders: list[Path], shown_root: str, settings: BuildSettings, mode:
     results: list[BuildResult] = []
     if jobs <= 1 or len(args) <= 1:
         for a in args:
-            results.append(check_and_build(*a))
+            results.append(check_and_build_guarded(*a))
             if on_done:
                 on_done(results[-1])
         return results
     with ProcessPoolExecutor(max_workers=min(jobs, len(args))) as pool:
-        for future in as_completed([pool.submit(check_and_build, *a) for a in args]):
-            results.append(future.result())
+        futures = {pool.submit(check_and_build_guarded, *a): a[0] for a in args}
+        for future in as_completed(futures):
+            results.append(_outcome(future, futures[future]))
             if on_done:
                 on_done(results[-1])
     return sorted(results, key=lambda x: x.slug)

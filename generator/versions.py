@@ -24,6 +24,7 @@ from generator.build import (
     BuildResult,
     BuildSettings,
     build_site,
+    failed,
 )
 from generator.compare import slip_history, what_changed
 from generator.model import Project, check_client_folder
@@ -220,8 +221,7 @@ def build_versioned_client(job: VersionedJob) -> BuildResult:
     except MilepostError as exc:
         return BuildResult(slug, False, 0, time.perf_counter() - started, str(exc))
     except Exception as exc:  # one client's failure must not stop the others
-        return BuildResult(slug, False, 0, time.perf_counter() - started,
-                           f"{type(exc).__name__}: {exc}")
+        return failed(slug, started, exc)
 
 
 # --- release and diff -------------------------------------------------------------------------
