@@ -44,7 +44,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, out: Path, mode: str, verb: str) -> int:
     """Validate and build (or publish) every client named, in parallel; report like
     `validate`, then a table; exit 1 naming the clients that were not done."""
-    from generator.build import BuildSettings, base_config_for, check_out_dir
+    from generator.build import (
+        BuildSettings,
+        base_config_for,
+        check_out_dir,
+        remove_stale_scratch,
+    )
     from generator.model import select_clients
     from generator.problems import display_path
     from generator.runner import run_all
@@ -55,10 +60,14 @@ def _run(args: argparse.Namespace, out: Path, mode: str, verb: str) -> int:
     folders = select_clients(projects_dir, args.client)
     root = projects_dir.resolve().parent
     settings = BuildSettings(out.resolve(), today, base_config_for(root), root)
+    remove_stale_scratch(settings.out)  # what a killed run left: never published
+    remove_stale_scratch()
     progress = Progress(len(folders), live=sys.stdout.isatty() and not os.environ.get("CI"))
-    results = run_all(folders, display_path(projects_dir), settings, mode, projects_dir,
-                      args.jobs or os.cpu_count() or 1, on_done=progress)
-    progress.finish()
+    try:
+        results = run_all(folders, display_path(projects_dir), settings, mode, projects_dir,
+                          args.jobs or os.cpu_count() or 1, on_done=progress)
+    finally:
+        progress.finish()
     problems = [p for x in results for p in x.problems]
     if problems:
         print(report(problems, "text", len(folders)), file=sys.stderr)
@@ -315,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("interrupted: stopped; every client not finished keeps its last good site",
+              file=sys.stderr)
         return 130
     except OSError as exc:  # a folder that cannot be written, a file that is not a folder
         where = f"{exc.filename}: " if exc.filename else ""

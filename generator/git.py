@@ -54,16 +54,14 @@ class Version:
 
 
 def list_versions(repo: Path, slug: str) -> list[Version]:
-    """The client's versions, oldest first (by tag date, then name)."""
+    """Every tag `slug/…` as a version, oldest first (by tag date, then name)."""
     fmt = "%(refname:strip=2)%00%(creatordate:short)%00%(*objectname)%00%(objectname)%00" \
           "%(objecttype)%00%(contents:subject)"
     out = run_git(repo, "for-each-ref", f"--format={fmt}", f"refs/tags/{slug}/")
     versions = []
     for line in out.splitlines():
         tag, day, peeled, obj, kind, subject = line.split("\0")
-        name = tag.split("/", 1)[1]
-        if "/" in name or not VERSION_NAME.match(name):
-            continue
+        name = tag.split("/", 1)[1]  # may be any name git accepts: versions.py judges it
         versions.append(Version(slug, name, date.fromisoformat(day), release_note(kind, subject),
                                 peeled or obj))
     return sorted(versions, key=lambda v: (v.date, v.name))

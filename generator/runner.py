@@ -5,6 +5,7 @@ parallel with the rest rather than a serial step before it.
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -12,7 +13,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
-from generator.build import BuildResult, BuildSettings, build_client, failed
+from generator.build import (
+    BuildResult,
+    BuildSettings,
+    build_client,
+    failed,
+    remove_stale_scratch,
+)
 from generator.model import check_client_folder
 from generator.problems import errors
 
@@ -71,10 +78,43 @@ def run_all(folders: list[Path], shown_root: str, settings: BuildSettings, mode:
             if on_done:
                 on_done(results[-1])
         return results
-    with ProcessPoolExecutor(max_workers=min(jobs, len(args))) as pool:
+    # Workers start with Ctrl+C held back (they inherit the mask), then ignore it: the parent
+    # alone hears it and stops them all, so no worker prints a traceback of its own.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(args)), initializer=_worker_start)
+    try:
         futures = {pool.submit(check_and_build_guarded, *a): a[0] for a in args}
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         for future in as_completed(futures):
             results.append(_outcome(future, futures[future]))
             if on_done:
                 on_done(results[-1])
+    except BaseException:  # Ctrl+C, mostly: stop now rather than wait for builds
+        _stop_workers(pool)
+        remove_stale_scratch(settings.out)  # the stopped workers' scratch folders
+        remove_stale_scratch()
+        raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    pool.shutdown()
     return sorted(results, key=lambda x: x.slug)
+
+
+def _worker_start() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End every worker now. A worker stopped mid-build leaves its scratch folder, never a
+    half-written site: sites are swapped in whole."""
+    # The pool has no public way to end its workers before Python 3.14.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join()

@@ -416,3 +416,99 @@ def test_only_an_annotated_tag_message_is_a_release_note(tmp_path: Path):
         text = article(site / version / "what-changed.html")
         assert "Released with the note" not in text and "Other Co" not in text, version
     assert "Released with the note: Signed plan" in article(site / "v3" / "what-changed.html")
+
+
+def _tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every entry below `folder`, hidden ones included: files by content, folders by name."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else b"/"
+            for p in sorted(folder.rglob("*"))}
+
+
+def _small_repo(repo: Path, versions: int = 1) -> None:
+    git(repo, "init", "-q", "-b", "main")
+    write(repo, "client.yml", CLIENT)
+    write(repo, "roadmap.yml", ROADMAP)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Plan", day="2026-10-01")
+    for k in range(1, versions + 1):
+        if k > 1:
+            write(repo, "roadmap.yml", ROADMAP.replace("planned: 2026-11-13",
+                                                       f"planned: 2026-11-{12 + k}"))
+            git(repo, "commit", "-qam", f"Plan {k}", day=f"2026-10-0{k}")
+        git(repo, "tag", "-a", f"kestrel/v{k}", "-m", f"Plan {k}", day=f"2026-10-0{k}")
+
+
+
+@pytest.mark.parametrize("name", ["versions.json", "index.html", "latest", "Latest", "assets",
+                                  "search", "roadmap.html", "decisions", "sitemap.xml"])
+def test_release_refuses_a_name_the_site_uses_itself(name: str, tmp_path: Path):
+    _small_repo(tmp_path, versions=0)
+    result = milepost(tmp_path, "release", "kestrel", name)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: '{name}' cannot be a version name: the site uses that name itself (in any "
+        "capitals): assets, calendar.ics, changes.html, decisions, glossary.html, index.html, "
+        "latest, risks.html, roadmap.html, search, signoffs.html, sitemap.xml, "
+        "sitemap.xml.gz, team.html, updates, versions.json, waiting.html, what-changed.html. "
+        "Use letters, digits, '.', '-' or '_', at most 64 characters, e.g. v1 or 2026-11\n")
+    assert git(tmp_path, "tag", "--list") == ""
+
+
+@pytest.mark.parametrize("name", [".hidden", "a/b", "v" * 65, "-x"])
+def test_release_refuses_a_name_that_cannot_be_a_folder(name: str, tmp_path: Path):
+    _small_repo(tmp_path, versions=0)
+    result = milepost(tmp_path, "release", "kestrel", "--", name)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: '{name}' cannot be a version name: ")
+    assert "Use letters, digits, '.', '-' or '_', at most 64 characters" in result.stderr
+    assert git(tmp_path, "tag", "--list") == ""
+
+
+def test_a_tag_made_by_hand_with_a_reserved_name_is_skipped_with_a_warning(tmp_path: Path):
+    repo = tmp_path
+    _small_repo(repo)
+    for name in ("versions.json", "Latest"):
+        git(repo, "tag", "-a", f"kestrel/{name}", "-m", "by hand", day="2026-10-05")
+    result = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ("warning: tag kestrel/versions.json skipped: 'versions.json' cannot be a version "
+            "name (the site uses that name itself (in any capitals): ") in result.stdout
+    assert "warning: tag kestrel/Latest skipped: 'Latest' cannot be a version name" \
+        in result.stdout
+    assert "rename it: git tag -a kestrel/NEW kestrel/versions.json^{} && git tag -d " \
+           "kestrel/versions.json" in result.stdout
+    site = repo / "site" / "kestrel"
+    assert [v["version"] for v in json.loads((site / "versions.json").read_text())] == [
+        "latest", "v1"]
+    assert sorted(p.name for p in site.iterdir()) == [
+        "index.html", "latest", "v1", "versions.json"]
+    assert [p.name for p in (repo / "site").iterdir()] == ["kestrel"]
+    again = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
+    assert again.returncode == 0 and "rebuilt nothing (up to date)" in again.stdout
+
+
+def test_a_versioned_build_that_fails_halfway_leaves_the_output_as_it_was(tmp_path: Path):
+    repo = tmp_path
+    _small_repo(repo, versions=2)
+    first = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
+    assert first.returncode == 0, first.stderr
+    before = _tree_bytes(repo / "site")
+    # A template override changes every version's pages and breaks only latest, the last
+    # one built: v1 and v2 are rebuilt first, then the build fails.
+    own = repo / "content" / "templates"
+    own.mkdir(parents=True)
+    original = (ROOT / "content" / "templates" / "overview.md.j2").read_text(encoding="utf-8")
+    (own / "overview.md.j2").write_text(
+        "Our own overview.\n{% if version.is_latest %}{{ no_such_value }}{% endif %}\n"
+        + original, encoding="utf-8")
+    broken = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
+    assert broken.returncode == 1
+    assert "kestrel: FAILED: UndefinedError: 'no_such_value' is undefined" in broken.stdout
+    assert "Traceback" not in broken.stdout + broken.stderr
+    assert _tree_bytes(repo / "site") == before
+    (own / "overview.md.j2").write_text("Our own overview.\n" + original, encoding="utf-8")
+    fixed = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
+    assert fixed.returncode == 0, fixed.stderr
+    assert "rebuilt v1, v2, latest" in fixed.stdout
+    assert "Our own overview." in article(repo / "site" / "kestrel" / "v1" / "index.html")
+    assert [p.name for p in (repo / "site").iterdir()] == ["kestrel"]
