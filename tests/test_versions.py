@@ -512,3 +512,45 @@ def test_a_versioned_build_that_fails_halfway_leaves_the_output_as_it_was(tmp_pa
     assert "rebuilt v1, v2, latest" in fixed.stdout
     assert "Our own overview." in article(repo / "site" / "kestrel" / "v1" / "index.html")
     assert [p.name for p in (repo / "site").iterdir()] == ["kestrel"]
+
+
+def _hidden_paths(paths: list[str]) -> list[str]:
+    """Paths with a hidden part, except Milepost's fingerprints and GitHub Pages' marker."""
+    return [p for p in paths if any(part.startswith(".") and part not in
+                                    (".milepost-inputs", ".nojekyll")
+                                    for part in p.split("/"))]
+
+
+def test_publish_never_copies_hidden_entries(repo: Path, tmp_path: Path):
+    to = tmp_path / "public"
+    first = milepost(repo, "publish", "--to", str(to), "--as-of", "2026-11-23", "-j", "1")
+    assert first.returncode == 0, first.stderr
+    # What a killed build by an older Milepost left in the published folder, and stray files.
+    left = to / "kestrel" / ".kestrel.latest.building-abcd1234" / "docs"
+    left.mkdir(parents=True)
+    (left.parent / "mkdocs.yml").write_text("INHERIT: /home/pm/agency/mkdocs.yml\n")
+    (to / "kestrel" / "v1" / ".notes.swp").write_text("draft")
+    again = milepost(repo, "publish", "--to", str(to), "--as-of", "2026-11-24", "-j", "1")
+    assert again.returncode == 0, again.stderr
+    paths = [p.relative_to(to).as_posix() for p in to.rglob("*")]
+    assert _hidden_paths(paths) == []
+    assert "kestrel/v1/index.html" in paths
+
+    made = milepost(repo, "publish", "--branch", "pages-hidden", "--as-of", "2026-11-23")
+    assert made.returncode == 0, made.stderr
+    work = tmp_path / "wt"
+    git(repo, "worktree", "add", "-q", str(work), "pages-hidden")
+    (work / "kestrel" / ".kestrel.latest.building-abcd1234").mkdir()
+    (work / "kestrel" / ".kestrel.latest.building-abcd1234" / "mkdocs.yml").write_text("x")
+    (work / ".kestrel.publishing-abcd1234").mkdir()
+    (work / ".kestrel.publishing-abcd1234" / "page.md").write_text("x")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "stray files")
+    git(repo, "worktree", "remove", "--force", str(work))
+    assert _hidden_paths(git(repo, "ls-tree", "-r", "--name-only", "pages-hidden").split())
+    cleaned = milepost(repo, "publish", "--branch", "pages-hidden", "--as-of", "2026-11-23")
+    assert cleaned.returncode == 0, cleaned.stderr
+    assert "committed to pages-hidden" in cleaned.stdout
+    tree = git(repo, "ls-tree", "-r", "--name-only", "pages-hidden").split()
+    assert _hidden_paths(tree) == []
+    assert {".nojekyll", "kestrel/v1/.milepost-inputs", "kestrel/v1/index.html"} <= set(tree)
