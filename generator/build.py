@@ -10,11 +10,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import fcntl
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -31,6 +34,13 @@ LAYOUT_FILE = ".milepost-layout"  # in each client's output folder: "plain" or "
 PLAIN, VERSIONED = "plain", "versioned"
 ROBOTS = "User-agent: *\nDisallow: /\n"  # no search engine may index a client's site
 
+# Every scratch folder Milepost makes: `.<slug>.building-p<pid>-<random>` beside the output,
+# `.<slug>.publishing-p<pid>-…` in a published folder, `milepost-<what>-…-p<pid>-…` in the
+# system's temporary folder. They hold Markdown and a mkdocs.yml with local paths: they must
+# never stay behind, and never be published.
+SCRATCH_NAME = re.compile(r"^(?:\..+\.(?:building|publishing)|milepost-[a-z]+(?:-.*)?)"
+                          r"-p(?P<pid>\d+)-[a-z0-9_]{8}$")
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -41,6 +51,16 @@ class BuildResult:
     message: str = ""
     problems: tuple[Problem, ...] = ()  # what validation found, warnings included
     invalid: bool = False               # not built because validation found errors
+    detail: str = ""                    # an unexpected failure's traceback, for --debug
+
+
+def failed(slug: str, started: float, exc: BaseException) -> BuildResult:
+    """A client whose build broke unexpectedly: one line for the results, the traceback kept
+    for --debug. Used wherever one client's failure must not stop the others."""
+    lines = str(exc).strip().splitlines()
+    reason = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return BuildResult(slug, False, 0, time.perf_counter() - started, reason,
+                       detail="".join(traceback.format_exception(exc)))
 
 
 @dataclass(frozen=True)
@@ -149,6 +169,88 @@ def made_by_milepost(folder: Path) -> bool:
     return (folder / LAYOUT_FILE).is_file() or (folder / "versions.json").is_file()
 
 
+@contextlib.contextmanager
+def scratch_folder(parent: Path | None, prefix: str) -> Iterator[Path]:
+    """A private working folder in `parent` (None: the system's temporary folder), removed at
+    the end. Its name carries our pid and we hold a lock on it while it exists, so that
+    `remove_stale_scratch` can tell one left by a killed run from one in use right now."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{prefix}p{os.getpid()}-", dir=parent))
+    lock = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(lock)
+
+
+def _pid_running(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # ours, but not locked by us (we checked): a run before us had our pid
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True   # someone else's process
+    return True
+
+
+def remove_stale_scratch(folder: Path | None = None) -> None:
+    """Remove the scratch folders in `folder` (None: the system's temporary folder) that a
+    killed or interrupted run left. One is stale only when its owner is not running and
+    nobody holds its lock: a build running at the same time keeps its own."""
+    folder = Path(tempfile.gettempdir()) if folder is None else folder
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        match = SCRATCH_NAME.match(entry.name)
+        if match is None or entry.is_symlink() or not entry.is_dir():
+            continue
+        if _pid_running(int(match["pid"])):
+            continue
+        try:
+            lock = os.open(entry, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            pass  # locked: in use after all
+        finally:
+            os.close(lock)
+
+
+OWN_HIDDEN = (INPUTS_FILE, LAYOUT_FILE)  # hidden files of ours: a hash and a layout word
+
+
+def hidden(name: str) -> bool:
+    """Names that never belong in a published site: scratch folders, editor and system files.
+    Our own fingerprint and layout files are the hidden names kept (they hold only a hash and
+    the word plain or versioned)."""
+    return name.startswith(".") and name not in OWN_HIDDEN
+
+
+def stage_copy(published: Path, staging: Path) -> None:
+    """A copy of a published client folder to build into, made of hard links (cheap; falls
+    back to copies). Hidden entries are left out, so a scratch folder a killed run left in
+    the output is never carried into the next site."""
+    if not published.is_dir():
+        staging.mkdir(parents=True)
+        return
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if hidden(n)}
+
+    try:
+        shutil.copytree(published, staging, copy_function=os.link, ignore=ignore)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(published, staging, ignore=ignore)
+
+
 def build_site(p: Project, settings: BuildSettings, target: Path,
                version: SiteVersion | None = None, stamp: str | None = None,
                layout: str | None = None) -> int:
@@ -157,8 +259,7 @@ def build_site(p: Project, settings: BuildSettings, target: Path,
     the page count."""
     target.parent.mkdir(parents=True, exist_ok=True)
     label = f"{p.slug}.{version.name}" if version else p.slug
-    work = Path(tempfile.mkdtemp(prefix=f".{label}.building-", dir=target.parent))
-    try:
+    with scratch_folder(target.parent, f".{label}.building-") as work:
         with source_date(settings.today):
             pages = write_client_project(p, settings, work, version)
             run_mkdocs(work / "mkdocs.yml")
@@ -168,8 +269,6 @@ def build_site(p: Project, settings: BuildSettings, target: Path,
             (work / "site" / LAYOUT_FILE).write_text(layout + "\n", encoding="utf-8")
         swap_in(work / "site", target)
         return pages
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def build_client(p: Project, settings: BuildSettings) -> BuildResult:
@@ -183,8 +282,7 @@ def build_client(p: Project, settings: BuildSettings) -> BuildResult:
                 "`build --versions` builds the versions again" if replaced else "")
         return BuildResult(p.slug, True, pages, time.perf_counter() - started, note)
     except Exception as exc:  # one client's failure must not stop the others
-        return BuildResult(p.slug, False, 0, time.perf_counter() - started,
-                           f"{type(exc).__name__}: {exc}")
+        return failed(p.slug, started, exc)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -253,7 +253,33 @@ def _tasks(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:
                                   c.slug)
 
 
+def _pages_decisions_would_replace() -> dict[str, tuple[str, str]]:
+    """Decision page path -> (title, path) of each page the site writes itself in the folder
+    of decision pages: a decision named like one of them would overwrite it."""
+    # Imported here: render builds on the model, which runs these checks.
+    from generator.render import NAV, decision_page
+
+    folder = decision_page("x").rsplit("/", 1)[0] + "/"
+    return {path.lower(): (title, path) for title, path in NAV if path.startswith(folder)}
+
+
+def _reserved_decision_ids(c: ClientRecords) -> Iterator[Problem]:
+    from generator.render import decision_page
+
+    taken = _pages_decisions_would_replace()
+    reserved = ", ".join(sorted(path.rsplit("/", 1)[1].rsplit(".", 1)[0]
+                                for _, path in taken.values()))
+    for d in c.decisions:
+        page = taken.get(decision_page(d.id).lower())
+        if page is not None:
+            yield problem(d, "id", f"decision ID '{d.id}' would replace the {page[0]} page "
+                          f"({page[1]}): each decision gets a page named after its ID, and "
+                          f"these IDs are reserved for pages the site writes: {reserved} (in "
+                          "any capitals); choose another ID, e.g. DR-001")
+
+
 def _decisions(c: ClientRecords, index: Index) -> Iterator[Problem]:
+    yield from _reserved_decision_ids(c)
     pages: dict[str, r.Decision] = {}
     for d in c.decisions:
         other = pages.setdefault(d.id.lower(), d)

@@ -44,7 +44,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, out: Path, mode: str, verb: str) -> int:
     """Validate and build (or publish) every client named, in parallel; report like
     `validate`, then a table; exit 1 naming the clients that were not done."""
-    from generator.build import BuildSettings, base_config_for, check_out_dir
+    from generator.build import (
+        BuildSettings,
+        base_config_for,
+        check_out_dir,
+        remove_stale_scratch,
+    )
     from generator.model import client_scope, select_clients
     from generator.problems import display_path
     from generator.runner import run_all
@@ -55,14 +60,22 @@ def _run(args: argparse.Namespace, out: Path, mode: str, verb: str) -> int:
     folders = select_clients(projects_dir, only)
     root = projects_dir.resolve().parent
     settings = BuildSettings(out.resolve(), today, base_config_for(root), root)
+    remove_stale_scratch(settings.out)  # what a killed run left: never published
+    remove_stale_scratch()
     progress = Progress(len(folders), live=sys.stdout.isatty() and not os.environ.get("CI"))
-    results = run_all(folders, display_path(projects_dir), settings, mode, projects_dir,
-                      args.jobs or os.cpu_count() or 1, on_done=progress)
-    progress.finish()
+    try:
+        results = run_all(folders, display_path(projects_dir), settings, mode, projects_dir,
+                          args.jobs or os.cpu_count() or 1, on_done=progress)
+    finally:
+        progress.finish()
     problems = [p for x in results for p in x.problems]
     if problems:
         print(report(problems, "text", len(folders)), file=sys.stderr)
     print(results_table(results))
+    if args.debug:
+        for x in results:
+            if x.detail:
+                print(f"{x.slug}:\n{x.detail}", file=sys.stderr, end="")
     failed = [x.slug for x in results if not x.ok]
     if failed:
         print(f"error: not {verb}: {visible(', '.join(sorted(failed)))} (what was there before is "
@@ -337,6 +350,14 @@ def cmd_host(args: argparse.Namespace) -> int:
     return 0
 
 
+def port_number(text: str) -> int:
+    """A TCP port to listen on: 0 would pick a random one, so it is refused too."""
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number: use a whole number "
+                                         "from 1 to 65535, e.g. 8000")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="milepost", description=(
         "Validate clients' project records and publish one site per client."))
@@ -372,7 +393,7 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--projects", default="projects", help="projects folder")
     sv.add_argument("--as-of", help="today's date for overdue and lateness (YYYY-MM-DD)")
     sv.add_argument("--host", default="127.0.0.1")
-    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--port", type=port_number, default=8000)
     sv.set_defaults(run=cmd_serve)
 
     rl = sub.add_parser("release", help="tag the client's current files as a version")
@@ -492,7 +513,8 @@ def main(argv: list[str] | None = None) -> int:
         print(visible(f"error: {exc}", lines=True), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("interrupted: stopped; every client not finished keeps its last good site",
+              file=sys.stderr)
         return 130
     except OSError as exc:  # a folder that cannot be written, a file that is not a folder
         where = f"{exc.filename}: " if exc.filename else ""

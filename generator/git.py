@@ -54,18 +54,24 @@ class Version:
 
 
 def list_versions(repo: Path, slug: str) -> list[Version]:
-    """The client's versions, oldest first (by tag date, then name)."""
+    """Every tag `slug/…` as a version, oldest first (by tag date, then name)."""
     fmt = "%(refname:strip=2)%00%(creatordate:short)%00%(*objectname)%00%(objectname)%00" \
-          "%(contents:subject)"
+          "%(objecttype)%00%(contents:subject)"
     out = run_git(repo, "for-each-ref", f"--format={fmt}", f"refs/tags/{slug}/")
     versions = []
     for line in out.splitlines():
-        tag, day, peeled, obj, note = line.split("\0")
-        name = tag.split("/", 1)[1]
-        if "/" in name or not VERSION_NAME.match(name):
-            continue
-        versions.append(Version(slug, name, date.fromisoformat(day), note, peeled or obj))
+        tag, day, peeled, obj, kind, subject = line.split("\0")
+        name = tag.split("/", 1)[1]  # may be any name git accepts: versions.py judges it
+        versions.append(Version(slug, name, date.fromisoformat(day), release_note(kind, subject),
+                                peeled or obj))
     return sorted(versions, key=lambda v: (v.date, v.name))
+
+
+def release_note(object_type: str, subject: str) -> str:
+    """Only an annotated tag has a message of its own. For a lightweight tag git reports the
+    commit's subject, which was written for the repository (and may be about another
+    client), never for this client's readers."""
+    return subject.strip() if object_type == "tag" else ""
 
 
 def is_shallow_without_tags(repo: Path) -> bool:

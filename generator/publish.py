@@ -12,29 +12,24 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from generator import git
-from generator.build import BuildResult, BuildSettings, made_by_milepost, swap_in
+from generator.build import (
+    BuildResult,
+    BuildSettings,
+    hidden,
+    made_by_milepost,
+    scratch_folder,
+    stage_copy,
+    swap_in,
+)
 from generator.load import find_clients
 from generator.model import Project
 from generator.problems import MilepostError
 from generator.versions import VersionedJob, build_versioned_client
-
-
-def _stage(published: Path, staging: Path) -> None:
-    """A copy of the published folder made of hard links (falls back to copies)."""
-    if published.is_dir():
-        try:
-            shutil.copytree(published, staging, copy_function=os.link)
-        except OSError:
-            shutil.rmtree(staging, ignore_errors=True)
-            shutil.copytree(published, staging)
-    else:
-        staging.mkdir(parents=True)
 
 
 def publish_client(project: Project, projects_dir: Path, settings: BuildSettings) -> BuildResult:
@@ -49,20 +44,15 @@ def publish_client(project: Project, projects_dir: Path, settings: BuildSettings
 def _publish(project: Project, projects_dir: Path, settings: BuildSettings) -> BuildResult:
     to = settings.out
     to.mkdir(parents=True, exist_ok=True)
-    for stale in to.glob(f".{project.slug}.publishing-*"):
-        shutil.rmtree(stale, ignore_errors=True)  # left by an interrupted publish
-    scratch = Path(tempfile.mkdtemp(prefix=f".{project.slug}.publishing-", dir=to))
-    try:
+    with scratch_folder(to, f".{project.slug}.publishing-") as scratch:
         staging_root = scratch / "out"
-        _stage(to / project.slug, staging_root / project.slug)
+        stage_copy(to / project.slug, staging_root / project.slug)
         job = VersionedJob(project, projects_dir, replace(settings, out=staging_root),
-                           keep_published=True)
+                           keep_published=True, staged=True)
         result = build_versioned_client(job)
         if result.ok:
             swap_in(staging_root / project.slug, to / project.slug)
         return result
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def gone_clients(published: Path, projects_dir: Path) -> list[Path]:
@@ -113,7 +103,14 @@ def plan(projects_dir: Path, since: str) -> list[str]:
 @contextlib.contextmanager
 def branch_worktree(repo: Path, branch: str) -> Iterator[Path]:
     """A temporary worktree of `branch` (created empty if it does not exist yet)."""
-    folder = Path(tempfile.mkdtemp(prefix="milepost-branch-"))
+    # Forget worktrees whose folders are gone (a killed publish's, once swept).
+    git.run_git(repo, "worktree", "prune", check=False)
+    with scratch_folder(None, "milepost-branch-") as folder, _worktree(repo, branch, folder):
+        yield folder
+
+
+@contextlib.contextmanager
+def _worktree(repo: Path, branch: str, folder: Path) -> Iterator[None]:
     exists = git.run_git(repo, "branch", "--list", branch).strip() != ""
     try:
         if exists:
@@ -122,14 +119,35 @@ def branch_worktree(repo: Path, branch: str) -> Iterator[Path]:
             git.run_git(repo, "worktree", "add", "-q", "--detach", str(folder))
             git.run_git(folder, "checkout", "-q", "--orphan", branch)
             git.run_git(folder, "rm", "-rfq", "--ignore-unmatch", ".")
-        yield folder
+        yield
     finally:
         git.run_git(repo, "worktree", "remove", "--force", str(folder), check=False)
-        shutil.rmtree(folder, ignore_errors=True)
+
+
+# Hidden entries a published branch may hold: git's own, and the file that tells GitHub
+# Pages to serve folders starting with '_'. Our fingerprint files are kept everywhere.
+BRANCH_HIDDEN = (".git", ".nojekyll")
+
+
+def drop_hidden(folder: Path) -> None:
+    """Remove every hidden entry below `folder` but ours: a scratch folder a killed run left,
+    an editor's backup. Readers must never be served one."""
+    for root, dirs, files in os.walk(folder):
+        top = Path(root) == folder
+        for name in [*dirs, *files]:
+            if not hidden(name) or (top and name in BRANCH_HIDDEN):
+                continue
+            path = Path(root) / name
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        dirs[:] = [d for d in dirs if not d.startswith(".") and (Path(root) / d).is_dir()]
 
 
 def commit_published(folder: Path, message: str) -> bool:
     """Commit everything in the worktree; False when nothing changed."""
+    drop_hidden(folder)
     (folder / ".nojekyll").touch()  # GitHub Pages: serve folders that start with '_' too
     git.run_git(folder, "add", "-A")
     if not git.run_git(folder, "status", "--porcelain").strip():

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
+import signal
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
-from generator.build import BuildSettings, base_config_for, build_site
+from generator.build import (
+    BuildSettings,
+    base_config_for,
+    build_site,
+    remove_stale_scratch,
+    scratch_folder,
+)
 from generator.model import check_client_folder
 from generator.problems import MilepostError, Problem, display_path, errors, report, sort_problems
 from generator.render import template_dirs
@@ -83,8 +88,19 @@ def serve(projects_dir: Path, slug: str, today: date, host: str, port: int) -> N
     folder = projects_dir / slug
     if not (folder / "client.yml").is_file():
         raise MilepostError(f"{folder}: no client.yml here (is '{slug}' the right slug?)")
+    remove_stale_scratch()  # previews a killed `serve` left behind
+    signal.signal(signal.SIGTERM, _stop)  # stopped by a process manager: clean up as for Ctrl+C
+    with scratch_folder(None, f"milepost-serve-{slug}-") as work:
+        _preview(projects_dir, slug, folder, today, host, port, work)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _preview(projects_dir: Path, slug: str, folder: Path, today: date, host: str, port: int,
+             work: Path) -> None:
     root = projects_dir.resolve().parent
-    work = Path(tempfile.mkdtemp(prefix=f"milepost-serve-{slug}-"))
     site = work / "site"
     settings = BuildSettings(work, today, base_config_for(root), root)
     preview = Preview()
@@ -104,7 +120,6 @@ def serve(projects_dir: Path, slug: str, today: date, host: str, port: int) -> N
 
     rebuild()
     if not site.is_dir():
-        shutil.rmtree(work, ignore_errors=True)
         raise MilepostError(f"{slug} has errors: nothing to preview yet")
     server = _preview_server(preview, builder=rebuild, host=host, port=port, root=str(site))
     server.watch(str(folder))
@@ -120,4 +135,3 @@ def serve(projects_dir: Path, slug: str, today: date, host: str, port: int) -> N
                             "another preview running? try --port)")
     finally:
         server.shutdown()
-        shutil.rmtree(work, ignore_errors=True)

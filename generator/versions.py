@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, replace
 from datetime import date
@@ -29,15 +28,45 @@ from generator.build import (
     BuildResult,
     BuildSettings,
     build_site,
+    failed,
     layout_of,
+    scratch_folder,
+    stage_copy,
     swap_in,
 )
 from generator.compare import slip_history, what_changed
 from generator.model import Project, check_client_folder
 from generator.problems import MilepostError, errors
-from generator.render import SiteVersion
+from generator.render import NAV, SiteVersion
 
 LATEST = "latest"
+VERSIONS_FILE = "versions.json"   # mike's list of versions, read by Material's selector
+REDIRECT_FILE = "index.html"      # leads from the client's folder to latest/
+NAME_LIMIT = 64                   # a version's folder name, with room for scratch names
+# What build.py and MkDocs write in a site's folder besides the pages.
+SITE_FILES = ("assets", "calendar.ics", "search", "sitemap.xml", "sitemap.xml.gz")
+
+
+def reserved_version_names() -> list[str]:
+    """Names a version folder cannot take: what the versioned layout writes beside the
+    version folders, and what a client's unversioned site writes at the same level (the
+    client's folder may hold one, from `build` without --versions)."""
+    pages = {path.split("/", 1)[0] if "/" in path else path.removesuffix(".md") + ".html"
+             for _, path in NAV}
+    return sorted({LATEST, VERSIONS_FILE, REDIRECT_FILE, *pages, *SITE_FILES})
+
+
+def version_name_problem(name: str) -> str:
+    """Why `name` cannot be a version (it becomes a folder of the client's site), or ''."""
+    if len(name) > NAME_LIMIT:
+        return f"it is longer than {NAME_LIMIT} characters"
+    if not git.VERSION_NAME.match(name):
+        return ("a version name holds only letters, digits, '.', '-' and '_', and starts "
+                "with a letter or digit")
+    if name.casefold() in {n.casefold() for n in reserved_version_names()}:
+        return ("the site uses that name itself (in any capitals): "
+                + ", ".join(reserved_version_names()))
+    return ""
 
 
 def tool_fingerprint(base_config: Path, project_root: Path | None) -> str:
@@ -69,6 +98,22 @@ class ClientVersions:
     versions: list[git.Version]
     listings: list[str]     # `git ls-tree` of the folder at each version
     warning: str = ""
+    skipped: tuple[str, ...] = ()   # a warning for each tag that cannot be a version
+
+
+def _usable(tags: list[git.Version]) -> tuple[list[git.Version], tuple[str, ...]]:
+    """The tags whose names can be version folders, and a warning for each other one (a tag
+    made by hand, not with `milepost release`): it is skipped, never built over a file."""
+    usable, skipped = [], []
+    for v in tags:
+        why = version_name_problem(v.name)
+        if why:
+            skipped.append(f"tag {v.tag} skipped: '{v.name}' cannot be a version name ({why}); "
+                           f"rename it: git tag -a {v.slug}/NEW {v.tag}^{{}} && git tag -d "
+                           f"{v.tag}")
+        else:
+            usable.append(v)
+    return usable, tuple(skipped)
 
 
 def gather(slug: str, projects_dir: Path) -> ClientVersions:
@@ -77,13 +122,14 @@ def gather(slug: str, projects_dir: Path) -> ClientVersions:
     if repo is None:
         return ClientVersions(slug, folder, None, "", [], [])
     rel = folder.relative_to(repo.resolve()).as_posix()
-    versions = git.list_versions(repo, slug)
+    tags = git.list_versions(repo, slug)
+    versions, skipped = _usable(tags)
     warning = ""
-    if not versions and git.is_shallow_without_tags(repo):
+    if not tags and git.is_shallow_without_tags(repo):
         warning = ("this is a shallow clone without tags, so no versions were found: run "
                    "`git fetch --tags --unshallow` (in CI, check out with full history)")
     listings = [git.tree_listing(repo, v.tag, rel) for v in versions]
-    return ClientVersions(slug, folder, repo, rel, versions, listings, warning)
+    return ClientVersions(slug, folder, repo, rel, versions, listings, warning, skipped)
 
 
 def fingerprints(cv: ClientVersions, tool: str, today: date) -> dict[str, str]:
@@ -175,9 +221,16 @@ REDIRECT = """<!doctype html>
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    """Replace the file at `path` in one step, inside a private copy of the client's folder;
+    a folder in its way (a version once built under that name) is removed."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -186,36 +239,54 @@ class VersionedJob:
     projects_dir: Path
     settings: BuildSettings  # settings.out is the folder that holds <slug>/
     keep_published: bool = False
+    staged: bool = False     # settings.out is already a private copy (publish makes one)
+
+
+def _listed(cv: ClientVersions, folder: Path) -> ClientVersions:
+    """The versions that have a folder: those versions.json offers."""
+    return replace(cv, versions=[v for v in cv.versions if (folder / v.name).is_dir()])
+
+
+def _layout_files(cv: ClientVersions, folder: Path) -> dict[str, str]:
+    return {VERSIONS_FILE: versions_json(_listed(cv, folder)), REDIRECT_FILE: REDIRECT,
+            LAYOUT_FILE: VERSIONED + "\n", "robots.txt": ROBOTS}
+
+
+def _files_current(folder: Path, files: dict[str, str]) -> bool:
+    return all((folder / name).is_file() and not (folder / name).is_symlink()
+               and (folder / name).read_text(encoding="utf-8") == text
+               for name, text in files.items())
+
+
+def _update(job: VersionedJob, cv: ClientVersions, prints: dict[str, str], needed: list[str],
+            target: Path) -> tuple[int, list[str], list[str]]:
+    """Build the `needed` versions into `target`, a private copy of the client's folder, then
+    write versions.json and the redirect. Returns the pages built, the warnings about
+    versions that no longer validate, and the versions rebuilt."""
+    pages, notes = 0, []
+    if needed:
+        with scratch_folder(None, "milepost-versions-") as scratch:
+            readable, models, notes = _readable_versions(cv, scratch)
+            for k, v in enumerate([*readable.versions, None]):
+                name = v.name if v else LATEST
+                if name not in needed:
+                    continue
+                project = models[k] if v else job.project
+                site_version = _site_version(readable, models, k, job.project,
+                                             job.settings.today)
+                pages += _build_one(project, site_version, job.settings, target / name,
+                                    prints[name])
+        needed = [n for n in needed if n == LATEST or any(v.name == n for v in readable.versions)]
+    for name, text in _layout_files(cv, target).items():
+        _write_atomic(target / name, text)
+    return pages, notes, needed
 
 
 def build_versioned_client(job: VersionedJob) -> BuildResult:
-    """Build the versions of one client that need it into `out/<slug>/`; never raises. A
-    plain site found there is replaced whole, never mixed with the versions."""
-    if layout_of(job.settings.out / job.project.slug) == PLAIN:
-        return _replace_plain_site(job)
-    return _build_versions(job)
+    """Build the versions of one client that need it into `out/<slug>/`; never raises.
 
-
-def _replace_plain_site(job: VersionedJob) -> BuildResult:
-    """Build every version into an empty folder beside the plain site, then swap it in: the
-    plain site's pages would otherwise stay beside latest/, and it stays if the build fails."""
-    slug, out = job.project.slug, job.settings.out
-    scratch = Path(tempfile.mkdtemp(prefix=f".{slug}.relayout-", dir=out))
-    try:
-        result = _build_versions(replace(job, settings=replace(job.settings, out=scratch)))
-        if result.ok:
-            swap_in(scratch / slug, out / slug)
-            result = replace(result, message="replaced the plain site with the versioned one "
-                             "(latest/ and one folder per version); " + result.message)
-        return result
-    except OSError as exc:
-        return BuildResult(slug, False, message=f"cannot replace the plain site in {out}: "
-                           f"{exc.strerror or exc}")
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _build_versions(job: VersionedJob) -> BuildResult:
+    Everything is built into a copy of the client's folder (hard links) that is swapped in
+    whole at the end: a failure halfway leaves the folder exactly as it was."""
     started = time.perf_counter()
     slug = job.project.slug
     try:
@@ -223,41 +294,39 @@ def _build_versions(job: VersionedJob) -> BuildResult:
         tool = tool_fingerprint(job.settings.base_config, job.settings.project_root)
         prints = fingerprints(cv, tool, job.settings.today)
         client_out = job.settings.out / slug
-        client_out.mkdir(parents=True, exist_ok=True)
         needed = [name for name, fp in prints.items()
                   if (_published_print(client_out / name) != fp)
                   and not (job.keep_published and name != LATEST
                            and (client_out / name).is_dir())]
-        pages, notes, listed = 0, [], cv
-        if needed:
-            with tempfile.TemporaryDirectory(prefix="milepost-versions-") as scratch:
-                readable, models, notes = _readable_versions(cv, Path(scratch))
-                for k, v in enumerate([*readable.versions, None]):
-                    name = v.name if v else LATEST
-                    if name not in needed:
-                        continue
-                    project = models[k] if v else job.project
-                    site_version = _site_version(readable, models, k, job.project,
-                                                 job.settings.today)
-                    pages += _build_one(project, site_version, job.settings,
-                                        client_out / name, prints[name])
-            listed = replace(cv, versions=[v for v in cv.versions if v in readable.versions
-                                           or (client_out / v.name).is_dir()])
-            needed = [n for n in needed if n == LATEST
-                      or any(v.name == n for v in readable.versions)]
-        _write_atomic(client_out / "versions.json", versions_json(listed))
-        _write_atomic(client_out / "index.html", REDIRECT)
-        _write_atomic(client_out / LAYOUT_FILE, VERSIONED + "\n")
-        _write_atomic(client_out / "robots.txt", ROBOTS)
+        pages, notes = 0, []
+        replacing = layout_of(client_out) == PLAIN
+        if job.staged:
+            client_out.mkdir(parents=True, exist_ok=True)
+            pages, notes, needed = _update(job, cv, prints, needed, client_out)
+        elif (needed or replacing
+              or not _files_current(client_out, _layout_files(cv, client_out))):
+            job.settings.out.mkdir(parents=True, exist_ok=True)
+            with scratch_folder(job.settings.out, f".{slug}.building-") as scratch:
+                if replacing:
+                    # A plain site's pages would stay beside latest/: start from nothing.
+                    (scratch / slug).mkdir()
+                else:
+                    stage_copy(client_out, scratch / slug)
+                pages, notes, needed = _update(job, cv, prints, needed, scratch / slug)
+                swap_in(scratch / slug, client_out)
         rebuilt = ", ".join(needed) if needed else "nothing (up to date)"
-        warnings = [*notes, *([cv.warning] if cv.warning else [])]
-        message = f"rebuilt {rebuilt}" + "".join(f"; warning: {w}" for w in warnings)
+        if replacing and not job.staged:
+            rebuilt = ("replaced the plain site with the versioned one (latest/ and one folder "
+                       f"per version); rebuilt {rebuilt}")
+        else:
+            rebuilt = f"rebuilt {rebuilt}"
+        warnings = [*notes, *cv.skipped, *([cv.warning] if cv.warning else [])]
+        message = rebuilt + "".join(f"; warning: {w}" for w in warnings)
         return BuildResult(slug, True, pages, time.perf_counter() - started, message)
     except MilepostError as exc:
         return BuildResult(slug, False, 0, time.perf_counter() - started, str(exc))
     except Exception as exc:  # one client's failure must not stop the others
-        return BuildResult(slug, False, 0, time.perf_counter() - started,
-                           f"{type(exc).__name__}: {exc}")
+        return failed(slug, started, exc)
 
 
 # --- release and diff -------------------------------------------------------------------------
@@ -268,9 +337,11 @@ def release(projects_dir: Path, slug: str, name: str, note: str | None, today: d
     folder = (projects_dir / slug).resolve()
     if not folder.is_dir():
         raise MilepostError(f"no client folder {projects_dir / slug}")
-    if name == LATEST or not git.VERSION_NAME.match(name):
-        raise MilepostError(f"'{name}' cannot be a version name: use letters, digits, '.', "
-                            "'-' or '_' (e.g. v1, 2026-11), and not 'latest'")
+    why = version_name_problem(name)
+    if why:
+        raise MilepostError(f"'{name}' cannot be a version name: {why}. Use letters, digits, "
+                            f"'.', '-' or '_', at most {NAME_LIMIT} characters, e.g. v1 or "
+                            "2026-11")
     repo = git.repo_root(folder)
     if repo is None:
         raise MilepostError(f"{projects_dir} is not in a git repository: versions are git tags")
@@ -284,8 +355,8 @@ def release(projects_dir: Path, slug: str, name: str, note: str | None, today: d
         shown = ", ".join(dirty[:5]) + (" …" if len(dirty) > 5 else "")
         raise MilepostError(f"{slug} has uncommitted changes ({shown}): commit them first, "
                             "so the version is exactly what is in git")
-    with tempfile.TemporaryDirectory(prefix="milepost-release-") as scratch:
-        exported = git.export_folder(repo, "HEAD", rel, Path(scratch))
+    with scratch_folder(None, "milepost-release-") as scratch:
+        exported = git.export_folder(repo, "HEAD", rel, scratch)
         # A version is kept and published: placeholders are refused here too.
         _, problems = check_client_folder(exported, Path(rel).parent.as_posix(), today,
                                           publishing=True)
@@ -313,8 +384,8 @@ def load_side(projects_dir: Path, slug: str, which: str | None, today: date) -> 
         hint = f"; {cv.warning}" if cv.warning else ""
         raise MilepostError(f"{slug} has no version '{which}' (versions: {known}){hint}")
     k = match[0]
-    with tempfile.TemporaryDirectory(prefix="milepost-diff-") as scratch:
-        project, reason = _version_model(cv, k, Path(scratch))
+    with scratch_folder(None, "milepost-diff-") as scratch:
+        project, reason = _version_model(cv, k, scratch)
     if project is None:
         raise MilepostError(f"version {which} of {slug} no longer validates: {reason}")
     return which, cv.versions[k].date, project
@@ -333,8 +404,8 @@ def load_at_revision(projects_dir: Path, slug: str, rev: str, today: date) -> tu
     rel = (projects / slug).relative_to(repo.resolve()).as_posix()
     if not git.run_git(repo, "ls-tree", base, "--", rel).strip():
         raise MilepostError(f"{slug} is not in {rev}: a new client has nothing to compare with")
-    with tempfile.TemporaryDirectory(prefix="milepost-diff-") as scratch:
-        exported = git.export_folder(repo, base, rel, Path(scratch))
+    with scratch_folder(None, "milepost-diff-") as scratch:
+        exported = git.export_folder(repo, base, rel, scratch)
         project, problems = check_client_folder(exported, f"{rev}:{Path(rel).parent.as_posix()}",
                                                 today)
     if project is None:

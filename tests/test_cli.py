@@ -551,3 +551,86 @@ def test_diff_takes_a_client_folder(make_project, run_cli) -> None:
     code, _, err = run_cli("diff", "beta", "working", "--projects", "projects/acme")
     assert code == 1
     assert err == "error: --projects projects/acme is the folder of client acme, not of 'beta'\n"
+
+
+# --- IDs that would overwrite a page the site writes ---------------------------------------
+
+@pytest.mark.parametrize("decision_id", ["Index", "index", "INDEX"])
+def test_a_decision_id_cannot_take_the_place_of_the_decisions_index(
+        decision_id: str, make_project, run_cli) -> None:
+    decision = VALID_TEXT["decisions/DR-001.yml"].replace("id: DR-001", f"id: {decision_id}")
+    make_project({"acme": files_with({"decisions/DR-001.yml": decision})})
+    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    assert code == 1
+    assert out.split("\n")[0] == (
+        f"projects/acme/decisions/DR-001.yml:1:5: error: id: decision ID '{decision_id}' would "
+        "replace the Decisions page (decisions/index.md): each decision gets a page named "
+        "after its ID, and these IDs are reserved for pages the site writes: index (in any "
+        "capitals); choose another ID, e.g. DR-001")
+
+
+# --- one client's unexpected failure ---------------------------------------------------------
+
+# Loaded by every Milepost process of the test (workers included, whatever the start method):
+# validating the client "broken" raises an error no check anticipates.
+FAULT = '''\
+import generator.model as model
+
+_real = model.check_client_folder
+
+
+def _check(folder, *args, **kwargs):
+    if folder.name == "broken":
+        raise RuntimeError("disk on fire\\nand a second line")
+    return _real(folder, *args, **kwargs)
+
+
+model.check_client_folder = _check
+'''
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_unexpected_failure_of_one_client_does_not_stop_the_others(
+        jobs: str, make_project, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    make_project({"acme": files_with({}), "broken": files_with({}), "zeta": files_with({})})
+    (tmp_path / "fault").mkdir()
+    (tmp_path / "fault" / "sitecustomize.py").write_text(FAULT, encoding="utf-8")
+    repo = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
+           "PYTHONPATH": os.pathsep.join([str(tmp_path / "fault"), str(repo)])}
+
+    def build(*extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "generator", *extra, "build", "projects",
+                               "--as-of", AS_OF, "-j", jobs], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=300)
+
+    done = build()
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "broken: FAILED: RuntimeError: disk on fire (0 pages" in done.stdout
+    assert "second line" not in done.stdout
+    table = done.stdout[done.stdout.index("client  pages"):].split("\n")
+    assert [row.split()[0] for row in table[1:4]] == ["acme", "broken", "zeta"]
+    assert table[1].endswith("ok") and table[2].endswith("build failed")
+    assert table[3].endswith("ok")
+    assert done.stderr.endswith("error: not built: broken (what was there before is "
+                                "unchanged)\n")
+    assert (tmp_path / "site" / "acme" / "index.html").is_file()
+    assert (tmp_path / "site" / "zeta" / "index.html").is_file()
+    debug = build("--debug")
+    assert debug.returncode == 1
+    assert "Traceback" in debug.stderr and "RuntimeError: disk on fire" in debug.stderr
+
+
+@pytest.mark.parametrize("port", ["99999", "65536", "0", "-1", "http"])
+def test_serve_refuses_a_port_that_is_not_one(port: str, make_project, run_cli) -> None:
+    make_project({"acme": files_with({})})
+    code, out, err = run_cli("serve", "acme", "--port", port)
+    assert code == 2 and out == ""
+    assert err.rstrip("\n").endswith(f"error: argument --port: '{port}' is not a port number: "
+                                     "use a whole number from 1 to 65535, e.g. 8000")
+    assert "Traceback" not in err

@@ -161,3 +161,34 @@ def test_the_banner_is_never_in_built_or_published_output(tmp_path: Path):
     pages = [*(tmp_path / "build").rglob("*.html"), *(tmp_path / "publish").rglob("*.html")]
     assert len(pages) > 10
     assert not [p for p in pages if BANNER_ID in p.read_text(encoding="utf-8")]
+
+
+def test_a_killed_preview_leaves_nothing_behind_after_the_next_one(tmp_path: Path):
+    """A preview's scratch folder holds the client's Markdown and a mkdocs.yml with local
+    paths: the next preview removes the one a killed preview left, and its own when it stops."""
+    shutil.copytree(EXAMPLES / "harbor-health", tmp_path / "projects" / "harbor-health")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp)}
+
+    def preview() -> tuple[subprocess.Popen, int]:
+        port = free_port()
+        proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "harbor-health",
+                                 "--port", str(port), "--as-of", "2026-11-23"], cwd=tmp_path,
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert wait_for(lambda: "Patient portal" in fetch(f"http://127.0.0.1:{port}/"))
+        return proc, port
+
+    killed, _ = preview()
+    killed.kill()
+    killed.wait()
+    (left,) = tmp.glob("milepost-serve-harbor-health-*")
+    assert list(left.rglob("mkdocs.yml")) or list(left.rglob("*.html"))
+    second, _ = preview()
+    try:
+        assert not left.exists()
+        assert len(list(tmp.glob("milepost-serve-*"))) == 1
+    finally:
+        second.terminate()
+        second.wait(timeout=10)
+    assert list(tmp.iterdir()) == []

@@ -6,8 +6,10 @@ import filecmp
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -355,3 +357,93 @@ def test_calendar_text_cannot_add_properties():
     assert _escape(hostile) == "Title BEGIN:VEVENT SUMMARY:x\\; y\\, z\\\\"
     folded = _fold("SUMMARY:" + "é" * 60)
     assert [len(x.encode()) for x in folded] == [74, 55] and folded[1].startswith(" ")
+
+
+# --- interrupted and killed builds ------------------------------------------------------------
+
+def _tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every entry below `folder`, hidden ones included: files by content, folders by name."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else b"/"
+            for p in sorted(folder.rglob("*"))}
+
+
+def _wait_for(found, proc: subprocess.Popen) -> bool:
+    """Poll until `found()` is true or the process has ended."""
+    while proc.poll() is None:
+        if found():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_ctrl_c_stops_a_parallel_build_at_once_and_keeps_the_last_good_sites(tmp_path):
+    projects, out, tmp = tmp_path / "projects", tmp_path / "site", tmp_path / "tmp"
+    for slug in ("northwind", "harbor-health", "alder-and-finch"):
+        shutil.copytree(ROOT / "projects" / slug, projects / slug)
+    tmp.mkdir()
+    env = {**ENV, "TMPDIR": str(tmp)}
+    assert milepost("build", "projects", "--out", "site", "--as-of", AS_OF, "-j", "2",
+                    cwd=tmp_path).returncode == 0
+    before = _tree_bytes(out)
+    for _ in range(3):
+        # Stopped as soon as the first two clients are building (a new date changes every
+        # page): none has finished, and the third, still queued, must not start.
+        # Ctrl+C in a terminal reaches the whole process group: the workers too.
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", "projects", "--out", "site",
+             "--as-of", "2026-12-01", "-j", "2"], cwd=tmp_path, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        assert _wait_for(lambda: any(out.glob(".*.building-*/mkdocs.yml")), proc)
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            _, err = proc.communicate(timeout=30)  # a hang guard, not a measurement
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise AssertionError("the build did not stop after Ctrl+C") from None
+        assert proc.returncode == 130, err
+        assert "Traceback" not in err
+        assert err == ("interrupted: stopped; every client not finished keeps its last good "
+                       "site\n")
+        assert _tree_bytes(out) == before  # and no scratch folder left
+        assert list(tmp.iterdir()) == []
+
+
+HOLD_A_LOCK = """\
+import fcntl, os, sys, time
+path = f"{sys.argv[1]}/.acme.building-p{os.getpid()}-abcdefgh"
+os.mkdir(path)
+fd = os.open(path, os.O_RDONLY)
+fcntl.flock(fd, fcntl.LOCK_EX)
+if os.fork():
+    os._exit(0)  # the process named in the folder ends; its child keeps the lock
+print(os.getpid(), path, flush=True)
+time.sleep(300)
+"""
+
+
+def test_scratch_a_killed_build_left_is_removed_by_the_next_one(tmp_path):
+    projects, out = tmp_path / "projects", tmp_path / "site"
+    shutil.copytree(ROOT / "projects" / "harbor-health", projects / "harbor-health")
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "projects", "--out",
+                             "site", "--as-of", AS_OF, "-j", "1"], cwd=tmp_path, env=ENV,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert _wait_for(lambda: any(out.glob(".harbor-health.building-*/mkdocs.yml")), proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    (left,) = out.glob(".harbor-health.building-*")
+    assert (left / "mkdocs.yml").is_file()
+    # Another run's scratch that is still in use: its lock is held (by a process that is not
+    # the one named in the folder, as when a pid is reused).
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_A_LOCK, str(out)],
+                              stdout=subprocess.PIPE, text=True)
+    child, shown = holder.stdout.readline().split(" ", 1)
+    in_use = Path(shown.strip())
+    holder.wait()
+    try:
+        done = milepost("build", "projects", "--out", "site", "--as-of", AS_OF, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert not left.exists()
+        assert in_use.is_dir()
+        assert sorted(p.name for p in out.iterdir()) == [in_use.name, "harbor-health"]
+    finally:
+        os.kill(int(child), signal.SIGKILL)

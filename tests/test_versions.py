@@ -753,3 +753,167 @@ def test_the_review_comment_compares_with_the_base_branch_and_is_edited(system: 
     edited = (f"{notes}/42" if system == "gitlab"
               else "repos/agency/sites/issues/comments/42")
     assert sends(api_calls(log)) == [("PUT" if system == "gitlab" else "PATCH", edited)]
+
+
+def test_only_an_annotated_tag_message_is_a_release_note(tmp_path: Path):
+    """A lightweight tag has no message of its own: git would show the commit's subject,
+    which may be about another client. An empty tag message is no note either."""
+    from generator import git as milepost_git
+
+    repo = tmp_path
+    git(repo, "init", "-q", "-b", "main")
+    write(repo, "client.yml", CLIENT)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Other Co: invoice disputed", day="2026-10-01")
+    git(repo, "tag", "kestrel/v1", day="2026-10-01")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Other Co: second thoughts",
+        day="2026-10-02")
+    git(repo, "tag", "-a", "kestrel/v2", "-m", "", day="2026-10-02")
+    git(repo, "tag", "-a", "kestrel/v3", "-m", "Signed plan", day="2026-10-03")
+    notes = {v.name: v.note for v in milepost_git.list_versions(repo, "kestrel")}
+    assert notes == {"v1": "", "v2": "", "v3": "Signed plan"}
+    result = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
+    assert result.returncode == 0, result.stderr
+    site = repo / "site" / "kestrel"
+    for version in ("v1", "v2"):
+        text = article(site / version / "what-changed.html")
+        assert "Released with the note" not in text and "Other Co" not in text, version
+    assert "Released with the note: Signed plan" in article(site / "v3" / "what-changed.html")
+
+
+def _tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every entry below `folder`, hidden ones included: files by content, folders by name."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else b"/"
+            for p in sorted(folder.rglob("*"))}
+
+
+def _small_repo(repo: Path, versions: int = 1) -> None:
+    git(repo, "init", "-q", "-b", "main")
+    write(repo, "client.yml", CLIENT)
+    write(repo, "roadmap.yml", ROADMAP)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Plan", day="2026-10-01")
+    for k in range(1, versions + 1):
+        if k > 1:
+            write(repo, "roadmap.yml", ROADMAP.replace("planned: 2026-11-13",
+                                                       f"planned: 2026-11-{12 + k}"))
+            git(repo, "commit", "-qam", f"Plan {k}", day=f"2026-10-0{k}")
+        git(repo, "tag", "-a", f"kestrel/v{k}", "-m", f"Plan {k}", day=f"2026-10-0{k}")
+
+
+
+@pytest.mark.parametrize("name", ["versions.json", "index.html", "latest", "Latest", "assets",
+                                  "search", "roadmap.html", "decisions", "sitemap.xml"])
+def test_release_refuses_a_name_the_site_uses_itself(name: str, tmp_path: Path):
+    _small_repo(tmp_path, versions=0)
+    result = milepost(tmp_path, "release", "kestrel", name)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: '{name}' cannot be a version name: the site uses that name itself (in any "
+        "capitals): assets, calendar.ics, changes.html, decisions, glossary.html, index.html, "
+        "latest, risks.html, roadmap.html, search, signoffs.html, sitemap.xml, "
+        "sitemap.xml.gz, team.html, updates, versions.json, waiting.html, what-changed.html. "
+        "Use letters, digits, '.', '-' or '_', at most 64 characters, e.g. v1 or 2026-11\n")
+    assert git(tmp_path, "tag", "--list") == ""
+
+
+@pytest.mark.parametrize("name", [".hidden", "a/b", "v" * 65, "-x"])
+def test_release_refuses_a_name_that_cannot_be_a_folder(name: str, tmp_path: Path):
+    _small_repo(tmp_path, versions=0)
+    result = milepost(tmp_path, "release", "kestrel", "--", name)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: '{name}' cannot be a version name: ")
+    assert "Use letters, digits, '.', '-' or '_', at most 64 characters" in result.stderr
+    assert git(tmp_path, "tag", "--list") == ""
+
+
+def test_a_tag_made_by_hand_with_a_reserved_name_is_skipped_with_a_warning(tmp_path: Path):
+    repo = tmp_path
+    _small_repo(repo)
+    for name in ("versions.json", "Latest"):
+        git(repo, "tag", "-a", f"kestrel/{name}", "-m", "by hand", day="2026-10-05")
+    result = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ("warning: tag kestrel/versions.json skipped: 'versions.json' cannot be a version "
+            "name (the site uses that name itself (in any capitals): ") in result.stdout
+    assert "warning: tag kestrel/Latest skipped: 'Latest' cannot be a version name" \
+        in result.stdout
+    assert "rename it: git tag -a kestrel/NEW kestrel/versions.json^{} && git tag -d " \
+           "kestrel/versions.json" in result.stdout
+    site = repo / "site" / "kestrel"
+    assert [v["version"] for v in json.loads((site / "versions.json").read_text())] == [
+        "latest", "v1"]
+    assert sorted(p.name for p in site.iterdir()) == [
+        ".milepost-layout", "index.html", "latest", "robots.txt", "v1", "versions.json"]
+    assert [p.name for p in (repo / "site").iterdir()] == ["kestrel"]
+    again = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
+    assert again.returncode == 0 and "rebuilt nothing (up to date)" in again.stdout
+
+
+def test_a_versioned_build_that_fails_halfway_leaves_the_output_as_it_was(tmp_path: Path):
+    repo = tmp_path
+    _small_repo(repo, versions=2)
+    first = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
+    assert first.returncode == 0, first.stderr
+    before = _tree_bytes(repo / "site")
+    # A template override changes every version's pages and breaks only latest, the last
+    # one built: v1 and v2 are rebuilt first, then the build fails.
+    own = repo / "content" / "templates"
+    own.mkdir(parents=True)
+    original = (ROOT / "content" / "templates" / "overview.md.j2").read_text(encoding="utf-8")
+    (own / "overview.md.j2").write_text(
+        "Our own overview.\n{% if version.is_latest %}{{ no_such_value }}{% endif %}\n"
+        + original, encoding="utf-8")
+    broken = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
+    assert broken.returncode == 1
+    assert "kestrel: FAILED: UndefinedError: 'no_such_value' is undefined" in broken.stdout
+    assert "Traceback" not in broken.stdout + broken.stderr
+    assert _tree_bytes(repo / "site") == before
+    (own / "overview.md.j2").write_text("Our own overview.\n" + original, encoding="utf-8")
+    fixed = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
+    assert fixed.returncode == 0, fixed.stderr
+    assert "rebuilt v1, v2, latest" in fixed.stdout
+    assert "Our own overview." in article(repo / "site" / "kestrel" / "v1" / "index.html")
+    assert [p.name for p in (repo / "site").iterdir()] == ["kestrel"]
+
+
+def _hidden_paths(paths: list[str]) -> list[str]:
+    """Paths with a hidden part, except Milepost's fingerprints and GitHub Pages' marker."""
+    return [p for p in paths if any(part.startswith(".") and part not in
+                                    (".milepost-inputs", ".milepost-layout", ".nojekyll")
+                                    for part in p.split("/"))]
+
+
+def test_publish_never_copies_hidden_entries(repo: Path, tmp_path: Path):
+    to = tmp_path / "public"
+    first = milepost(repo, "publish", "--to", str(to), "--as-of", "2026-11-23", "-j", "1")
+    assert first.returncode == 0, first.stderr
+    # What a killed build by an older Milepost left in the published folder, and stray files.
+    left = to / "kestrel" / ".kestrel.latest.building-abcd1234" / "docs"
+    left.mkdir(parents=True)
+    (left.parent / "mkdocs.yml").write_text("INHERIT: /home/pm/agency/mkdocs.yml\n")
+    (to / "kestrel" / "v1" / ".notes.swp").write_text("draft")
+    again = milepost(repo, "publish", "--to", str(to), "--as-of", "2026-11-24", "-j", "1")
+    assert again.returncode == 0, again.stderr
+    paths = [p.relative_to(to).as_posix() for p in to.rglob("*")]
+    assert _hidden_paths(paths) == []
+    assert "kestrel/v1/index.html" in paths
+
+    made = milepost(repo, "publish", "--branch", "pages-hidden", "--as-of", "2026-11-23")
+    assert made.returncode == 0, made.stderr
+    work = tmp_path / "wt"
+    git(repo, "worktree", "add", "-q", str(work), "pages-hidden")
+    (work / "kestrel" / ".kestrel.latest.building-abcd1234").mkdir()
+    (work / "kestrel" / ".kestrel.latest.building-abcd1234" / "mkdocs.yml").write_text("x")
+    (work / ".kestrel.publishing-abcd1234").mkdir()
+    (work / ".kestrel.publishing-abcd1234" / "page.md").write_text("x")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "stray files")
+    git(repo, "worktree", "remove", "--force", str(work))
+    assert _hidden_paths(git(repo, "ls-tree", "-r", "--name-only", "pages-hidden").split())
+    cleaned = milepost(repo, "publish", "--branch", "pages-hidden", "--as-of", "2026-11-23")
+    assert cleaned.returncode == 0, cleaned.stderr
+    assert "committed to pages-hidden" in cleaned.stdout
+    tree = git(repo, "ls-tree", "-r", "--name-only", "pages-hidden").split()
+    assert _hidden_paths(tree) == []
+    assert {".nojekyll", "kestrel/v1/.milepost-inputs", "kestrel/v1/index.html"} <= set(tree)
