@@ -58,8 +58,10 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 import yaml  # noqa: E402
 from synthetic import write_clients  # noqa: E402
 
-from generator.model import Project, check_projects  # noqa: E402
-from generator.render import NAV, render_pages  # noqa: E402
+from generator.format.pages import NAV  # noqa: E402
+from generator.pipeline import check_projects  # noqa: E402
+from generator.site.model import Project  # noqa: E402
+from generator.site.render import render_pages  # noqa: E402
 
 TARGET_OVERHEAD = 1.2
 TARGET_GROWTH = 3.5

@@ -31,7 +31,7 @@ def today_from(as_of: str | None, option: str = "--as-of") -> date:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from generator.model import check_projects
+    from generator.pipeline import check_projects
 
     checked = check_projects(Path(args.projects), today_from(args.as_of), args.client)
     problems = checked.problems
@@ -44,15 +44,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, out: Path, mode: str, verb: str) -> int:
     """Validate and build (or publish) every client named, in parallel; report like
     `validate`, then a table; exit 1 naming the clients that were not done."""
-    from generator.build import (
-        BuildSettings,
-        base_config_for,
-        check_out_dir,
-        remove_stale_scratch,
-    )
-    from generator.model import client_scope, select_clients
+    from generator.pipeline import client_scope, run_all, select_clients
     from generator.problems import display_path
-    from generator.runner import run_all
+    from generator.site.build import BuildSettings, base_config_for
+    from generator.site.output import check_out_dir, remove_stale_scratch
 
     projects_dir, only = client_scope(Path(args.projects), args.client)
     check_out_dir(out, projects_dir)
@@ -130,8 +125,8 @@ def results_table(results) -> str:  # noqa: ANN001 (BuildResults)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from generator.model import locate_client
-    from generator.serve import serve
+    from generator.pipeline import locate_client
+    from generator.ship.serve import serve
 
     projects, slug = locate_client(Path(args.projects), args.slug)
     serve(projects, slug, today_from(args.as_of), args.host, args.port)
@@ -139,8 +134,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from generator.model import locate_client
-    from generator.versions import release
+    from generator.history.release import release
+    from generator.pipeline import locate_client
 
     projects, slug = locate_client(Path(args.projects), args.slug)
     tag = release(projects, slug, args.version, args.message, today_from(args.as_of))
@@ -149,9 +144,9 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from generator.compare import as_markdown, as_text, what_changed
-    from generator.model import locate_client
-    from generator.versions import last_version_name, load_at_revision, load_side
+    from generator.history.compare import as_markdown, as_text, what_changed
+    from generator.history.release import last_version_name, load_at_revision, load_side
+    from generator.pipeline import locate_client
 
     projects, slug = locate_client(Path(args.projects), args.slug)
     today = today_from(args.as_of)
@@ -177,7 +172,7 @@ def in_ci() -> bool:
 def prune_gone_clients(args: argparse.Namespace, published: Path, shown: str) -> None:
     """Remove (with --prune, or in CI unless --no-prune) each published client folder whose
     client is no longer in the projects folder, saying so; otherwise warn about each."""
-    from generator.publish import gone_clients, remove_published
+    from generator.ship.publish import gone_clients, remove_published
 
     prune = in_ci() if args.prune is None else args.prune
     for folder in gone_clients(published, Path(args.projects)):
@@ -197,8 +192,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
         if code == 0:
             prune_gone_clients(args, Path(args.to), args.to.rstrip("/") + "/")
         return code
-    from generator import git
-    from generator.publish import branch_worktree, commit_published
+    from generator.history import git
+    from generator.ship.publish import branch_worktree, commit_published
 
     repo = git.repo_root(Path(args.projects).resolve())
     if repo is None:
@@ -220,8 +215,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
 def cmd_plan(args: argparse.Namespace) -> int:
     import json
 
-    from generator.model import client_scope
-    from generator.publish import plan
+    from generator.pipeline import client_scope
+    from generator.ship.publish import plan
 
     projects, only = client_scope(Path(args.projects))
     clients = [c for c in plan(projects, args.changed_since) if only is None or c in only]
@@ -233,7 +228,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_init_ci(args: argparse.Namespace) -> int:
-    from generator.ci import write_pipeline
+    from generator.ship.ci import write_pipeline
 
     for path in write_pipeline(args.system, Path(args.root), force=args.force,
                                package=args.package):
@@ -242,7 +237,7 @@ def cmd_init_ci(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from generator.schema import write_schemas
+    from generator.format.schema import write_schemas
 
     for path in write_schemas(Path(args.out)):
         print(f"wrote {path}")
@@ -250,7 +245,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from generator.scaffold import new_client
+    from generator.format.scaffold import new_client
 
     start = today_from(args.start, "--start")
     folder = new_client(Path(args.projects), args.slug, args.name,
@@ -321,7 +316,7 @@ def cmd_access(args: argparse.Namespace) -> int:
 
 def _check_client(projects: Path, slug: str) -> None:
     if not (projects / slug / "client.yml").is_file():
-        from generator.load import find_clients
+        from generator.format.load import find_clients
 
         known = [p.name for p in find_clients(projects)] if projects.is_dir() else []
         raise MilepostError(f"there is no client '{slug}' in {projects} (clients: "

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from generator.model import check_projects
-from generator.render import render_pages
+from generator.pipeline import check_projects
+from generator.site.render import render_pages
 from tests.conftest import EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent

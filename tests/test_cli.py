@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from generator.model import check_projects
+from generator.format.records import FILE_KINDS
+from generator.format.scaffold import KEEP_FILE, PLACEHOLDERS
+from generator.format.schema import SCHEMA_FILES
+from generator.pipeline import check_projects
 from generator.problems import errors
-from generator.records import FILE_KINDS
-from generator.scaffold import KEEP_FILE, PLACEHOLDERS
-from generator.schema import SCHEMA_FILES
 from tests.conftest import AS_OF, TODAY, VALID_TEXT, files_with, valid_data
 
 BAD_ROADMAP = VALID_TEXT["roadmap.yml"].replace("planned: 2026-02-02", "planned: 2026-02-30")
@@ -574,9 +574,9 @@ def test_a_decision_id_cannot_take_the_place_of_the_decisions_index(
 # Loaded by every Milepost process of the test (workers included, whatever the start method):
 # validating the client "broken" raises an error no check anticipates.
 FAULT = '''\
-import generator.model as model
+import generator.site.client as client
 
-_real = model.check_client_folder
+_real = client.check_client_folder
 
 
 def _check(folder, *args, **kwargs):
@@ -585,7 +585,7 @@ def _check(folder, *args, **kwargs):
     return _real(folder, *args, **kwargs)
 
 
-model.check_client_folder = _check
+client.check_client_folder = _check
 '''
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import derive
-from generator import records as r
-from generator.compare import date_fields, slip_history, what_changed
-from generator.model import check_projects
+from generator.format import records as r
+from generator.history.compare import date_fields, slip_history, what_changed
+from generator.pipeline import check_projects
+from generator.site import derive
 from tests.conftest import EXAMPLES, TODAY, valid_data
 
 ROOT = Path(__file__).resolve().parent.parent

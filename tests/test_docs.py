@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.docs import README, readme_with_reference
-from generator.schema import SCHEMA_FILES, file_schema
+from generator.format.reference import README, readme_with_reference
+from generator.format.schema import SCHEMA_FILES, file_schema
 from tests.conftest import EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,7 +17,7 @@ def test_readme_field_reference_is_up_to_date():
     text = README.read_text(encoding="utf-8")
     assert "<!-- format:start -->" in text
     assert readme_with_reference(text) == text, \
-        "README's field reference is stale: run `python -m generator.docs`"
+        "README's field reference is stale: run `python -m generator.format.reference`"
 
 
 def test_committed_schemas_are_up_to_date():

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from yaml.nodes import MappingNode
 
-from generator import load
-from generator.load import read_client, read_yaml
+from generator.format import load
+from generator.format.load import read_client, read_yaml
 
 
 def read(tmp_path: Path, content: str | bytes, name: str = "x.yml"):
@@ -172,7 +172,7 @@ def test_unknown_file_names_warn_with_suggestion(tmp_path: Path) -> None:
 
 
 def test_a_link_to_another_clients_file_is_refused(tmp_path: Path) -> None:
-    from generator.load import read_client
+    from generator.format.load import read_client
 
     other = tmp_path / "projects" / "other"
     other.mkdir(parents=True)

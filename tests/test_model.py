@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from generator.checks import check_client
-from generator.model import Project, build_model, check_projects
-from generator.validate import read_client_records
+from generator.format.checks import check_client
+from generator.format.validate import read_client_records
+from generator.pipeline import check_projects
+from generator.site.model import Project, build_model
 from tests.conftest import TODAY, valid_data
 
 SECRET = "zq-secret-7731"   # in every internal record

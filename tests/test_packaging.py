@@ -24,7 +24,7 @@ def test_a_wheel_builds_a_site_without_the_source_tree(tmp_path: Path):
     work = tmp_path / "work"
     (work / "projects").mkdir(parents=True)
     env = {**os.environ, "PYTHONPATH": str(target), "NO_MKDOCS_2_WARNING": "1"}
-    where = subprocess.run([sys.executable, "-c", "import generator.render as r; "
+    where = subprocess.run([sys.executable, "-c", "import generator.site.render as r; "
                             "print(r.CONTENT); print(r.BASE_CONFIG)"], cwd=work, env=env,
                            capture_output=True, text=True, check=True)
     assert where.stdout.splitlines() == [str(target / "generator" / "_content"),

@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.model import check_projects
+from generator.pipeline import check_projects
 from generator.problems import errors, report
 from tests.conftest import TODAY, VALID_TEXT, dump, valid_data, write_client
 

@@ -12,8 +12,8 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
-from generator.model import check_projects
-from generator.serve import BANNER_ID, banner_html
+from generator.pipeline import check_projects
+from generator.ship.serve import BANNER_ID, banner_html
 from tests.conftest import EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent

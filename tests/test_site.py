@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import derive
-from generator.model import check_projects
-from generator.render import render_pages
+from generator.pipeline import check_projects
+from generator.site import derive
+from generator.site.render import render_pages
 from tests.conftest import EXAMPLES, TODAY, valid_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -231,7 +231,7 @@ def test_a_requested_change_is_a_decision_waiting_on_the_client(make_project):
 
 
 def test_a_requested_change_is_an_open_item_in_the_calendar(make_project):
-    from generator.calendar import calendar_ics
+    from generator.site.ical import calendar_ics
 
     checked = check_projects(make_project({"acme": _with_requested_changes()}), TODAY)
     feed = calendar_ics(checked.projects[0], TODAY).replace("\r\n ", "")
@@ -259,7 +259,7 @@ def test_days_late_counts_an_overdue_open_milestone_up_to_today():
 
 
 def test_a_milestone_past_its_planned_date_is_late_whatever_the_forecast_says():
-    from generator import records as r
+    from generator.format import records as r
 
     today = date(2026, 11, 16)
     planned = date(2026, 11, 13)
@@ -351,7 +351,7 @@ def test_calendar_feed_has_public_dates_only(site):
 
 
 def test_calendar_text_cannot_add_properties():
-    from generator.calendar import _escape, _fold
+    from generator.site.ical import _escape, _fold
 
     hostile = "Title\r\nBEGIN:VEVENT\nSUMMARY:x; y, z\\"
     assert _escape(hostile) == "Title BEGIN:VEVENT SUMMARY:x\\; y\\, z\\\\"
@@ -379,7 +379,7 @@ def _wait_for(found, proc: subprocess.Popen) -> bool:
 def test_ctrl_c_stops_a_parallel_build_at_once_and_keeps_the_last_good_sites(tmp_path):
     projects, out, tmp = tmp_path / "projects", tmp_path / "site", tmp_path / "tmp"
     for slug in ("northwind", "harbor-health", "alder-and-finch"):
-        shutil.copytree(ROOT / "projects" / slug, projects / slug)
+        shutil.copytree(EXAMPLES / slug, projects / slug)
     tmp.mkdir()
     env = {**ENV, "TMPDIR": str(tmp)}
     assert milepost("build", "projects", "--out", "site", "--as-of", AS_OF, "-j", "2",
@@ -423,7 +423,7 @@ time.sleep(300)
 
 def test_scratch_a_killed_build_left_is_removed_by_the_next_one(tmp_path):
     projects, out = tmp_path / "projects", tmp_path / "site"
-    shutil.copytree(ROOT / "projects" / "harbor-health", projects / "harbor-health")
+    shutil.copytree(EXAMPLES / "harbor-health", projects / "harbor-health")
     proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "projects", "--out",
                              "site", "--as-of", AS_OF, "-j", "1"], cwd=tmp_path, env=ENV,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

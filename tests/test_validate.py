@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from generator.model import check_projects
+from generator.pipeline import check_projects
 from tests.conftest import AS_OF, TODAY, VALID_TEXT, files_with, valid_data
 
 CLIENT = VALID_TEXT["client.yml"]
@@ -739,7 +739,12 @@ def test_all_warnings_together(make_project, run_cli) -> None:
 
 def _worst_markdown() -> dict[str, str]:
     """The most expensive Markdown fields the limits accept, each as long as allowed."""
-    from generator.validate import MARKDOWN_LINES, MARKDOWN_MARKS, MARKDOWN_NESTING, TEXT_LIMITS
+    from generator.format.validate import (
+        MARKDOWN_LINES,
+        MARKDOWN_MARKS,
+        MARKDOWN_NESTING,
+        TEXT_LIMITS,
+    )
 
     length, marks, lines = TEXT_LIMITS["markdown"], MARKDOWN_MARKS, MARKDOWN_LINES - 1
 
@@ -778,9 +783,9 @@ def _fastest(render, text: str, bound: float, runs: int = 3) -> float:
 def test_worst_accepted_markdown_renders_in_linear_time(name: str) -> None:
     """Measured against ordinary prose of the same length, in the same test: a quadratic
     pattern (24,000 '[' once took minutes) would be thousands of times slower."""
-    from generator import records as r
-    from generator.markup import RichText, plain
-    from generator.validate import _too_long
+    from generator.format import records as r
+    from generator.format.validate import _too_long
+    from generator.site.markup import RichText, plain
 
     worst = _worst_markdown()[name]
     normal = ("Design is under way. " * len(worst))[: len(worst)]

@@ -404,7 +404,7 @@ def test_init_ci_outside_milepost_itself_needs_the_package_spec(system: str, tmp
 
 
 def test_this_repository_installs_itself_in_ci():
-    from generator.ci import default_package
+    from generator.ship.ci import default_package
 
     assert default_package(ROOT) == "."
 
@@ -505,9 +505,9 @@ def test_plain_and_versioned_layouts_replace_each_other_and_say_so(tmp_path: Pat
 
 
 def test_a_failed_change_of_layout_keeps_the_plain_site(tmp_path: Path, monkeypatch):
-    from generator import versions
-    from generator.build import BuildSettings, base_config_for
-    from generator.model import check_projects
+    from generator.history import versions
+    from generator.pipeline import check_projects
+    from generator.site.build import BuildSettings, base_config_for
 
     repo = small_repo(tmp_path, ["kestrel"])
     assert milepost(repo, "build", "--as-of", "2026-11-23").returncode == 0
@@ -571,7 +571,7 @@ def ci_steps(system: str, job: str) -> list[tuple[str, dict[str, str]]]:
     """One job's shell scripts in order, each with its environment, from the generated
     pipeline. Installing Milepost (it is installed here) and GitHub's actions (checkout is
     done by `ci_checkout`) are left out."""
-    from generator.ci import pipeline_text
+    from generator.ship.ci import pipeline_text
 
     data = yaml.safe_load(pipeline_text(system, "."))
     if system == "gitlab":
@@ -758,7 +758,7 @@ def test_the_review_comment_compares_with_the_base_branch_and_is_edited(system: 
 def test_only_an_annotated_tag_message_is_a_release_note(tmp_path: Path):
     """A lightweight tag has no message of its own: git would show the commit's subject,
     which may be about another client. An empty tag message is no note either."""
-    from generator import git as milepost_git
+    from generator.history import git as milepost_git
 
     repo = tmp_path
     git(repo, "init", "-q", "-b", "main")

@@ -20,7 +20,7 @@ import bcrypt
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.load import SLUG, YamlFile, read_yaml
+from generator.format.load import SLUG, YamlFile, read_yaml
 from generator.problems import MilepostError, Problem
 
 ACCESS_ENV = "MILEPOST_ACCESS"  # a CI secret stored as a file (GitLab "File" variables)

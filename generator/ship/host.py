@@ -22,7 +22,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.load import SLUG
+from generator.format.load import SLUG
 from generator.problems import MilepostError
 from generator.ship.access import Access, Person, hash_password
 

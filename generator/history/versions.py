@@ -17,27 +17,25 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from generator import __version__, git
-from generator.build import (
-    CONTENT,
+from generator import __version__
+from generator.format.pages import NAV
+from generator.history import git
+from generator.history.compare import slip_history, what_changed
+from generator.problems import MilepostError, errors
+from generator.site.build import CONTENT, ROBOTS, BuildResult, BuildSettings, build_site, failed
+from generator.site.client import check_client_folder
+from generator.site.model import Project
+from generator.site.output import (
     INPUTS_FILE,
     LAYOUT_FILE,
     PLAIN,
-    ROBOTS,
     VERSIONED,
-    BuildResult,
-    BuildSettings,
-    build_site,
-    failed,
     layout_of,
     scratch_folder,
     stage_copy,
     swap_in,
 )
-from generator.compare import slip_history, what_changed
-from generator.model import Project, check_client_folder
-from generator.problems import MilepostError, errors
-from generator.render import NAV, SiteVersion
+from generator.site.render import SiteVersion
 
 LATEST = "latest"
 VERSIONS_FILE = "versions.json"   # mike's list of versions, read by Material's selector
@@ -72,7 +70,7 @@ def version_name_problem(name: str) -> str:
 def tool_fingerprint(base_config: Path, project_root: Path | None) -> str:
     """Milepost's code, templates, assets and the base config: a change rebuilds everything."""
     digest = hashlib.sha256(__version__.encode())
-    roots = [Path(__file__).resolve().parent, CONTENT]
+    roots = [Path(__file__).resolve().parent.parent, CONTENT]  # the whole package
     if project_root is not None and (project_root / "content").is_dir():
         roots.append(project_root / "content")
     for root in roots:
@@ -147,7 +145,7 @@ def _published_print(target: Path) -> str | None:
     return marker.read_text(encoding="utf-8").strip() if marker.is_file() else None
 
 
-def _version_model(cv: ClientVersions, k: int, scratch: Path) -> tuple[Project | None, str]:
+def version_model(cv: ClientVersions, k: int, scratch: Path) -> tuple[Project | None, str]:
     """Version k's public model, read from git, or None and the first reason it is invalid
     (a version released under older rules may not pass today's)."""
     v = cv.versions[k]
@@ -165,7 +163,7 @@ def _readable_versions(cv: ClientVersions, scratch: Path) -> tuple[ClientVersion
     those are left as they were published and skipped when comparing."""
     keep, models, notes = [], [], []
     for k, v in enumerate(cv.versions):
-        model, reason = _version_model(cv, k, scratch)
+        model, reason = version_model(cv, k, scratch)
         if model is None:
             notes.append(f"version {v.name} no longer validates, left as it was ({reason})")
         else:
@@ -327,98 +325,3 @@ def build_versioned_client(job: VersionedJob) -> BuildResult:
         return BuildResult(slug, False, 0, time.perf_counter() - started, str(exc))
     except Exception as exc:  # one client's failure must not stop the others
         return failed(slug, started, exc)
-
-
-# --- release and diff -------------------------------------------------------------------------
-
-def release(projects_dir: Path, slug: str, name: str, note: str | None, today: date) -> str:
-    """Tag the client's files at HEAD as version `name`; returns the tag. Refuses a dirty
-    folder, an invalid client and an existing version."""
-    folder = (projects_dir / slug).resolve()
-    if not folder.is_dir():
-        raise MilepostError(f"no client folder {projects_dir / slug}")
-    why = version_name_problem(name)
-    if why:
-        raise MilepostError(f"'{name}' cannot be a version name: {why}. Use letters, digits, "
-                            f"'.', '-' or '_', at most {NAME_LIMIT} characters, e.g. v1 or "
-                            "2026-11")
-    repo = git.repo_root(folder)
-    if repo is None:
-        raise MilepostError(f"{projects_dir} is not in a git repository: versions are git tags")
-    rel = folder.relative_to(repo.resolve()).as_posix()
-    tag = f"{slug}/{name}"
-    if git.tag_exists(repo, tag):
-        raise MilepostError(f"version {name} of {slug} exists already (tag {tag}): choose "
-                            "another name; published versions never change")
-    dirty = git.dirty_files(repo, rel)
-    if dirty:
-        shown = ", ".join(dirty[:5]) + (" …" if len(dirty) > 5 else "")
-        raise MilepostError(f"{slug} has uncommitted changes ({shown}): commit them first, "
-                            "so the version is exactly what is in git")
-    with scratch_folder(None, "milepost-release-") as scratch:
-        exported = git.export_folder(repo, "HEAD", rel, scratch)
-        # A version is kept and published: placeholders are refused here too.
-        _, problems = check_client_folder(exported, Path(rel).parent.as_posix(), today,
-                                          publishing=True)
-    if errors(problems):
-        listing = "\n".join(p.text() for p in errors(problems))
-        raise MilepostError(f"{slug} does not validate at HEAD; not released:\n{listing}")
-    git.create_tag(repo, tag, note or f"Version {name} of {slug}")
-    return tag
-
-
-def load_side(projects_dir: Path, slug: str, which: str | None, today: date) -> tuple[
-        str, date, Project]:
-    """A version's model by name, or the working tree for None/'working'/'latest'."""
-    folder = (projects_dir / slug).resolve()
-    if which in (None, "working", LATEST):
-        project, problems = check_client_folder(folder, str(projects_dir), today)
-        if project is None:
-            listing = "\n".join(p.text() for p in errors(problems))
-            raise MilepostError(f"{slug} does not validate in the working tree:\n{listing}")
-        return "the working tree", today, project
-    cv = gather(slug, projects_dir)
-    match = [k for k, v in enumerate(cv.versions) if v.name == which]
-    if not match:
-        known = ", ".join(v.name for v in cv.versions) or "none"
-        hint = f"; {cv.warning}" if cv.warning else ""
-        raise MilepostError(f"{slug} has no version '{which}' (versions: {known}){hint}")
-    k = match[0]
-    with scratch_folder(None, "milepost-diff-") as scratch:
-        project, reason = _version_model(cv, k, scratch)
-    if project is None:
-        raise MilepostError(f"version {which} of {slug} no longer validates: {reason}")
-    return which, cv.versions[k].date, project
-
-
-def load_at_revision(projects_dir: Path, slug: str, rev: str, today: date) -> tuple[
-        str, date, Project]:
-    """The client's model as its files were where this branch left `rev` (the merge base of
-    `rev` and HEAD), so a pull request is compared with its base, not with what the base
-    gained since."""
-    projects = projects_dir.resolve()
-    repo = git.repo_root(projects) if projects.is_dir() else None
-    if repo is None:
-        raise MilepostError(f"{projects_dir} is not in a git repository: --since needs one")
-    base = git.merge_base(repo, rev)
-    rel = (projects / slug).relative_to(repo.resolve()).as_posix()
-    if not git.run_git(repo, "ls-tree", base, "--", rel).strip():
-        raise MilepostError(f"{slug} is not in {rev}: a new client has nothing to compare with")
-    with scratch_folder(None, "milepost-diff-") as scratch:
-        exported = git.export_folder(repo, base, rel, scratch)
-        project, problems = check_client_folder(exported, f"{rev}:{Path(rel).parent.as_posix()}",
-                                                today)
-    if project is None:
-        listing = "\n".join(p.text() for p in errors(problems))
-        raise MilepostError(f"{slug} does not validate in {rev}; nothing to compare with:\n"
-                            f"{listing}")
-    return rev, git.commit_date(repo, base), project
-
-
-def last_version_name(projects_dir: Path, slug: str) -> str:
-    cv = gather(slug, projects_dir)
-    if not cv.versions:
-        hint = f" ({cv.warning})" if cv.warning else ""
-        raise MilepostError(f"{slug} has no versions yet{hint}: release one with "
-                            f"`milepost release {slug} v1`")
-    return cv.versions[-1].name

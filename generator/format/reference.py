@@ -1,104 +1,22 @@
-"""JSON Schema for each file kind, generated from `records.py` for editors (VS Code YAML)."""
+"""README's field reference, generated from `records.py` (the same source as validation and the
+JSON Schemas): `python -m generator.format.reference` rewrites it; a test keeps it in step."""
 
 from __future__ import annotations
 
 import dataclasses
-import json
+import re
 import typing
-from datetime import date
 from pathlib import Path
 from types import NoneType, UnionType
-from typing import Any, Literal
+from typing import Any
 
-from generator import records as r
-from generator.validate import DATE_PATTERN, ID_PATTERN, MAX_AMOUNT, TEXT_LIMITS
+from generator.format import records as r
+from generator.format.schema import type_schema
+from generator.format.validate import ID_PATTERN
 
-SCHEMA_FILES = {
-    "client.yml": "client.schema.json",
-    "roadmap.yml": "roadmap.schema.json",
-    "decisions": "decision.schema.json",
-    "signoffs.yml": "signoffs.schema.json",
-    "changes.yml": "changes.schema.json",
-    "risks.yml": "risks.schema.json",
-    "updates": "update.schema.json",
-}
+README = Path(__file__).resolve().parents[2] / "README.md"
+BLOCK = re.compile(r"(<!-- format:start -->\n).*?(<!-- format:end -->)", re.S)
 
-
-def type_schema(hint: Any) -> dict[str, Any]:
-    marker = None
-    if typing.get_origin(hint) is typing.Annotated:
-        hint, marker = hint.__origin__, hint.__metadata__[0]
-    origin = typing.get_origin(hint)
-    if origin in (UnionType, typing.Union):
-        return type_schema(next(a for a in typing.get_args(hint) if a is not NoneType))
-    if origin is Literal:
-        return {"enum": list(typing.get_args(hint))}
-    if origin is list:
-        return {"type": "array", "items": type_schema(typing.get_args(hint)[0])}
-    if origin is dict:
-        return {"type": "object", "additionalProperties": type_schema(typing.get_args(hint)[1])}
-    if dataclasses.is_dataclass(hint):
-        return record_schema(hint)
-    if hint is bool:
-        return {"type": "boolean"}
-    if hint is date:
-        return {"type": "string", "format": "date", "pattern": DATE_PATTERN.pattern}
-    if hint is float:
-        return {"type": "number", "minimum": 0, "maximum": MAX_AMOUNT}
-    schema: dict[str, Any] = {"type": "string", "minLength": 1,
-                              "maxLength": TEXT_LIMITS.get(marker or r.TEXT, TEXT_LIMITS[r.TEXT])}
-    if marker == r.ID:
-        schema["pattern"] = ID_PATTERN.pattern
-    if marker == r.EMAIL:
-        schema["format"] = "email"
-    return schema
-
-
-def record_schema(record_type: type) -> dict[str, Any]:
-    hints = typing.get_type_hints(record_type, include_extras=True)
-    properties: dict[str, Any] = {}
-    required = []
-    for spec in r.public_fields(record_type):
-        prop = type_schema(hints[spec.name])
-        prop["description"] = spec.metadata["doc"]
-        properties[spec.name] = prop
-        if spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING:
-            required.append(spec.name)
-    properties["internal_notes"] = {
-        "type": "string", "description": "Notes for the agency only: never shown to the client"}
-    schema: dict[str, Any] = {
-        "type": "object",
-        "description": (record_type.__doc__ or "").strip(),
-        "properties": properties,
-        "additionalProperties": False,
-    }
-    if required:
-        schema["required"] = required
-    return schema
-
-
-def file_schema(kind: str) -> dict[str, Any]:
-    record_type, is_list = r.FILE_KINDS[kind]
-    body = record_schema(record_type)
-    if is_list:
-        body = {"type": "array", "description": f"A list of records: {body['description']}",
-                "items": body}
-    return {"$schema": "http://json-schema.org/draft-07/schema#",
-            "title": f"Milepost {kind}", **body}
-
-
-def write_schemas(out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for kind, name in SCHEMA_FILES.items():
-        path = out / name
-        path.write_text(json.dumps(file_schema(kind), indent=2, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
-        written.append(path)
-    return written
-
-
-# --- the format reference in README, generated from the same records --------------------------
 
 FILE_TITLES = {
     "client.yml": "client.yml (required): who the client is",
@@ -178,3 +96,13 @@ def format_reference() -> str:
         record_type, _ = r.FILE_KINDS[kind]
         lines += [f"#### {title}", "", *_record_table(record_type)]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def readme_with_reference(text: str) -> str:
+    return BLOCK.sub(lambda m: m.group(1) + format_reference() + m.group(2), text)
+
+
+if __name__ == "__main__":
+    README.write_text(readme_with_reference(README.read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    print(f"updated {README.name}")

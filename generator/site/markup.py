@@ -21,12 +21,11 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from generator.format.validate import GLOSSARY_TERM
+
 # The characters python-markdown lets us backslash-escape with our extensions (tables add |).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!|])")
 SAFE_SCHEMES = ("http", "https", "mailto")
-# Terms that python-markdown's abbr always takes as a definition. A line it refused would
-# stay on the page as a paragraph, raw: so anything else is left out (validation refuses it).
-GLOSSARY_TERM = re.compile(r"^[\w][\w .&'’+/-]*$")
 _BREAKS = re.compile(r"[ \t\r\n\f\v]+")  # not str.split(): it would eat no-break spaces
 
 

@@ -19,11 +19,13 @@ from typing import Any, Literal
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator import records as r
-from generator.load import YamlFile, read_client
-from generator.markup import GLOSSARY_TERM
+from generator.format import records as r
+from generator.format.load import YamlFile, read_client
 from generator.problems import Problem
 
+# Terms that python-markdown's abbr always takes as a definition. A line it refused would
+# stay on the page as a paragraph, raw: so anything else is left out (validation refuses it).
+GLOSSARY_TERM = re.compile(r"^[\w][\w .&'’+/-]*$")
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from generator import derive
-from generator import records as r
-from generator.model import Project
+from generator.format import records as r
+from generator.site import derive
+from generator.site.model import Project
 
 
 def _escape(text: str) -> str:

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from generator import records as r
-from generator.load import SLUG
+from generator.format import records as r
+from generator.format.load import SLUG
+from generator.format.schema import SCHEMA_FILES, write_schemas
 from generator.problems import MilepostError
-from generator.schema import SCHEMA_FILES, write_schemas
 
 
 @dataclass(frozen=True)

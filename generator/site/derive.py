@@ -9,9 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from generator import records as r
-from generator.model import Project
+from generator.format import records as r
 from generator.numbers import days, money, percent, plural, signed  # templates: d.days, ...
+from generator.site.model import Project
 
 LEVEL_SCORE = {"low": 1, "medium": 2, "high": 3}
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from generator import derive
-from generator import records as r
-from generator.markup import attr
-from generator.model import Project
+from generator.format import records as r
 from generator.numbers import plural
+from generator.site import derive
+from generator.site.markup import attr
+from generator.site.model import Project
 
 WIDTH = 720
 LABEL = 220       # width of the label column

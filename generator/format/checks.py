@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from generator import records as r
+from generator.format import records as r
+from generator.format.pages import NAV, decision_page
+from generator.format.scaffold import PLACEHOLDERS  # the one place these texts are written
+from generator.format.validate import ClientRecords
 from generator.numbers import days, number
 from generator.problems import Problem
-from generator.scaffold import PLACEHOLDERS  # the one place these texts are written
-from generator.validate import ClientRecords
 
 
 def problem(rec: Any, key: str, message: str, severity: str = "error") -> Problem:
@@ -256,16 +257,11 @@ def _tasks(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:
 def _pages_decisions_would_replace() -> dict[str, tuple[str, str]]:
     """Decision page path -> (title, path) of each page the site writes itself in the folder
     of decision pages: a decision named like one of them would overwrite it."""
-    # Imported here: render builds on the model, which runs these checks.
-    from generator.render import NAV, decision_page
-
     folder = decision_page("x").rsplit("/", 1)[0] + "/"
     return {path.lower(): (title, path) for title, path in NAV if path.startswith(folder)}
 
 
 def _reserved_decision_ids(c: ClientRecords) -> Iterator[Problem]:
-    from generator.render import decision_page
-
     taken = _pages_decisions_would_replace()
     reserved = ", ".join(sorted(path.rsplit("/", 1)[1].rsplit(".", 1)[0]
                                 for _, path in taken.values()))

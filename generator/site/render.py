@@ -19,13 +19,13 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from generator import derive
-from generator.compare import Section
-from generator.markup import RichText, abbreviations, attr, md_text, plain, title_text
-from generator.model import Project
-from generator.timeline import timeline_svg
+from generator.format.pages import NAV, decision_page
+from generator.site import derive
+from generator.site.markup import RichText, abbreviations, attr, md_text, plain, title_text
+from generator.site.model import Project, Section
+from generator.site.timeline import timeline_svg
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # the generator package
 _SOURCE = _PACKAGE.parent
 # Shared templates and the base config: the source tree's content/ and mkdocs.yml, or the
 # copies a wheel carries inside the package (see pyproject.toml).
@@ -160,10 +160,6 @@ def related_links(p: Project, ids: list[str], up: str = "") -> Markup:
     return Markup(", ".join(parts))
 
 
-def decision_page(decision_id: str) -> str:
-    return f"decisions/{decision_id.lower()}.md"
-
-
 # --- pages ------------------------------------------------------------------------------------
 
 def pages(p: Project, today: date, version: SiteVersion | None = None) -> list[Page]:
@@ -195,21 +191,6 @@ def pages(p: Project, today: date, version: SiteVersion | None = None) -> list[P
                            f"Updates of {derive.month_name(month)}",
                            {"month": month, "updates": updates}))
     return [replace(x, context={**common, **x.context}) for x in result]
-
-
-NAV = [
-    ("Overview", "index.md"),
-    ("What changed", "what-changed.md"),
-    ("Waiting on you", "waiting.md"),
-    ("Roadmap", "roadmap.md"),
-    ("Decisions", "decisions/index.md"),
-    ("Sign-offs", "signoffs.md"),
-    ("Scope changes", "changes.md"),
-    ("Risks", "risks.md"),
-    ("Updates", "updates/index.md"),
-    ("Team & communication", "team.md"),
-    ("Glossary", "glossary.md"),
-]
 
 
 def render_pages(p: Project, today: date, project_root: Path | None = None,

@@ -16,20 +16,13 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from generator import git
-from generator.build import (
-    BuildResult,
-    BuildSettings,
-    hidden,
-    made_by_milepost,
-    scratch_folder,
-    stage_copy,
-    swap_in,
-)
-from generator.load import find_clients
-from generator.model import Project
+from generator.format.load import find_clients
+from generator.history import git
+from generator.history.versions import VersionedJob, build_versioned_client
 from generator.problems import MilepostError
-from generator.versions import VersionedJob, build_versioned_client
+from generator.site.build import BuildResult, BuildSettings
+from generator.site.model import Project
+from generator.site.output import hidden, made_by_milepost, scratch_folder, stage_copy, swap_in
 
 
 def publish_client(project: Project, projects_dir: Path, settings: BuildSettings) -> BuildResult:

@@ -13,20 +13,13 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from generator import derive
-from generator import records as r
-from generator.model import Project
+from generator.format import records as r
 from generator.numbers import days
-
-
-@dataclass(frozen=True)
-class Section:
-    title: str
-    sentences: list[str]
+from generator.site import derive
+from generator.site.model import Project, Section
 
 
 def date_fields(record_type: type) -> list[str]:
@@ -283,7 +276,7 @@ def as_text(sections: list[Section], heading: str) -> str:
 
 
 def as_markdown(sections: list[Section], heading: str) -> str:
-    from generator.markup import md_text
+    from generator.site.markup import md_text
 
     lines = [f"### {md_text(heading)}", ""]
     for s in sections:

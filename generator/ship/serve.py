@@ -15,16 +15,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from generator.build import (
-    BuildSettings,
-    base_config_for,
-    build_site,
-    remove_stale_scratch,
-    scratch_folder,
-)
-from generator.model import check_client_folder
 from generator.problems import MilepostError, Problem, display_path, errors, report, sort_problems
-from generator.render import template_dirs
+from generator.site.build import BuildSettings, base_config_for, build_site
+from generator.site.client import check_client_folder
+from generator.site.output import remove_stale_scratch, scratch_folder
+from generator.site.render import template_dirs
 
 BANNER_ID = "milepost-problems"
 _BODY = re.compile(rb"<body[^>]*>")

@@ -1,0 +1,1 @@
+"""What a project manager writes: the file format, read strictly and checked."""

@@ -1,0 +1,1 @@
+"""Versions from git and what changed between them."""

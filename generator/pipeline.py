@@ -1,0 +1,216 @@
+"""Many clients at once: which clients a command is about, checking them all, and building
+or publishing them in parallel. Each worker process validates one client and, if it is
+valid, builds or publishes it: validation runs in the workers too, so it is parallel with
+the rest rather than a serial step before it.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from generator.format.load import RECORD_FOLDERS, find_clients
+from generator.problems import MilepostError, Problem, display_path, errors
+from generator.site.build import BuildResult, BuildSettings, build_client, failed
+from generator.site.client import check_client_folder
+from generator.site.model import Project
+from generator.site.output import remove_stale_scratch
+
+Mode = Literal["site", "versions", "publish"]
+
+
+# --- which clients, and checking them ----------------------------------------------------------
+
+@dataclass
+class Checked:
+    """The outcome of checking a projects folder: models of the valid clients, all problems."""
+
+    projects: list[Project]
+    problems: list[Problem]
+    clients: int
+    failed: list[str]
+
+
+def _whole(path: Path) -> Path:
+    # `.` and `..` have no name: spell them out, so the client's slug is known.
+    return path.resolve() if path.name in ("", ".", "..") else path
+
+
+def client_scope(path: Path, only: list[str] | None = None) -> tuple[Path, list[str] | None]:
+    """The projects folder and the clients to take, for a folder the PM named: a projects
+    folder (one folder per client) or one client's own folder (it holds client.yml)."""
+    path = _whole(path)
+    if not path.is_dir():
+        raise MilepostError(f"{path}: no such folder (expected a projects folder, with one "
+                            "folder per client, or a client's folder, with its client.yml)")
+    if (path / "client.yml").is_file():
+        others = sorted(set(only or []) - {path.name})
+        if others:
+            raise MilepostError(f"{path} is the folder of client {path.name}, but --client "
+                                f"names {', '.join(others)}: give the projects folder "
+                                f"{path.parent} to choose among its clients")
+        return path.parent, [path.name]
+    found = _client_things(path)
+    if found and not any((p / "client.yml").is_file() for p in find_clients(path)):
+        raise MilepostError(
+            f"{path} is neither a client's folder (there is no client.yml in it) nor a projects "
+            f"folder (it holds {', '.join(found)} but no client folders): name a client's "
+            "folder or the projects folder that holds them; a client's folder needs a "
+            "client.yml (see README.md#the-client-folder)")
+    return path, only
+
+
+def _client_things(path: Path) -> list[str]:
+    """What in `path` belongs inside a client folder: YAML files or the record folders (a
+    projects folder holds one folder per client)."""
+    names = sorted(p.name + ("/" if p.is_dir() else "") for p in path.iterdir()
+                   if p.name in RECORD_FOLDERS or (p.is_file() and p.suffix in (".yml", ".yaml")))
+    return names[:4] + (["…"] if len(names) > 4 else [])
+
+
+def locate_client(projects_dir: Path, slug: str) -> tuple[Path, str]:
+    """The projects folder and slug of the one client a command is about: SLUG in the
+    projects folder, or SLUG given as the client's folder, or --projects naming it."""
+    named = _whole(Path(slug))
+    if not (projects_dir / slug).is_dir() and (named / "client.yml").is_file():
+        return named.parent, named.name
+    projects_dir, only = client_scope(projects_dir)
+    if only is not None and only != [slug]:
+        raise MilepostError(f"--projects {projects_dir / only[0]} is the folder of client "
+                            f"{only[0]}, not of '{slug}'")
+    return projects_dir, slug
+
+
+def select_clients(projects_dir: Path, only: list[str] | None = None) -> list[Path]:
+    """The client folders of a projects folder (or of a client's own folder), or only those
+    named."""
+    projects_dir, only = client_scope(projects_dir, only)
+    folders = find_clients(projects_dir)
+    if only:
+        names = {f.name for f in folders}
+        unknown = [s for s in only if s not in names]
+        if unknown:
+            raise MilepostError(f"no client folder named {', '.join(unknown)} in "
+                                f"{projects_dir} (clients: {', '.join(sorted(names)) or 'none'})")
+        folders = [f for f in folders if f.name in only]
+    return folders
+
+
+def check_projects(projects_dir: Path, today: date, only: list[str] | None = None) -> Checked:
+    """Check every client (or those named) of a projects folder, or one client's folder."""
+    projects_dir, only = client_scope(projects_dir, only)
+    folders = select_clients(projects_dir, only)
+    shown_root = display_path(projects_dir)
+    result = Checked([], [], len(folders), [])
+    for folder in folders:
+        project, problems = check_client_folder(folder, shown_root, today)
+        result.problems += problems
+        if project is None:
+            result.failed.append(folder.name)
+        else:
+            result.projects.append(project)
+    return result
+
+
+# --- building many clients in parallel --------------------------------------------------------
+
+
+def check_and_build(folder: Path, shown_root: str, settings: BuildSettings, mode: Mode,
+                    projects_dir: Path) -> BuildResult:
+    """Validate one client and, when it has no errors, build it the way `mode` says."""
+    project, problems = check_client_folder(folder, shown_root, settings.today,
+                                            publishing=mode == "publish")
+    if project is None or errors(problems):
+        return BuildResult(folder.name, False, problems=tuple(problems), invalid=True,
+                           message="invalid (see the errors above)")
+    if mode == "versions":
+        from generator.history.versions import VersionedJob, build_versioned_client
+
+        result = build_versioned_client(VersionedJob(project, projects_dir, settings))
+    elif mode == "publish":
+        from generator.ship.publish import publish_client
+
+        result = publish_client(project, projects_dir, settings)
+    else:
+        result = build_client(project, settings)
+    return replace(result, problems=tuple(problems))
+
+
+def check_and_build_guarded(folder: Path, shown_root: str, settings: BuildSettings, mode: Mode,
+                            projects_dir: Path) -> BuildResult:
+    """`check_and_build` that never raises: an error nobody foresaw (in validation, git or
+    MkDocs) fails this client only, and the others are still built and listed."""
+    started = time.perf_counter()
+    try:
+        return check_and_build(folder, shown_root, settings, mode, projects_dir)
+    except Exception as exc:
+        return failed(folder.name, started, exc)
+
+
+def _outcome(future: Future, folder: Path) -> BuildResult:
+    """A worker's result, or a failed one when the worker itself broke (it was killed, or its
+    result could not be sent back)."""
+    try:
+        return future.result()
+    except Exception as exc:
+        return failed(folder.name, time.perf_counter(), exc)
+
+
+def run_all(folders: list[Path], shown_root: str, settings: BuildSettings, mode: Mode,
+            projects_dir: Path, jobs: int,
+            on_done: Callable[[BuildResult], None] | None = None) -> list[BuildResult]:
+    """Every client, `jobs` at a time; `on_done` hears of each result as it lands."""
+    args = [(f, shown_root, settings, mode, projects_dir) for f in folders]
+    results: list[BuildResult] = []
+    if jobs <= 1 or len(args) <= 1:
+        for a in args:
+            results.append(check_and_build_guarded(*a))
+            if on_done:
+                on_done(results[-1])
+        return results
+    # Workers start with Ctrl+C held back (they inherit the mask), then ignore it: the parent
+    # alone hears it and stops them all, so no worker prints a traceback of its own.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(args)), initializer=_worker_start)
+    try:
+        futures = {pool.submit(check_and_build_guarded, *a): a[0] for a in args}
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        for future in as_completed(futures):
+            results.append(_outcome(future, futures[future]))
+            if on_done:
+                on_done(results[-1])
+    except BaseException:  # Ctrl+C, mostly: stop now rather than wait for builds
+        _stop_workers(pool)
+        remove_stale_scratch(settings.out)  # the stopped workers' scratch folders
+        remove_stale_scratch()
+        raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    pool.shutdown()
+    return sorted(results, key=lambda x: x.slug)
+
+
+def _worker_start() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End every worker now. A worker stopped mid-build leaves its scratch folder, never a
+    half-written site: sites are swapped in whole."""
+    # The pool has no public way to end its workers before Python 3.14.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join()

@@ -1,0 +1,181 @@
+"""Stage 5, build: render each valid client into a complete static site with MkDocs.
+
+Each client builds in its own scratch folder beside the output; only a complete site is
+swapped in (see `output.py`). A failed or interrupted build leaves the last good site exactly
+as it was. MkDocs' own warnings are collected per client.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import time
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from datetime import time as dtime
+from pathlib import Path
+
+from generator.problems import Problem
+from generator.site.ical import calendar_ics
+from generator.site.model import Project
+from generator.site.output import (
+    INPUTS_FILE,
+    LAYOUT_FILE,
+    PLAIN,
+    VERSIONED,
+    layout_of,
+    scratch_folder,
+    swap_in,
+)
+from generator.site.render import BASE_CONFIG, CONTENT, SiteVersion, render_pages, site_config
+
+ROBOTS = "User-agent: *\nDisallow: /\n"  # no search engine may index a client's site
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    slug: str
+    ok: bool
+    pages: int = 0
+    seconds: float = 0.0
+    message: str = ""
+    problems: tuple[Problem, ...] = ()  # what validation found, warnings included
+    invalid: bool = False               # not built because validation found errors
+    detail: str = ""                    # an unexpected failure's traceback, for --debug
+
+
+def failed(slug: str, started: float, exc: BaseException) -> BuildResult:
+    """A client whose build broke unexpectedly: one line for the results, the traceback kept
+    for --debug. Used wherever one client's failure must not stop the others."""
+    lines = str(exc).strip().splitlines()
+    reason = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return BuildResult(slug, False, 0, time.perf_counter() - started, reason,
+                       detail="".join(traceback.format_exception(exc)))
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """Everything a worker needs to build one client; plain data so it crosses processes."""
+
+    out: Path
+    today: date
+    base_config: Path
+    project_root: Path | None
+
+
+def base_config_for(project_root: Path | None) -> Path:
+    """The project's own mkdocs.yml if it has one, else Milepost's."""
+    if project_root is not None and (project_root / "mkdocs.yml").is_file():
+        return (project_root / "mkdocs.yml").resolve()
+    return BASE_CONFIG
+
+
+def epoch_of(day: date) -> int:
+    return int(datetime.combine(day, dtime(0), tzinfo=UTC).timestamp())
+
+
+def write_client_project(p: Project, settings: BuildSettings, work: Path,
+                         version: SiteVersion | None = None) -> int:
+    """Write the client's Markdown pages and mkdocs.yml into `work`; returns the page count."""
+    docs = work / "docs"
+    pages = render_pages(p, settings.today, settings.project_root, version)
+    for rel, text in pages.items():
+        target = docs / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    (docs / "calendar.ics").write_bytes(calendar_ics(p, settings.today).encode("utf-8"))
+    (docs / "robots.txt").write_text(ROBOTS, encoding="utf-8")  # a copy on a plain host too
+    assets = docs / "assets"
+    shutil.copytree(CONTENT / "assets", assets, dirs_exist_ok=True)
+    theme = p.client.theme
+    if theme is not None and theme.logo:
+        shutil.copyfile(p.folder / theme.logo, assets / theme.logo)
+    config = site_config(p, settings.base_config, "docs", "site", list(pages),
+                         versioned=version is not None)
+    (work / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return len(pages)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(config_file: Path) -> list[str]:
+    """Build with MkDocs' Python API; returns its warnings. Raises on failure.
+
+    The theme's 404.html is removed: MkDocs renders it for a site served at the host's root
+    (links and assets under '/'), while each client's site lives in a folder of its own."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        config = load_config(config_file=str(config_file))
+        build(config)
+    finally:
+        logger.removeHandler(handler)
+    (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
+    return handler.messages
+
+
+@contextlib.contextmanager
+def source_date(day: date) -> Iterator[None]:
+    """Reproducible output: MkDocs dates the sitemap with SOURCE_DATE_EPOCH."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch_of(day))
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def build_site(p: Project, settings: BuildSettings, target: Path,
+               version: SiteVersion | None = None, stamp: str | None = None,
+               layout: str | None = None) -> int:
+    """Build one site in a temporary folder beside `target` and swap it in only when it is
+    complete; `stamp` is written into it as INPUTS_FILE, `layout` as LAYOUT_FILE. Returns
+    the page count."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    label = f"{p.slug}.{version.name}" if version else p.slug
+    with scratch_folder(target.parent, f".{label}.building-") as work:
+        with source_date(settings.today):
+            pages = write_client_project(p, settings, work, version)
+            run_mkdocs(work / "mkdocs.yml")
+        if stamp is not None:
+            (work / "site" / INPUTS_FILE).write_text(stamp + "\n", encoding="utf-8")
+        if layout is not None:
+            (work / "site" / LAYOUT_FILE).write_text(layout + "\n", encoding="utf-8")
+        swap_in(work / "site", target)
+        return pages
+
+
+def build_client(p: Project, settings: BuildSettings) -> BuildResult:
+    """Build one client into `settings.out/<slug>`; never raises."""
+    started = time.perf_counter()
+    target = settings.out / p.slug
+    try:
+        replaced = layout_of(target) == VERSIONED
+        pages = build_site(p, settings, target, layout=PLAIN)
+        note = ("replaced the versioned site (latest/ and every version) with a plain one; "
+                "`build --versions` builds the versions again" if replaced else "")
+        return BuildResult(p.slug, True, pages, time.perf_counter() - started, note)
+    except Exception as exc:  # one client's failure must not stop the others
+        return failed(p.slug, started, exc)
+
+

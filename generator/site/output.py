@@ -1,0 +1,174 @@
+"""The output folder, written so that a reader never sees half a site.
+
+A client's site is built in a scratch folder and swapped in whole (one atomic rename where
+the system allows it); a publish builds into a hard-linked staging copy. Scratch folders
+carry their owner's process ID and a lock, so a later run removes only those a killed run
+left. Hidden names (scratch folders, editor files) are never carried into a site.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import fcntl
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from generator.problems import MilepostError
+
+INPUTS_FILE = ".milepost-inputs"  # a version folder's fingerprint of what it was built from
+
+
+LAYOUT_FILE = ".milepost-layout"  # in each client's output folder: "plain" or "versioned"
+
+
+PLAIN, VERSIONED = "plain", "versioned"
+
+
+# Every scratch folder Milepost makes: `.<slug>.building-p<pid>-<random>` beside the output,
+# `.<slug>.publishing-p<pid>-…` in a published folder, `milepost-<what>-…-p<pid>-…` in the
+# system's temporary folder. They hold Markdown and a mkdocs.yml with local paths: they must
+# never stay behind, and never be published.
+SCRATCH_NAME = re.compile(r"^(?:\..+\.(?:building|publishing)|milepost-[a-z]+(?:-.*)?)"
+                          r"-p(?P<pid>\d+)-[a-z0-9_]{8}$")
+
+
+def layout_of(folder: Path) -> str | None:
+    """Which layout a client's output folder holds: PLAIN (the site itself), VERSIONED
+    (latest/ and one folder per version), or None when there is nothing there yet. Folders
+    written before the marker existed are told apart by versions.json."""
+    if not folder.is_dir() or not any(folder.iterdir()):
+        return None
+    marker = folder / LAYOUT_FILE
+    if marker.is_file():
+        return marker.read_text(encoding="utf-8").strip()
+    return VERSIONED if (folder / "versions.json").is_file() else PLAIN
+
+
+def made_by_milepost(folder: Path) -> bool:
+    """True for a client's output folder that Milepost wrote (it carries a layout marker or
+    versions.json): only those may ever be removed as a client that is gone."""
+    return (folder / LAYOUT_FILE).is_file() or (folder / "versions.json").is_file()
+
+
+@contextlib.contextmanager
+def scratch_folder(parent: Path | None, prefix: str) -> Iterator[Path]:
+    """A private working folder in `parent` (None: the system's temporary folder), removed at
+    the end. Its name carries our pid and we hold a lock on it while it exists, so that
+    `remove_stale_scratch` can tell one left by a killed run from one in use right now."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{prefix}p{os.getpid()}-", dir=parent))
+    lock = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(lock)
+
+
+def _pid_running(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # ours, but not locked by us (we checked): a run before us had our pid
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True   # someone else's process
+    return True
+
+
+def remove_stale_scratch(folder: Path | None = None) -> None:
+    """Remove the scratch folders in `folder` (None: the system's temporary folder) that a
+    killed or interrupted run left. One is stale only when its owner is not running and
+    nobody holds its lock: a build running at the same time keeps its own."""
+    folder = Path(tempfile.gettempdir()) if folder is None else folder
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        match = SCRATCH_NAME.match(entry.name)
+        if match is None or entry.is_symlink() or not entry.is_dir():
+            continue
+        if _pid_running(int(match["pid"])):
+            continue
+        try:
+            lock = os.open(entry, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            pass  # locked: in use after all
+        finally:
+            os.close(lock)
+
+
+OWN_HIDDEN = (INPUTS_FILE, LAYOUT_FILE)  # hidden files of ours: a hash and a layout word
+
+
+def hidden(name: str) -> bool:
+    """Names that never belong in a published site: scratch folders, editor and system files.
+    Our own fingerprint and layout files are the hidden names kept (they hold only a hash and
+    the word plain or versioned)."""
+    return name.startswith(".") and name not in OWN_HIDDEN
+
+
+def stage_copy(published: Path, staging: Path) -> None:
+    """A copy of a published client folder to build into, made of hard links (cheap; falls
+    back to copies). Hidden entries are left out, so a scratch folder a killed run left in
+    the output is never carried into the next site."""
+    if not published.is_dir():
+        staging.mkdir(parents=True)
+        return
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if hidden(n)}
+
+    try:
+        shutil.copytree(published, staging, copy_function=os.link, ignore=ignore)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(published, staging, ignore=ignore)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Put the folder `new` at `target`; readers see the old site or the new, never a mix."""
+    if not target.exists():
+        os.rename(new, target)
+        return
+    if _exchange(new, target):
+        shutil.rmtree(new)  # `new` now holds the old site
+        return
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    os.rename(target, old)
+    os.rename(new, target)
+    shutil.rmtree(old)
+
+
+def check_out_dir(out: Path, projects_dir: Path) -> None:
+    """Refuse an output folder that would overwrite the sources."""
+    out_r, src = out.resolve(), projects_dir.resolve()
+    if out_r == src or src.is_relative_to(out_r) or out_r.is_relative_to(src):
+        raise MilepostError(f"--out {out} overlaps the projects folder {projects_dir}: "
+                            "choose another output folder")
