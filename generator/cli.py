@@ -227,6 +227,49 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notify(args: argparse.Namespace) -> int:
+    from generator.site.build import base_config_for
+    from generator.pipeline import client_scope, locate_client, select_clients
+    from generator.ship.publish import plan
+    from generator.ship.notify import Options, notify_client
+
+    if bool(args.slug) == bool(args.all):
+        raise MilepostError("name one client (`milepost notify SLUG`) or give --all")
+    if args.changed_since and not args.all:
+        raise MilepostError("--changed-since chooses among all clients: use it with --all")
+    today = today_from(args.as_of)
+    if args.all:
+        projects, only = client_scope(Path(args.projects))
+        slugs = [f.name for f in select_clients(projects, only)]
+        if args.changed_since:
+            changed = set(plan(projects, args.changed_since))
+            slugs = [s for s in slugs if s in changed]
+    else:
+        projects, slug = locate_client(Path(args.projects), args.slug)
+        slugs = [slug]
+    options = Options(eml=Path(args.eml) if args.eml else None, smtp=args.smtp,
+                      sender=args.sender, since=args.since, push=args.push)
+    base = base_config_for(projects.resolve().parent)
+    failed = []
+    for slug in slugs:
+        try:
+            outcome = notify_client(projects, slug, today, base, options)
+        except MilepostError as exc:
+            if not args.all:
+                raise
+            print(f"error: {exc}", file=sys.stderr)
+            failed.append(slug)
+            continue
+        print(f"{slug}: {outcome.message}", file=sys.stderr if outcome.failed else sys.stdout,
+              flush=True)
+        if outcome.failed:
+            failed.append(slug)
+    if failed:
+        print(f"error: digest not done for: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_init_ci(args: argparse.Namespace) -> int:
     from generator.ship.ci import write_pipeline
 
@@ -432,6 +475,27 @@ def parser() -> argparse.ArgumentParser:
     pl.add_argument("--changed-since", required=True, metavar="REF")
     pl.add_argument("--format", choices=["text", "json"], default="text")
     pl.set_defaults(run=cmd_plan)
+
+    nt = sub.add_parser("notify", help="email a client's team what needs them and what "
+                        "changed since the last digest")
+    nt.add_argument("slug", nargs="?", help="the client's folder name (or the path to its "
+                    "folder)")
+    nt.add_argument("--all", action="store_true", help="every client with something new")
+    nt.add_argument("--changed-since", metavar="REF", help="with --all: only the clients "
+                    "whose files changed since this commit")
+    nt.add_argument("--since", metavar="REF", help="compare with the client's files at this "
+                    "commit or tag (default: the last digest sent)")
+    how = nt.add_mutually_exclusive_group(required=True)
+    how.add_argument("--eml", metavar="DIR", help="write DIR/SLUG.eml, send nothing")
+    how.add_argument("--smtp", metavar="URL", help="send: smtp://HOST:PORT (no TLS), "
+                     "smtp+starttls://USER@HOST:587 or smtps://USER@HOST:465; the password "
+                     "comes from MILEPOST_SMTP_PASSWORD")
+    nt.add_argument("--from", dest="sender", metavar="ADDRESS", help="sender address "
+                    "(default: the agency's project lead)")
+    nt.add_argument("--push", metavar="REMOTE", help="push the tag that remembers the digest")
+    nt.add_argument("--projects", default="projects", help="projects folder")
+    nt.add_argument("--as-of", help="today's date for overdue items (YYYY-MM-DD)")
+    nt.set_defaults(run=cmd_notify)
 
     ci = sub.add_parser("init-ci", help="write a CI pipeline that validates and publishes")
     ci.add_argument("system", choices=["github", "gitlab"])

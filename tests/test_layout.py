@@ -60,6 +60,14 @@ def test_imports_run_one_way():
     assert wrong == []
 
 
+def test_every_import_names_a_module_that_exists():
+    """Imports inside functions run late: a moved module must not leave one behind."""
+    known = modules()
+    missing = [f"{module} imports {target}" for module, path in known.items()
+               for target in imports(path, module) if target not in known]
+    assert missing == []
+
+
 def test_the_walker_sees_an_import_that_runs_back_up(tmp_path: Path):
     probe = tmp_path / "probe.py"
     probe.write_text("def f():\n    from generator.site.render import render_pages\n")

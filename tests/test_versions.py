@@ -135,7 +135,7 @@ def article(path: Path) -> str:
 def test_layout_and_versions_json(built: Path):
     site = built / "kestrel"
     assert sorted(p.name for p in site.iterdir() if not p.name.startswith(".")) == [
-        "index.html", "latest", "robots.txt", "v1", "v2", "versions.json"]
+        "feed.xml", "index.html", "latest", "robots.txt", "v1", "v2", "versions.json"]
     assert json.loads((site / "versions.json").read_text()) == [
         {"version": "latest", "title": "latest", "aliases": []},
         {"version": "v2", "title": "v2 (2026-11-02)", "aliases": []},
@@ -373,8 +373,9 @@ def test_init_ci_writes_a_pipeline_that_calls_real_commands(system: str, tmp_pat
     assert ("--method PATCH" if system == "github" else "--request PUT") in text
     scripts = re.findall(r"milepost [^\n|;>]*", path.read_text(encoding="utf-8"))
     commands = [s for s in scripts if not s.startswith(("milepost-", "milepost@"))
-                and re.match(r"milepost (validate|build|plan|diff|publish|release)", s)]
-    assert {c.split()[1] for c in commands} >= {"validate", "plan", "diff", "publish"}
+                and re.match(r"milepost (validate|build|plan|diff|publish|release|notify)", s)]
+    assert {c.split()[1] for c in commands} >= {"validate", "plan", "diff", "publish",
+                                                "notify"}
     for command in commands:
         if command.startswith("milepost publish"):
             assert "--to" in command or "--branch" in command
@@ -436,8 +437,8 @@ def test_versions_outside_git_builds_latest_only(tmp_path: Path):
     result = milepost(tmp_path, "build", "--versions", "--as-of", "2026-11-23")
     assert result.returncode == 0, result.stderr
     site = tmp_path / "site" / "kestrel"
-    assert sorted(p.name for p in site.iterdir()) == [".milepost-layout", "index.html", "latest",
-                                                      "robots.txt",
+    assert sorted(p.name for p in site.iterdir()) == [".milepost-layout", "feed.xml", "index.html",
+                                                      "latest", "robots.txt",
                                                       "versions.json"]
     assert json.loads((site / "versions.json").read_text()) == [
         {"version": "latest", "title": "latest", "aliases": []}]
@@ -493,7 +494,7 @@ def test_plain_and_versioned_layouts_replace_each_other_and_say_so(tmp_path: Pat
     assert versioned.returncode == 0, versioned.stderr
     assert ("kestrel: built: replaced the plain site with the versioned one (latest/ and one "
             "folder per version); rebuilt v1, latest") in versioned.stdout
-    assert listing(site) == [".milepost-layout", "index.html", "latest", "robots.txt", "v1",
+    assert listing(site) == [".milepost-layout", "feed.xml", "index.html", "latest", "robots.txt", "v1",
                              "versions.json"]
     assert (site / ".milepost-layout").read_text() == "versioned\n"
     assert listing(repo / "site") == ["kestrel"]  # nothing left beside it
@@ -564,7 +565,10 @@ def test_publish_names_and_removes_clients_that_are_gone(tmp_path: Path):
 # --- the pipelines, run command by command on real repositories -------------------------------
 
 EPOCH = "1795392000"  # 2026-11-23, so every job sees the same "today"
-EXPRESSIONS = {"${{ github.token }}": "token", "${{ github.event.pull_request.number }}": "7"}
+EXPRESSIONS = {"${{ github.token }}": "token", "${{ github.event.pull_request.number }}": "7",
+               "${{ secrets.MILEPOST_SMTP_URL }}": "", "${{ secrets.MILEPOST_SMTP_PASSWORD }}": ""}
+# The one kind of `if:` the pipeline uses: a step that runs only where a secret is set.
+ENV_SET = re.compile(r"^env\.(\w+) != ''$")
 
 
 def ci_steps(system: str, job: str) -> list[tuple[str, dict[str, str]]]:
@@ -582,6 +586,11 @@ def ci_steps(system: str, job: str) -> list[tuple[str, dict[str, str]]]:
         if "run" in step and not step["run"].startswith("pip install"):
             env = {k: EXPRESSIONS.get(v, v) for k, v in {**data["env"], **step.get("env", {})}
                    .items()}
+            if "if" in step:
+                condition = ENV_SET.match(step["if"])
+                assert condition, f"a condition the test cannot judge: {step['if']}"
+                if not env.get(condition[1]):
+                    continue
             steps.append((step["run"], env))
     return steps
 
@@ -810,9 +819,10 @@ def test_release_refuses_a_name_the_site_uses_itself(name: str, tmp_path: Path):
     assert result.returncode == 1
     assert result.stderr == (
         f"error: '{name}' cannot be a version name: the site uses that name itself (in any "
-        "capitals): assets, calendar.ics, changes.html, decisions, glossary.html, index.html, "
-        "latest, risks.html, roadmap.html, search, signoffs.html, sitemap.xml, "
-        "sitemap.xml.gz, team.html, updates, versions.json, waiting.html, what-changed.html. "
+        "capitals): assets, calendar.ics, changes.html, decisions, feed.xml, glossary.html, "
+        "index.html, latest, risks.html, roadmap.html, robots.txt, search, signoffs.html, "
+        "sitemap.xml, sitemap.xml.gz, team.html, updates, versions.json, waiting.html, "
+        "what-changed.html. "
         "Use letters, digits, '.', '-' or '_', at most 64 characters, e.g. v1 or 2026-11\n")
     assert git(tmp_path, "tag", "--list") == ""
 
@@ -844,7 +854,7 @@ def test_a_tag_made_by_hand_with_a_reserved_name_is_skipped_with_a_warning(tmp_p
     assert [v["version"] for v in json.loads((site / "versions.json").read_text())] == [
         "latest", "v1"]
     assert sorted(p.name for p in site.iterdir()) == [
-        ".milepost-layout", "index.html", "latest", "robots.txt", "v1", "versions.json"]
+        ".milepost-layout", "feed.xml", "index.html", "latest", "robots.txt", "v1", "versions.json"]
     assert [p.name for p in (repo / "site").iterdir()] == ["kestrel"]
     again = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
     assert again.returncode == 0 and "rebuilt nothing (up to date)" in again.stdout

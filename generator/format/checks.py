@@ -198,13 +198,30 @@ def _team(c: ClientRecords) -> Iterator[Problem]:
         if person.name in seen:
             yield problem(person, "name", f"'{person.name}' is listed twice in the team")
         seen.add(person.name)
-        if person.lead and person.side != "client":
-            yield problem(person, "lead", "lead marks the client's lead decision maker, but "
-                          "this person is on the team side", "warning")
-    leads = [p for p in c.client.team if p.lead and not p.internal]
-    for extra in leads[1:]:
-        yield problem(extra, "lead", f"more than one lead: {leads[0].name} is already the "
-                      "client's lead decision maker", "warning")
+        yield from _notify(person)
+    # One lead per side: the client's decision maker, and the agency's project lead.
+    for side, role in (("client", "the client's lead decision maker"),
+                       ("team", "the agency's project lead")):
+        leads = [p for p in c.client.team if p.lead and not p.internal and p.side == side]
+        for extra in leads[1:]:
+            yield problem(extra, "lead", f"more than one lead: {leads[0].name} is already "
+                          f"{role}", "warning")
+
+
+def _notify(person: r.Contact) -> Iterator[Problem]:
+    """The digest goes to client-side people, by email; never to the agency or internally."""
+    if not person.notify:
+        return
+    if person.side != "client":
+        yield problem(person, "notify", "notify sends the client's digest, but this person is "
+                      "on the team side: the agency's project lead (lead: true) gets replies "
+                      "instead; remove notify")
+    elif person.internal:
+        yield problem(person, "notify", "notify sends the client's digest, but this person is "
+                      "internal: remove notify or internal")
+    elif not person.email:
+        yield problem(person, "notify", f"notify needs an email address: add email to "
+                      f"'{person.name}' or remove notify")
 
 
 def _milestones(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:

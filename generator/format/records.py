@@ -18,6 +18,7 @@ TEXT = "text"        # one line of plain text
 MARKDOWN = "markdown"  # longer text; Markdown allowed (no HTML)
 AMOUNT = "amount"    # a non-negative number (money or days)
 EMAIL = "email"
+URL = "url"          # an absolute http(s) address
 COLOR = "color"
 
 Id = Annotated[str, ID]
@@ -25,6 +26,7 @@ Text = Annotated[str, TEXT]
 Markdown = Annotated[str, MARKDOWN]
 Amount = Annotated[float, AMOUNT]
 Email = Annotated[str, EMAIL]
+Url = Annotated[str, URL]
 
 RAG = Literal["green", "amber", "red"]
 Level = Literal["low", "medium", "high"]
@@ -80,7 +82,10 @@ class Contact:
     role: Text | None = f("Job title or role on this project", None)
     email: Email | None = f("Email address", None)
     phone: Text | None = f("Phone number", None)
-    lead: bool = f("true for the client's lead decision maker", False)
+    lead: bool = f("true for the lead of their side: the client's lead decision maker, or the "
+                   "agency's project lead (who answers reach, and the digest's Reply-To)", False)
+    notify: bool = f("true sends this client-side person the email digest (milepost notify); "
+                     "needs an email", False)
     internal: bool = f(INTERNAL_DOC, False)
     where: Where = where_field()
 
@@ -132,6 +137,9 @@ class Client:
     budget: Budget | None = f("Budget and spend", None)
     glossary: dict[str, Text] = f("Terms and their plain-language meaning", {})
     theme: Theme | None = f("Branding of the client's site", None)
+    site_url: Url | None = f("Address of this client's published site, e.g. "
+                             "https://projects.example.com/acme/ (default: site_url of the base "
+                             "mkdocs.yml followed by the client's folder name)", None)
     where: Where = where_field()
 
 

@@ -51,6 +51,8 @@ def type_schema(hint: Any) -> dict[str, Any]:
         schema["pattern"] = ID_PATTERN.pattern
     if marker == r.EMAIL:
         schema["format"] = "email"
+    if marker == r.URL:
+        schema.update(format="uri", pattern=r"^https?://")
     return schema
 
 

@@ -28,6 +28,9 @@ from generator.problems import Problem
 GLOSSARY_TERM = re.compile(r"^[\w][\w .&'’+/-]*$")
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# An absolute web address with a host, nothing that would need quoting in a link or a header.
+URL_PATTERN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?"
+                         r"(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 INT_PATTERN = re.compile(r"^[-+]?[0-9]+$")
 FLOAT_PATTERN = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
@@ -133,6 +136,9 @@ class _Reader:
                               "then use letters, digits, '-', '_' or '.' (e.g. M1, DR-001)")
         if marker == r.EMAIL and not EMAIL_PATTERN.match(value):
             return self.error(node, path, f"'{value}' is not an email address")
+        if marker == r.URL and not URL_PATTERN.match(value):
+            return self.error(node, path, f"'{value}' is not a web address: write it in full, "
+                              "e.g. https://projects.example.com/acme/")
         return value
 
     def choice(self, node: Node, allowed: tuple[str, ...], path: str) -> Any:

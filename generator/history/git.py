@@ -137,3 +137,45 @@ def changed_paths(repo: Path, since: str) -> list[str]:
     changed = run_git(repo, "diff", "--name-only", since, "--").splitlines()
     untracked = run_git(repo, "ls-files", "--others", "--exclude-standard").splitlines()
     return sorted(set(changed + untracked))
+
+
+# --- what was sent: digests are remembered as tags ------------------------------------------
+
+@dataclass(frozen=True)
+class Mark:
+    """A tag that remembers an event, e.g. a digest sent: its name, day and commit."""
+
+    tag: str
+    date: date
+    commit: str
+
+
+def last_mark(repo: Path, prefix: str) -> Mark | None:
+    """The newest tag under `prefix` (names sort by their timestamp), or None."""
+    fmt = "%(refname:strip=2)%00%(creatordate:short)%00%(*objectname)%00%(objectname)"
+    out = run_git(repo, "for-each-ref", "--sort=-refname", "--count=1", f"--format={fmt}",
+                  f"refs/tags/{prefix}")
+    if not out.strip():
+        return None
+    tag, day, peeled, obj = out.splitlines()[0].split("\0")
+    return Mark(tag, date.fromisoformat(day), peeled or obj)
+
+
+def commit_of(repo: Path, rev: str) -> tuple[str, date] | None:
+    """The commit a revision names and its date, or None if it names none."""
+    out = run_git(repo, "log", "-1", "--format=%H%x00%cs", f"{rev}^{{commit}}", "--",
+                  check=False).strip()
+    if not out:
+        return None
+    commit, day = out.split("\0")
+    return commit, date.fromisoformat(day)
+
+
+def create_mark(repo: Path, tag: str, note: str, commit: str) -> None:
+    """An annotated tag at `commit`; works where git has no user configured (CI)."""
+    run_git(repo, "-c", "user.name=milepost", "-c", "user.email=milepost@localhost",
+            "tag", "-a", tag, "-m", note, commit)
+
+
+def push_tag(repo: Path, remote: str, tag: str) -> None:
+    run_git(repo, "push", "-q", remote, f"refs/tags/{tag}")

@@ -22,8 +22,17 @@ from generator.format.pages import NAV
 from generator.history import git
 from generator.history.compare import slip_history, what_changed
 from generator.problems import MilepostError, errors
-from generator.site.build import CONTENT, ROBOTS, BuildResult, BuildSettings, build_site, failed
+from generator.site.build import (
+    CONTENT,
+    ROBOTS,
+    BuildResult,
+    BuildSettings,
+    build_site,
+    client_feed,
+    failed,
+)
 from generator.site.client import check_client_folder
+from generator.site.feeds import Release
 from generator.site.model import Project
 from generator.site.output import (
     INPUTS_FILE,
@@ -40,9 +49,11 @@ from generator.site.render import SiteVersion
 LATEST = "latest"
 VERSIONS_FILE = "versions.json"   # mike's list of versions, read by Material's selector
 REDIRECT_FILE = "index.html"      # leads from the client's folder to latest/
+FEED_FILE = "feed.xml"            # the client's Atom feed, beside its versions
 NAME_LIMIT = 64                   # a version's folder name, with room for scratch names
 # What build.py and MkDocs write in a site's folder besides the pages.
-SITE_FILES = ("assets", "calendar.ics", "search", "sitemap.xml", "sitemap.xml.gz")
+SITE_FILES = ("assets", "calendar.ics", "feed.xml", "robots.txt", "search", "sitemap.xml",
+              "sitemap.xml.gz")
 
 
 def reserved_version_names() -> list[str]:
@@ -200,6 +211,14 @@ def _build_one(project: Project, version: SiteVersion, settings: BuildSettings, 
                       stamp=fingerprint)
 
 
+def releases(cv: ClientVersions, models: list[Project]) -> list[Release]:
+    """Each readable version with what changed against the one before it, for the feed."""
+    return [Release(v.name, v.date, v.note,
+                    what_changed(models[k - 1], models[k], since=cv.versions[k - 1].name)
+                    if k else [])
+            for k, v in enumerate(cv.versions)]
+
+
 def versions_json(cv: ClientVersions) -> str:
     """mike's format, newest first, so Material's version selector lists every version."""
     entries = [{"version": LATEST, "title": "latest", "aliases": []}]
@@ -259,10 +278,11 @@ def _files_current(folder: Path, files: dict[str, str]) -> bool:
 def _update(job: VersionedJob, cv: ClientVersions, prints: dict[str, str], needed: list[str],
             target: Path) -> tuple[int, list[str], list[str]]:
     """Build the `needed` versions into `target`, a private copy of the client's folder, then
-    write versions.json and the redirect. Returns the pages built, the warnings about
-    versions that no longer validate, and the versions rebuilt."""
+    write the feed, versions.json and the redirect. Returns the pages built, the warnings
+    about versions that no longer validate, and the versions rebuilt."""
     pages, notes = 0, []
-    if needed:
+    feed = target / FEED_FILE
+    if needed or not feed.is_file():
         with scratch_folder(None, "milepost-versions-") as scratch:
             readable, models, notes = _readable_versions(cv, scratch)
             for k, v in enumerate([*readable.versions, None]):
@@ -274,6 +294,11 @@ def _update(job: VersionedJob, cv: ClientVersions, prints: dict[str, str], neede
                                              job.settings.today)
                 pages += _build_one(project, site_version, job.settings, target / name,
                                     prints[name])
+            news = client_feed(job.project, job.settings.base_config,
+                               releases(readable, models)).decode("utf-8")
+            _write_atomic(feed, news)
+            if (target / LATEST).is_dir():  # the copy every page announces
+                _write_atomic(target / LATEST / FEED_FILE, news)
         needed = [n for n in needed if n == LATEST or any(v.name == n for v in readable.versions)]
     for name, text in _layout_files(cv, target).items():
         _write_atomic(target / name, text)
@@ -301,7 +326,7 @@ def build_versioned_client(job: VersionedJob) -> BuildResult:
         if job.staged:
             client_out.mkdir(parents=True, exist_ok=True)
             pages, notes, needed = _update(job, cv, prints, needed, client_out)
-        elif (needed or replacing
+        elif (needed or replacing or not (client_out / FEED_FILE).is_file()
               or not _files_current(client_out, _layout_files(cv, client_out))):
             job.settings.out.mkdir(parents=True, exist_ok=True)
             with scratch_folder(job.settings.out, f".{slug}.building-") as scratch:

@@ -86,6 +86,8 @@ jobs:
   publish:
     if: github.event_name == 'push'
     runs-on: ubuntu-latest
+    env:
+      MILEPOST_SMTP_URL: ${{ secrets.MILEPOST_SMTP_URL }}
     steps:
       - uses: actions/checkout@v4
         with:
@@ -105,6 +107,14 @@ jobs:
         run: |
           git fetch origin gh-pages:gh-pages || true
           milepost publish projects --branch gh-pages --push origin
+      # Digests: set the secrets MILEPOST_SMTP_URL (e.g. smtps://user@mail.example:465) and
+      # MILEPOST_SMTP_PASSWORD. Each client is compared with its last digest (a tag pushed
+      # back here), so a rerun sends nothing twice and a failed send is retried next time.
+      - name: Email each client what changed and what waits on them
+        if: env.MILEPOST_SMTP_URL != ''
+        env:
+          MILEPOST_SMTP_PASSWORD: ${{ secrets.MILEPOST_SMTP_PASSWORD }}
+        run: milepost notify --all --smtp "$MILEPOST_SMTP_URL" --push origin
 """
 
 GITLAB = r"""# Written by `milepost init-ci gitlab`. Published sites are kept in the cached public/
@@ -161,7 +171,7 @@ pages:
   stage: publish
   rules:
     - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
-    - if: $CI_COMMIT_TAG =~ /^[^\/]+\/.+$/
+    - if: $CI_COMMIT_TAG =~ /^[^\/]+\/[^\/]+$/
   resource_group: milepost-publish
   cache:
     key: milepost-public
@@ -174,6 +184,14 @@ pages:
       git fetch --tags --force origin "+refs/heads/$branch:refs/remotes/origin/$branch"
       git checkout -q --detach "origin/$branch"
     - milepost publish projects --to public
+    # Digests: set MILEPOST_SMTP_URL (e.g. smtps://user@mail.example:465), a masked
+    # MILEPOST_SMTP_PASSWORD and a MILEPOST_PUSH_URL the tags remembering each digest are
+    # pushed to (e.g. https://oauth2:TOKEN@gitlab.example/group/repo.git).
+    - |
+      if [ -n "$MILEPOST_SMTP_URL" ]; then
+        push=""; [ -n "$MILEPOST_PUSH_URL" ] && push="--push=$MILEPOST_PUSH_URL"
+        milepost notify --all --smtp "$MILEPOST_SMTP_URL" $push
+      fi
   artifacts:
     paths: [public]
 """

@@ -20,6 +20,7 @@ from datetime import time as dtime
 from pathlib import Path
 
 from generator.problems import Problem
+from generator.site.feeds import Release, atom_feed
 from generator.site.ical import calendar_ics
 from generator.site.model import Project
 from generator.site.output import (
@@ -32,6 +33,7 @@ from generator.site.output import (
     swap_in,
 )
 from generator.site.render import BASE_CONFIG, CONTENT, SiteVersion, render_pages, site_config
+from generator.site.urls import client_site_url
 
 ROBOTS = "User-agent: *\nDisallow: /\n"  # no search engine may index a client's site
 
@@ -78,6 +80,13 @@ def epoch_of(day: date) -> int:
     return int(datetime.combine(day, dtime(0), tzinfo=UTC).timestamp())
 
 
+def client_feed(p: Project, base_config: Path, releases: list[Release] | None = None) -> bytes:
+    """The client's Atom feed. A versioned site (`releases` given, even if empty) keeps its
+    current pages in latest/ and announces each released version."""
+    return atom_feed(p, releases or [], client_site_url(p, base_config),
+                     versioned=releases is not None)
+
+
 def write_client_project(p: Project, settings: BuildSettings, work: Path,
                          version: SiteVersion | None = None) -> int:
     """Write the client's Markdown pages and mkdocs.yml into `work`; returns the page count."""
@@ -89,6 +98,8 @@ def write_client_project(p: Project, settings: BuildSettings, work: Path,
         target.write_text(text, encoding="utf-8")
     (docs / "calendar.ics").write_bytes(calendar_ics(p, settings.today).encode("utf-8"))
     (docs / "robots.txt").write_text(ROBOTS, encoding="utf-8")  # a copy on a plain host too
+    if version is None:  # a versioned site has one feed, beside its versions (versions.py)
+        (docs / "feed.xml").write_bytes(client_feed(p, settings.base_config))
     assets = docs / "assets"
     shutil.copytree(CONTENT / "assets", assets, dirs_exist_ok=True)
     theme = p.client.theme

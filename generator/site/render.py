@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from generator.format.pages import NAV, decision_page
 from generator.site import derive
+from generator.site.answers import waiting_answers
 from generator.site.markup import RichText, abbreviations, attr, md_text, plain, title_text
 from generator.site.model import Project, Section
 from generator.site.timeline import timeline_svg
@@ -102,6 +103,7 @@ def environment(project_root: Path | None = None) -> jinja2.Environment:
         d=derive, link=link, mailto=mailto, related_links=related_links, rag=rag,
         badge=badge, html=html_text, bar=bar,
         signed=lambda n: Markup(derive.signed_days(n)),
+        waiting_answers=waiting_answers,
     )
     env.filters.update(long=derive.long_date, short=derive.short_date, plain=plain)
     return env
@@ -253,6 +255,7 @@ def site_config(p: Project, base_config: Path, docs_dir: str, site_dir: str,
             config["theme"]["logo"] = f"assets/{theme.logo}"
         if not config["theme"]:
             del config["theme"]
-    # Material's template with a robots meta tag (content/overrides/main.html)
+    # Milepost's theme overrides (content/overrides/main.html): every page is marked noindex
+    # and announces the client's Atom feed.
     config.setdefault("theme", {})["custom_dir"] = str(CONTENT / "overrides")
     return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)

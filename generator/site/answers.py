@@ -1,0 +1,125 @@
+"""Answer links: one click opens the client's own mail program with a message to the
+agency's project lead already written, so answering a sign-off, a decision or a task takes
+a click, and the project manager can record the answer as written (`via: email`).
+
+Built at build time, as plain mailto: links: no script and no third party. Every part of a
+link is percent-encoded (RFC 6068), and the subject is one line, so no text from YAML can
+add a header or a recipient in the mail program. Used by the Waiting on you page and the
+email digest, which therefore offer the same answers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from generator.site import derive
+from generator.site.markup import attr
+from generator.site.model import Project
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_OPTIONS = 4  # a decision with more options gets a link to say which one, not one each
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str   # what the link says, e.g. "Approve"
+    url: str     # the mailto: link, percent-encoded
+
+
+def _line(text: object) -> str:
+    return " ".join(_CONTROL.sub(" ", str(text)).split())
+
+
+def lead_email(p: Project) -> str | None:
+    """The agency's project lead: who answers go to."""
+    lead = next((c for c in p.client.team if c.side == "team" and c.lead and c.email), None)
+    return lead.email.strip() if lead else None
+
+
+def mailto(to: str, subject: str, body: str) -> str:
+    """A mailto: link with every reserved character of every part percent-encoded."""
+    lines = body.split("\n")  # our own line breaks, written as CRLF (RFC 6068)
+    return (f"mailto:{quote(to, safe='@')}?subject={quote(_line(subject), safe='')}"
+            f"&body={'%0D%0A'.join(quote(_line(x), safe='') for x in lines)}")
+
+
+def _answer(p: Project, label: str, subject: str, facts: list[str], answer: str) -> Answer:
+    to = lead_email(p)
+    assert to is not None
+    body = "\n".join([f"Client: {p.client.name}", f"Project: {p.client.project}", *facts,
+                      f"Answer: {answer}", "", "Notes:", ""])
+    return Answer(label, mailto(to, f"{p.client.name}: {subject}: {answer}", body))
+
+
+def signoff_answers(p: Project, deliverable_id: str) -> list[Answer]:
+    found = next(((m, dl, s) for m, dl, s in derive.awaiting_signoff(p)
+                  if dl.id == deliverable_id), None)
+    if found is None:
+        return []
+    m, dl, state = found
+    # The format records a version only with the answer: the delivery date names it.
+    version = f"the version delivered on {derive.long_date(state.since)}"
+    facts = [f"Sign-off of: {dl.id} {dl.title} (milestone {m.id} {m.title})",
+             f"Version: {version}"]
+    subject = f"Sign-off {dl.id} ({version})"
+    return [_answer(p, "Approve", subject, facts, "approved"),
+            _answer(p, "Request changes", subject, facts, "changes requested: …")]
+
+
+def decision_answers(p: Project, decision_id: str) -> list[Answer]:
+    dec = next((d for d in p.decisions if d.id == decision_id), None)
+    if dec is None:
+        return []
+    facts = [f"Decision: {dec.id} {dec.title} (proposed on {derive.long_date(dec.date)})"]
+    subject = f"Decision {dec.id}"
+    if 0 < len(dec.options) <= MAX_OPTIONS:
+        return [_answer(p, f"Choose {_line(o.name)}", subject, facts, f"we choose {o.name}")
+                for o in dec.options]
+    return [_answer(p, "Agree", subject, facts, "agreed"),
+            _answer(p, "Ask a question", subject, facts, "a question: …")]
+
+
+def task_answers(p: Project, task_id: str) -> list[Answer]:
+    t = next((x for x in p.client_tasks if x.id == task_id and not x.done), None)
+    if t is None:
+        return []
+    facts = [f"Task: {t.id} {t.title} (due {derive.long_date(t.due)})"]
+    subject = f"Task {t.id}"
+    return [_answer(p, "Tell us it is done", subject, facts, "done"),
+            _answer(p, "Ask for more time", subject, facts, "we need more time, until …")]
+
+
+KINDS = {"signoff": signoff_answers, "decision": decision_answers, "task": task_answers}
+
+
+def answers_for(p: Project, kind: str, item_id: str) -> list[Answer]:
+    """The answer links for one item waiting on the client; none without an agency lead
+    (there is nobody to write to)."""
+    if lead_email(p) is None:
+        return []
+    return KINDS[kind](p, item_id)
+
+
+# --- on the Waiting on you page ----------------------------------------------------------------
+
+def answer_link(a: Answer) -> Markup:
+    """An answer as an HTML link for a Markdown page: the URL is already percent-encoded,
+    and `attr` makes what is left inert to HTML and Markdown alike."""
+    return Markup(f'<a class="mp-answer" href="{attr(a.url)}">{attr(a.label)}</a>')
+
+
+def waiting_answers(p: Project, today: date) -> list[tuple[str, Markup]]:
+    """Each item waiting on the client, in the page's order, with its answer links."""
+    items = [("task", t.id, f"{t.title} ({t.id})") for t in derive.open_tasks(p, today)]
+    items += [("signoff", dl.id, f"Sign off {dl.title} ({dl.id})")
+              for _, dl, _ in derive.awaiting_signoff(p)]
+    items += [("decision", d.id, f"Decide {d.id}: {d.title}")
+              for d in derive.awaiting_decisions(p)]
+    found = [(label, answers_for(p, kind, item_id)) for kind, item_id, label in items]
+    return [(label, Markup(" · ").join(answer_link(a) for a in answers))
+            for label, answers in found if answers]

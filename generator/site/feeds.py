@@ -1,0 +1,219 @@
+"""The client's news as an Atom feed (feed.xml): status updates, decisions proposed and
+settled, deliverables sent for sign-off and their answers, change requests decided, and
+released versions with what changed in them.
+
+Written with feedgen from the public model only, so nothing internal can be in it. Each
+entry's ID is derived from the client, the kind of news, what it is about and its date, so
+it survives rebuilds and versions: a feed reader shows each item once, and again only when
+it is news of its own (a decision settled is a new entry, not an edit of "proposed"). The
+`updated` date is the date of the event itself, never the day of the build.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from feedgen.feed import FeedGenerator
+
+from generator.format.pages import decision_page
+from generator.site import derive
+from generator.site.markup import plain
+from generator.site.model import Project, Section
+from generator.site.urls import page_url
+
+# Fixed for good: changing it would change every entry ID and repeat every item in readers.
+ID_NAMESPACE = uuid.UUID("7c1f5b1e-4f0a-5d0e-9a8e-6d696c65706f")
+# Characters XML 1.0 cannot carry at all (a YAML escape can write them).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class Release:
+    """A released version of the client's site, as the feed announces it."""
+
+    name: str
+    date: date
+    note: str
+    changes: list[Section]  # against the version before it; empty for the first
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of news."""
+
+    kind: str       # update | decision | signoff-request | signoff | change | version
+    key: str        # what the news is about within its kind: an ID, a status, a version
+    day: date       # when it happened: the entry's `updated` date
+    title: str
+    text: str
+    page: str       # where it is shown, relative to the current site (e.g. "signoffs.md")
+    in_client_folder: bool = False  # `page` is relative to the client's folder instead
+
+
+def entry_id(slug: str, e: Entry) -> str:
+    """A stable, globally unique ID: the same news always gets the same ID."""
+    name = "\0".join([slug, e.kind, e.key, e.day.isoformat()])
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, name)}"
+
+
+def feed_id(slug: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, slug + chr(0) + 'feed')}"
+
+
+def _words(*parts: str | None) -> str:
+    """Parts joined into plain text, one line each, empty ones left out."""
+    return "\n".join(x for x in parts if x)
+
+
+def _list(title: str, items: list[str]) -> str | None:
+    return f"{title}: " + "; ".join(" ".join(i.split()) for i in items) if items else None
+
+
+# --- the news of each kind ------------------------------------------------------------------
+
+def update_entries(p: Project) -> Iterator[Entry]:
+    latest = derive.latest_update(p)
+    for u in p.updates:
+        health = [f"Overall: {u.overall}, {derive.RAG_WORDS[u.overall].lower()}."]
+        health += [f"{what.capitalize()}: {value}." for what, value in
+                   (("schedule", u.schedule), ("budget", u.budget), ("scope", u.scope)) if value]
+        page = "updates/index.md" if u is latest else f"updates/{u.date:%Y-%m}.md"
+        yield Entry("update", u.date.isoformat(), u.date,
+                    f"Status update of {derive.long_date(u.date)}: "
+                    f"{derive.RAG_WORDS[u.overall].lower()}",
+                    _words(" ".join(health), plain(u.summary), _list("Done", u.done),
+                           _list("Next", u.next), _list("Problems", u.problems),
+                           _list("What we need from you", u.asks)), page)
+
+
+def decision_entries(p: Project) -> Iterator[Entry]:
+    dates = {d.id: d.date for d in p.decisions}
+    replaced_by = derive.superseded_by(p)
+    for d in p.decisions:
+        day, status = d.date, d.status
+        if d.status == "superseded" and replaced_by.get(d.id):
+            by = replaced_by[d.id]
+            day = max(dates[x] for x in by)
+            status = f"superseded by {', '.join(by)}"
+        text = _words(plain(d.decision) or plain(d.context),
+                      _list("Deciders", d.deciders))
+        yield Entry("decision", f"{d.id}/{d.status}", day, f"Decision {d.id} {d.title}: "
+                    f"{status}", text, decision_page(d.id))
+
+
+def signoff_request_entries(p: Project) -> Iterator[Entry]:
+    history = derive.signoff_history(p)
+    for m, dl in derive.deliverables(p):
+        if not dl.signoff:
+            continue
+        state = derive.signoff_state(m, dl, history.get(dl.id, []))
+        handed_over = dl.delivered or (state.since if state.key == "awaiting" else None)
+        if handed_over:
+            yield Entry("signoff-request", dl.id, handed_over,
+                        f"Sent for your sign-off: {dl.id} {dl.title}",
+                        f"Delivered on {derive.long_date(handed_over)} for milestone {m.id} "
+                        f"{m.title}.", "waiting.md")
+
+
+SIGNOFF_OUTCOMES = {"approved": "approved", "changes-requested": "changes requested",
+                    "rejected": "rejected"}
+
+
+def signoff_entries(p: Project) -> Iterator[Entry]:
+    titles = {d.id: d.title for _, d in derive.deliverables(p)}
+    for s in p.signoffs:
+        name = f"{s.deliverable} {titles.get(s.deliverable, '')}".strip()
+        yield Entry("signoff", f"{s.deliverable}/{s.version}/{s.outcome}", s.date,
+                    f"Sign-off of {name} version {s.version}: {SIGNOFF_OUTCOMES[s.outcome]}",
+                    _words(f"Answered by {s.by} on {derive.long_date(s.date)} ({s.via}).",
+                           plain(s.notes)), "signoffs.md")
+
+
+def change_entries(p: Project) -> Iterator[Entry]:
+    for x in p.changes:
+        if x.status == "requested":
+            continue
+        cost = []
+        if x.estimate and x.estimate.days:
+            cost.append(f"{x.estimate.days:g} days of effort")
+        if x.schedule_impact_days:
+            cost.append(f"moves the schedule by {x.schedule_impact_days:g} days")
+        yield Entry("change", f"{x.id}/{x.status}", x.decided or x.date,
+                    f"Change request {x.id} {x.title}: {x.status}",
+                    _words(f"Requested by {x.requested_by} on {derive.long_date(x.date)}.",
+                           plain(x.description), ("Estimate: " + ", ".join(cost) + ".")
+                           if cost else None), "changes.md")
+
+
+def release_entries(releases: list[Release]) -> Iterator[Entry]:
+    for v in releases:
+        changes = [f"{s.title}: " + " ".join(s.sentences) for s in v.changes]
+        summary = changes if v.changes else (
+            ["The first version of the plan."] if v is releases[0] else ["Nothing changed."])
+        yield Entry("version", v.name, v.date,
+                    f"Version {v.name} released" + (f": {v.note}" if v.note else ""),
+                    _words(*summary), f"{v.name}/what-changed.md", in_client_folder=True)
+
+
+def entries(p: Project, releases: list[Release]) -> list[Entry]:
+    """Every item of news, newest first."""
+    found = [*update_entries(p), *decision_entries(p), *signoff_request_entries(p),
+             *signoff_entries(p), *change_entries(p), *release_entries(releases)]
+    return sorted(found, key=lambda e: (e.day, e.kind, e.key), reverse=True)
+
+
+# --- the feed -------------------------------------------------------------------------------
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _one_line(text: str) -> str:
+    return _xml(" ".join(text.split()))
+
+
+def _moment(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def feed_author(p: Project) -> str:
+    """Who writes the news: the agency's project lead, else the project's team."""
+    lead = next((c for c in p.client.team if c.side == "team" and c.lead), None)
+    return lead.name if lead else f"The {p.client.project} team"
+
+
+def _href(site: str | None, e: Entry, versioned: bool) -> str:
+    if e.in_client_folder:
+        return page_url(site, e.page, versioned=False)
+    return page_url(site, e.page, versioned)
+
+
+def atom_feed(p: Project, releases: list[Release], site: str | None, versioned: bool) -> bytes:
+    """feed.xml for the client's folder. `site` is the site's absolute address (ending in
+    '/'), or None: links are then relative to the feed itself, which a feed reader resolves
+    against the address it fetched the feed from."""
+    news = entries(p, releases)
+    fg = FeedGenerator()
+    fg.id(feed_id(p.slug))
+    fg.title(_one_line(f"{p.client.project} · {p.client.name}"))
+    fg.subtitle("What changed and what waits on you")
+    fg.author({"name": _one_line(feed_author(p))})
+    fg.link(href=page_url(site, "index.md", versioned), rel="alternate", type="text/html")
+    if site:
+        fg.link(href=site + "feed.xml", rel="self", type="application/atom+xml")
+    fg.language("en")
+    fg.generator("Milepost")
+    fg.updated(_moment(max((e.day for e in news), default=p.client.start)))
+    for e in reversed(news):  # feedgen puts each new entry first
+        fe = fg.add_entry()
+        fe.id(entry_id(p.slug, e))
+        fe.title(_one_line(e.title))
+        fe.updated(_moment(e.day))
+        fe.published(_moment(e.day))
+        fe.link(href=_href(site, e, versioned), rel="alternate", type="text/html")
+        fe.content(_xml(e.text) or _one_line(e.title), type="text")
+    return fg.atom_str(pretty=True)

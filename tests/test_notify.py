@@ -1,0 +1,421 @@
+"""`milepost notify`: the email digest, sent through a real SMTP server (aiosmtpd) started on
+127.0.0.1 in the test, read back with the `email` package; remembered in git."""
+
+from __future__ import annotations
+
+import email
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from email import policy
+from email.message import EmailMessage
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.conftest import REPO, VALID_TEXT
+
+AS_OF = "2026-06-01"
+SITE = "https://projects.example.com/acme/"
+CANARY = "INTERNAL-ONLY"
+
+CLIENT = """\
+name: Acme & Co
+project: Website relaunch
+start: 2026-01-05
+site_url: https://projects.example.com/acme/
+team:
+  - {name: Pat Lee, side: team, role: Project manager, email: pat@agency.example, lead: true}
+  - {name: INTERNAL-ONLY Account director, side: team, email: boss@agency.example, internal: true}
+  - {name: Cleo Client, side: client, role: Marketing lead, lead: true, email: cleo@acme.example, notify: true}
+  - {name: Dan Client, side: client, email: dan@acme.example, notify: true}
+  - {name: Quiet Client, side: client, email: quiet@acme.example}
+"""
+
+ROADMAP = VALID_TEXT["roadmap.yml"]
+INTERNAL_DECISION = """\
+id: DR-009
+title: INTERNAL-ONLY staffing choice
+status: proposed
+date: 2026-05-02
+deciders: [Cleo Client]
+internal: true
+"""
+PROPOSED = """\
+id: DR-002
+title: Choose the hosting
+status: proposed
+date: 2026-05-20
+deciders: [Cleo Client]
+options:
+  - name: Managed platform
+  - name: Own server
+related: [M2]
+"""
+OTHER = """\
+name: Zebulon Other Ltd
+project: Zebulon portal
+start: 2026-01-05
+site_url: https://projects.example.com/zebulon/
+team:
+  - {name: Zed Agent, side: team, email: zed@agency.example, lead: true}
+  - {name: Zora Zebulon, side: client, email: zora@zebulon.example, notify: true}
+"""
+
+
+# --- a real SMTP server ------------------------------------------------------------------------
+
+class Inbox:
+    """aiosmtpd handler: keeps every message it accepts; `refuse` answers DATA with an error."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], EmailMessage]] = []
+        self.refuse: str | None = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if self.refuse:
+            return self.refuse
+        msg = email.message_from_bytes(envelope.original_content or envelope.content,
+                                       policy=policy.default)
+        self.received.append((list(envelope.rcpt_tos), msg))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def inbox():
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        handler.url = f"smtp://127.0.0.1:{controller.port}"
+        yield handler
+    finally:
+        controller.stop()
+
+
+# --- a client in git -----------------------------------------------------------------------
+
+def git(repo: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "PM", "GIT_AUTHOR_EMAIL": "pm@agency.example",
+           "GIT_COMMITTER_NAME": "PM", "GIT_COMMITTER_EMAIL": "pm@agency.example"}
+    done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def write(repo: Path, rel: str, text: str) -> None:
+    path = repo / "projects" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path
+    for rel, text in VALID_TEXT.items():
+        write(repo, f"acme/{rel}", text)
+    write(repo, "acme/client.yml", CLIENT)
+    write(repo, "acme/decisions/DR-009.yml", INTERNAL_DECISION)
+    write(repo, "acme/decisions/DR-002.yml", PROPOSED)
+    write(repo, "zebulon/client.yml", OTHER)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "projects")
+    git(repo, "commit", "-qm", "Plan")
+    return repo
+
+
+def commit(repo: Path, message: str) -> None:
+    git(repo, "add", "projects")
+    git(repo, "commit", "-qm", message)
+
+
+def notify(repo: Path, *args: str, env: dict[str, str] | None = None
+           ) -> subprocess.CompletedProcess:
+    full = {k: v for k, v in os.environ.items() if k != "MILEPOST_SMTP_PASSWORD"}
+    full.update(NO_MKDOCS_2_WARNING="1", **(env or {}))
+    return subprocess.run([sys.executable, "-m", "generator", "notify", *args, "--as-of",
+                           AS_OF], cwd=repo, env=full, capture_output=True, text=True,
+                          timeout=120)
+
+
+def digest_tags(repo: Path) -> list[str]:
+    return git(repo, "tag", "--list", "*/digest/*").split()
+
+
+def parts(msg: EmailMessage) -> tuple[str, str]:
+    return (msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content())
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.tags: set[str] = set()
+        self.attrs: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.attrs |= {k for k, _ in attrs}
+        self.hrefs += [v for k, v in attrs if k == "href"]
+
+
+def links_of(page: str) -> Links:
+    parser = Links()
+    parser.feed(page)
+    return parser
+
+
+# --- the digest --------------------------------------------------------------------------------
+
+def test_digest_goes_to_the_clients_people_with_both_parts(repo, inbox):
+    done = notify(repo, "acme", "--smtp", inbox.url)
+    assert done.returncode == 0, done.stderr
+    assert len(inbox.received) == 1
+    envelope, msg = inbox.received[0]
+    assert sorted(envelope) == ["cleo@acme.example", "dan@acme.example"]
+    assert msg["To"] == "Cleo Client <cleo@acme.example>, Dan Client <dan@acme.example>"
+    assert msg["Reply-To"] == "Pat Lee <pat@agency.example>"
+    assert msg["From"] == "Pat Lee <pat@agency.example>"
+    assert msg["Bcc"] is None and msg["Cc"] is None
+    assert msg["Subject"] == "Website relaunch: 2 items need you (1 overdue)"
+    assert msg["Message-ID"].endswith("@projects.example.com>")
+    text, page = parts(msg)
+    # Overdue first, with dates and what it holds up; then the decision awaiting them.
+    assert text.index("* OVERDUE: Send brand assets (T1), overdue by 92 days (due 1 March "
+                      "2026); holds up M2 Design. Owner: Cleo Client.") < \
+        text.index("* Decide DR-002 Choose the hosting, proposed on 20 May 2026; holds up "
+                   "M2 Design.")
+    assert "Latest status, 2 March 2026: green, on track. Design is under way." in text
+    assert f"{SITE}latest/waiting.html" in text and f"{SITE}latest/decisions/dr-002.html" in text
+    links = links_of(page)
+    assert f"{SITE}latest/index.html" in links.hrefs
+    assert all(h.startswith((SITE, "mailto:pat@agency.example?")) for h in links.hrefs)
+    assert not links.tags & {"img", "script", "link", "style", "iframe"}  # inline styles only
+    everything = msg.as_string()
+    assert CANARY not in everything and "DR-009" not in everything
+    assert "boss@" not in everything and "quiet@" not in everything
+    assert "Zebulon" not in everything and "zora@" not in everything
+    assert digest_tags(repo) and digest_tags(repo)[0].startswith("acme/digest/")
+
+
+def test_a_second_run_sends_nothing_and_a_change_sends_what_changed(repo, inbox):
+    assert notify(repo, "acme", "--smtp", inbox.url).returncode == 0
+    again = notify(repo, "acme", "--smtp", inbox.url)
+    assert again.returncode == 0, again.stderr
+    assert "acme: nothing new since the last digest (" in again.stdout
+    assert len(inbox.received) == 1 and len(digest_tags(repo)) == 1
+    roadmap = repo / "projects" / "acme" / "roadmap.yml"
+    roadmap.write_text(roadmap.read_text().replace("forecast: 2026-04-10",
+                                                   "forecast: 2026-04-24"), encoding="utf-8")
+    commit(repo, "M2 later")
+    third = notify(repo, "acme", "--smtp", inbox.url)
+    assert third.returncode == 0, third.stderr
+    assert len(inbox.received) == 2 and len(digest_tags(repo)) == 2
+    msg = inbox.received[1][1]
+    assert msg["Subject"] == "Website relaunch: 2 items need you (1 overdue) · M2 moved to 24 Apr"
+    text, page = parts(msg)
+    # The same sentence as the site's What changed page, from compare.what_changed.
+    sentence = ("Milestone M2 Design: forecast moved from 10 April 2026 to 24 April 2026 "
+                "(14 days later than in the last digest), 23 days after the planned 1 April.")
+    assert "WHAT CHANGED SINCE THE LAST DIGEST (" in text and f"  - {sentence}" in text
+    assert f"<li style=\"margin:0 0 10px;line-height:1.45\">{sentence}</li>" in page
+    assert f"{SITE}latest/roadmap.html" in links_of(page).hrefs
+    assert inbox.received[0][1]["Message-ID"] != msg["Message-ID"]
+
+
+def test_a_refused_send_fails_clearly_and_is_tried_again(repo, inbox):
+    inbox.refuse = "554 5.7.1 Message rejected by policy"
+    done = notify(repo, "acme", "--smtp", inbox.url)
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"error: acme: digest not sent: {inbox.url} refused the message: 554 5.7.1 Message "
+        "rejected by policy; nothing was marked as sent, so the next run tries again\n")
+    assert "Traceback" not in done.stderr and digest_tags(repo) == []
+    inbox.refuse = None
+    retry = notify(repo, "acme", "--smtp", inbox.url)
+    assert retry.returncode == 0, retry.stderr
+    assert len(inbox.received) == 1 and len(digest_tags(repo)) == 1
+
+
+def test_an_unreachable_server_is_a_clear_error(repo):
+    done = notify(repo, "acme", "--smtp", f"smtp://127.0.0.1:{free_port()}")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("error: acme: digest not sent: cannot send through smtp://")
+    assert digest_tags(repo) == []
+
+
+def test_eml_writes_the_message_and_sends_nothing(repo, inbox):
+    done = notify(repo, "acme", "--eml", "out")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "acme: wrote out/acme.eml (for 2 people; nothing sent)\n"
+    msg = email.message_from_bytes((repo / "out" / "acme.eml").read_bytes(),
+                                   policy=policy.default)
+    assert msg["Subject"] == "Website relaunch: 2 items need you (1 overdue)"
+    assert inbox.received == [] and digest_tags(repo) == []
+    # The same digest gets the same Message-ID: a retried send is the same message.
+    notify(repo, "acme", "--eml", "again")
+    again = email.message_from_bytes((repo / "again" / "acme.eml").read_bytes(),
+                                     policy=policy.default)
+    assert again["Message-ID"] == msg["Message-ID"]
+
+
+def test_all_changed_since_notifies_only_the_clients_that_changed(repo, inbox):
+    base = git(repo, "rev-parse", "HEAD").strip()
+    other = repo / "projects" / "zebulon" / "roadmap.yml"
+    other.write_text("client_tasks:\n  - {id: T1, title: Send the logo, owner: Zora Zebulon, "
+                     "due: 2026-06-10}\n", encoding="utf-8")
+    commit(repo, "Zebulon task")
+    done = notify(repo, "--all", "--changed-since", base, "--smtp", inbox.url)
+    assert done.returncode == 0, done.stderr
+    assert [sorted(e) for e, _ in inbox.received] == [["zora@zebulon.example"]]
+    msg = inbox.received[0][1]
+    assert "Acme" not in msg.as_string() and "cleo@" not in msg.as_string()
+
+
+def test_no_site_address_refuses_to_send(repo, inbox):
+    client = repo / "projects" / "acme" / "client.yml"
+    client.write_text(CLIENT.replace("site_url: https://projects.example.com/acme/\n", ""),
+                      encoding="utf-8")
+    commit(repo, "no address")
+    done = notify(repo, "acme", "--smtp", inbox.url)
+    assert done.returncode == 1
+    assert done.stderr == (
+        "error: acme has no site address for the digest's links: set site_url in the base "
+        "mkdocs.yml (the host's root; the client's site is <site_url>/acme/) or site_url in "
+        "acme's client.yml\n")
+    assert inbox.received == []
+
+
+def test_uncommitted_changes_are_not_sent(repo, inbox):
+    (repo / "projects" / "acme" / "risks.yml").write_text("[]\n", encoding="utf-8")
+    done = notify(repo, "acme", "--smtp", inbox.url)
+    assert done.returncode == 1
+    assert "acme has uncommitted changes (projects/acme/risks.yml): commit them first" \
+        in done.stderr
+    assert inbox.received == []
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("smtps://pat:secret@mail.example:465", "--smtp must not hold a password (it would show "
+     "in logs): put it in the environment variable MILEPOST_SMTP_PASSWORD"),
+    ("smtp://pat@mail.example:25", "--smtp smtp://pat@mail.example:25: smtp:// sends the "
+     "password unencrypted: use smtp+starttls:// or smtps://"),
+    ("smtps://pat@mail.example:465", "--smtp names the user pat: set the password in the "
+     "environment variable MILEPOST_SMTP_PASSWORD"),
+    ("http://mail.example", "--smtp 'http://mail.example' is not an SMTP address"),
+])
+def test_smtp_addresses_and_passwords(repo, url, message):
+    done = notify(repo, "acme", "--smtp", url)
+    assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr
+    assert digest_tags(repo) == []
+
+
+def test_notify_needs_a_client_side_person_with_an_email(make_project, run_cli):
+    client = VALID_TEXT["client.yml"].replace(
+        "    email: pat@agency.example\n", "    email: pat@agency.example\n    notify: true\n")
+    client = client.replace("    lead: true\n", "    lead: true\n    notify: true\n")
+    projects = make_project({"acme": {**VALID_TEXT, "client.yml": client}})
+    code, out, _ = run_cli("validate", str(projects))
+    assert code == 1
+    assert ("projects/acme/client.yml:11:13: error: team[0].notify: notify sends the client's "
+            "digest, but this person is on the team side") in out
+    assert ("projects/acme/client.yml:16:13: error: team[1].notify: notify needs an email "
+            "address: add email to 'Cleo Client' or remove notify") in out
+
+
+# --- hostile text --------------------------------------------------------------------------------
+
+def hostile_repo(tmp_path: Path) -> Path:
+    import yaml
+
+    folder = tmp_path / "projects" / "hostile"
+    shutil.copytree(REPO / "tests" / "fixtures" / "hostile", folder)
+    client = folder / "client.yml"
+    data = yaml.safe_load(client.read_text(encoding="utf-8"))
+    data["site_url"] = "https://projects.example.com/hostile/"
+    data["project"] += "\nBcc: evil@attacker.example"
+    team = data["team"]
+    team[0].update(lead=True, email="pm@agency.example")
+    team.append({"name": 'Eve "x" <evil@attacker.example>\nBcc: evil@attacker.example',
+                 "side": "client", "email": "dee@client.example", "notify": True})
+    client.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit(tmp_path, "Hostile")
+    return tmp_path
+
+
+def test_hostile_text_is_inert_and_cannot_add_headers(tmp_path, inbox):
+    from tests.test_safety import scan_html
+
+    repo = hostile_repo(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "generator", "notify", "hostile", "--smtp",
+                           inbox.url, "--as-of", "2026-11-23"], cwd=repo, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    (envelope, msg), = inbox.received
+    assert envelope == ["dee@client.example"]
+    assert "evil@attacker.example" not in envelope
+    assert msg["Bcc"] is None and msg["Cc"] is None
+    raw = msg.as_string()
+    header_block = raw.split("\n\n", 1)[0]
+    assert "\nBcc:" not in header_block and "\r" not in msg["Subject"]
+    assert msg["Subject"].startswith("Hostile Project <img src=x onerror=alert(2)>")
+    assert len(msg["To"].addresses) == 1
+    text, page = parts(msg)
+    found = scan_html(page, "digest.html")
+    assert found.findings == [], "\n".join(map(str, found.findings))
+    assert "<script>alert(1)</script>" in found.visible  # shown as the text it is
+    for href in links_of(page).hrefs:
+        parts_ = urlsplit(href)
+        assert parts_.scheme in ("https", "mailto"), href
+        if parts_.scheme == "mailto":
+            assert unquote(parts_.path) == "pm@agency.example"
+            query = parse_qs(parts_.query)
+            assert set(query) == {"subject", "body"}
+            assert "\n" not in query["subject"][0] and "\r" not in query["subject"][0]
+    assert CANARY not in raw
+
+
+# --- a look at it -----------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.browser
+def test_screenshot_of_the_html_part(repo, inbox):
+    if not CHROMIUM.exists():
+        pytest.skip(f"needs Debian's Chromium at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    assert notify(repo, "acme", "--smtp", inbox.url).returncode == 0
+    roadmap = repo / "projects" / "acme" / "roadmap.yml"
+    roadmap.write_text(roadmap.read_text().replace("forecast: 2026-04-10",
+                                                   "forecast: 2026-04-24"), encoding="utf-8")
+    commit(repo, "M2 later")
+    assert notify(repo, "acme", "--smtp", inbox.url).returncode == 0
+    _, page_html = parts(inbox.received[1][1])
+    artifacts = REPO / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM),
+                                     args=["--headless", "--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 720, "height": 900})
+            requests: list[str] = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.set_content(page_html)
+            page.screenshot(path=str(artifacts / "digest-html-part.png"), full_page=True)
+            assert requests == []  # nothing fetched: no images, fonts or styles from outside
+            assert page.locator("h1").inner_text() == "Website relaunch"
+        finally:
+            browser.close()
