@@ -25,8 +25,13 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
+import markdown
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.markup import RichText, abbreviations
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -240,6 +245,9 @@ class Scanner(HTMLParser):
             if name == "style" and BAD_STYLE.search(value):
                 self.finding(f"<{tag} style={value!r}>: inline style that can hide or cover "
                              "the page or fetch a URL")
+            if name == "title" and "<" in value:
+                # Material's tooltips insert a title, as decoded, as HTML.
+                self.finding(f"<{tag} title={value[:80]!r}>: markup in a tooltip")
             if name in ("title", "alt", "aria-label", "content", "value", "placeholder"):
                 self.page.attr_text.append(value)
         if tag in FORBIDDEN_TAGS and not is_material_search_form(tag, attrs):
@@ -549,6 +557,51 @@ def test_glossary_entry_abbr_would_refuse(tmp_path: Path, term: str, meaning: st
     site = scan_site(site_root(milepost_build(projects, tmp_path / "out", "hostile"),
                                "hostile"))
     assert not site.findings, "\n".join(map(str, site.findings[:10]))
+
+
+class _Titles(HTMLParser):
+    """Every abbreviation's title, decoded as the browser decodes an attribute."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.titles: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "abbr":
+            self.titles += [v or "" for k, v in attrs if k == "title"]
+
+
+def abbr_titles(rendered: str) -> list[str]:
+    parser = _Titles()
+    parser.feed(rendered)
+    parser.close()
+    return parser.titles
+
+
+_pieces = st.one_of(st.sampled_from(list("<>&;#\"'=/ x0") + ["&lt;", "&#60;", "&#x3C;", "&amp;",
+                                                               "<img src=x onerror=alert(1)>"]),
+                    st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]))
+meanings = st.lists(_pieces, min_size=1, max_size=20).map("".join).filter(
+    lambda m: m.strip() not in ("", "''", '""'))
+
+
+@settings(max_examples=300, deadline=None)
+@given(meaning=meanings)
+def test_tooltips_hold_no_markup_after_two_decodings(meaning: str) -> None:
+    """Material inserts an abbreviation's title, once the browser has decoded it, as HTML: the
+    decoded title never holds a '<', whatever entities or markup the meaning holds, on pages
+    (the glossary appended for MkDocs' Markdown) and in Markdown fields (RichText's
+    glossary, and a '*[term]: meaning' line in the field itself); and it reads as written.
+    (Before the fix: '&lt;img src=x onerror=...&gt;' decoded to a live <img> on hover.)"""
+    one_line = re.sub(r"[ \t\r\n\f\v]+", " ", meaning).strip()
+    page = markdown.markdown("CMS\n\n" + abbreviations({"CMS": meaning}), extensions=["abbr"])
+    fields = [RichText({"CMS": meaning})("CMS"),
+              RichText({})("CMS\n\n*[CMS]: " + one_line)]
+    shown = one_line.replace("<", "‹").replace(">", "›")
+    for rendered in [page, *fields]:
+        titles = abbr_titles(rendered)
+        assert len(titles) == 1 and "<" not in titles[0], rendered
+        assert titles[0].strip() == shown.strip(), rendered  # abbr trims Unicode spaces too
 
 
 def test_hostile_internal_records_do_not_leak(hostile: Site) -> None:
