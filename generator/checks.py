@@ -346,6 +346,10 @@ def _far_dates(c: ClientRecords) -> Iterator[Problem]:
                           f"start ({start}): is the year right?", "warning")
 
 
+# What a logo file may be called: it is written into every page's HTML unescaped.
+LOGO_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*\.(?i:svg|png)", re.ASCII)
+
+
 def _theme(c: ClientRecords) -> Iterator[Problem]:
     theme = c.client.theme
     if theme is None or theme.logo is None:
@@ -356,6 +360,11 @@ def _theme(c: ClientRecords) -> Iterator[Problem]:
                       "e.g. logo.svg")
     elif not logo.lower().endswith((".svg", ".png")):
         yield problem(theme, "logo", f"'{logo}' is not an .svg or .png file")
+    elif not LOGO_NAME.fullmatch(logo):
+        # MkDocs' templates write the name into src="..." as it is, unescaped.
+        yield problem(theme, "logo", f"'{logo}' cannot be a logo file name: use only letters, "
+                      "digits, '-', '_' and '.', ending in .svg or .png (rename the file, "
+                      "e.g. to logo.svg)")
     elif not (c.folder / logo).is_file():
         yield problem(theme, "logo", f"'{logo}' does not exist in the client's folder")
     elif not (c.folder / logo).resolve().is_relative_to(c.folder.resolve()):

@@ -114,7 +114,8 @@ class Theme:
 
     primary: Color | None = f("Primary colour (Material palette name, e.g. teal)", None)
     accent: Color | None = f("Accent colour (Material palette name)", None)
-    logo: Text | None = f("Logo file in the client's folder (.svg or .png)", None)
+    logo: Text | None = f("Logo file in the client's folder (.svg or .png), named with "
+                           "letters, digits, '-', '_' and '.' only", None)
     where: Where = where_field()
 
 

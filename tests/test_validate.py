@@ -64,6 +64,14 @@ def line_pattern(slug: str, e: Expect) -> re.Pattern[str]:
     return re.compile(f"^{where}: {e.severity}: {what}.*{re.escape(e.fragment)}")
 
 
+CLEAN_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+             '<rect width="10" height="10" fill="#0a7"/></svg>\n')
+# A valid 1x1 PNG.
+PNG_BYTES = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e5273ede0000000049454e44ae426082")
+
+
 BOMB = "".join(
     f"  {chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n"
     for i in range(9)
@@ -343,7 +351,28 @@ CASES = [
                  "folder")]),
     Case("logo-with-nul-byte",
          {"client.yml": CLIENT + 'theme: {logo: "a\\0.png"}\n'},
-         [Expect("client.yml", 25, 15, "theme.logo", "does not exist in the client's folder")]),
+         [Expect("client.yml", 25, 15, "theme.logo", "'a\x00.png' cannot be a logo file name")]),
+    # MkDocs writes the name into every page unescaped: <img src="assets/x" onerror=...>.
+    Case("logo-name-breaks-out-of-src",
+         {"client.yml": CLIENT + "theme: {logo: 'x\" onerror=\"alert(document.domain)\" y=\".svg'}\n",
+          'x" onerror="alert(document.domain)" y=".svg': CLEAN_SVG},
+         [Expect("client.yml", 25, 15, "theme.logo",
+                 "'x\" onerror=\"alert(document.domain)\" y=\".svg' cannot be a logo file name: "
+                 "use only letters, digits, '-', '_' and '.', ending in .svg or .png (rename the "
+                 "file, e.g. to logo.svg)")]),
+    Case("logo-name-with-space-and-angle-brackets",
+         {"client.yml": CLIENT + "theme: {logo: 'our <logo> v2.png'}\n",
+          "our <logo> v2.png": PNG_BYTES},
+         [Expect("client.yml", 25, 15, "theme.logo",
+                 "'our <logo> v2.png' cannot be a logo file name")]),
+    Case("logo-name-non-ascii-letters",
+         {"client.yml": CLIENT + "theme: {logo: 'l\u043e\u0433\u043e.svg'}\n",
+          "l\u043e\u0433\u043e.svg": CLEAN_SVG},
+         [Expect("client.yml", 25, 15, "theme.logo", "cannot be a logo file name")]),
+    Case("logo-hidden-file",
+         {"client.yml": CLIENT + "theme: {logo: .logo.svg}\n", ".logo.svg": CLEAN_SVG},
+         [Expect("client.yml", 25, 15, "theme.logo", "must be a file name in the client's "
+                 "folder")]),
     Case("bad-colour-did-you-mean",
          {"client.yml": CLIENT + "theme: {primary: teel}\n"},
          [Expect("client.yml", 25, 18, "theme.primary", "(did you mean 'teal'?)")]),
