@@ -177,6 +177,15 @@ class _Reader:
             name = self.scalar(key, path, "a key")
             if name is INVALID:
                 continue
+            if name == "internal_notes":
+                self.internal_notes(value, _join(path, name))
+                continue
+            if _looks_like_internal_notes(name):
+                self.error(key, path, f"'{name}' looks like internal_notes, but glossary terms "
+                           "are published: write internal_notes to keep a note for the "
+                           "agency, or choose another term")
+                result[name] = INVALID
+                continue
             if not GLOSSARY_TERM.match(name):
                 self.error(key, path, f"'{name}' cannot be a glossary term: use letters, "
                            "digits, spaces and . & ' + / - (starting with a letter or digit)")
@@ -184,6 +193,12 @@ class _Reader:
                 continue
             result[name] = self.convert(value, item, _join(path, name))
         return result if INVALID not in result.values() else INVALID
+
+    def internal_notes(self, node: Node, path: str) -> None:
+        """Agency-only text, in any mapping: checked to be text, then dropped so it can never
+        render."""
+        if not isinstance(node, ScalarNode):
+            self.error(node, path, "expected text")
 
     def record(self, node: Node, record_type: type, path: str) -> Any:
         if not isinstance(node, MappingNode):
@@ -200,9 +215,7 @@ class _Reader:
                 continue
             key_path = _join(path, name)
             if name == "internal_notes":
-                # Agency-only text: checked to be text, then dropped so it can never render.
-                if not isinstance(value, ScalarNode):
-                    self.error(value, key_path, "expected text")
+                self.internal_notes(value, key_path)
                 continue
             if name not in fields:
                 self.error(key, path, _unknown_field(name, list(fields)))
@@ -220,6 +233,11 @@ class _Reader:
         if missing or INVALID in values.values():
             return INVALID
         return record_type(**values, where=r.Where(self.file.shown, path, marks))
+
+
+def _looks_like_internal_notes(name: str) -> bool:
+    """'Internal notes', 'internal-notes', 'INTERNAL_NOTES': a note meant to stay internal."""
+    return re.sub(r"[\s_-]+", "_", name.strip().lower()) == "internal_notes"
 
 
 def _is_null(node: Node) -> bool:

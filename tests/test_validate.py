@@ -373,6 +373,16 @@ CASES = [
          {"client.yml": CLIENT + "theme: {logo: .logo.svg}\n", ".logo.svg": CLEAN_SVG},
          [Expect("client.yml", 25, 15, "theme.logo", "must be a file name in the client's "
                  "folder")]),
+    Case("glossary-term-like-internal-notes",
+         {"client.yml": edit(CLIENT, "  CMS: Content management system\n",
+                             "  CMS: Content management system\n  Internal notes: Margin is thin\n")},
+         [Expect("client.yml", 25, 3, "glossary",
+                 "'Internal notes' looks like internal_notes, but glossary terms are published: "
+                 "write internal_notes to keep a note for the agency, or choose another term")]),
+    Case("glossary-internal-notes-not-text",
+         {"client.yml": edit(CLIENT, "  CMS: Content management system\n",
+                             "  CMS: Content management system\n  internal_notes: [a, b]\n")},
+         [Expect("client.yml", 25, 19, "glossary.internal_notes", "expected text")]),
     Case("bad-colour-did-you-mean",
          {"client.yml": CLIENT + "theme: {primary: teel}\n"},
          [Expect("client.yml", 25, 18, "theme.primary", "(did you mean 'teal'?)")]),
@@ -521,6 +531,17 @@ def test_glossary_keys_and_values_kept_as_written(make_project) -> None:
     assert checked.projects[0].client.glossary == {
         "CMS": "Content management system", "NO": "Norway", "1.10": "version one ten",
         "ON": "yes"}
+
+
+def test_glossary_internal_notes_are_dropped(make_project) -> None:
+    """internal_notes is agency-only in every mapping, the glossary too (it was published as
+    a term)."""
+    client = edit(CLIENT, "  CMS: Content management system\n",
+                  "  internal_notes: Margin is thin\n  CMS: Content management system\n")
+    root = make_project({"acme": files_with({"client.yml": client})})
+    checked = check_projects(root, TODAY)
+    assert checked.problems == []
+    assert checked.projects[0].client.glossary == {"CMS": "Content management system"}
 
 
 # --- warnings: exit 0, and 1 with --strict -----------------------------------------------
