@@ -7,6 +7,7 @@ resolving to public records, no cycles, dates that make sense, sign-offs that ad
 from __future__ import annotations
 
 import difflib
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from generator import records as r
+from generator.logo import png_problems, svg_problems
 from generator.problems import Problem
 from generator.validate import ClientRecords
 
@@ -370,3 +372,20 @@ def _theme(c: ClientRecords) -> Iterator[Problem]:
     elif not (c.folder / logo).resolve().is_relative_to(c.folder.resolve()):
         yield problem(theme, "logo", f"'{logo}' is a link to a file outside the client's "
                       "folder: copy the file here instead")
+    else:
+        yield from _logo_content(c, theme)
+
+
+def _logo_content(c: ClientRecords, theme: r.Theme) -> Iterator[Problem]:
+    """The logo is served as it is: an SVG may hold only what draws, a PNG must be one.
+    Problems point into the logo file itself."""
+    logo = theme.logo or ""
+    shown = posixpath.join(posixpath.dirname(theme.where.file), logo)
+    try:
+        data = (c.folder / logo).read_bytes()
+    except OSError as exc:
+        yield problem(theme, "logo", f"'{logo}' cannot be read ({exc.strerror})")
+        return
+    check = svg_problems if logo.lower().endswith(".svg") else png_problems
+    for found in check(data):
+        yield Problem(shown, found.line, found.column, "", found.message)

@@ -444,6 +444,16 @@ def test_hostile_output_is_inert(hostile: Site) -> None:
     assert not hostile.findings, "\n".join(map(str, hostile.findings[:40]))
 
 
+def test_clean_svg_logo_is_published_as_is(hostile: Site) -> None:
+    """A clean SVG logo passes the logo checks and is copied byte for byte, and every page
+    shows it in the header."""
+    logo = (FIXTURES / "hostile" / "logo.svg").read_bytes()
+    assert (hostile.root / "assets" / "logo.svg").read_bytes() == logo
+    for rel, page in hostile.pages.items():
+        up = "../" * rel.count("/")
+        assert ("img", "src", f"{up}assets/logo.svg") in page.urls, rel
+
+
 def test_badges_are_inert(hostile: Site) -> None:
     """Badges are inline HTML inside Markdown paragraphs, and MkDocs runs Markdown inside them:
     a sign-off's version and signer (in "Approved: version ... by ...") must stay text.
