@@ -228,10 +228,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_notify(args: argparse.Namespace) -> int:
-    from generator.site.build import base_config_for
     from generator.pipeline import client_scope, locate_client, select_clients
-    from generator.ship.publish import plan
     from generator.ship.notify import Options, notify_client
+    from generator.ship.publish import plan
+    from generator.site.build import base_config_for
 
     if bool(args.slug) == bool(args.all):
         raise MilepostError("name one client (`milepost notify SLUG`) or give --all")

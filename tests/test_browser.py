@@ -9,6 +9,7 @@ the roadmap timeline are checked on northwind; screenshots go to test-artifacts/
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import re
 import subprocess
@@ -177,9 +178,13 @@ class Tab:
         self.visit.dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 
-    def open(self, rel: str) -> Visit:
+    def open(self, rel: str, material: bool = True) -> Visit:
+        """Opens a page of the site; `material=False` for a file that is not a page."""
         self.visit = Visit(self.allowed + rel)
         self.page.goto(self.visit.url, wait_until="load")
+        if not material:
+            self.page.wait_for_timeout(100)
+            return self.visit
         try:
             # Material's bundle is running once it has published its observables.
             self.page.wait_for_function("() => typeof window.component$ !== 'undefined'",
@@ -291,6 +296,22 @@ def test_hostile_search_runs_no_script(tab) -> None:  # noqa: ANN001
     results = search(hostile.page, "emphasis")
     assert len(results) > 5, results
     hostile.page.wait_for_timeout(200)
+    assert not visit.problems(), visit.problems()
+
+
+def test_clean_svg_logo_is_shown(tab) -> None:  # noqa: ANN001
+    """The hostile fixture's logo, an SVG as editors save it (metadata, gradient, style, reused
+    symbol), passes the logo checks, is drawn in the header, and opened on its own does
+    nothing but draw."""
+    hostile = tab("hostile")
+    visit = hostile.open("index.html")
+    logo = hostile.page.locator(".md-header img").first
+    assert logo.get_attribute("src") == "assets/logo.svg"
+    assert logo.is_visible()
+    assert logo.evaluate("img => img.complete && img.naturalWidth") == 48
+    assert not visit.problems(), visit.problems()
+    visit = hostile.open("assets/logo.svg", material=False)
+    assert hostile.page.evaluate("() => document.documentElement.localName") == "svg"
     assert not visit.problems(), visit.problems()
 
 
@@ -423,3 +444,146 @@ def test_every_timeline_mark_is_labelled(tab) -> None:  # noqa: ANN001
     assert task.text_content().startswith(
         "Your task T4: Sign the merchant contract with the new payment provider, due 13 "
         "November 2026")
+
+
+# --- glossary tooltips --------------------------------------------------------------------------
+
+# Records, inside the page, every Material tooltip as it is added: its text and any element
+# inside it (a tooltip's content is inserted as HTML: an element there is markup from data).
+WATCH_TOOLTIPS = """() => {
+  window.__tooltips = [];
+  new MutationObserver(records => {
+    for (const record of records) for (const node of record.addedNodes) {
+      if (!(node instanceof Element)) continue;
+      const tips = node.matches('.md-tooltip2') ? [node] : [...node.querySelectorAll('.md-tooltip2')];
+      for (const tip of tips) {
+        const inner = tip.querySelector('.md-tooltip2__inner') || tip;
+        window.__tooltips.push({id: tip.id, text: inner.textContent,
+          elements: [...inner.querySelectorAll('*')].map(e => e.outerHTML.slice(0, 120))});
+      }
+      if (node.closest('.md-tooltip2') && !node.matches('.md-tooltip2, .md-tooltip2__inner'))
+        window.__tooltips.push({id: '', text: '', elements: [node.outerHTML.slice(0, 120)]});
+    }
+  }).observe(document.body, {childList: true, subtree: true});
+  return document.querySelectorAll('abbr[title]').length;
+}"""
+
+# One step of hovering: waits (a few frames at most) for the tooltip of abbreviation
+# `shown`, then brings abbreviation `next` into view. Returns whether the tooltip showed and
+# the centre of `next`, or null if a reader could not point at it (hidden or covered).
+HOVER_STEP = """async ([shown, next]) => {
+  const all = document.querySelectorAll('abbr');
+  let showed = true;
+  if (shown >= 0) {
+    const has = () => {
+      const id = all[shown].getAttribute('aria-describedby');
+      return !!id && window.__tooltips.some(t => t.id === id);
+    };
+    for (let frame = 0; frame < 120 && !has(); frame++)
+      await new Promise(requestAnimationFrame);
+    showed = has();
+  }
+  if (next < 0) return {showed, centre: null};
+  const centre = () => {
+    const box = all[next].getBoundingClientRect();
+    const x = box.left + box.width / 2, y = box.top + box.height / 2;
+    const hit = box.width && box.height ? document.elementFromPoint(x, y) : null;
+    return hit && all[next].contains(hit) ? {x, y} : null;
+  };
+  let found = centre();
+  if (!found) {  // in a table that scrolls sideways, say
+    all[next].scrollIntoView({block: 'center', inline: 'center'});
+    found = centre();
+  }
+  return {showed, centre: found};
+}"""
+
+
+def glossary_tooltips() -> dict[str, set[str]]:
+    """What each abbreviation of the hostile fixture should show on hover: its meaning as
+    text, with '<' and '>' as look-alikes (from the glossary, and from abbreviations a
+    Markdown field defines for itself)."""
+    def shown(meaning: str) -> str:
+        # Entity text reads as the character, as it does in any Markdown text.
+        return html.unescape(" ".join(meaning.split()).replace("<", "‹").replace(">", "›"))
+
+    folder = FIXTURES / "hostile"
+    expected: dict[str, set[str]] = {}
+    client = yaml.safe_load((folder / "client.yml").read_text("utf-8"))
+    for term, meaning in client["glossary"].items():
+        expected.setdefault(term, set()).add(shown(meaning))
+    for path in folder.rglob("*.yml"):
+        for term, meaning in re.findall(r"^\s*\*\[([^\]\\]+)\]:[ ]*(.+)$",
+                                        path.read_text("utf-8"), re.M):
+            expected.setdefault(term, set()).add(shown(meaning))
+    return expected
+
+
+def hover_again(page, i: int) -> bool:  # noqa: ANN001 (a playwright Page)
+    """Hovers abbreviation `i` once more, after every tooltip has closed: the one before may
+    have opened over it, and a tooltip the mouse is on stays open."""
+    page.mouse.move(0, 0)
+    page.wait_for_function("() => !document.querySelector('.md-tooltip2--active')",
+                           timeout=5_000)
+    centre = page.evaluate(HOVER_STEP, [-1, i])["centre"]
+    if centre is None:
+        return False
+    page.mouse.move(centre["x"], centre["y"])
+    return page.evaluate(HOVER_STEP, [i, -1])["showed"]
+
+
+def hover_every_abbreviation(tab: Tab) -> tuple[int, list[str]]:
+    """Points the mouse at every abbreviation of the open page, one after the other, and
+    waits each time for Material's tooltip. Returns how many were hovered, and what went
+    wrong: an abbreviation no reader could point at, a tooltip that did not show, markup
+    inside a tooltip, a tooltip that does not show a meaning as written."""
+    page, problems = tab.page, []
+    terms = page.eval_on_selector_all("abbr", "all => all.map(a => a.textContent)")
+    assert page.evaluate(WATCH_TOOLTIPS) == len(terms), "an <abbr> without a title"
+    # A window as tall as the page: most abbreviations can be pointed at without scrolling.
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": DESKTOP["width"], "height": min(height, 16_000)})
+    hovered, last, hidden = 0, -1, []
+    for i, term in enumerate([*terms, None]):
+        step = page.evaluate(HOVER_STEP, [last, i if term is not None else -1])
+        if last >= 0 and not step["showed"]:
+            if not hover_again(page, last):
+                problems.append(f"no tooltip on hovering {terms[last]!r} (abbreviation {last})")
+            step = page.evaluate(HOVER_STEP, [-1, i if term is not None else -1])
+        last = -1
+        if term is None:
+            break
+        if step["centre"] is None:
+            hidden.append(f"{i} ({term!r})")
+            continue
+        page.mouse.move(step["centre"]["x"], step["centre"]["y"])
+        hovered, last = hovered + 1, i
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(300)  # the last tooltip closes; late image errors get to fire
+    page.set_viewport_size(DESKTOP)
+    every = set().union(*glossary_tooltips().values())
+    content = []
+    for tip in page.evaluate("() => window.__tooltips"):
+        if tip["elements"]:
+            content.append(f"markup inside a tooltip: {tip['elements'][:3]}")
+        elif tip["text"] not in every:
+            content.append(f"tooltip shows {tip['text'][:120]!r}, not a meaning as written")
+    if hidden:
+        problems.append(f"{len(hidden)} abbreviations cannot be pointed at: {hidden[:5]}")
+    return hovered, content + problems
+
+
+def test_every_glossary_tooltip_is_inert(tab, out: Path) -> None:  # noqa: ANN001
+    """Material's tooltips insert an abbreviation's title as HTML. Hover every abbreviation
+    on every page of the hostile fixture: no dialog, no console or script error, no request
+    outside the site, no element inside any tooltip, and the meaning shown as text.
+    (Before the fix: hovering any glossary term ran the <img onerror> of its meaning.)"""
+    hostile = tab("hostile")
+    problems, hovered = [], 0
+    for rel in html_pages(out, "hostile"):
+        visit = hostile.open(rel)
+        count, found = hover_every_abbreviation(hostile)
+        hovered += count
+        problems += [f"{rel}: {p}" for p in visit.problems() + found]
+    assert not problems, "\n".join(problems[:30])
+    assert hovered > 1000, f"only {hovered} abbreviations were hovered"

@@ -10,6 +10,8 @@ Two real builds, each run once for the module through the real command line:
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import gzip
 import html
 import json
@@ -17,16 +19,24 @@ import re
 import shutil
 import subprocess
 import sys
+import types
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
+import markdown
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.site.markup import RichText, abbreviations
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -240,6 +250,9 @@ class Scanner(HTMLParser):
             if name == "style" and BAD_STYLE.search(value):
                 self.finding(f"<{tag} style={value!r}>: inline style that can hide or cover "
                              "the page or fetch a URL")
+            if name == "title" and "<" in value:
+                # Material's tooltips insert a title, as decoded, as HTML.
+                self.finding(f"<{tag} title={value[:80]!r}>: markup in a tooltip")
             if name in ("title", "alt", "aria-label", "content", "value", "placeholder"):
                 self.page.attr_text.append(value)
         if tag in FORBIDDEN_TAGS and not is_material_search_form(tag, attrs):
@@ -431,6 +444,16 @@ def test_hostile_output_is_inert(hostile: Site) -> None:
     assert not hostile.findings, "\n".join(map(str, hostile.findings[:40]))
 
 
+def test_clean_svg_logo_is_published_as_is(hostile: Site) -> None:
+    """A clean SVG logo passes the logo checks and is copied byte for byte, and every page
+    shows it in the header."""
+    logo = (FIXTURES / "hostile" / "logo.svg").read_bytes()
+    assert (hostile.root / "assets" / "logo.svg").read_bytes() == logo
+    for rel, page in hostile.pages.items():
+        up = "../" * rel.count("/")
+        assert ("img", "src", f"{up}assets/logo.svg") in page.urls, rel
+
+
 def test_badges_are_inert(hostile: Site) -> None:
     """Badges are inline HTML inside Markdown paragraphs, and MkDocs runs Markdown inside them:
     a sign-off's version and signer (in "Approved: version ... by ...") must stay text.
@@ -549,6 +572,51 @@ def test_glossary_entry_abbr_would_refuse(tmp_path: Path, term: str, meaning: st
     site = scan_site(site_root(milepost_build(projects, tmp_path / "out", "hostile"),
                                "hostile"))
     assert not site.findings, "\n".join(map(str, site.findings[:10]))
+
+
+class _Titles(HTMLParser):
+    """Every abbreviation's title, decoded as the browser decodes an attribute."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.titles: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "abbr":
+            self.titles += [v or "" for k, v in attrs if k == "title"]
+
+
+def abbr_titles(rendered: str) -> list[str]:
+    parser = _Titles()
+    parser.feed(rendered)
+    parser.close()
+    return parser.titles
+
+
+_pieces = st.one_of(st.sampled_from(list("<>&;#\"'=/ x0") + ["&lt;", "&#60;", "&#x3C;", "&amp;",
+                                                               "<img src=x onerror=alert(1)>"]),
+                    st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]))
+meanings = st.lists(_pieces, min_size=1, max_size=20).map("".join).filter(
+    lambda m: m.strip() not in ("", "''", '""'))
+
+
+@settings(max_examples=300, deadline=None)
+@given(meaning=meanings)
+def test_tooltips_hold_no_markup_after_two_decodings(meaning: str) -> None:
+    """Material inserts an abbreviation's title, once the browser has decoded it, as HTML: the
+    decoded title never holds a '<', whatever entities or markup the meaning holds, on pages
+    (the glossary appended for MkDocs' Markdown) and in Markdown fields (RichText's
+    glossary, and a '*[term]: meaning' line in the field itself); and it reads as written.
+    (Before the fix: '&lt;img src=x onerror=...&gt;' decoded to a live <img> on hover.)"""
+    one_line = re.sub(r"[ \t\r\n\f\v]+", " ", meaning).strip()
+    page = markdown.markdown("CMS\n\n" + abbreviations({"CMS": meaning}), extensions=["abbr"])
+    fields = [RichText({"CMS": meaning})("CMS"),
+              RichText({})("CMS\n\n*[CMS]: " + one_line)]
+    shown = one_line.replace("<", "‹").replace(">", "›")
+    for rendered in [page, *fields]:
+        titles = abbr_titles(rendered)
+        assert len(titles) == 1 and "<" not in titles[0], rendered
+        assert titles[0].strip() == shown.strip(), rendered  # abbr trims Unicode spaces too
 
 
 def test_hostile_internal_records_do_not_leak(hostile: Site) -> None:
@@ -765,3 +833,173 @@ def test_each_site_names_its_own_client(examples: dict[str, Site]) -> None:
                          if not p.get("internal")}
         team_page = site.pages["team.html"].visible
         assert all(person in team_page for person in public_people)
+
+
+# --- a canary in every place a key can stand ----------------------------------------------------
+
+CANARY = "Canary7c1e"  # searched for without regard to case
+DAY = date(2026, 3, 2)
+PERSON = "Cleo Client"
+# Fields whose value must name something else for the client to validate. A new field of
+# this kind makes the canary client invalid, and the test says so: it is never skipped.
+REFERENCES: dict[str, Any] = {
+    "owner": PERSON, "by": PERSON, "requested_by": PERSON, "deciders": [PERSON],
+    "deliverable": "Deliverable-1", "depends_on": [], "blocks": [], "supersedes": [],
+    "related": [], "logo": "logo.svg",
+}
+CLEAN_LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+              '<rect width="10" height="10" fill="#0a7"/></svg>\n')
+
+
+class CanaryClient:
+    """A client generated from generator/records.py: every record kind, every field filled,
+    `internal_notes: <canary>` in every mapping (records, nested records, the glossary), and
+    beside every public record in a list an `internal: true` twin whose every text is a
+    canary. Values come from each field's type; only fields that must name another record
+    are listed (REFERENCES). A new field or record kind is covered as it comes."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.kinds: set[type] = set()
+        self.notes = 0
+
+    def canary(self, where: str) -> str:
+        return f"{CANARY} {where}"
+
+    def record(self, kind: type, where: str, internal: bool) -> dict[str, Any]:
+        from generator.format import records as r
+
+        self.kinds.add(kind)
+        hints = typing.get_type_hints(kind, include_extras=True)
+        data: dict[str, Any] = {}
+        for spec in r.public_fields(kind):
+            data[spec.name] = self.value(kind, spec.name, hints[spec.name],
+                                         f"{where}.{spec.name}", internal)
+        if "internal" in data:
+            data["internal"] = internal
+        data["internal_notes"] = self.canary(f"{where}.internal_notes")
+        self.notes += 1
+        return data
+
+    def value(self, kind: type, name: str, hint: Any, where: str, internal: bool) -> Any:
+        if kind.__name__ == "Contact" and name in ("name", "side"):
+            public = {"name": PERSON, "side": "client"}[name]
+            return self.canary(where) if internal and name == "name" else public
+        if name in REFERENCES:
+            return copy.deepcopy(REFERENCES[name])
+        marker = None
+        if typing.get_origin(hint) is typing.Annotated:
+            hint, marker = hint.__origin__, hint.__metadata__[0]
+        if typing.get_origin(hint) in (types.UnionType, typing.Union):
+            hint = next(a for a in typing.get_args(hint) if a is not type(None))
+            return self.value(kind, name, hint, where, internal)
+        origin = typing.get_origin(hint)
+        if origin is list:
+            return self.items(kind, name, typing.get_args(hint)[0], where, internal)
+        if origin is dict:
+            item = typing.get_args(hint)[1]
+            return {"Term": self.value(kind, name, item, f"{where}.Term", internal),
+                    "internal_notes": self.canary(f"{where}.internal_notes")}
+        if dataclasses.is_dataclass(hint):
+            return self.record(hint, where, internal)
+        if origin is typing.Literal:
+            return typing.get_args(hint)[0]
+        if hint is bool:
+            # Switched on for public records; an internal twin keeps its switches off (one
+            # that sends mail to a person cannot be on for an internal one).
+            return not internal
+        if hint is date:
+            return DAY
+        if hint is float:
+            return 1
+        return self.text(kind, marker, where, internal)
+
+    def items(self, kind: type, name: str, item: Any, where: str, internal: bool) -> list:
+        if not dataclasses.is_dataclass(item):
+            return [self.value(kind, name, item, f"{where}[0]", internal)]
+        public = [self.record(item, f"{where}[0]", internal)]
+        has_internal = any(x.name == "internal" for x in dataclasses.fields(item))
+        return public + ([self.record(item, f"{where}[1]", True)] if has_internal else [])
+
+    def text(self, kind: type, marker: str | None, where: str, internal: bool) -> str:
+        from generator.format import records as r
+
+        if marker == r.ID:
+            number = self.ids[kind.__name__] = self.ids.get(kind.__name__, 0) + 1
+            return f"{CANARY}-{number}" if internal else f"{kind.__name__}-{number}"
+        if marker == r.EMAIL:
+            return f"{CANARY.lower()}@agency.example" if internal else "cleo@client.example"
+        if marker == r.URL:
+            return (f"https://agency.example/{CANARY.lower()}/" if internal
+                    else "https://projects.example.com/canary/")
+        return self.canary(where) if internal else f"Public {kind.__name__} text"
+
+    def files(self) -> dict[str, Any]:
+        """File name -> content: each file kind with a public record (and, for kinds of
+        one record per file or a list, an internal one too)."""
+        from generator.format import records as r
+
+        files: dict[str, Any] = {"logo.svg": CLEAN_LOGO}
+        for name, (kind, is_list) in r.FILE_KINDS.items():
+            has_internal = any(x.name == "internal" for x in dataclasses.fields(kind))
+            public = self.record(kind, name, False)
+            twin = self.record(kind, f"{name}[internal]", True) if has_internal else None
+            if is_list:
+                files[name] = [public] + ([twin] if twin else [])
+            elif name in ("decisions", "updates"):  # folders of one record per file
+                if kind.__name__ == "Update":
+                    twin["date"] = date(2026, 3, 9)  # one update per date
+                files[f"{name}/{DAY}.yml"] = public
+                files[f"{name}/2026-03-09.yml"] = twin
+            else:
+                files[name] = public
+        return files
+
+
+def record_kinds() -> set[type]:
+    from generator.format import records as r
+
+    return {x for x in vars(r).values() if isinstance(x, type) and dataclasses.is_dataclass(x)
+            and x.__module__ == r.__name__ and x is not r.Where}
+
+
+@pytest.fixture(scope="module")
+def canary_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[CanaryClient, Path, Site]:
+    from tests.conftest import write_client
+
+    client = CanaryClient()
+    projects = tmp_path_factory.mktemp("canary") / "projects"
+    write_client(projects / "canary", client.files())
+    proc = subprocess.run([sys.executable, "-m", "generator", "validate", str(projects),
+                           "--as-of", AS_OF], cwd=REPO, capture_output=True, text=True,
+                          timeout=60)
+    valid = proc.returncode == 0 and re.search(r"no problems| 0 errors", proc.stdout)
+    assert valid, f"the generated canary client does not validate:\n{proc.stdout}"
+    out = milepost_build(projects, projects.parent / "out", "canary")
+    return client, projects / "canary", scan_site(site_root(out, "canary"))
+
+
+def test_canary_client_covers_every_record_kind(canary_site) -> None:  # noqa: ANN001
+    """Every record kind of records.py carries internal_notes and has internal twins where
+    it can be internal; every file was written and every record made a page."""
+    client, folder, site = canary_site
+    assert client.kinds == record_kinds()
+    sources = " ".join(p.read_text("utf-8") for p in folder.rglob("*.yml"))
+    assert sources.count("internal_notes:") == client.notes + 1  # and the glossary's
+    assert "decisions/decision-1.html" in site.pages
+    visible = " ".join(p.visible for p in site.pages.values())
+    for kind in ("Milestone", "Deliverable", "ClientTask", "Decision", "Signoff", "Change",
+                 "Risk", "Update", "Channel", "Option"):
+        assert f"Public {kind} text" in visible, f"no public {kind} text on any page"
+
+
+def test_canary_is_in_no_output_file(canary_site) -> None:  # noqa: ANN001
+    """No output file (pages, search index, sitemap and its .gz, calendar.ics, assets) and
+    no file name holds a canary: internal_notes is dropped from every mapping, internal
+    records from every list. (Before the fix: glossary.internal_notes was a published term.)"""
+    _, _, site = canary_site
+    word = re.compile(re.escape(CANARY), re.I)
+    hits = sorted(rel for rel, text in site.raw.items() if word.search(text) or word.search(rel))
+    found = {rel: sorted(set(re.findall(rf"{CANARY} [\w.\[\]]+", site.raw[rel], re.I)))[:5]
+             for rel in hits}
+    assert not hits, f"canary in {found}"

@@ -67,6 +67,16 @@ def line_pattern(slug: str, e: Expect) -> re.Pattern[str]:
     return re.compile(f"^{where}: {e.severity}: {what}.*{fragment}")
 
 
+SVG_HEAD = ('<svg xmlns="http://www.w3.org/2000/svg" '
+            'xmlns:xlink="http://www.w3.org/1999/xlink"\n     viewBox="0 0 10 10">\n')
+CLEAN_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+             '<rect width="10" height="10" fill="#0a7"/></svg>\n')
+# A valid 1x1 PNG.
+PNG_BYTES = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e5273ede0000000049454e44ae426082")
+
+
 BOMB = "".join(
     f"  {chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n"
     for i in range(9)
@@ -482,6 +492,98 @@ CASES = [
                               "schedule_impact_days: 400000000000000")},
          [Expect("changes.yml", 8, 25, "[0].schedule_impact_days",
                  "400000000000000 is too large: amounts and days may be at most 1,000,000,000,000")]),
+    # MkDocs writes the name into every page unescaped: <img src="assets/x" onerror=...>.
+    Case("logo-name-breaks-out-of-src",
+         {"client.yml": CLIENT + "theme: {logo: 'x\" onerror=\"alert(document.domain)\" y=\".svg'}\n",
+          'x" onerror="alert(document.domain)" y=".svg': CLEAN_SVG},
+         [Expect("client.yml", 25, 15, "theme.logo",
+                 "'x\" onerror=\"alert(document.domain)\" y=\".svg' cannot be a logo file name: "
+                 "use only letters, digits, '-', '_' and '.', ending in .svg or .png (rename the "
+                 "file, e.g. to logo.svg)")]),
+    Case("logo-name-with-space-and-angle-brackets",
+         {"client.yml": CLIENT + "theme: {logo: 'our <logo> v2.png'}\n",
+          "our <logo> v2.png": PNG_BYTES},
+         [Expect("client.yml", 25, 15, "theme.logo",
+                 "'our <logo> v2.png' cannot be a logo file name")]),
+    Case("logo-name-non-ascii-letters",
+         {"client.yml": CLIENT + "theme: {logo: 'l\u043e\u0433\u043e.svg'}\n",
+          "l\u043e\u0433\u043e.svg": CLEAN_SVG},
+         [Expect("client.yml", 25, 15, "theme.logo", "cannot be a logo file name")]),
+    Case("logo-hidden-file",
+         {"client.yml": CLIENT + "theme: {logo: .logo.svg}\n", ".logo.svg": CLEAN_SVG},
+         [Expect("client.yml", 25, 15, "theme.logo", "must be a file name in the client's "
+                 "folder")]),
+    Case("glossary-term-like-internal-notes",
+         {"client.yml": edit(CLIENT, "  CMS: Content management system\n",
+                             "  CMS: Content management system\n  Internal notes: Margin is thin\n")},
+         [Expect("client.yml", 25, 3, "glossary",
+                 "'Internal notes' looks like internal_notes, but glossary terms are published: "
+                 "write internal_notes to keep a note for the agency, or choose another term")]),
+    Case("glossary-internal-notes-not-text",
+         {"client.yml": edit(CLIENT, "  CMS: Content management system\n",
+                             "  CMS: Content management system\n  internal_notes: [a, b]\n")},
+         [Expect("client.yml", 25, 19, "glossary.internal_notes", "expected text")]),
+    # The logo is served as it is and can be opened directly: an SVG with script, handlers
+    # or outside references ran with the site's origin.
+    *[Case(f"svg-logo-{name}",
+           {"client.yml": CLIENT + "theme: {logo: logo.svg}\n", "logo.svg": svg.encode()},
+           [Expect("logo.svg", line, column, "", message)])
+      for name, svg, line, column, message in [
+          ("script", SVG_HEAD + "  <script>alert(document.domain)</script>\n</svg>\n", 3, 3,
+           "<script> is not allowed in an SVG logo (only shapes, paths, text, gradients, "
+           "patterns, masks, filters and styles are): remove it, or use a .png"),
+          ("event-handler", SVG_HEAD + '  <rect width="9" height="9" onclick="alert(1)"/>\n'
+           "</svg>\n", 3, 3, '<rect onclick="alert(1)">: event handler attributes run '
+           "script and are not allowed in an SVG logo: remove it"),
+          ("onload-on-root", '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>\n',
+           1, 1, '<svg onload="alert(1)">: event handler attributes run script'),
+          ("external-use", SVG_HEAD + '  <use xlink:href="https://evil.example/a.svg#x"/>\n'
+           "</svg>\n", 3, 3, '<use href="https://evil.example/a.svg#x">: an SVG logo may '
+           'only refer to its own parts (href="#id"), not to other files or addresses: '
+           "embed what it shows, or use a .png"),
+          ("data-image", SVG_HEAD + '  <image href="data:image/png;base64,AAAA"/>\n</svg>\n',
+           3, 3, "<image> is not allowed in an SVG logo"),
+          ("javascript-link", SVG_HEAD + '  <a href="javascript:alert(1)"><rect/></a>\n'
+           "</svg>\n", 3, 3, "<a> is not allowed in an SVG logo"),
+          ("foreign-object", SVG_HEAD + "  <foreignObject><p>x</p></foreignObject>\n</svg>\n",
+           3, 3, "<foreignObject> is not allowed in an SVG logo"),
+          ("xhtml-script", SVG_HEAD + '  <h:script xmlns:h="http://www.w3.org/1999/xhtml">'
+           "alert(1)</h:script>\n</svg>\n", 3, 3, "<script> from namespace "
+           "'http://www.w3.org/1999/xhtml' is not allowed in an SVG logo: save it as plain "
+           "SVG, or use a .png"),
+          ("set-animation", SVG_HEAD + '  <set attributeName="fill" to="red"/>\n</svg>\n',
+           3, 3, "<set> is not allowed in an SVG logo"),
+          ("style-import", SVG_HEAD + "  <style>@import url(https://evil.example/a.css);"
+           "</style>\n</svg>\n", 3, 3, "this <style> uses @import, url() to something other "
+           "than #id, script or CSS escapes: an SVG logo may only refer to its own parts; "
+           "remove it, or use a .png"),
+          ("style-url-split-by-comment", SVG_HEAD + "  <style>.a{background:u<!-- -->rl("
+           "https://evil.example/p.png)}</style>\n</svg>\n", 3, 3, "this <style> uses @import"),
+          ("style-attribute-url", SVG_HEAD + '  <rect style="fill:url(https://evil.example/'
+           'p.png)"/>\n</svg>\n', 3, 3, "an SVG logo may only use url(#id) for its own parts, "
+           "without @import, script or CSS escapes: remove it, or use a .png"),
+          ("entity-expansion", '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY a "aaaa">'
+           '<!ENTITY b "&a;&a;&a;&a;">]>\n<svg xmlns="http://www.w3.org/2000/svg">&b;</svg>\n',
+           2, 15, "a <!DOCTYPE> is not allowed in an SVG logo (it can declare entities that "
+           "expand or read other files): remove it"),
+          ("external-entity", '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+           '<svg xmlns="http://www.w3.org/2000/svg">&x;</svg>\n', 1, 15,
+           "a <!DOCTYPE> is not allowed in an SVG logo"),
+          ("stylesheet-instruction", '<?xml-stylesheet href="https://evil.example/a.css"?>\n'
+           + SVG_HEAD + "</svg>\n", 1, 1, "the processing instruction <?xml-stylesheet …?> is "
+           "not allowed in an SVG logo: remove it"),
+          ("html-renamed", "<html><body><script>alert(1)</script></body></html>\n", 1, 1,
+           'the outermost element is <html>, not <svg> in the SVG namespace '
+           '(xmlns="http://www.w3.org/2000/svg")'),
+          ("not-xml", SVG_HEAD + "  <rect width=9>\n</svg>\n", 3, 15,
+           "the file is not valid SVG (not well-formed (invalid token)): export the logo "
+           "again, or use a .png"),
+      ]],
+    Case("png-logo-that-is-html",
+         {"client.yml": CLIENT + "theme: {logo: logo.png}\n",
+          "logo.png": b"<html><script>alert(1)</script></html>"},
+         [Expect("logo.png", 0, None, "", "the file is not a PNG image (it does not start with "
+                 "PNG's signature): export the logo as PNG again, or use an .svg")]),
     Case("bad-colour-did-you-mean",
          {"client.yml": CLIENT + "theme: {primary: teel}\n"},
          [Expect("client.yml", 25, 18, "theme.primary", "(did you mean 'teal'?)")]),
@@ -644,6 +746,17 @@ def test_glossary_keys_and_values_kept_as_written(make_project) -> None:
     assert checked.projects[0].client.glossary == {
         "CMS": "Content management system", "NO": "Norway", "1.10": "version one ten",
         "ON": "yes"}
+
+
+def test_glossary_internal_notes_are_dropped(make_project) -> None:
+    """internal_notes is agency-only in every mapping, the glossary too (it was published as
+    a term)."""
+    client = edit(CLIENT, "  CMS: Content management system\n",
+                  "  internal_notes: Margin is thin\n  CMS: Content management system\n")
+    root = make_project({"acme": files_with({"client.yml": client})})
+    checked = check_projects(root, TODAY)
+    assert checked.problems == []
+    assert checked.projects[0].client.glossary == {"CMS": "Content management system"}
 
 
 # --- warnings: exit 0, and 1 with --strict -----------------------------------------------

@@ -7,6 +7,7 @@ resolving to public records, no cycles, dates that make sense, sign-offs that ad
 from __future__ import annotations
 
 import difflib
+import posixpath
 import re
 import textwrap
 from collections.abc import Iterable, Iterator
@@ -15,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from generator.format import records as r
+from generator.format.logo import png_problems, svg_problems
 from generator.format.pages import NAV, decision_page
 from generator.format.scaffold import PLACEHOLDERS  # the one place these texts are written
 from generator.format.validate import ClientRecords
@@ -401,6 +403,10 @@ def _far_dates(c: ClientRecords) -> Iterator[Problem]:
                           f"start ({start}): is the year right?", "warning")
 
 
+# What a logo file may be called: it is written into every page's HTML unescaped.
+LOGO_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*\.(?i:svg|png)", re.ASCII)
+
+
 def _theme(c: ClientRecords) -> Iterator[Problem]:
     theme = c.client.theme
     if theme is None or theme.logo is None:
@@ -411,11 +417,33 @@ def _theme(c: ClientRecords) -> Iterator[Problem]:
                       "e.g. logo.svg")
     elif not logo.lower().endswith((".svg", ".png")):
         yield problem(theme, "logo", f"'{logo}' is not an .svg or .png file")
+    elif not LOGO_NAME.fullmatch(logo):
+        # MkDocs' templates write the name into src="..." as it is, unescaped.
+        yield problem(theme, "logo", f"'{logo}' cannot be a logo file name: use only letters, "
+                      "digits, '-', '_' and '.', ending in .svg or .png (rename the file, "
+                      "e.g. to logo.svg)")
     elif not (c.folder / logo).is_file():
         yield problem(theme, "logo", f"'{logo}' does not exist in the client's folder")
     elif not (c.folder / logo).resolve().is_relative_to(c.folder.resolve()):
         yield problem(theme, "logo", f"'{logo}' is a link to a file outside the client's "
                       "folder: copy the file here instead")
+    else:
+        yield from _logo_content(c, theme)
+
+
+def _logo_content(c: ClientRecords, theme: r.Theme) -> Iterator[Problem]:
+    """The logo is served as it is: an SVG may hold only what draws, a PNG must be one.
+    Problems point into the logo file itself."""
+    logo = theme.logo or ""
+    shown = posixpath.join(posixpath.dirname(theme.where.file), logo)
+    try:
+        data = (c.folder / logo).read_bytes()
+    except OSError as exc:
+        yield problem(theme, "logo", f"'{logo}' cannot be read ({exc.strerror})")
+        return
+    check = svg_problems if logo.lower().endswith(".svg") else png_problems
+    for found in check(data):
+        yield Problem(shown, found.line, found.column, "", found.message)
 
 
 # --- placeholders left by `milepost new` ------------------------------------------------------

@@ -119,7 +119,9 @@ class Theme:
 
     primary: Color | None = f("Primary colour (Material palette name, e.g. teal)", None)
     accent: Color | None = f("Accent colour (Material palette name)", None)
-    logo: Text | None = f("Logo file in the client's folder (.svg or .png)", None)
+    logo: Text | None = f("Logo file in the client's folder: a .png, or an .svg that only "
+                           "draws (no script, links or outside references); its name of "
+                           "letters, digits, '-', '_' and '.'", None)
     where: Where = where_field()
 
 

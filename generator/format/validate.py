@@ -220,6 +220,15 @@ class _Reader:
             name = self.scalar(key, path, "a key")
             if name is INVALID:
                 continue
+            if name == "internal_notes":
+                self.internal_notes(value, _join(path, name))
+                continue
+            if _looks_like_internal_notes(name):
+                self.error(key, path, f"'{name}' looks like internal_notes, but glossary terms "
+                           "are published: write internal_notes to keep a note for the "
+                           "agency, or choose another term")
+                result[name] = INVALID
+                continue
             if len(name) > TERM_LIMIT:
                 self.error(key, path, f"a glossary term of {len(name):,} characters is too "
                            f"long: a term may have at most {TERM_LIMIT}")
@@ -232,6 +241,12 @@ class _Reader:
                 continue
             result[name] = self.convert(value, item, _join(path, name))
         return result if INVALID not in result.values() else INVALID
+
+    def internal_notes(self, node: Node, path: str) -> None:
+        """Agency-only text, in any mapping: checked to be text, then dropped so it can never
+        render."""
+        if not isinstance(node, ScalarNode):
+            self.error(node, path, "expected text")
 
     def record(self, node: Node, record_type: type, path: str) -> Any:
         if not isinstance(node, MappingNode):
@@ -249,9 +264,7 @@ class _Reader:
                 continue
             key_path = _join(path, name)
             if name == "internal_notes":
-                # Agency-only text: checked to be text, then dropped so it can never render.
-                if not isinstance(value, ScalarNode):
-                    self.error(value, key_path, "expected text")
+                self.internal_notes(value, key_path)
                 continue
             if name not in fields:
                 self.error(key, path, _unknown_field(name, list(fields)) + _quote_hint(
@@ -350,6 +363,11 @@ def _quote_hint(node: MappingNode, key: Node, value: Node) -> str:
         text = _shown(f"{name}: {value.value}").replace('"', '\\"')
         return f"; if this is text, a ':' inside it needs quotes: \"{text}\""
     return ""
+
+
+def _looks_like_internal_notes(name: str) -> bool:
+    """'Internal notes', 'internal-notes', 'INTERNAL_NOTES': a note meant to stay internal."""
+    return re.sub(r"[\s_-]+", "_", name.strip().lower()) == "internal_notes"
 
 
 def _is_null(node: Node) -> bool:

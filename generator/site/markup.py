@@ -55,6 +55,16 @@ def title_text(value: object) -> str:
     return html.escape(text, quote=False)
 
 
+def tooltip_text(value: object) -> str:
+    """A glossary meaning as an abbreviation's title. Material's tooltips take the title as
+    the browser decoded it and insert it as HTML: so '<' and '>' become look-alikes (nothing
+    can open a tag) and every '&' is escaped once more (entity text such as '&lt;' decodes to
+    text the second time, never to markup). Markdown's serializer keeps '&amp;' as it is, so
+    the reader sees the meaning as written, "R&D" included."""
+    text = _BREAKS.sub(" ", str(value)).strip().replace("<", "‹").replace(">", "›")
+    return text.replace("&", "&amp;")
+
+
 def safe_url(url: str) -> str | None:
     """The URL if it is http(s) or mailto, else None (javascript:, data:, relative paths...)."""
     url = url.strip()
@@ -70,6 +80,9 @@ class _Sanitize(Treeprocessor):
             for i, el in enumerate(list(parent)):
                 if el.tag == "img":
                     parent[i] = self._image_as_link(el)
+                elif el.tag == "abbr":
+                    # From the glossary or from a '*[term]: meaning' line in the field itself.
+                    el.set("title", tooltip_text(el.get("title", "")))
                 elif el.tag == "a":
                     self._link(el)
                 elif re.fullmatch(r"h[1-6]", el.tag):
@@ -143,7 +156,8 @@ class RichText:
     """Renders Markdown fields to safe HTML, with glossary terms explained on hover."""
 
     def __init__(self, glossary: dict[str, str]) -> None:
-        terms = {term: " ".join(meaning.split()) for term, meaning in glossary.items()
+        # Meanings as written: `_Sanitize` makes every abbreviation's title inert.
+        terms = {term: meaning for term, meaning in glossary.items()
                  if GLOSSARY_TERM.match(term) and meaning.strip()}
         self._md = markdown.Markdown(
             extensions=["abbr", "tables", "sane_lists", _SafeExtension()],
@@ -161,10 +175,11 @@ class RichText:
 
 
 def abbreviations(glossary: dict[str, str]) -> str:
-    """Glossary as Markdown abbreviation definitions: terms get their meaning on hover."""
+    """Glossary as Markdown abbreviation definitions: terms get their meaning on hover.
+    MkDocs' own Markdown renders these, so the meanings are made inert here."""
     lines = []
     for term, meaning in sorted(glossary.items()):
-        meaning = " ".join(meaning.split())
+        meaning = tooltip_text(meaning)
         if GLOSSARY_TERM.match(term) and meaning:
             lines.append(f"*[{term}]: {meaning}")
     return "\n".join(lines)
