@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -47,10 +48,18 @@ def readable_by_all(folder: Path, base: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def repo() -> Iterator[Path]:
     """Clients a and b, each with version v1 and a later latest; a built site; access for
-    two people of a, one of b and one of the agency."""
-    repo = tmp_path_factory.mktemp("hosting")
+    two people of a, one of b and one of the agency. Outside pytest's own temporary folder,
+    which only root may enter: nginx's workers read the site as an unprivileged user."""
+    repo = Path(tempfile.mkdtemp(prefix="milepost-hosting-"))
+    try:
+        yield from _hosting_repo(repo)
+    finally:
+        shutil.rmtree(repo, ignore_errors=True)
+
+
+def _hosting_repo(repo: Path) -> Iterator[Path]:
     git(repo, "init", "-q", "-b", "main")
     for slug, name in NAMES.items():
         folder = repo / "projects" / slug
@@ -71,8 +80,8 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         added = milepost(repo, "access", "add", *who, "--password-stdin",
                          stdin=PASSWORDS[email] + "\n")
         assert added.returncode == 0, added.stderr
-    readable_by_all(repo / "site", tmp_path_factory.getbasetemp())
-    return repo
+    readable_by_all(repo / "site", repo)
+    yield repo
 
 
 def free_port() -> int:
