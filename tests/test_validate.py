@@ -273,6 +273,110 @@ CASES = [
          {"decisions/DR-002.yml": edit(DECISION, "title: Use a headless CMS", "title: Other")},
          [Expect("decisions/DR-002.yml", 1, 5, "id",
                  "decision ID 'DR-001' is already used (projects/acme/decisions/DR-001.yml:1)")]),
+    # --- one run: what records say about each other is checked for every record that
+    # could be read, also when another has a shape error -----------------------------------
+    Case("shape-error-and-dangling-reference-in-one-run",
+         {"risks.yml": edit(RISKS, "impact: high", "impact: huge"),
+          "roadmap.yml": edit(ROADMAP, "depends_on: [M1]", "depends_on: [M9]")},
+         [Expect("risks.yml", 4, 11, "[0].impact", "'huge' is not allowed here"),
+          Expect("roadmap.yml", 16, 18, "milestones[1].depends_on[0]",
+                 "'M9' is not a milestone of acme (known: M1, M2)")]),
+    Case("reference-to-a-record-with-its-own-shape-error-is-not-unknown",
+         # M2 (and its deliverables) cannot be read: T1, DR-001 and CR-1 still name it.
+         {"roadmap.yml": edit(ROADMAP, "planned: 2026-04-01", "planned: 30/09/2026"),
+          "changes.yml": edit(CHANGES, "related: [M2]", "related: [M2, M7]")},
+         [Expect("roadmap.yml", 14, 14, "milestones[1].planned", "'30/09/2026' is not a date"),
+          Expect("changes.yml", 9, 17, "[0].related[1]", "'M7' is not a milestone, "
+                 "deliverable, change request, risk or decision of acme\n")]),
+    Case("team-member-with-a-shape-error-is-still-known",
+         {"client.yml": edit(CLIENT, "email: pat@agency.example", "email: pat at agency"),
+          "risks.yml": edit(RISKS, "owner: Pat Lee", "owner: Pat Le")},
+         [Expect("client.yml", 10, 12, "team[0].email", "'pat at agency' is not an email"),
+          Expect("risks.yml", 5, 10, "[0].owner", "'Pat Le' is not in the team of client.yml "
+                 "(did you mean 'Pat Lee'? known: Cleo Client, Pat Lee)")]),
+    Case("client-yml-with-a-shape-error-keeps-the-other-checks",
+         {"client.yml": edit(CLIENT, "start: 2026-01-05", "start: 2026-1-5"),
+          "roadmap.yml": edit(ROADMAP, "depends_on: [M1]", "depends_on: [M9]")},
+         [Expect("client.yml", 3, 8, "start", "'2026-1-5' is not a date (expected YYYY-MM-DD"),
+          Expect("roadmap.yml", 16, 18, "milestones[1].depends_on[0]",
+                 "'M9' is not a milestone of acme")]),
+    Case("unreadable-roadmap-leaves-milestone-references-unchecked",
+         # Which milestones and deliverables exist is unknown; the team is known.
+         {"roadmap.yml": edit(ROADMAP, "depends_on: [M1]", "depends_on: [M1"),
+          "risks.yml": edit(RISKS, "owner: Pat Lee", "owner: Pat Le")},
+         [Expect("roadmap.yml", 17, 17, "", "not valid YAML: expected ',' or ']'"),
+          Expect("risks.yml", 5, 10, "[0].owner", "'Pat Le' is not in the team of client.yml")]),
+    Case("duplicate-id-found-while-another-file-has-a-shape-error",
+         {"decisions/DR-002.yml": edit(DECISION, "title: Use a headless CMS", "title: Other"),
+          "risks.yml": edit(RISKS, "impact: high", "impact: huge")},
+         [Expect("decisions/DR-002.yml", 1, 5, "id", "decision ID 'DR-001' is already used "
+                 "(projects/acme/decisions/DR-001.yml:1)"),
+          Expect("risks.yml", 4, 11, "[0].impact", "'huge' is not allowed here")]),
+    Case("duplicate-of-an-id-whose-record-cannot-be-read",
+         {"roadmap.yml": edit(ROADMAP, "client_tasks:\n", "  - id: M2\n    title: Launch\n"
+                              "    planned: 2026-13-01\nclient_tasks:\n")},
+         [Expect("roadmap.yml", 23, 9, "milestones[2].id", "milestone ID 'M2' is already used "
+                 "(projects/acme/roadmap.yml:11): IDs must be unique"),
+          Expect("roadmap.yml", 25, 14, "milestones[2].planned",
+                 "'2026-13-01' is not a real date")]),
+    Case("cycle-found-while-another-file-has-a-shape-error",
+         {"roadmap.yml": edit(ROADMAP, "    planned: 2026-02-02\n",
+                              "    planned: 2026-02-02\n    depends_on: [M2]\n"),
+          "client.yml": edit(CLIENT, "email: pat@agency.example", "email: pat at agency")},
+         [Expect("client.yml", 10, 12, "team[0].email", "'pat at agency' is not an email"),
+          Expect("roadmap.yml", 6, 17, "milestones[0].depends_on",
+                 "milestones depend on each other in a circle: M1 → M2 → M1")]),
+    Case("misspelt-list-key-leaves-its-records-unchecked",
+         # D1 stands under 'deliverable': the sign-off of D1 is not said to be unknown.
+         {"roadmap.yml": edit(ROADMAP, "    deliverables:\n      - id: D1",
+                              "    deliverable:\n      - id: D1")},
+         [Expect("roadmap.yml", 7, 5, "milestones[0]",
+                 "unknown field 'deliverable' (did you mean 'deliverables'?)\n")]),
+    Case("key-given-twice-leaves-its-records-unchecked",
+         {"roadmap.yml": edit(ROADMAP, "        title: Project plan\n        signoff: true\n",
+                              "        title: Project plan\n        signoff: true\n"
+                              "    deliverables: []\n")},
+         [Expect("roadmap.yml", 11, 5, "", "duplicate key 'deliverables' (first given at "
+                 "line 7): keep one")]),
+    # Checks that speak of all records of a kind wait until every one can be read.
+    Case("unreadable-signoff-is-not-a-missing-signoff",
+         {"signoffs.yml": edit(SIGNOFFS, "outcome: approved", "outcome: aproved")},
+         [Expect("signoffs.yml", 5, 12, "[0].outcome", "'aproved' is not allowed here "
+                 "(expected one of: approved, changes-requested, rejected) (did you mean "
+                 "'approved'?)\n")]),
+    Case("superseded-by-a-decision-that-cannot-be-read",
+         {"decisions/DR-001.yml": edit(DECISION, "status: accepted", "status: superseded"),
+          "decisions/DR-002.yml": edit(edit(DECISION, "id: DR-001", "id: DR-002"),
+                                       "status: accepted", "status: acepted")
+          + "supersedes: [DR-001]\n"},
+         [Expect("decisions/DR-002.yml", 3, 9, "status", "'acepted' is not allowed here")]),
+    Case("schedule-impact-while-a-milestone-cannot-be-read",
+         {"roadmap.yml": edit(edit(edit(ROADMAP, "done: 2026-02-04", "done: 2026-02-02"),
+                                   "    forecast: 2026-04-10\n", ""),
+                              "client_tasks:\n", "  - id: M3\n    title: Launch\n"
+                              "    planned: 2026-05-01\n    forecast: 2026-06-01\n"
+                              "    depends_on: M2\nclient_tasks:\n")},
+         # M3 may be the milestone that shows CR-1's delay: no warning about it yet.
+         [Expect("roadmap.yml", 26, 17, "milestones[2].depends_on", "expected a list")]),
+    Case("second-lead-while-a-team-member-cannot-be-read",
+         {"client.yml": edit(edit(CLIENT, "  - name: Cleo Client\n",
+                                  "  - name: Ada Boss\n    side: client\n    lead: true\n"
+                                  "    email: ada at acme\n  - name: Cleo Client\n"),
+                             "communication:\n", "  - name: Bo Client\n    side: client\n"
+                             "    lead: true\ncommunication:\n")},
+         # Ada may be the first lead: which lead is one too many is not known yet.
+         [Expect("client.yml", 14, 12, "team[1].email", "'ada at acme' is not an email")]),
+    Case("after-the-end-while-a-milestone-cannot-be-read",
+         {"roadmap.yml": edit(edit(ROADMAP, "forecast: 2026-04-10", "forecast: 2026-12-21"),
+                              "client_tasks:\n", "  - id: M3\n    title: Launch\n"
+                              "    planned: 2026-12-30\n    depends_on: M2\nclient_tasks:\n")},
+         # M3 may be the last open milestone: the one the warning would name.
+         [Expect("roadmap.yml", 26, 17, "milestones[2].depends_on", "expected a list")]),
+    Case("signoffs-out-of-order-around-one-that-cannot-be-read",
+         {"signoffs.yml": SIGNOFFS + SIGNOFFS.replace("2026-02-04", "2026-02-05").replace(
+             "via: email", "via: fax") + SIGNOFFS.replace("2026-02-04", "2026-02-03")},
+         # The third is older than the first, but the one right above it cannot be read.
+         [Expect("signoffs.yml", 12, 8, "[1].via", "'fax' is not allowed here")]),
     Case("path-like-id",
          {"roadmap.yml": edit(ROADMAP, "id: D3", "id: ../x")},
          [Expect("roadmap.yml", 21, 13, "milestones[1].deliverables[1].id",
@@ -656,6 +760,24 @@ def test_all_problems_of_a_file_are_reported_at_once(make_project, run_cli) -> N
     assert "roadmap.yml:20:18: error: milestones[1].deliverables[0].signoff:" in out
     assert "risks.yml:4:11: error: [0].impact: 'huge' is not allowed" in out
     assert out.rstrip().endswith("1 client checked: 4 errors, 0 warnings (1 with errors)")
+
+
+def test_reference_problems_come_with_shape_errors_and_the_client_stays_invalid(
+        make_project) -> None:
+    """All problems in one run, in the order of files and lines; still no model."""
+    roadmap = edit(ROADMAP, "client_tasks:\n", "  - id: M2\n    title: Launch\n"
+                   "    planned: 2026-13-01\nclient_tasks:\n")
+    root = make_project({"acme": files_with({
+        "roadmap.yml": edit(roadmap, "depends_on: [M1]", "depends_on: [M9]"),
+        "risks.yml": edit(RISKS, "impact: high", "impact: huge")})})
+    checked = check_projects(root, TODAY)
+    assert checked.projects == []
+    assert [(p.file.rsplit("/", 1)[1], p.line, p.severity) for p in checked.problems] == [
+        ("risks.yml", 4, "error"),      # 'huge': shape
+        ("roadmap.yml", 16, "error"),   # M9: reference
+        ("roadmap.yml", 23, "error"),   # M2 used twice: uniqueness
+        ("roadmap.yml", 25, "error"),   # 2026-13-01: shape
+    ]
 
 
 def test_one_broken_client_does_not_hide_another(make_project, run_cli) -> None:

@@ -2,10 +2,17 @@
 
 Each check is a generator of problems over a client's records: IDs unique, references
 resolving to public records, no cycles, dates that make sense, sign-offs that add up.
+
+The checks run on every record that could be read, also when others could not (they are
+then `unreadable`, and the client has errors anyway): a PM sees every problem in one run.
+The rule for partial data: a check reports only what stays true whatever the unreadable
+records say. A reference to an unreadable record is not unknown; a check that speaks of all
+records of a kind ("no accepted decision lists it") waits until all of them can be read.
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import posixpath
 import re
@@ -19,7 +26,7 @@ from generator.format import records as r
 from generator.format.logo import png_problems, svg_problems
 from generator.format.pages import NAV, decision_page
 from generator.format.scaffold import PLACEHOLDERS  # the one place these texts are written
-from generator.format.validate import ClientRecords
+from generator.format.validate import ClientRecords, Unreadable
 from generator.numbers import days, number
 from generator.problems import Problem
 
@@ -32,14 +39,25 @@ def problem(rec: Any, key: str, message: str, severity: str = "error") -> Proble
 
 @dataclass(frozen=True)
 class Known:
-    """Records of one kind by ID, and which of them are internal."""
+    """Records of one kind by ID, which of them are internal, and the IDs of those that
+    exist but could not be read."""
 
     kind: str
     records: dict[str, Any]
     internal: frozenset[str]
+    unreadable: frozenset[str] = frozenset()
+    all_ids_known: bool = True  # False when a record was left out before its ID was read
+
+    def ids(self) -> list[str]:
+        return list(self.records) + sorted(self.unreadable - self.records.keys())
+
+    def may_exist(self, ref: str) -> bool:
+        """Whether `ref`, not among the readable records, may still name one: it names an
+        unreadable record, or one was left out whose ID is not known."""
+        return ref in self.unreadable or not self.all_ids_known
 
     def describe(self) -> str:
-        ids = list(self.records)
+        ids = self.ids()
         shown = ", ".join(ids[:12]) + (", …" if len(ids) > 12 else "")
         return f"known: {shown}" if ids else f"there are no {self.kind}s yet"
 
@@ -59,25 +77,40 @@ class Index:
         return [self.milestones, self.deliverables, self.changes, self.risks, self.decisions]
 
 
-def _known(kind: str, pairs: Iterable[tuple[str, Any, bool]]) -> Known:
+def _known(kind: str, pairs: Iterable[tuple[str, Any, bool]],
+           left_out: list[Unreadable]) -> Known:
     pairs = list(pairs)
     return Known(kind, {key: rec for key, rec, _ in pairs},
-                 frozenset(key for key, _, internal in pairs if internal))
+                 frozenset(key for key, _, internal in pairs if internal),
+                 frozenset(u.id for u in left_out if u.id is not None),
+                 all(u.id is not None for u in left_out))
 
 
 def build_index(c: ClientRecords) -> Index:
     milestones = c.roadmap.milestones
     return Index(
         slug=c.slug,
-        milestones=_known("milestone", ((m.id, m, m.internal) for m in milestones)),
+        milestones=_known("milestone", ((m.id, m, m.internal) for m in milestones),
+                          c.left_out(r.Milestone)),
         deliverables=_known("deliverable", ((d.id, d, d.internal or m.internal)
-                                             for m in milestones for d in m.deliverables)),
-        decisions=_known("decision", ((d.id, d, d.internal) for d in c.decisions)),
-        changes=_known("change request", ((x.id, x, x.internal) for x in c.changes)),
-        risks=_known("risk", ((x.id, x, x.internal) for x in c.risks)),
-        tasks=_known("client task", ((t.id, t, t.internal) for t in c.roadmap.client_tasks)),
-        people=_known("team member", ((p.name, p, p.internal) for p in c.client.team)),
+                                             for m in milestones for d in m.deliverables),
+                            c.left_out(r.Deliverable)),
+        decisions=_known("decision", ((d.id, d, d.internal) for d in c.decisions),
+                         c.left_out(r.Decision)),
+        changes=_known("change request", ((x.id, x, x.internal) for x in c.changes),
+                       c.left_out(r.Change)),
+        risks=_known("risk", ((x.id, x, x.internal) for x in c.risks), c.left_out(r.Risk)),
+        tasks=_known("client task", ((t.id, t, t.internal) for t in c.roadmap.client_tasks),
+                     c.left_out(r.ClientTask)),
+        people=_known("team member", ((p.name, p, p.internal) for p in _team_of(c)),
+                      c.left_out(r.Contact)),
     )
+
+
+def _team_of(c: ClientRecords) -> list[r.Contact]:
+    """The readable team (none while client.yml cannot be read: its members that could be
+    read are then among the unreadable records)."""
+    return c.client.team if c.client else []
 
 
 def check_client(c: ClientRecords, today: date) -> list[Problem]:
@@ -97,16 +130,18 @@ def check_client(c: ClientRecords, today: date) -> list[Problem]:
 
 def _reference(rec: Any, key: str, ref: str, known: Known, public: bool, slug: str,
                what: str = "") -> Iterator[Problem]:
-    """A reference from `rec` must name a record of `known`, public if `rec` is public."""
-    if ref not in known.records:
-        close = _suggestion(ref, known.records)
+    """A reference from `rec` must name a record of `known`, public if `rec` is public.
+    A reference to an unreadable record is not checked: whether it is internal is not known."""
+    if ref in known.records:
+        if public and ref in known.internal:
+            yield problem(rec, key, f"'{ref}' is an internal {known.kind}: a public record "
+                          f"cannot {what or 'refer to'} it (mark this record internal too, or "
+                          "remove the reference)")
+    elif not known.may_exist(ref):
+        close = _suggestion(ref, known.ids())
         hint = f"did you mean '{close}'? " if close else ""
         yield problem(rec, key, f"'{ref}' is not a {known.kind} of {slug} "
                       f"({hint}{known.describe()})")
-    elif public and ref in known.internal:
-        yield problem(rec, key, f"'{ref}' is an internal {known.kind}: a public record cannot "
-                      f"{what or 'refer to'} it (mark this record internal too, or remove the "
-                      "reference)")
 
 
 def _suggestion(ref: str, candidates: Iterable[str]) -> str | None:
@@ -124,22 +159,25 @@ def _id_kind(ref: str) -> str:
 
 def _person(rec: Any, key: str, name: str, index: Index, severity: str) -> Iterator[Problem]:
     people = index.people
-    if name not in people.records:
-        close = difflib.get_close_matches(name, list(people.records), n=1, cutoff=0.6)
+    if name in people.records:
+        if not rec.internal and name in people.internal:
+            yield problem(rec, key, f"'{name}' is an internal team member: a public record "
+                          "cannot name them", severity="error")
+    elif not people.may_exist(name):
+        close = difflib.get_close_matches(name, people.ids(), n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'? " if close else ""
         yield problem(rec, key, f"'{name}' is not in the team of client.yml "
                       f"({hint}{people.describe()})", severity)
-    elif not rec.internal and name in people.internal:
-        yield problem(rec, key, f"'{name}' is an internal team member: a public record cannot "
-                      "name them", severity="error")
 
 
 def _related(rec: Any, index: Index) -> Iterator[Problem]:
     for i, ref in enumerate(rec.related):
         kinds = [k for k in index.any_kind() if ref in k.records]
         key = f"related[{i}]"
+        if not kinds and any(k.may_exist(ref) for k in index.any_kind()):
+            continue  # it may name a record that could not be read
         if not kinds:
-            close = _suggestion(ref, [x for k in index.any_kind() for x in k.records])
+            close = _suggestion(ref, [x for k in index.any_kind() for x in k.ids()])
             hint = f" (did you mean '{close}'?)" if close else ""
             yield problem(rec, key, f"'{ref}' is not a milestone, deliverable, change request, "
                           f"risk or decision of {index.slug}{hint}")
@@ -176,14 +214,18 @@ def _cycle(graph: dict[str, list[str]]) -> list[str] | None:
 
 def _unique_ids(c: ClientRecords) -> Iterator[Problem]:
     groups = {
-        "milestone": c.roadmap.milestones,
-        "deliverable": [d for m in c.roadmap.milestones for d in m.deliverables],
-        "client task": c.roadmap.client_tasks,
-        "decision": c.decisions,
-        "change request": c.changes,
-        "risk": c.risks,
+        "milestone": (c.roadmap.milestones, r.Milestone),
+        "deliverable": ([d for m in c.roadmap.milestones for d in m.deliverables],
+                        r.Deliverable),
+        "client task": (c.roadmap.client_tasks, r.ClientTask),
+        "decision": (c.decisions, r.Decision),
+        "change request": (c.changes, r.Change),
+        "risk": (c.risks, r.Risk),
     }
-    for kind, recs in groups.items():
+    for kind, (readable, record_type) in groups.items():
+        # An unreadable record whose ID was read takes that ID too: it is used either way.
+        recs = sorted([*readable, *(u for u in c.left_out(record_type) if u.id is not None)],
+                      key=lambda x: (x.where.file, x.where.at()))
         seen: dict[str, Any] = {}
         for rec in recs:
             if rec.id in seen:
@@ -195,16 +237,19 @@ def _unique_ids(c: ClientRecords) -> Iterator[Problem]:
 
 
 def _team(c: ClientRecords) -> Iterator[Problem]:
+    team = _team_of(c)
     seen: set[str] = set()
-    for person in c.client.team:
+    for person in team:
         if person.name in seen:
             yield problem(person, "name", f"'{person.name}' is listed twice in the team")
         seen.add(person.name)
         yield from _notify(person)
+    if c.left_out(r.Contact):
+        return  # the warning names the first lead, who may be a member that cannot be read
     # One lead per side: the client's decision maker, and the agency's project lead.
     for side, role in (("client", "the client's lead decision maker"),
                        ("team", "the agency's project lead")):
-        leads = [p for p in c.client.team if p.lead and not p.internal and p.side == side]
+        leads = [p for p in team if p.lead and not p.internal and p.side == side]
         for extra in leads[1:]:
             yield problem(extra, "lead", f"more than one lead: {leads[0].name} is already "
                           f"{role}", "warning")
@@ -229,6 +274,8 @@ def _notify(person: r.Contact) -> Iterator[Problem]:
 def _milestones(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:
     last_answer = {s.deliverable: s.outcome for s in c.signoffs if not s.internal}
     approved = {key for key, outcome in last_answer.items() if outcome == "approved"}
+    # "no approved sign-off" is said only when every sign-off could be read.
+    all_signoffs = not c.left_out(r.Signoff)
     for m in c.roadmap.milestones:
         for i, dep in enumerate(m.depends_on):
             if dep == m.id:
@@ -243,8 +290,8 @@ def _milestones(c: ClientRecords, index: Index, today: date) -> Iterator[Problem
         if m.done and m.done > today:
             yield problem(m, "done", f"done date {m.done} is in the future", "warning")
         for d in m.deliverables:
-            if (m.done and d.signoff and d.id not in approved and not d.delivered
-                    and not (m.internal or d.internal)):
+            if (all_signoffs and m.done and d.signoff and d.id not in approved
+                    and not d.delivered and not (m.internal or d.internal)):
                 yield problem(d, "signoff", f"milestone {m.id} is done but deliverable {d.id} "
                               "has no approved sign-off in signoffs.yml: record the sign-off, "
                               "or set 'delivered' to the date it went to the client", "warning")
@@ -314,7 +361,8 @@ def _decisions(c: ClientRecords, index: Index) -> Iterator[Problem]:
         yield from _related(d, index)
         for i, name in enumerate(d.deciders):
             yield from _person(d, f"deciders[{i}]", name, index, "warning")
-    for d in c.decisions:
+    # "no accepted decision lists it" is said only when every decision could be read.
+    for d in c.decisions if not c.left_out(r.Decision) else []:
         by = [s for s in superseders.get(d.id, []) if s.status in ("accepted", "superseded")]
         if d.status == "superseded" and not by:
             yield problem(d, "status", f"{d.id} is marked superseded, but no accepted decision "
@@ -329,7 +377,10 @@ def _decisions(c: ClientRecords, index: Index) -> Iterator[Problem]:
 
 def _signoffs(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:
     previous: r.Signoff | None = None
+    gaps = sorted(u.where.at() for u in c.left_out(r.Signoff))
     for s in c.signoffs:
+        if previous and _left_out_between(previous, s, gaps):
+            previous = None  # the entry above could not be read: nothing to compare with
         yield from _reference(s, "deliverable", s.deliverable, index.deliverables,
                               not s.internal, c.slug, "sign off")
         deliverable = index.deliverables.records.get(s.deliverable)
@@ -343,6 +394,13 @@ def _signoffs(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:
         previous = s
         if s.date > today:
             yield problem(s, "date", f"sign-off date {s.date} is in the future", "warning")
+
+
+def _left_out_between(above: Any, below: Any, gaps: list[tuple[int, int]]) -> bool:
+    """Whether a record left out (at one of the sorted positions `gaps`) stands between two
+    records of the same list."""
+    i = bisect.bisect_right(gaps, above.where.at())
+    return i < len(gaps) and gaps[i] < below.where.at()
 
 
 def _changes(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:
@@ -381,7 +439,7 @@ def _updates(c: ClientRecords, today: date) -> Iterator[Problem]:
 
 
 def _budget(c: ClientRecords, today: date) -> Iterator[Problem]:
-    b = c.client.budget
+    b = c.client.budget if c.client else None
     if b is None:
         return
     if b.spent > b.total:
@@ -393,6 +451,8 @@ def _budget(c: ClientRecords, today: date) -> Iterator[Problem]:
 
 def _far_dates(c: ClientRecords) -> Iterator[Problem]:
     """A date years away from the project's start is most likely a typo (2062 for 2026)."""
+    if c.client is None:
+        return
     start = c.client.start
     dated = [(m, key) for m in c.roadmap.milestones for key in ("planned", "forecast", "done")]
     dated += [(t, key) for t in c.roadmap.client_tasks for key in ("due", "done")]
@@ -408,7 +468,7 @@ LOGO_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*\.(?i:svg|png)", re.ASCII)
 
 
 def _theme(c: ClientRecords) -> Iterator[Problem]:
-    theme = c.client.theme
+    theme = c.client.theme if c.client else None
     if theme is None or theme.logo is None:
         return
     logo = theme.logo
@@ -449,10 +509,12 @@ def _logo_content(c: ClientRecords, theme: r.Theme) -> Iterator[Problem]:
 # --- placeholders left by `milepost new` ------------------------------------------------------
 
 def _with_visibility(c: ClientRecords) -> Iterator[tuple[Any, bool]]:
-    """Every record that `milepost new` writes into, and whether it is internal."""
-    yield c.client, False
-    yield from ((p, p.internal) for p in c.client.team)
-    yield from ((x, x.internal) for x in c.client.communication)
+    """Every record that `milepost new` writes into, and whether it is internal. Each is
+    checked on its own, so the readable ones are checked while others cannot be read."""
+    if c.client:
+        yield c.client, False
+        yield from ((p, p.internal) for p in c.client.team)
+        yield from ((x, x.internal) for x in c.client.communication)
     for m in c.roadmap.milestones:
         yield m, m.internal
         yield from ((d, d.internal or m.internal) for d in m.deliverables)
@@ -527,10 +589,11 @@ def _before_dependencies(milestones: list[r.Milestone]) -> Iterator[Problem]:
 
 def _after_end(c: ClientRecords) -> Iterator[Problem]:
     """The last open milestone expected after the project's end in client.yml: the site
-    would show a project ending before its own last milestone."""
-    end = c.client.end
+    would show a project ending before its own last milestone. Not while a milestone cannot
+    be read: it may be the last one."""
+    end = c.client.end if c.client else None
     open_ones = [m for m in c.roadmap.milestones if not m.done]
-    if end is None or not open_ones:
+    if end is None or not open_ones or c.left_out(r.Milestone):
         return
     last = max(open_ones, key=_expected)
     if _expected(last) > end:
@@ -543,8 +606,9 @@ def _after_end(c: ClientRecords) -> Iterator[Problem]:
 
 def _impact_not_in_forecasts(c: ClientRecords) -> Iterator[Problem]:
     """Approved changes that move the schedule while the roadmap shows no milestone later
-    than planned. Only then: which milestones a change moves is the PM's call."""
-    if any(_expected(m) > m.planned for m in c.roadmap.milestones):
+    than planned. Only then: which milestones a change moves is the PM's call. Not while a
+    milestone cannot be read: it may be the one that shows the delay."""
+    if c.left_out(r.Milestone) or any(_expected(m) > m.planned for m in c.roadmap.milestones):
         return
     for x in c.changes:
         if x.status in ("approved", "done") and x.schedule_impact_days:

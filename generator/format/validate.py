@@ -1,16 +1,20 @@
 """Stage 2, validate: turn node trees into typed records and check them against each other.
 
 Every problem is collected, never raised: a PM fixes a whole file in one go.
-`read_records` checks the shape of each file against `records.py`; `check_references`
-checks what one record says about another (IDs, references, cycles, dates).
+`read_client_records` checks the shape of each file against `records.py`; a record with a
+shape error of its own is left out and remembered as `Unreadable`, and everything else is
+kept, so that `checks.py` can check what the readable records say about each other in the
+same run.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -60,19 +64,85 @@ YAML11_BOOLS = ("yes", "no", "on", "off", "y", "n")
 INVALID = object()
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A record left out for a shape error of its own, or in a file that could not be read:
+    what the checks of the other records still need to know about it."""
+
+    kind: type           # its record type, e.g. records.Milestone
+    id: str | None       # its ID (a team member: the name), if that much could be read
+    where: r.Where       # where it is written
+
+
 @dataclass
 class ClientRecords:
-    """Everything one client folder says, as typed records, internal ones included."""
+    """Everything one client folder says, as typed records, internal ones included.
+
+    Only the records that could be read are here; `unreadable` names the others. While it
+    names any, or `client` is None (client.yml missing or unreadable), the client has errors
+    and no model may be built from these records."""
 
     slug: str
     folder: Path
-    client: r.Client
+    client: r.Client | None
     roadmap: r.Roadmap = field(default_factory=r.Roadmap)
     decisions: list[r.Decision] = field(default_factory=list)
     signoffs: list[r.Signoff] = field(default_factory=list)
     changes: list[r.Change] = field(default_factory=list)
     risks: list[r.Risk] = field(default_factory=list)
     updates: list[r.Update] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every record of the folder could be read."""
+        return self.client is not None and not self.unreadable
+
+    def left_out(self, kind: type) -> list[Unreadable]:
+        """The records of one kind that could not be read."""
+        return [u for u in self.unreadable if u.kind is kind]
+
+
+# The field that names a record of each kind when others refer to it.
+KEY_FIELDS = {r.Contact: "name", r.Milestone: "id", r.Deliverable: "id", r.ClientTask: "id",
+              r.Decision: "id", r.Change: "id", r.Risk: "id"}
+
+
+@functools.cache
+def _record_types(record_type: type) -> tuple[type, ...]:
+    """A record type and every record type that can stand inside it (a milestone's
+    deliverables, a client's team)."""
+    found = [record_type]
+    hints = typing.get_type_hints(record_type)
+    for spec in r.public_fields(record_type):
+        for inner in _inner_types(hints[spec.name]):
+            if dataclasses.is_dataclass(inner):
+                found += [t for t in _record_types(inner) if t not in found]
+    return tuple(found)
+
+
+def _inner_types(hint: Any) -> list[Any]:
+    args = typing.get_args(hint)
+    return [hint, *(t for a in args for t in _inner_types(a))] if args else [hint]
+
+
+def _lost(record_type: type, where: r.Where) -> list[Unreadable]:
+    """Nothing could be read where records of `record_type` stand: how many there are and
+    their IDs are unknown, and so are those of every kind that can stand inside them."""
+    return [Unreadable(kind, None, where) for kind in _record_types(record_type)]
+
+
+def _left_out_inside(value: Any) -> Iterator[Unreadable]:
+    """Records that were read but stand inside a record that is left out: they are left out
+    with it (a deliverable is public only if its milestone is), their IDs still known."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _left_out_inside(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        key = KEY_FIELDS.get(type(value))
+        yield Unreadable(type(value), getattr(value, key) if key else None, value.where)
+        for spec in r.public_fields(type(value)):
+            yield from _left_out_inside(getattr(value, spec.name))
 
 
 # --- shape: nodes to records ------------------------------------------------------------
@@ -83,6 +153,12 @@ class _Reader:
     def __init__(self, yaml_file: YamlFile) -> None:
         self.file = yaml_file
         self.problems: list[Problem] = []
+        self.unreadable: list[Unreadable] = []
+
+    def lost(self, record_type: type, node: Node, path: str) -> object:
+        self.unreadable += _lost(record_type, r.Where(self.file.shown, path,
+                                                      {"": _mark(node)}))
+        return INVALID
 
     def error(self, node: Node, path: str, message: str, severity: str = "error") -> object:
         self.problems.append(self.file.problem(node, path, message, severity))
@@ -206,8 +282,13 @@ class _Reader:
         if _is_null(node):
             return []
         if not isinstance(node, SequenceNode):
-            return self.error(node, path, "expected a list (one '- item' per line, or [A, B])")
+            self.error(node, path, "expected a list (one '- item' per line, or [A, B])")
+            return self.lost(item, node, path) if dataclasses.is_dataclass(item) else INVALID
         items = [self.convert(child, item, f"{path}[{i}]") for i, child in enumerate(node.value)]
+        if dataclasses.is_dataclass(item):
+            # A record with a shape error is left out (and known as unreadable); the records
+            # around it stay, so that what they say can be checked in the same run.
+            return [x for x in items if x is not INVALID]
         return items if INVALID not in items else INVALID
 
     def mapping(self, node: Node, item: Any, path: str) -> Any:
@@ -252,11 +333,13 @@ class _Reader:
         if not isinstance(node, MappingNode):
             what = "a list" if isinstance(node, SequenceNode) else f"'{node.value}'"
             name = record_type.__name__.lower()
-            return self.error(node, path, f"expected a {name} (key: value pairs), found {what}")
+            self.error(node, path, f"expected a {name} (key: value pairs), found {what}")
+            return self.lost(record_type, node, path)
         fields = {x.name: x for x in r.public_fields(record_type)}
         hints = typing.get_type_hints(record_type, include_extras=True)
         values: dict[str, Any] = {}
         meant: set[str] = set()  # fields an unknown key was taken for: said once, not twice
+        twice: set[str] = set()
         marks = {"": _mark(node)}
         for key, value in node.value:
             name = self.scalar(key, path, "a field name")
@@ -271,10 +354,15 @@ class _Reader:
                     node, key, value))
                 meant.update(difflib.get_close_matches(name, list(fields), n=1, cutoff=0.6))
                 continue
+            if name in values:  # given twice (said while loading): which one is meant?
+                twice.add(name)
+                self.unreadable += _left_out_inside(values[name])
             marks[name] = _mark(value)
             if isinstance(value, SequenceNode):
                 marks.update({f"{name}[{i}]": _mark(v) for i, v in enumerate(value.value)})
             values[name] = self.convert(value, hints[name], key_path)
+            if values[name] is INVALID and _optional_record(hints[name]):
+                values[name] = None  # the budget, theme or estimate is left out, not this
         missing = [name for name, spec in fields.items() if name not in values
                    and spec.default is dataclasses.MISSING
                    and spec.default_factory is dataclasses.MISSING]
@@ -282,9 +370,21 @@ class _Reader:
             if name not in meant:
                 self.error(node, path, f"missing required field '{name}' "
                            f"({fields[name].metadata['doc']})")
-        if missing or INVALID in values.values():
+        where = r.Where(self.file.shown, path, marks)
+        # Left out when a field it was meant to have could not be read: a value of the wrong
+        # shape, a required field missing, a key that looks like a misspelt field (what it
+        # holds, a milestone's deliverables say, is not read), or a key given twice.
+        if missing or meant or twice or INVALID in values.values():
+            for name in meant:
+                for inner in _inner_types(hints[name]):
+                    if dataclasses.is_dataclass(inner):
+                        self.unreadable += _lost(inner, where)
+            key = values.get(KEY_FIELDS.get(record_type, ""))
+            self.unreadable.append(Unreadable(record_type, key if isinstance(key, str) else None,
+                                              where))
+            self.unreadable += _left_out_inside([v for v in values.values() if v is not INVALID])
             return INVALID
-        return record_type(**values, where=r.Where(self.file.shown, path, marks))
+        return record_type(**values, where=where)
 
 
 def _control_character(value: str) -> str | None:
@@ -370,6 +470,12 @@ def _looks_like_internal_notes(name: str) -> bool:
     return re.sub(r"[\s_-]+", "_", name.strip().lower()) == "internal_notes"
 
 
+def _optional_record(hint: Any) -> bool:
+    """`budget: Budget | None`: a record that may be absent."""
+    args = typing.get_args(hint)
+    return NoneType in args and any(dataclasses.is_dataclass(a) for a in args)
+
+
 def _is_null(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.style is None and node.value in NULLS
 
@@ -394,63 +500,68 @@ def _unknown_field(name: str, allowed: list[str]) -> str:
     return f"unknown field '{name}' (allowed: {', '.join(allowed)}, internal_notes)"
 
 
-def read_file_records(yaml_file: YamlFile, name: str) -> tuple[Any, list[Problem]]:
-    """The records of one file (a record, or a list of them) and the problems found."""
+def read_file_records(yaml_file: YamlFile, name: str) -> tuple[Any, list[Problem],
+                                                             list[Unreadable]]:
+    """The records of one file (a record, or a list of them), the problems found and the
+    records left out for their shape errors. The value is INVALID if nothing could be read."""
     record_type, is_list = r.kind_of(name)
     node = yaml_file.node
     reader = _Reader(yaml_file)
     if node is None or _is_null(node):
-        if name == "client.yml":
-            return INVALID, [yaml_file.problem(None, "", "the file is empty: client.yml needs "
-                                               "at least name, project and start")]
         if is_list or name == "roadmap.yml":
-            return ([] if is_list else record_type()), []
-        return INVALID, [yaml_file.problem(None, "", "the file is empty: remove it or fill it in")]
+            return ([] if is_list else record_type()), [], []
+        wanted = ("client.yml needs at least name, project and start" if name == "client.yml"
+                  else "remove it or fill it in")
+        return (INVALID, [yaml_file.problem(None, "", f"the file is empty: {wanted}")],
+                _lost(record_type, r.Where(yaml_file.shown)))
     if is_list:
         if isinstance(node, MappingNode):
             reader.error(node, "", f"expected a list of {record_type.__name__.lower()} records: "
                          "start each one with '- '")
-            return INVALID, reader.problems
+            return INVALID, reader.problems, _lost(record_type, r.Where(yaml_file.shown))
         value = reader.sequence(node, record_type, "")
     else:
         value = reader.record(node, record_type, "")
-    return value, reader.problems
+    return value, reader.problems, reader.unreadable
 
 
 # --- reading a whole client ------------------------------------------------------------
 
-def read_client_records(folder: Path, shown_root: str) -> tuple[ClientRecords | None,
-                                                                list[Problem]]:
-    """Read and shape-check every file of a client folder; records only if all are valid."""
+def read_client_records(folder: Path, shown_root: str) -> tuple[ClientRecords, list[Problem]]:
+    """Read and shape-check every file of a client folder: every record that could be read,
+    the ones that could not (`unreadable`), and the problems found."""
     files = read_client(folder, shown_root)
     problems = list(files.problems)
+    unreadable: list[Unreadable] = []
     singles: dict[str, Any] = {}
     folders: dict[str, list[Any]] = {"decisions": [], "updates": []}
-    valid = "client.yml" in files.files
+    if "client.yml" not in files.files:
+        unreadable += _lost(r.Client, r.Where(files.slug))
     for name, yaml_file in files.files.items():
         problems += yaml_file.problems
         if yaml_file.node is None and yaml_file.problems:
-            valid = False
+            unreadable += _lost(r.kind_of(name)[0], r.Where(yaml_file.shown))
             continue
-        value, found = read_file_records(yaml_file, name)
+        value, found, left_out = read_file_records(yaml_file, name)
         problems += found
-        valid = valid and value is not INVALID
+        unreadable += left_out
+        if value is INVALID:
+            continue
         folder_name = name.split("/", 1)[0]
         if folder_name in folders:
             folders[folder_name].append(value)
         else:
             singles[name] = value
-    if not valid:
-        return None, problems
     records = ClientRecords(
         slug=files.slug,
         folder=folder,
-        client=singles["client.yml"],
+        client=singles.get("client.yml"),
         roadmap=singles.get("roadmap.yml") or r.Roadmap(),
         decisions=folders["decisions"],
         signoffs=singles.get("signoffs.yml", []),
         changes=singles.get("changes.yml", []),
         risks=singles.get("risks.yml", []),
         updates=folders["updates"],
+        unreadable=unreadable,
     )
     return records, problems
