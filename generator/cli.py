@@ -54,7 +54,7 @@ def _run(args: argparse.Namespace, out: Path, mode: str, verb: str) -> int:
     today = today_from(args.as_of)
     folders = select_clients(projects_dir, only)
     root = projects_dir.resolve().parent
-    settings = BuildSettings(out.resolve(), today, base_config_for(root), root)
+    settings = BuildSettings(out.resolve(), today, base_config_for(root), root, args.strict)
     remove_stale_scratch(settings.out)  # what a killed run left: never published
     remove_stale_scratch()
     progress = Progress(len(folders), live=sys.stdout.isatty() and not os.environ.get("CI"))
@@ -424,6 +424,8 @@ def parser() -> argparse.ArgumentParser:
                    "(default: number of cores)")
     b.add_argument("--versions", action="store_true", help="also build every tagged version "
                    "(tags SLUG/VERSION) into DIR/SLUG/VERSION, latest into DIR/SLUG/latest")
+    b.add_argument("--strict", action="store_true", help="treat warnings (validation's and "
+                   "MkDocs') as errors: such a client is not built")
     b.set_defaults(run=cmd_build)
 
     sv = sub.add_parser("serve", help="preview one client, rebuilt when its YAML changes")
@@ -467,6 +469,8 @@ def parser() -> argparse.ArgumentParser:
                     "(default: yes in CI, where CI=true; elsewhere a warning names them)")
     pb.add_argument("--as-of", help="today's date for latest (YYYY-MM-DD)")
     pb.add_argument("-j", "--jobs", type=int, default=0)
+    pb.add_argument("--strict", action="store_true", help="treat warnings (validation's and "
+                    "MkDocs') as errors: such a client is not published")
     pb.set_defaults(run=cmd_publish)
 
     pl = sub.add_parser("plan", help="list the clients whose inputs changed since a commit")

@@ -19,7 +19,7 @@ import pytest
 from generator.pipeline import check_projects
 from generator.site import derive
 from generator.site.render import render_pages
-from tests.conftest import EXAMPLES, TODAY, valid_data
+from tests.conftest import EXAMPLES, TODAY, VALID_TEXT, valid_data, valid_files
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-23"
@@ -447,3 +447,115 @@ def test_scratch_a_killed_build_left_is_removed_by_the_next_one(tmp_path):
         assert sorted(p.name for p in out.iterdir()) == [in_use.name, "harbor-health"]
     finally:
         os.kill(int(child), signal.SIGKILL)
+
+
+# --- MkDocs' own warnings: reported per client and page, errors under --strict -------------
+
+BROKEN_LINK = ("acme: {severity}: MkDocs{version} (page team.md): Doc file 'team.md' contains a "
+               "link 'nope.md', but the target is not found among documentation files; pages "
+               "are made from the templates, so check those your repository's "
+               "content/templates/ overrides")
+
+
+@pytest.fixture
+def broken_override(tmp_path: Path, make_project) -> Path:
+    """A repository whose own team page template (content/templates/ overrides Milepost's
+    file by file) links to a page that does not exist."""
+    from generator.site.render import CONTENT
+
+    projects = make_project({"acme": valid_files()})
+    own = tmp_path / "content" / "templates"
+    own.mkdir(parents=True)
+    original = (CONTENT / "templates" / "team.md.j2").read_text(encoding="utf-8")
+    (own / "team.md.j2").write_text(original + "\n[Our other page](nope.md)\n",
+                                    encoding="utf-8")
+    return projects
+
+
+def test_mkdocs_warnings_are_reported_naming_the_client_and_the_page(broken_override, run_cli):
+    code, out, err = run_cli("build", "projects", "--out", "site", "--as-of", AS_OF, "-j", "1")
+    assert code == 0, err
+    assert BROKEN_LINK.format(severity="warning", version="") in err.splitlines()
+    assert "1 client checked: 0 errors, 1 warning" in err
+    assert Path("site/acme/team.html").is_file()
+
+
+def test_strict_fails_a_client_mkdocs_warns_about_and_keeps_its_last_good_site(
+        broken_override, tmp_path, run_cli):
+    override = tmp_path / "content" / "templates" / "team.md.j2"
+    broken = override.read_text(encoding="utf-8")
+    override.write_text(broken.replace("[Our other page](nope.md)", ""), encoding="utf-8")
+    code, out, err = run_cli("build", "projects", "--out", "site", "--as-of", AS_OF, "-j", "1",
+                             "--strict")
+    assert code == 0, err
+    before = _tree_bytes(tmp_path / "site")
+    override.write_text(broken, encoding="utf-8")
+    os.utime(override, (time.time() + 5, time.time() + 5))  # Jinja reloads a newer template
+    code, out, err = run_cli("build", "projects", "--out", "site", "--as-of", AS_OF, "-j", "1",
+                             "--strict")
+    assert code == 1
+    assert BROKEN_LINK.format(severity="error", version="") in err.splitlines()
+    assert "error: not built: acme (what was there before is unchanged)" in err
+    assert "build failed" in out
+    assert _tree_bytes(tmp_path / "site") == before
+
+
+def test_strict_publish_refuses_what_mkdocs_warns_about_in_any_version(broken_override,
+                                                                       run_cli):
+    code, out, err = run_cli("publish", "projects", "--to", "public", "--as-of", AS_OF,
+                             "-j", "1", "--strict")
+    assert code == 1
+    assert BROKEN_LINK.format(severity="error", version=" (version latest") \
+        .replace("latest (page", "latest, page") in err.splitlines()
+    assert not Path("public/acme").exists()
+    code, out, err = run_cli("publish", "projects", "--to", "public", "--as-of", AS_OF, "-j", "1")
+    assert code == 0, err
+    assert BROKEN_LINK.format(severity="warning", version=" (version latest") \
+        .replace("latest (page", "latest, page") in err.splitlines()
+
+
+def test_strict_makes_validation_warnings_errors_too(make_project, run_cli):
+    # The last open milestone is forecast after the project's end: a warning.
+    make_project({"acme": valid_files(**{"client.yml": VALID_TEXT["client.yml"].replace(
+        "end: 2026-12-18", "end: 2026-04-05")})})
+    code, out, err = run_cli("build", "projects", "--out", "site", "--as-of", AS_OF)
+    assert code == 0 and ": warning: " in err
+    code, out, err = run_cli("build", "projects", "--out", "site2", "--as-of", AS_OF,
+                             "--strict")
+    assert code == 1
+    assert ": warning: " not in err and ": error: " in err
+    assert "error: not built: acme" in err
+    assert not Path("site2/acme").exists()
+
+
+def _logger_state(names: list[str]) -> list[tuple]:
+    """Level, propagation and handlers of the root logger and of the loggers named."""
+    import logging
+
+    loggers = [logging.getLogger(), *map(logging.getLogger, names)]
+    return [(x.name, x.level, x.propagate, x.disabled, list(x.handlers)) for x in loggers]
+
+
+def test_a_build_leaves_the_logging_set_up_as_it_found_it(make_project, tmp_path):
+    import logging
+
+    import mkdocs.commands.build  # noqa: F401 (MkDocs makes its loggers as it is imported)
+
+    from generator.site.build import BuildSettings, base_config_for, build_client
+    from generator.site.client import check_client_folder
+
+    project, _ = check_client_folder(make_project({"acme": valid_files()}) / "acme", "", TODAY)
+    settings = BuildSettings(tmp_path / "site", TODAY, base_config_for(None), None)
+    mkdocs_logger = logging.getLogger("mkdocs")
+    saved = (mkdocs_logger.level, mkdocs_logger.propagate)
+    # As a program that logs MkDocs' messages itself would have it.
+    mkdocs_logger.setLevel(logging.INFO)
+    mkdocs_logger.propagate = True
+    try:
+        names = sorted(n for n in logging.root.manager.loggerDict if n.startswith("mkdocs"))
+        before = _logger_state(names)
+        assert build_client(project, settings).ok
+        assert _logger_state(names) == before
+    finally:
+        mkdocs_logger.setLevel(saved[0])
+        mkdocs_logger.propagate = saved[1]
