@@ -202,12 +202,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
         code = _run(args, folder, "publish", "published")
         if code == 0:
             prune_gone_clients(args, folder, f"{args.branch}:")
-            head = git.run_git(repo, "rev-parse", "--short", "HEAD").strip()
-            changed = commit_published(folder, f"Publish {head}")
+            changed = commit_published(folder, f"Publish {git.head_commit(repo)}")
             print(f"committed to {args.branch}" if changed else
                   f"{args.branch} is up to date", flush=True)
             if changed and args.push:
-                git.run_git(folder, "push", args.push, args.branch)
+                git.push_branch(folder, args.push, args.branch)
                 print(f"pushed {args.branch} to {args.push}")
     return code
 

@@ -634,3 +634,53 @@ def test_serve_refuses_a_port_that_is_not_one(port: str, make_project, run_cli) 
     assert err.rstrip("\n").endswith(f"error: argument --port: '{port}' is not a port number: "
                                      "use a whole number from 1 to 65535, e.g. 8000")
     assert "Traceback" not in err
+
+
+# --- git missing --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    ("plan", "projects", "--changed-since", "HEAD"),
+    ("release", "acme", "v1", "--as-of", AS_OF),
+    ("diff", "acme", "--since", "HEAD", "--as-of", AS_OF),
+    ("publish", "projects", "--branch", "gh-pages", "--as-of", AS_OF),
+    ("notify", "acme", "--eml", "out", "--as-of", AS_OF),
+])
+def test_without_git_a_command_that_needs_it_says_so(make_project, tmp_path, args):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    client = VALID_TEXT["client.yml"].replace(  # someone to send a digest to, and where
+        "    lead: true\n", "    lead: true\n    email: cleo@acme.example\n    notify: true\n")
+    make_project({"acme": files_with({"client.yml": client
+                                      + "site_url: https://projects.example/acme/\n"})})
+    empty = tmp_path / "bin"  # PATH with no git in it
+    empty.mkdir()
+    env = {**{k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"},
+           "PATH": str(empty), "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "generator", *args],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("error: git is not installed (no `git` on PATH): "), \
+        done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_git_command_that_hangs_is_stopped_with_a_clear_message(tmp_path, monkeypatch):
+    import shutil
+
+    from generator.history import git
+    from generator.problems import MilepostError
+
+    stuck = tmp_path / "bin" / "git"  # a git that never answers (as one waiting on a lock)
+    stuck.parent.mkdir()
+    stuck.write_text(f"#!/bin/sh\nexec {shutil.which('sleep')} 60\n")
+    stuck.chmod(0o755)
+    monkeypatch.setenv("PATH", str(stuck.parent))
+    monkeypatch.setattr(git, "TIMEOUT", 1)
+    with pytest.raises(MilepostError) as caught:
+        git.repo_root(tmp_path)
+    assert str(caught.value) == (f"git rev-parse --show-toplevel did not finish within 1 second "
+                                 f"(in {tmp_path}): is another git process holding a lock there?")
