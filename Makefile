@@ -12,8 +12,8 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 site: $(BIN)/.installed  ## validate and build every example client into site/
-	$(BIN)/milepost validate projects
-	$(BIN)/milepost build projects --out site
+	$(BIN)/milepost validate --projects projects
+	$(BIN)/milepost build --projects projects --out site
 
 test: $(BIN)/.installed  ## lint and run the test suite
 	$(BIN)/ruff check generator tests bench

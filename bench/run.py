@@ -145,14 +145,14 @@ def best_of(repeat: int, *jobs: Callable[[], float]) -> list[float]:
 
 def milepost_build(projects: Path, out: Path, jobs: int, client: str | None = None
                    ) -> list[str]:
-    cmd = [*tool("milepost", "generator"), "build", str(projects), "--out", str(out),
+    cmd = [*tool("milepost", "generator"), "build", "--projects", str(projects), "--out", str(out),
            "--as-of", AS_OF.isoformat(), "-j", str(jobs)]
     return cmd + (["--client", client] if client else [])
 
 
 def validate_or_abort(projects: Path) -> None:
     """Generated data must be valid: stop with Milepost's own report if it is not."""
-    cmd = [*tool("milepost", "generator"), "validate", str(projects),
+    cmd = [*tool("milepost", "generator"), "validate", "--projects", str(projects),
            "--as-of", AS_OF.isoformat()]
     result = subprocess.run(cmd, env=tool_env(), capture_output=True, text=True, cwd=ROOT)
     if result.returncode != 0:
@@ -346,8 +346,8 @@ def time_versions_noop(work: Path, repeat: int) -> dict[str, Any]:
     for slug in clients:
         git(repo, "tag", "-a", f"{slug}/v2", "-m", "Baseline", day="2026-11-02")
     out = repo / "site"
-    cmd = [*tool("milepost", "generator"), "build", str(repo / "projects"), "--out", str(out),
-           "--versions", "--as-of", AS_OF.isoformat()]
+    cmd = [*tool("milepost", "generator"), "build", "--projects", str(repo / "projects"),
+           "--out", str(out), "--versions", "--as-of", AS_OF.isoformat()]
     started = time.perf_counter()
     run(cmd)
     full = time.perf_counter() - started

@@ -54,7 +54,7 @@ def _run(args: argparse.Namespace, out: Path, mode: str, verb: str) -> int:
     today = today_from(args.as_of)
     folders = select_clients(projects_dir, only)
     root = projects_dir.resolve().parent
-    settings = BuildSettings(out.resolve(), today, base_config_for(root), root)
+    settings = BuildSettings(out.resolve(), today, base_config_for(root), root, args.strict)
     remove_stale_scratch(settings.out)  # what a killed run left: never published
     remove_stale_scratch()
     progress = Progress(len(folders), live=sys.stdout.isatty() and not os.environ.get("CI"))
@@ -202,12 +202,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
         code = _run(args, folder, "publish", "published")
         if code == 0:
             prune_gone_clients(args, folder, f"{args.branch}:")
-            head = git.run_git(repo, "rev-parse", "--short", "HEAD").strip()
-            changed = commit_published(folder, f"Publish {head}")
+            changed = commit_published(folder, f"Publish {git.head_commit(repo)}")
             print(f"committed to {args.branch}" if changed else
                   f"{args.branch} is up to date", flush=True)
             if changed and args.push:
-                git.run_git(folder, "push", args.push, args.branch)
+                git.push_branch(folder, args.push, args.branch)
                 print(f"pushed {args.branch} to {args.push}")
     return code
 
@@ -294,8 +293,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     folder = new_client(Path(args.projects), args.slug, args.name,
                         args.project or f"Project for {args.name}", start, Path(args.schemas))
     print(f"created {folder}: replace the placeholders in its files (`milepost validate "
-          f"{folder}` lists each one left), then preview it with `milepost serve {folder}`. "
-          "The file format: README.md#fields")
+          f"--projects {folder}` lists each one left), then preview it with `milepost serve "
+          f"{folder}`. The file format: README.md#fields")
     return 0
 
 
@@ -396,88 +395,154 @@ def port_number(text: str) -> int:
     return int(text)
 
 
+# --- options several commands share: each defined once, as a parent parser -------------------
+#
+# The projects folder is the option `--projects DIR` in every command: commands about one
+# client already take SLUG (and `diff SLUG FROM TO`, `access add SLUG EMAIL`) as positionals,
+# so a positional folder could not be added to them without guessing which word is which; as
+# an option it reads the same everywhere, and most runs need nothing at all (the default is
+# `projects`). The positional PROJECTS that validate, build, publish and plan took before is
+# still understood, with a deprecation note.
+
+DEFAULT_PROJECTS = "projects"
+
+
+def _parent() -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(add_help=False)
+
+
+def _projects_option() -> argparse.ArgumentParser:
+    p = _parent()
+    p.add_argument("--projects", metavar="DIR", help="the projects folder, with one folder per "
+                   f"client, or one client's folder (default: {DEFAULT_PROJECTS})")
+    return p
+
+
+def _old_projects() -> argparse.ArgumentParser:
+    """PROJECTS as a positional, the spelling before --projects (not shown in --help)."""
+    p = _parent()
+    p.add_argument("old_projects", nargs="?", metavar="PROJECTS", help=argparse.SUPPRESS)
+    return p
+
+
+def _as_of_option() -> argparse.ArgumentParser:
+    p = _parent()
+    p.add_argument("--as-of", metavar="DATE", help="today's date, for what is overdue or late "
+                   "and for date checks (YYYY-MM-DD; default: SOURCE_DATE_EPOCH, else today)")
+    return p
+
+
+def _clients_option() -> argparse.ArgumentParser:
+    p = _parent()
+    p.add_argument("--client", action="append", metavar="SLUG",
+                   help="only this client (repeatable)")
+    return p
+
+
+def _jobs_option() -> argparse.ArgumentParser:
+    p = _parent()
+    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                   help="clients built in parallel (default: number of cores)")
+    return p
+
+
+def _strict_option() -> argparse.ArgumentParser:
+    p = _parent()
+    p.add_argument("--strict", action="store_true", help="treat every warning as an error "
+                   "(validation's and, in build and publish, MkDocs'): a client with one is "
+                   "not built or published")
+    return p
+
+
+def _format_option(*choices: str) -> argparse.ArgumentParser:
+    p = _parent()
+    p.add_argument("--format", choices=choices, default=choices[0],
+                   help=f"how to print the result (default: {choices[0]})")
+    return p
+
+
+def take_old_projects(args: argparse.Namespace) -> str:
+    """Settle the projects folder: --projects, else the old positional PROJECTS, else the
+    default. Returns the deprecation note for the old spelling ('' without it)."""
+    old = getattr(args, "old_projects", None)
+    if not hasattr(args, "projects"):
+        return ""
+    if old is not None and args.projects is not None and old != args.projects:
+        raise MilepostError(f"the projects folder is given twice ({old} and --projects "
+                            f"{args.projects}): give it once, as --projects DIR")
+    note = ""
+    if old is not None:
+        note = (f"note: `milepost {args.command} {old}` is deprecated: write `milepost "
+                f"{args.command} --projects {old}` (the folder as a positional argument will "
+                "stop working in a later version)")
+    args.projects = args.projects or old or DEFAULT_PROJECTS
+    return note
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="milepost", description=(
         "Validate clients' project records and publish one site per client."))
     p.add_argument("--version", action="version", version=f"milepost {__version__}")
     p.add_argument("--debug", action="store_true", help="show a traceback on failure")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    projects, old, as_of = _projects_option(), _old_projects(), _as_of_option()
+    clients, jobs, strict = _clients_option(), _jobs_option(), _strict_option()
+    many = [projects, old, clients, as_of]  # the commands about every client (or some)
 
-    v = sub.add_parser("validate", help="check every client's YAML and report all problems")
-    v.add_argument("projects", nargs="?", default="projects",
-                   help="projects folder, or one client's folder")
-    v.add_argument("--client", action="append", metavar="SLUG",
-                   help="check only this client (repeatable)")
-    v.add_argument("--format", choices=["text", "github", "json"], default="text")
-    v.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    v.add_argument("--as-of", help="today's date for date checks (YYYY-MM-DD)")
+    v = sub.add_parser("validate", parents=[*many, strict, _format_option("text", "github",
+                                                                          "json")],
+                       help="check every client's YAML and report all problems")
     v.set_defaults(run=cmd_validate)
 
-    b = sub.add_parser("build", help="build one static site per client")
-    b.add_argument("projects", nargs="?", default="projects",
-                   help="projects folder, or one client's folder")
+    b = sub.add_parser("build", parents=[*many, jobs, strict],
+                       help="build one static site per client")
     b.add_argument("--out", default="site", help="output folder (default: site)")
-    b.add_argument("--client", action="append", metavar="SLUG",
-                   help="build only this client (repeatable)")
-    b.add_argument("--as-of", help="today's date for overdue and lateness (YYYY-MM-DD)")
-    b.add_argument("-j", "--jobs", type=int, default=0, help="clients built in parallel "
-                   "(default: number of cores)")
     b.add_argument("--versions", action="store_true", help="also build every tagged version "
                    "(tags SLUG/VERSION) into DIR/SLUG/VERSION, latest into DIR/SLUG/latest")
     b.set_defaults(run=cmd_build)
 
-    sv = sub.add_parser("serve", help="preview one client, rebuilt when its YAML changes")
+    sv = sub.add_parser("serve", parents=[projects, as_of],
+                        help="preview one client, rebuilt when its YAML changes")
     sv.add_argument("slug", help="the client's folder name (or the path to its folder)")
-    sv.add_argument("--projects", default="projects", help="projects folder")
-    sv.add_argument("--as-of", help="today's date for overdue and lateness (YYYY-MM-DD)")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=port_number, default=8000)
     sv.set_defaults(run=cmd_serve)
 
-    rl = sub.add_parser("release", help="tag the client's current files as a version")
+    rl = sub.add_parser("release", parents=[projects, as_of],
+                        help="tag the client's current files as a version")
     rl.add_argument("slug", help="the client's folder name (or the path to its folder)")
     rl.add_argument("version", help="version name, e.g. v1 or 2026-11")
     rl.add_argument("-m", "--message", help="note shown on the site with this version")
-    rl.add_argument("--projects", default="projects", help="projects folder")
-    rl.add_argument("--as-of", help="today's date for date checks (YYYY-MM-DD)")
     rl.set_defaults(run=cmd_release)
 
-    df = sub.add_parser("diff", help="what changed between two versions of a client")
+    df = sub.add_parser("diff", parents=[projects, as_of, _format_option("text", "markdown")],
+                        help="what changed between two versions of a client")
     df.add_argument("slug", help="the client's folder name (or the path to its folder)")
     df.add_argument("frm", nargs="?", metavar="FROM", help="version (default: the last one)")
     df.add_argument("to", nargs="?", metavar="TO", help="version (default: the working tree)")
     df.add_argument("--since", metavar="REF", help="compare with the client's files where "
                     "this branch left REF (their merge base: REF itself for a commit or tag of "
                     "this branch), e.g. origin/main for a pull request, instead of a version")
-    df.add_argument("--format", choices=["text", "markdown"], default="text")
-    df.add_argument("--projects", default="projects", help="projects folder")
-    df.add_argument("--as-of", help="today's date (YYYY-MM-DD)")
     df.set_defaults(run=cmd_diff)
 
-    pb = sub.add_parser("publish", help="build what changed and swap it into a folder")
-    pb.add_argument("projects", nargs="?", default="projects",
-                   help="projects folder, or one client's folder")
+    pb = sub.add_parser("publish", parents=[*many, jobs, strict],
+                        help="build what changed and swap it into a folder")
     where = pb.add_mutually_exclusive_group(required=True)
     where.add_argument("--to", help="the published folder (e.g. a web root)")
     where.add_argument("--branch", help="publish as a commit on this branch (e.g. gh-pages)")
     pb.add_argument("--push", metavar="REMOTE", help="with --branch: push it afterwards")
-    pb.add_argument("--client", action="append", metavar="SLUG")
     pb.add_argument("--prune", action=argparse.BooleanOptionalAction, default=None,
                     help="remove published clients that are no longer in the projects folder "
                     "(default: yes in CI, where CI=true; elsewhere a warning names them)")
-    pb.add_argument("--as-of", help="today's date for latest (YYYY-MM-DD)")
-    pb.add_argument("-j", "--jobs", type=int, default=0)
     pb.set_defaults(run=cmd_publish)
 
-    pl = sub.add_parser("plan", help="list the clients whose inputs changed since a commit")
-    pl.add_argument("projects", nargs="?", default="projects",
-                   help="projects folder, or one client's folder")
+    pl = sub.add_parser("plan", parents=[projects, old, _format_option("text", "json")],
+                        help="list the clients whose inputs changed since a commit")
     pl.add_argument("--changed-since", required=True, metavar="REF")
-    pl.add_argument("--format", choices=["text", "json"], default="text")
     pl.set_defaults(run=cmd_plan)
 
-    nt = sub.add_parser("notify", help="email a client's team what needs them and what "
-                        "changed since the last digest")
+    nt = sub.add_parser("notify", parents=[projects, as_of], help="email a client's team what "
+                        "needs them and what changed since the last digest")
     nt.add_argument("slug", nargs="?", help="the client's folder name (or the path to its "
                     "folder)")
     nt.add_argument("--all", action="store_true", help="every client with something new")
@@ -493,8 +558,6 @@ def parser() -> argparse.ArgumentParser:
     nt.add_argument("--from", dest="sender", metavar="ADDRESS", help="sender address "
                     "(default: the agency's project lead)")
     nt.add_argument("--push", metavar="REMOTE", help="push the tag that remembers the digest")
-    nt.add_argument("--projects", default="projects", help="projects folder")
-    nt.add_argument("--as-of", help="today's date for overdue items (YYYY-MM-DD)")
     nt.set_defaults(run=cmd_notify)
 
     ci = sub.add_parser("init-ci", help="write a CI pipeline that validates and publishes")
@@ -510,12 +573,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default="schemas", help="folder to write to (default: schemas)")
     s.set_defaults(run=cmd_schema)
 
-    n = sub.add_parser("new", help="create a new client folder that validates cleanly")
+    n = sub.add_parser("new", parents=[projects],
+                       help="create a new client folder that validates cleanly")
     n.add_argument("slug", help="folder name: lowercase letters, digits and '-'")
     n.add_argument("--name", required=True, help="the client's name")
     n.add_argument("--project", help="the project's name")
     n.add_argument("--start", help="start date (YYYY-MM-DD, default today)")
-    n.add_argument("--projects", default="projects", help="projects folder")
     n.add_argument("--schemas", default="schemas", help="where the JSON Schemas live")
     n.set_defaults(run=cmd_new)
 
@@ -525,15 +588,13 @@ def parser() -> argparse.ArgumentParser:
     for action, text in (("add", "give a person access (prints a new password once)"),
                          ("rotate", "give a person a new password"),
                          ("revoke", "take a person's access away")):
-        a = acs.add_parser(action, help=text)
+        a = acs.add_parser(action, parents=[projects] if action == "add" else [], help=text)
         a.add_argument("slug", nargs="?", metavar="SLUG")
         a.add_argument("email", nargs="?", metavar="EMAIL", help="the person's login")
         a.add_argument("--agency", metavar="EMAIL", help="agency staff: every client")
         if action != "revoke":
             a.add_argument("--password-stdin", action="store_true",
                            help="read the password from standard input instead of making one")
-        if action == "add":
-            a.add_argument("--projects", default="projects", help="projects folder")
     al = acs.add_parser("list", help="who can see what, since when")
     al.add_argument("slug", nargs="?", metavar="SLUG")
     for a in (acs.choices[name] for name in ("add", "rotate", "revoke", "list")):
@@ -567,6 +628,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        note = take_old_projects(args)
+        if note:
+            print(visible(note), file=sys.stderr, flush=True)
         return args.run(args)
     except MilepostError as exc:
         print(visible(f"error: {exc}", lines=True), file=sys.stderr)

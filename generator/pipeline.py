@@ -126,6 +126,8 @@ def check_and_build(folder: Path, shown_root: str, settings: BuildSettings, mode
     """Validate one client and, when it has no errors, build it the way `mode` says."""
     project, problems = check_client_folder(folder, shown_root, settings.today,
                                             publishing=mode == "publish")
+    if settings.strict:
+        problems = [replace(p, severity="error") for p in problems]
     if project is None or errors(problems):
         return BuildResult(folder.name, False, problems=tuple(problems), invalid=True,
                            message="invalid (see the errors above)")
@@ -139,7 +141,7 @@ def check_and_build(folder: Path, shown_root: str, settings: BuildSettings, mode
         result = publish_client(project, projects_dir, settings)
     else:
         result = build_client(project, settings)
-    return replace(result, problems=tuple(problems))
+    return replace(result, problems=(*problems, *result.problems))  # MkDocs' after ours
 
 
 def check_and_build_guarded(folder: Path, shown_root: str, settings: BuildSettings, mode: Mode,

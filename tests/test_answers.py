@@ -42,7 +42,7 @@ def answer_links(page: Path) -> dict[str, str]:
 def test_waiting_page_has_answer_links_to_the_agency_lead(make_project, run_cli, tmp_path):
     client = VALID_TEXT["client.yml"].replace(LEAD, LEAD + "    lead: true\n")
     projects = make_project({"acme": files_with({"client.yml": client})})
-    code, _, err = run_cli("build", str(projects), "--out", str(tmp_path / "site"),
+    code, _, err = run_cli("build", "--projects", str(projects), "--out", str(tmp_path / "site"),
                            "--as-of", AS_OF, "-j", "1")
     assert code == 0, err
     links = answer_links(tmp_path / "site" / "acme" / "waiting.html")
@@ -57,7 +57,7 @@ def test_waiting_page_has_answer_links_to_the_agency_lead(make_project, run_cli,
 
 def test_without_an_agency_lead_there_is_nobody_to_answer(make_project, run_cli, tmp_path):
     projects = make_project({"acme": files_with({})})
-    code, _, err = run_cli("build", str(projects), "--out", str(tmp_path / "site"),
+    code, _, err = run_cli("build", "--projects", str(projects), "--out", str(tmp_path / "site"),
                            "--as-of", AS_OF, "-j", "1")
     assert code == 0, err
     page = (tmp_path / "site" / "acme" / "waiting.html").read_text(encoding="utf-8")
@@ -71,7 +71,7 @@ def test_a_sign_off_answer_names_the_item_and_its_version(make_project, run_cli,
         "        title: Visual design\n        signoff: true\n        delivered: 2026-05-20\n")
     projects = make_project({"acme": files_with({"client.yml": client,
                                                  "roadmap.yml": roadmap})})
-    code, _, err = run_cli("build", str(projects), "--out", str(tmp_path / "site"),
+    code, _, err = run_cli("build", "--projects", str(projects), "--out", str(tmp_path / "site"),
                            "--as-of", AS_OF, "-j", "1")
     assert code == 0, err
     links = answer_links(tmp_path / "site" / "acme" / "waiting.html")
@@ -90,7 +90,7 @@ def test_hostile_answer_links_are_inert(run_cli, tmp_path):
     from tests.test_safety import scan_html
 
     shutil.copytree(REPO / "tests" / "fixtures" / "hostile", tmp_path / "fx" / "hostile")
-    code, _, err = run_cli("build", str(tmp_path / "fx"), "--out", str(tmp_path / "site"),
+    code, _, err = run_cli("build", "--projects", str(tmp_path / "fx"), "--out", str(tmp_path / "site"),
                            "--as-of", "2026-11-23", "-j", "1")
     assert code == 0, err
     page = tmp_path / "site" / "hostile" / "waiting.html"

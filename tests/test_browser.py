@@ -51,7 +51,7 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example clients and the hostile fixture, built side by side (two processes)."""
     folder = tmp_path_factory.mktemp("served")
     common = ["--out", str(folder), "--as-of", AS_OF]
-    runs = [subprocess.Popen([sys.executable, "-m", "generator", "build", str(src), *common,
+    runs = [subprocess.Popen([sys.executable, "-m", "generator", "build", "--projects", str(src), *common,
                               *extra], cwd=REPO, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True)
             for src, extra in ((PROJECTS, []), (FIXTURES, ["--client", "hostile"]))]

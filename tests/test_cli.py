@@ -25,7 +25,7 @@ BAD_FILES = {"roadmap.yml": BAD_ROADMAP, "roadmp.yml": "milestones: []\n"}
 
 def test_text_format(make_project, run_cli) -> None:
     make_project({"acme": files_with(BAD_FILES)})
-    code, out, err = run_cli("validate", "projects", "--as-of", AS_OF)
+    code, out, err = run_cli("validate", "--projects", "projects", "--as-of", AS_OF)
     assert code == 1 and err == ""
     assert out.split("\n") == [
         "projects/acme/roadmap.yml:5:14: error: milestones[0].planned: '2026-02-30' is not a "
@@ -40,7 +40,7 @@ def test_text_format(make_project, run_cli) -> None:
 
 def test_github_format(make_project, run_cli) -> None:
     make_project({"acme": files_with(BAD_FILES)})
-    code, out, _ = run_cli("validate", "projects", "--format", "github", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects", "--format", "github", "--as-of", AS_OF)
     assert code == 1
     lines = out.rstrip("\n").split("\n")
     assert lines[0] == (
@@ -56,7 +56,7 @@ def test_github_format(make_project, run_cli) -> None:
 def test_github_format_escapes_newlines_and_percent(make_project, run_cli) -> None:
     roadmap = VALID_TEXT["roadmap.yml"].replace("id: D3", 'id: "50%\\nbad"')
     make_project({"acme": files_with({"roadmap.yml": roadmap})})
-    code, out, _ = run_cli("validate", "projects", "--format", "github", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects", "--format", "github", "--as-of", AS_OF)
     assert code == 1
     first = out.split("\n")[0]
     assert "'50%25%0Abad' is not a valid ID" in first
@@ -65,7 +65,7 @@ def test_github_format_escapes_newlines_and_percent(make_project, run_cli) -> No
 def test_text_format_is_one_line_per_problem(make_project, run_cli) -> None:
     roadmap = VALID_TEXT["roadmap.yml"].replace("id: D3", 'id: "50%\\nbad"')
     make_project({"acme": files_with({"roadmap.yml": roadmap})})
-    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects", "--as-of", AS_OF)
     assert code == 1
     lines = out.rstrip("\n").split("\n")
     assert len(lines) == 2
@@ -74,7 +74,7 @@ def test_text_format_is_one_line_per_problem(make_project, run_cli) -> None:
 
 def test_json_format(make_project, run_cli) -> None:
     make_project({"acme": files_with(BAD_FILES)})
-    code, out, _ = run_cli("validate", "projects", "--format", "json", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects", "--format", "json", "--as-of", AS_OF)
     assert code == 1
     data = json.loads(out)
     assert isinstance(data, list) and len(data) == 2
@@ -90,7 +90,7 @@ def test_json_format(make_project, run_cli) -> None:
 
 def test_json_format_when_clean_is_an_empty_list(make_project, run_cli) -> None:
     make_project({"acme": files_with({})})
-    code, out, _ = run_cli("validate", "projects", "--format", "json", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects", "--format", "json", "--as-of", AS_OF)
     assert code == 0
     assert json.loads(out) == []
 
@@ -98,13 +98,13 @@ def test_json_format_when_clean_is_an_empty_list(make_project, run_cli) -> None:
 def test_json_keeps_non_ascii(make_project, run_cli) -> None:
     risks = VALID_TEXT["risks.yml"].replace("owner: Pat Lee", "owner: Zoë Müller")
     make_project({"acme": files_with({"risks.yml": risks})})
-    _, out, _ = run_cli("validate", "projects", "--format", "json", "--as-of", AS_OF)
+    _, out, _ = run_cli("validate", "--projects", "projects", "--format", "json", "--as-of", AS_OF)
     assert "'Zoë Müller' is not in the team" in json.loads(out)[0]["message"]
 
 
 def test_strict_json_has_only_errors(make_project, run_cli) -> None:
     make_project({"acme": files_with({"roadmp.yml": "milestones: []\n"})})
-    code, out, _ = run_cli("validate", "projects", "--format", "json", "--strict",
+    code, out, _ = run_cli("validate", "--projects", "projects", "--format", "json", "--strict",
                            "--as-of", AS_OF)
     assert code == 1
     assert [p["severity"] for p in json.loads(out)] == ["error"]
@@ -135,7 +135,7 @@ def test_default_projects_folder(make_project, run_cli) -> None:
 
 
 def test_missing_projects_folder(run_cli) -> None:
-    code, out, err = run_cli("validate", "nowhere")
+    code, out, err = run_cli("validate", "--projects", "nowhere")
     assert code == 1 and out == ""
     assert err.startswith("error: nowhere: no such folder")
     assert "Traceback" not in err
@@ -144,7 +144,7 @@ def test_missing_projects_folder(run_cli) -> None:
 @pytest.mark.parametrize("as_of", ["2026-13-01", "tomorrow", "01/06/2026"])
 def test_bad_as_of(as_of: str, make_project, run_cli) -> None:
     make_project({"acme": files_with({})})
-    code, out, err = run_cli("validate", "projects", "--as-of", as_of)
+    code, out, err = run_cli("validate", "--projects", "projects", "--as-of", as_of)
     assert code == 1 and out == ""
     assert err == f"error: --as-of '{as_of}' is not a date (expected YYYY-MM-DD)\n"
 
@@ -154,25 +154,25 @@ def test_source_date_epoch_sets_today(make_project, run_cli, monkeypatch) -> Non
         "date: 2026-03-02", "date: 2026-07-06")}
     make_project({"acme": files_with(files)})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")  # 2026-05-28
-    code, out, _ = run_cli("validate", "projects")
+    code, out, _ = run_cli("validate", "--projects", "projects")
     assert code == 0 and "is in the future (today is 2026-05-28)" in out
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
-    code, _, err = run_cli("validate", "projects")
+    code, _, err = run_cli("validate", "--projects", "projects")
     assert code == 1 and err.startswith("error: SOURCE_DATE_EPOCH 'soon'")
 
 
 def test_empty_projects_folder(tmp_path: Path, run_cli) -> None:
     (tmp_path / "projects").mkdir()
-    assert run_cli("validate", "projects")[:2] == (0, "0 clients checked: no problems\n")
+    assert run_cli("validate", "--projects", "projects")[:2] == (0, "0 clients checked: no problems\n")
 
 
 def test_subprocess_valid_and_invalid(make_project, run_subprocess) -> None:
     make_project({"acme": files_with({})})
-    code, out, err = run_subprocess("validate", "projects", "--as-of", AS_OF)
+    code, out, err = run_subprocess("validate", "--projects", "projects", "--as-of", AS_OF)
     assert (code, out, err) == (0, "1 client checked: no problems\n", "")
 
     make_project({"acme": files_with({"roadmap.yml": BAD_ROADMAP})})
-    code, out, err = run_subprocess("validate", "projects", "--as-of", AS_OF)
+    code, out, err = run_subprocess("validate", "--projects", "projects", "--as-of", AS_OF)
     assert code == 1 and err == ""
     assert out.startswith("projects/acme/roadmap.yml:5:14: error: milestones[0].planned: "
                           "'2026-02-30' is not a real date")
@@ -198,7 +198,7 @@ def test_new_creates_a_client_that_validates(tmp_path: Path, run_cli) -> None:
     (project,) = checked.projects
     assert project.client.name == "Acme & Co"
     assert project.client.project == "Project for Acme & Co"
-    code, out, _ = run_cli("validate", "projects")
+    code, out, _ = run_cli("validate", "--projects", "projects")
     assert code == 0 and out.endswith(f"0 errors, {len(PLACEHOLDERS)} warnings\n")
 
 
@@ -237,7 +237,7 @@ NEW_WARNINGS = [
 
 def test_new_warns_about_each_placeholder_where_it_is(tmp_path: Path, run_cli) -> None:
     assert run_cli("new", "acme", "--name", "Acme", "--start", "2026-01-05")[0] == 0
-    code, out, _ = run_cli("validate", "projects/acme", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects/acme", "--as-of", AS_OF)
     assert code == 0
     assert out.split("\n") == [*NEW_WARNINGS, "1 client checked: 0 errors, 7 warnings", ""]
     assert len(NEW_WARNINGS) == len(PLACEHOLDERS)
@@ -245,7 +245,7 @@ def test_new_warns_about_each_placeholder_where_it_is(tmp_path: Path, run_cli) -
         name, row, col = line.split(": ", 1)[0].rsplit(":", 2)
         text = (tmp_path / name).read_text(encoding="utf-8").split("\n")[int(row) - 1]
         assert any(text[int(col) - 1:].lstrip('"').startswith(p.text) for p in PLACEHOLDERS)
-    code, out, _ = run_cli("validate", "projects/acme", "--strict", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects/acme", "--strict", "--as-of", AS_OF)
     assert code == 1 and out.endswith("1 client checked: 7 errors, 0 warnings (1 with errors)\n")
 
 
@@ -256,13 +256,13 @@ def test_replacing_the_placeholders_leaves_no_warning(tmp_path: Path, run_cli) -
         for n, p in enumerate(PLACEHOLDERS):
             text = text.replace(f'"{p.text}"', f"Real text {n}")
         path.write_text(text, encoding="utf-8")
-    code, out, _ = run_cli("validate", "projects/acme", "--strict", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects/acme", "--strict", "--as-of", AS_OF)
     assert (code, out) == (0, "1 client checked: no problems\n")
 
 
 def test_publish_refuses_placeholders_and_build_only_warns(tmp_path: Path, run_cli) -> None:
     assert run_cli("new", "acme", "--name", "Acme", "--start", "2026-01-05")[0] == 0
-    code, out, err = run_cli("publish", "projects", "--to", "web", "--as-of", AS_OF)
+    code, out, err = run_cli("publish", "--projects", "projects", "--to", "web", "--as-of", AS_OF)
     assert code == 1 and "acme: not built: invalid" in out
     assert ("projects/acme/client.yml:8:10: error: summary: still the placeholder from "
             "`milepost new` ('What the project is for, in two or…'): replace it with what the "
@@ -270,7 +270,7 @@ def test_publish_refuses_placeholders_and_build_only_warns(tmp_path: Path, run_c
             ) in err
     assert "error: not published: acme" in err
     assert not (tmp_path / "web" / "acme").exists()
-    code, out, err = run_cli("build", "projects", "--out", "site", "--as-of", AS_OF, "-j", "1")
+    code, out, err = run_cli("build", "--projects", "projects", "--out", "site", "--as-of", AS_OF, "-j", "1")
     assert code == 0 and "0 errors, 7 warnings" in err
     assert (tmp_path / "site" / "acme" / "index.html").is_file()
 
@@ -492,22 +492,23 @@ def test_a_folder_that_cannot_be_written_is_an_error_not_a_crash(tmp_path: Path,
 def test_validate_takes_a_client_folder_or_client(make_project, run_cli, monkeypatch) -> None:
     make_project({"acme": files_with({}), "beta": files_with({"roadmap.yml": BAD_ROADMAP})})
     clean = (0, "1 client checked: no problems\n")
-    for args in (["projects/acme"], ["projects/acme/"], ["projects", "--client", "acme"]):
+    for args in (["--projects", "projects/acme"], ["--projects", "projects/acme/"],
+                 ["--projects", "projects", "--client", "acme"], ["--client", "acme"]):
         assert run_cli("validate", *args, "--as-of", AS_OF)[:2] == clean, args
-    code, out, _ = run_cli("validate", "projects/beta", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects/beta", "--as-of", AS_OF)
     assert code == 1
     assert out.startswith("projects/beta/roadmap.yml:5:14: error: milestones[0].planned: ")
     assert out.endswith("1 client checked: 1 error, 0 warnings (1 with errors)\n")
     monkeypatch.chdir("projects/acme")  # from inside the client's folder
-    assert run_cli("validate", ".", "--as-of", AS_OF)[:2] == clean
+    assert run_cli("validate", "--projects", ".", "--as-of", AS_OF)[:2] == clean
 
 
 def test_validate_client_must_name_a_client_of_the_folder(make_project, run_cli) -> None:
     make_project({"acme": files_with({}), "beta": files_with({})})
-    code, out, err = run_cli("validate", "projects", "--client", "gamma")
+    code, out, err = run_cli("validate", "--projects", "projects", "--client", "gamma")
     assert (code, out) == (1, "")
     assert err == "error: no client folder named gamma in projects (clients: acme, beta)\n"
-    code, out, err = run_cli("validate", "projects/acme", "--client", "beta")
+    code, out, err = run_cli("validate", "--projects", "projects/acme", "--client", "beta")
     assert (code, out) == (1, "")
     assert err == ("error: projects/acme is the folder of client acme, but --client names "
                    "beta: give the projects folder projects to choose among its clients\n")
@@ -515,26 +516,26 @@ def test_validate_client_must_name_a_client_of_the_folder(make_project, run_cli)
 
 def test_a_folder_that_is_neither_is_refused_clearly(make_project, run_cli) -> None:
     make_project({"acme": files_with({}), "beta": files_with({"client.yml": None})})
-    code, out, err = run_cli("validate", "projects/acme/decisions")
+    code, out, err = run_cli("validate", "--projects", "projects/acme/decisions")
     assert (code, out) == (1, "")
     assert err == (
         "error: projects/acme/decisions is neither a client's folder (there is no client.yml "
         "in it) nor a projects folder (it holds DR-001.yml but no client folders): name a "
         "client's folder or the projects folder that holds them; a client's folder needs a "
         "client.yml (see README.md#the-client-folder)\n")
-    code, out, err = run_cli("build", "projects/beta", "--out", "site")
+    code, out, err = run_cli("build", "--projects", "projects/beta", "--out", "site")
     assert (code, out) == (1, "")
     assert err.startswith("error: projects/beta is neither a client's folder (there is no "
                           "client.yml in it) nor a projects folder (it holds changes.yml, "
                           "decisions/, risks.yml, roadmap.yml, … but no client folders)")
     # A projects folder with a client lacking client.yml is still a projects folder.
-    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects", "--as-of", AS_OF)
     assert code == 1 and "projects/beta: error: missing client.yml" in out
 
 
 def test_build_takes_a_client_folder(make_project, run_cli, tmp_path: Path) -> None:
     make_project({"acme": files_with({}), "beta": files_with({})})
-    code, out, err = run_cli("build", "projects/acme", "--out", "site", "--as-of", AS_OF,
+    code, out, err = run_cli("build", "--projects", "projects/acme", "--out", "site", "--as-of", AS_OF,
                              "-j", "1")
     assert code == 0, err
     assert (tmp_path / "site" / "acme" / "index.html").is_file()
@@ -560,7 +561,7 @@ def test_a_decision_id_cannot_take_the_place_of_the_decisions_index(
         decision_id: str, make_project, run_cli) -> None:
     decision = VALID_TEXT["decisions/DR-001.yml"].replace("id: DR-001", f"id: {decision_id}")
     make_project({"acme": files_with({"decisions/DR-001.yml": decision})})
-    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects", "--as-of", AS_OF)
     assert code == 1
     assert out.split("\n")[0] == (
         f"projects/acme/decisions/DR-001.yml:1:5: error: id: decision ID '{decision_id}' would "
@@ -604,7 +605,7 @@ def test_an_unexpected_failure_of_one_client_does_not_stop_the_others(
            "PYTHONPATH": os.pathsep.join([str(tmp_path / "fault"), str(repo)])}
 
     def build(*extra: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "generator", *extra, "build", "projects",
+        return subprocess.run([sys.executable, "-m", "generator", *extra, "build", "--projects", "projects",
                                "--as-of", AS_OF, "-j", jobs], cwd=tmp_path, env=env,
                               capture_output=True, text=True, timeout=300)
 
@@ -634,3 +635,127 @@ def test_serve_refuses_a_port_that_is_not_one(port: str, make_project, run_cli) 
     assert err.rstrip("\n").endswith(f"error: argument --port: '{port}' is not a port number: "
                                      "use a whole number from 1 to 65535, e.g. 8000")
     assert "Traceback" not in err
+
+
+# --- git missing --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    ("plan", "--projects", "projects", "--changed-since", "HEAD"),
+    ("release", "acme", "v1", "--as-of", AS_OF),
+    ("diff", "acme", "--since", "HEAD", "--as-of", AS_OF),
+    ("publish", "--projects", "projects", "--branch", "gh-pages", "--as-of", AS_OF),
+    ("notify", "acme", "--eml", "out", "--as-of", AS_OF),
+])
+def test_without_git_a_command_that_needs_it_says_so(make_project, tmp_path, args):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    client = VALID_TEXT["client.yml"].replace(  # someone to send a digest to, and where
+        "    lead: true\n", "    lead: true\n    email: cleo@acme.example\n    notify: true\n")
+    make_project({"acme": files_with({"client.yml": client
+                                      + "site_url: https://projects.example/acme/\n"})})
+    empty = tmp_path / "bin"  # PATH with no git in it
+    empty.mkdir()
+    env = {**{k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"},
+           "PATH": str(empty), "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "generator", *args],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("error: git is not installed (no `git` on PATH): "), \
+        done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_git_command_that_hangs_is_stopped_with_a_clear_message(tmp_path, monkeypatch):
+    import shutil
+
+    from generator.history import git
+    from generator.problems import MilepostError
+
+    stuck = tmp_path / "bin" / "git"  # a git that never answers (as one waiting on a lock)
+    stuck.parent.mkdir()
+    stuck.write_text(f"#!/bin/sh\nexec {shutil.which('sleep')} 60\n")
+    stuck.chmod(0o755)
+    monkeypatch.setenv("PATH", str(stuck.parent))
+    monkeypatch.setattr(git, "TIMEOUT", 1)
+    with pytest.raises(MilepostError) as caught:
+        git.repo_root(tmp_path)
+    assert str(caught.value) == (f"git rev-parse --show-toplevel did not finish within 1 second "
+                                 f"(in {tmp_path}): is another git process holding a lock there?")
+
+
+# --- one spelling of the projects folder, and the options every command shares ---------------
+
+def _subcommands() -> dict[str, Any]:
+    """Every command's own parser, `access add` and `host nginx` included, by its words."""
+    import argparse
+
+    from generator.cli import parser
+
+    found, todo = {}, [("", parser())]
+    while todo:
+        words, p = todo.pop()
+        for action in p._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                todo += [(f"{words} {name}".strip(), sub) for name, sub in action.choices.items()]
+        if words:
+            found[words] = p
+    return found
+
+
+def test_every_command_takes_the_projects_folder_as_the_option_projects() -> None:
+    takes = {}
+    for words, p in _subcommands().items():
+        for action in p._actions:
+            if action.dest == "projects":
+                takes[words] = action.option_strings
+    assert takes == dict.fromkeys(["validate", "build", "serve", "release", "diff", "publish",
+                                   "plan", "notify", "new", "access add"], ["--projects"])
+
+
+def test_shared_options_read_the_same_in_every_command() -> None:
+    """--projects, --as-of, --client, -j and --strict come from one definition each."""
+    helps: dict[str, set[str]] = {}
+    for p in _subcommands().values():
+        for action in p._actions:
+            if action.dest in ("projects", "as_of", "client", "jobs", "strict"):
+                helps.setdefault(action.dest, set()).add(action.help)
+    assert {dest: len(texts) for dest, texts in helps.items()} == dict.fromkeys(
+        ["projects", "as_of", "client", "jobs", "strict"], 1)
+
+
+def test_the_old_positional_projects_still_works_with_a_deprecation_note(
+        make_project, run_cli) -> None:
+    make_project({"acme": files_with({})})
+    new = run_cli("validate", "--projects", "projects", "--as-of", AS_OF)
+    old = run_cli("validate", "projects", "--as-of", AS_OF)
+    assert old[:2] == new[:2] == (0, "1 client checked: no problems\n")
+    assert new[2] == ""
+    assert old[2] == ("note: `milepost validate projects` is deprecated: write `milepost "
+                      "validate --projects projects` (the folder as a positional argument "
+                      "will stop working in a later version)\n")
+
+
+@pytest.mark.parametrize("words", [["build", "work/clients", "--out", "site"],
+                                   ["publish", "work/clients", "--to", "web"],
+                                   ["plan", "work/clients", "--changed-since", "HEAD"]])
+def test_each_command_that_took_the_positional_folder_still_does(words) -> None:
+    from generator.cli import parser, take_old_projects
+
+    args = parser().parse_args(words)
+    assert take_old_projects(args).startswith(f"note: `milepost {words[0]} work/clients` is "
+                                              "deprecated: write `milepost "
+                                              f"{words[0]} --projects work/clients`")
+    assert args.projects == "work/clients"
+
+
+def test_the_projects_folder_given_both_ways_must_agree(make_project, run_cli) -> None:
+    make_project({"acme": files_with({})})
+    assert run_cli("validate", "projects", "--projects", "projects", "--as-of", AS_OF)[0] == 0
+    code, out, err = run_cli("validate", "elsewhere", "--projects", "projects")
+    assert (code, out) == (1, "")
+    assert err == ("error: the projects folder is given twice (elsewhere and --projects "
+                   "projects): give it once, as --projects DIR\n")

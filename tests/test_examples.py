@@ -49,7 +49,7 @@ def test_an_invalid_agency_client_does_not_affect_the_suite(tmp_path: Path) -> N
     repo = copy_of_the_repository(tmp_path / "repo")
     env = {**os.environ, "PYTHONPATH": str(repo), "NO_MKDOCS_2_WARNING": "1",
            "PYTEST_ADDOPTS": f"--basetemp={tmp_path / 'inner'} -p no:cacheprovider"}
-    validate = subprocess.run([sys.executable, "-m", "generator", "validate", "projects"],
+    validate = subprocess.run([sys.executable, "-m", "generator", "validate", "--projects", "projects"],
                               cwd=repo, env=env, capture_output=True, text=True, timeout=60)
     assert validate.returncode == 1, validate.stdout  # the agency's client really is invalid
     # The tests that use the example clients: the golden Markdown, what changed, the schema

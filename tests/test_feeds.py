@@ -42,7 +42,7 @@ def client_yml(extra: str = "") -> str:
 
 
 def build(run_cli, projects: Path, out: Path, *extra: str) -> None:
-    code, _, err = run_cli("build", str(projects), "--out", str(out), "--as-of", AS_OF,
+    code, _, err = run_cli("build", "--projects", str(projects), "--out", str(out), "--as-of", AS_OF,
                            "-j", "1", *extra)
     assert code == 0, err
 
@@ -133,7 +133,7 @@ def test_ids_and_dates_survive_rebuilds_and_change_only_with_the_news(acme, run_
     # Another day, an unrelated edit: the feed is the same, byte for byte.
     (acme / "acme" / "risks.yml").write_text(
         (acme / "acme" / "risks.yml").read_text().replace("medium", "high"), encoding="utf-8")
-    code, _, err = run_cli("build", str(acme), "--out", str(tmp_path / "two"), "--as-of",
+    code, _, err = run_cli("build", "--projects", str(acme), "--out", str(tmp_path / "two"), "--as-of",
                            "2026-07-15", "-j", "1")
     assert code == 0, err
     assert (tmp_path / "two/acme/feed.xml").read_bytes() == \
@@ -176,7 +176,7 @@ def test_the_base_mkdocs_site_url_is_the_hosts_root(make_project, run_cli, tmp_p
 def test_a_client_site_url_must_be_a_web_address(make_project, run_cli):
     projects = make_project({"acme": files_with({
         "client.yml": client_yml("site_url: javascript:alert(1)\n")})})
-    code, out, _ = run_cli("validate", str(projects))
+    code, out, _ = run_cli("validate", "--projects", str(projects))
     assert code == 1
     assert ("projects/acme/client.yml:25:11: error: site_url: 'javascript:alert(1)' is not a web address: "
             "write it in full, e.g. https://projects.example.com/acme/") in out
@@ -249,7 +249,7 @@ def test_a_rebuild_with_nothing_changed_keeps_the_feed(acme, run_cli, tmp_path):
 def test_hostile_text_is_plain_text_in_the_feed(run_cli, tmp_path):
     fixtures = tmp_path / "fixtures"
     shutil.copytree(REPO / "tests" / "fixtures" / "hostile", fixtures / "hostile")
-    code, _, err = run_cli("build", str(fixtures), "--out", str(tmp_path / "site"),
+    code, _, err = run_cli("build", "--projects", str(fixtures), "--out", str(tmp_path / "site"),
                            "--as-of", "2026-11-23", "-j", "1")
     assert code == 0, err
     feed = tmp_path / "site" / "hostile" / "feed.xml"

@@ -84,3 +84,45 @@ def test_readme_module_map_names_every_module():
              if p.name not in ("__init__.py", "__main__.py")}
     assert sorted(files - named) == [], "modules missing from README's module map"
     assert sorted(named - files) == [], "README's module map names modules that do not exist"
+
+
+GIT_MODULE = PACKAGE / "history" / "git.py"
+# Ways a module could start a program: a subprocess, os.system, an os.exec*/spawn* call.
+_STARTERS = {"run", "Popen", "call", "check_call", "check_output", "getoutput",
+             "getstatusoutput", "system", "popen", "execv", "execvp", "execvpe", "execl",
+             "execlp", "spawnv", "spawnvp", "spawnl", "spawnlp", "posix_spawn", "posix_spawnp"}
+
+
+def runs_git(path: Path) -> list[str]:
+    """Each place in a source file that starts git or hands git its arguments: a call that
+    starts a program with "git" among its string arguments, and every call of `run_git`."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else \
+            node.func.id if isinstance(node.func, ast.Name) else ""
+        words = [c.value for arg in node.args for c in ast.walk(arg)
+                 if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+        if name == "run_git" or (name in _STARTERS and any(
+                w == "git" or w.startswith("git ") for w in words)):
+            shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name
+            found.append(f"{shown}:{node.lineno}")
+    return found
+
+
+def test_only_history_git_runs_git():
+    elsewhere = [place for path in sorted(PACKAGE.rglob("*.py")) if path != GIT_MODULE
+                 for place in runs_git(path)]
+    assert elsewhere == [], "git runs only in generator/history/git.py: add a function there"
+
+
+def test_the_git_finder_sees_each_way_of_running_git(tmp_path: Path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("import subprocess, os\n"
+                     "subprocess.run(['git', 'tag'])\n"
+                     "subprocess.check_output(('git', 'log'), text=True)\n"
+                     "os.system('git push origin main')\n"
+                     "git.run_git(repo, 'push')\n"
+                     "subprocess.run(['nginx', '-t'])\n")
+    assert [p.rsplit(":", 1)[1] for p in runs_git(probe)] == ["2", "3", "4", "5"]

@@ -326,7 +326,7 @@ def test_notify_needs_a_client_side_person_with_an_email(make_project, run_cli):
         "    email: pat@agency.example\n", "    email: pat@agency.example\n    notify: true\n")
     client = client.replace("    lead: true\n", "    lead: true\n    notify: true\n")
     projects = make_project({"acme": {**VALID_TEXT, "client.yml": client}})
-    code, out, _ = run_cli("validate", str(projects))
+    code, out, _ = run_cli("validate", "--projects", str(projects))
     assert code == 1
     assert ("projects/acme/client.yml:11:13: error: team[0].notify: notify sends the client's "
             "digest, but this person is on the team side") in out

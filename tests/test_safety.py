@@ -51,7 +51,7 @@ THIRD_PARTY_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "cdn.jsdelivr.
 
 def milepost_build(projects: Path, out: Path, *clients: str) -> Path:
     """`python -m generator build` as a real process; returns the output folder."""
-    args = [sys.executable, "-m", "generator", "build", str(projects), "--out", str(out),
+    args = [sys.executable, "-m", "generator", "build", "--projects", str(projects), "--out", str(out),
             "--as-of", AS_OF]
     for slug in clients:
         args += ["--client", slug]
@@ -415,7 +415,7 @@ HOSTILE_CLIENT = load_yaml(FIXTURES / "hostile" / "client.yml")
 # --- the hostile fixture ----------------------------------------------------------------------
 
 def test_fixture_is_valid_and_hostile() -> None:
-    proc = subprocess.run([sys.executable, "-m", "generator", "validate", str(FIXTURES),
+    proc = subprocess.run([sys.executable, "-m", "generator", "validate", "--projects", str(FIXTURES),
                            "--as-of", AS_OF], cwd=REPO, capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -563,7 +563,7 @@ def test_glossary_entry_abbr_would_refuse(tmp_path: Path, term: str, meaning: st
     client = projects / "hostile" / "client.yml"
     glossary = {**load_yaml(client)["glossary"], term: meaning}
     rewrite(client, glossary=glossary)
-    proc = subprocess.run([sys.executable, "-m", "generator", "validate", str(projects),
+    proc = subprocess.run([sys.executable, "-m", "generator", "validate", "--projects", str(projects),
                            "--as-of", AS_OF], cwd=REPO, capture_output=True, text=True,
                           timeout=60)
     if proc.returncode != 0:
@@ -970,7 +970,7 @@ def canary_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[CanaryClient,
     client = CanaryClient()
     projects = tmp_path_factory.mktemp("canary") / "projects"
     write_client(projects / "canary", client.files())
-    proc = subprocess.run([sys.executable, "-m", "generator", "validate", str(projects),
+    proc = subprocess.run([sys.executable, "-m", "generator", "validate", "--projects", str(projects),
                            "--as-of", AS_OF], cwd=REPO, capture_output=True, text=True,
                           timeout=60)
     valid = proc.returncode == 0 and re.search(r"no problems| 0 errors", proc.stdout)

@@ -156,7 +156,7 @@ def test_the_banner_is_never_in_built_or_published_output(tmp_path: Path):
     warned = check_projects(tmp_path / "projects", date.fromisoformat(early)).problems
     assert warned and BANNER_ID in banner_html(warned)
     for command, out in (("build", "--out"), ("publish", "--to")):
-        assert main([command, str(tmp_path / "projects"), out, str(tmp_path / command),
+        assert main([command, "--projects", str(tmp_path / "projects"), out, str(tmp_path / command),
                      "--as-of", early, "-j", "1"]) == 0
     pages = [*(tmp_path / "build").rglob("*.html"), *(tmp_path / "publish").rglob("*.html")]
     assert len(pages) > 10

@@ -19,7 +19,7 @@ import pytest
 from generator.pipeline import check_projects
 from generator.site import derive
 from generator.site.render import render_pages
-from tests.conftest import EXAMPLES, TODAY, valid_data
+from tests.conftest import EXAMPLES, TODAY, VALID_TEXT, valid_data, valid_files
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-23"
@@ -61,7 +61,7 @@ def text_of(path: Path) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    result = milepost("build", str(EXAMPLES), "--out", str(out), "--as-of", AS_OF, "-j", "2")
+    result = milepost("build", "--projects", str(EXAMPLES), "--out", str(out), "--as-of", AS_OF, "-j", "2")
     assert result.returncode == 0, result.stderr
     return out
 
@@ -287,7 +287,7 @@ def test_signed_days_uses_a_real_minus():
 
 def test_same_inputs_and_date_give_identical_sites(tmp_path):
     for name in ("a", "b"):
-        assert milepost("build", str(EXAMPLES), "--out", str(tmp_path / name), "--client",
+        assert milepost("build", "--projects", str(EXAMPLES), "--out", str(tmp_path / name), "--client",
                         "harbor-health", "--as-of", AS_OF).returncode == 0
     comparison = filecmp.dircmp(tmp_path / "a", tmp_path / "b")
     differing: list[str] = []
@@ -304,13 +304,13 @@ def test_a_broken_client_keeps_its_last_good_site(tmp_path):
     projects = tmp_path / "projects"
     shutil.copytree(EXAMPLES / "harbor-health", projects / "harbor-health")
     out = tmp_path / "site"
-    assert milepost("build", "projects", "--out", "site", "--as-of", AS_OF,
+    assert milepost("build", "--projects", "projects", "--out", "site", "--as-of", AS_OF,
                     cwd=tmp_path).returncode == 0
     before = (out / "harbor-health" / "index.html").read_bytes()
     client = projects / "harbor-health" / "client.yml"
     client.write_text(client.read_text(encoding="utf-8").replace("start:", "start: 2026-13-01\n#"),
                       encoding="utf-8")
-    result = milepost("build", "projects", "--out", "site", "--as-of", "2026-12-01",
+    result = milepost("build", "--projects", "projects", "--out", "site", "--as-of", "2026-12-01",
                       cwd=tmp_path)
     assert result.returncode == 1
     assert "projects/harbor-health/client.yml:" in result.stderr
@@ -323,13 +323,13 @@ def test_a_broken_client_keeps_its_last_good_site(tmp_path):
 
 def test_build_rejects_an_output_folder_inside_the_projects(tmp_path):
     (tmp_path / "projects").mkdir()
-    result = milepost("build", "projects", "--out", "projects/site", cwd=tmp_path)
+    result = milepost("build", "--projects", "projects", "--out", "projects/site", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith("error: --out projects/site overlaps")
 
 
 def test_unknown_client_is_named(tmp_path):
-    result = milepost("build", str(EXAMPLES), "--out", str(tmp_path), "--client", "nope")
+    result = milepost("build", "--projects", str(EXAMPLES), "--out", str(tmp_path), "--client", "nope")
     assert result.returncode == 1
     assert "no client folder named nope" in result.stderr
 
@@ -382,7 +382,7 @@ def test_ctrl_c_stops_a_parallel_build_at_once_and_keeps_the_last_good_sites(tmp
         shutil.copytree(EXAMPLES / slug, projects / slug)
     tmp.mkdir()
     env = {**ENV, "TMPDIR": str(tmp)}
-    assert milepost("build", "projects", "--out", "site", "--as-of", AS_OF, "-j", "2",
+    assert milepost("build", "--projects", "projects", "--out", "site", "--as-of", AS_OF, "-j", "2",
                     cwd=tmp_path).returncode == 0
     before = _tree_bytes(out)
     for _ in range(3):
@@ -390,7 +390,7 @@ def test_ctrl_c_stops_a_parallel_build_at_once_and_keeps_the_last_good_sites(tmp
         # page): none has finished, and the third, still queued, must not start.
         # Ctrl+C in a terminal reaches the whole process group: the workers too.
         proc = subprocess.Popen(
-            [sys.executable, "-m", "generator", "build", "projects", "--out", "site",
+            [sys.executable, "-m", "generator", "build", "--projects", "projects", "--out", "site",
              "--as-of", "2026-12-01", "-j", "2"], cwd=tmp_path, env=env,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
         assert _wait_for(lambda: any(out.glob(".*.building-*/mkdocs.yml")), proc)
@@ -424,7 +424,7 @@ time.sleep(300)
 def test_scratch_a_killed_build_left_is_removed_by_the_next_one(tmp_path):
     projects, out = tmp_path / "projects", tmp_path / "site"
     shutil.copytree(EXAMPLES / "harbor-health", projects / "harbor-health")
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "projects", "--out",
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--projects", "projects", "--out",
                              "site", "--as-of", AS_OF, "-j", "1"], cwd=tmp_path, env=ENV,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     assert _wait_for(lambda: any(out.glob(".harbor-health.building-*/mkdocs.yml")), proc)
@@ -440,10 +440,122 @@ def test_scratch_a_killed_build_left_is_removed_by_the_next_one(tmp_path):
     in_use = Path(shown.strip())
     holder.wait()
     try:
-        done = milepost("build", "projects", "--out", "site", "--as-of", AS_OF, cwd=tmp_path)
+        done = milepost("build", "--projects", "projects", "--out", "site", "--as-of", AS_OF, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
         assert not left.exists()
         assert in_use.is_dir()
         assert sorted(p.name for p in out.iterdir()) == [in_use.name, "harbor-health"]
     finally:
         os.kill(int(child), signal.SIGKILL)
+
+
+# --- MkDocs' own warnings: reported per client and page, errors under --strict -------------
+
+BROKEN_LINK = ("acme: {severity}: MkDocs{version} (page team.md): Doc file 'team.md' contains a "
+               "link 'nope.md', but the target is not found among documentation files; pages "
+               "are made from the templates, so check those your repository's "
+               "content/templates/ overrides")
+
+
+@pytest.fixture
+def broken_override(tmp_path: Path, make_project) -> Path:
+    """A repository whose own team page template (content/templates/ overrides Milepost's
+    file by file) links to a page that does not exist."""
+    from generator.site.render import CONTENT
+
+    projects = make_project({"acme": valid_files()})
+    own = tmp_path / "content" / "templates"
+    own.mkdir(parents=True)
+    original = (CONTENT / "templates" / "team.md.j2").read_text(encoding="utf-8")
+    (own / "team.md.j2").write_text(original + "\n[Our other page](nope.md)\n",
+                                    encoding="utf-8")
+    return projects
+
+
+def test_mkdocs_warnings_are_reported_naming_the_client_and_the_page(broken_override, run_cli):
+    code, out, err = run_cli("build", "--projects", "projects", "--out", "site", "--as-of", AS_OF, "-j", "1")
+    assert code == 0, err
+    assert BROKEN_LINK.format(severity="warning", version="") in err.splitlines()
+    assert "1 client checked: 0 errors, 1 warning" in err
+    assert Path("site/acme/team.html").is_file()
+
+
+def test_strict_fails_a_client_mkdocs_warns_about_and_keeps_its_last_good_site(
+        broken_override, tmp_path, run_cli):
+    override = tmp_path / "content" / "templates" / "team.md.j2"
+    broken = override.read_text(encoding="utf-8")
+    override.write_text(broken.replace("[Our other page](nope.md)", ""), encoding="utf-8")
+    code, out, err = run_cli("build", "--projects", "projects", "--out", "site", "--as-of", AS_OF, "-j", "1",
+                             "--strict")
+    assert code == 0, err
+    before = _tree_bytes(tmp_path / "site")
+    override.write_text(broken, encoding="utf-8")
+    os.utime(override, (time.time() + 5, time.time() + 5))  # Jinja reloads a newer template
+    code, out, err = run_cli("build", "--projects", "projects", "--out", "site", "--as-of", AS_OF, "-j", "1",
+                             "--strict")
+    assert code == 1
+    assert BROKEN_LINK.format(severity="error", version="") in err.splitlines()
+    assert "error: not built: acme (what was there before is unchanged)" in err
+    assert "build failed" in out
+    assert _tree_bytes(tmp_path / "site") == before
+
+
+def test_strict_publish_refuses_what_mkdocs_warns_about_in_any_version(broken_override,
+                                                                       run_cli):
+    code, out, err = run_cli("publish", "--projects", "projects", "--to", "public", "--as-of", AS_OF,
+                             "-j", "1", "--strict")
+    assert code == 1
+    assert BROKEN_LINK.format(severity="error", version=" (version latest") \
+        .replace("latest (page", "latest, page") in err.splitlines()
+    assert not Path("public/acme").exists()
+    code, out, err = run_cli("publish", "--projects", "projects", "--to", "public", "--as-of", AS_OF, "-j", "1")
+    assert code == 0, err
+    assert BROKEN_LINK.format(severity="warning", version=" (version latest") \
+        .replace("latest (page", "latest, page") in err.splitlines()
+
+
+def test_strict_makes_validation_warnings_errors_too(make_project, run_cli):
+    # The last open milestone is forecast after the project's end: a warning.
+    make_project({"acme": valid_files(**{"client.yml": VALID_TEXT["client.yml"].replace(
+        "end: 2026-12-18", "end: 2026-04-05")})})
+    code, out, err = run_cli("build", "--projects", "projects", "--out", "site", "--as-of", AS_OF)
+    assert code == 0 and ": warning: " in err
+    code, out, err = run_cli("build", "--projects", "projects", "--out", "site2", "--as-of", AS_OF,
+                             "--strict")
+    assert code == 1
+    assert ": warning: " not in err and ": error: " in err
+    assert "error: not built: acme" in err
+    assert not Path("site2/acme").exists()
+
+
+def _logger_state(names: list[str]) -> list[tuple]:
+    """Level, propagation and handlers of the root logger and of the loggers named."""
+    import logging
+
+    loggers = [logging.getLogger(), *map(logging.getLogger, names)]
+    return [(x.name, x.level, x.propagate, x.disabled, list(x.handlers)) for x in loggers]
+
+
+def test_a_build_leaves_the_logging_set_up_as_it_found_it(make_project, tmp_path):
+    import logging
+
+    import mkdocs.commands.build  # noqa: F401 (MkDocs makes its loggers as it is imported)
+
+    from generator.site.build import BuildSettings, base_config_for, build_client
+    from generator.site.client import check_client_folder
+
+    project, _ = check_client_folder(make_project({"acme": valid_files()}) / "acme", "", TODAY)
+    settings = BuildSettings(tmp_path / "site", TODAY, base_config_for(None), None)
+    mkdocs_logger = logging.getLogger("mkdocs")
+    saved = (mkdocs_logger.level, mkdocs_logger.propagate)
+    # As a program that logs MkDocs' messages itself would have it.
+    mkdocs_logger.setLevel(logging.INFO)
+    mkdocs_logger.propagate = True
+    try:
+        names = sorted(n for n in logging.root.manager.loggerDict if n.startswith("mkdocs"))
+        before = _logger_state(names)
+        assert build_client(project, settings).ok
+        assert _logger_state(names) == before
+    finally:
+        mkdocs_logger.setLevel(saved[0])
+        mkdocs_logger.propagate = saved[1]

@@ -1,7 +1,7 @@
 """The bad-input corpus: one case per way a PM breaks a file, checked through the real CLI.
 
 Each case starts from the valid client of conftest.py, replaces one or two files with exact
-YAML text, runs `milepost validate projects --as-of ...` in-process and asserts the exact
+YAML text, runs `milepost validate --projects projects --as-of ...` in-process and asserts the exact
 printed location (file:line:column), key path, a distinctive part of the message, the
 severity and the exit code. Every case also asserts that nothing else was reported.
 """
@@ -702,7 +702,7 @@ def test_corpus_is_big_enough() -> None:
 def test_bad_input(case: Case, make_project, run_cli) -> None:
     make_project({case.slug: files_with(case.files), **case.extra})
     started = time.perf_counter()
-    code, out, err = run_cli("validate", "projects", "--as-of", AS_OF)
+    code, out, err = run_cli("validate", "--projects", "projects", "--as-of", AS_OF)
     elapsed = time.perf_counter() - started
 
     assert "Traceback" not in out + err
@@ -724,7 +724,7 @@ def test_bad_input(case: Case, make_project, run_cli) -> None:
 def test_a_client_folder_linked_to_another_is_refused(make_project, run_cli) -> None:
     root = make_project({"acme": files_with({})})
     (root / "beta").symlink_to(root / "acme", target_is_directory=True)
-    code, out, err = run_cli("validate", "projects", "--as-of", AS_OF)
+    code, out, err = run_cli("validate", "--projects", "projects", "--as-of", AS_OF)
     assert (code, err) == (1, "")
     assert out.split("\n")[:2] == [
         "projects/beta: error: the client folder is a link to another folder: a client's "
@@ -735,7 +735,7 @@ def test_a_client_folder_linked_to_another_is_refused(make_project, run_cli) -> 
 
 def test_valid_client_has_no_problems(make_project, run_cli) -> None:
     make_project({"acme": files_with({})})
-    code, out, err = run_cli("validate", "projects", "--as-of", AS_OF)
+    code, out, err = run_cli("validate", "--projects", "projects", "--as-of", AS_OF)
     assert (code, out, err) == (0, "1 client checked: no problems\n", "")
 
 
@@ -753,7 +753,7 @@ def test_all_problems_of_a_file_are_reported_at_once(make_project, run_cli) -> N
                    "signoff: true\n      - id: D3", "signoff: ja\n      - id: D3")
     make_project({"acme": files_with({"roadmap.yml": roadmap,
                                       "risks.yml": edit(RISKS, "impact: high", "impact: huge")})})
-    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects", "--as-of", AS_OF)
     assert code == 1
     assert "roadmap.yml:5:14: error: milestones[0].planned:" in out
     assert "roadmap.yml:14:14: error: milestones[1].planned:" in out
@@ -783,7 +783,7 @@ def test_reference_problems_come_with_shape_errors_and_the_client_stays_invalid(
 def test_one_broken_client_does_not_hide_another(make_project, run_cli) -> None:
     make_project({"acme": files_with({"risks.yml": edit(RISKS, "owner: Pat Lee", "owner: X")}),
                   "beta": files_with({})})
-    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects", "--as-of", AS_OF)
     assert code == 1
     assert "projects/acme/risks.yml:5:10: error: [0].owner:" in out
     assert "projects/beta" not in out
@@ -793,7 +793,7 @@ def test_one_broken_client_does_not_hide_another(make_project, run_cli) -> None:
 def test_hidden_and_underscore_folders_are_skipped(make_project, run_cli) -> None:
     make_project({"acme": files_with({}), "_drafts": {"client.yml": "{"},
                   ".git": {"client.yml": "{"}})
-    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects", "--as-of", AS_OF)
     assert (code, out) == (0, "1 client checked: no problems\n")
 
 
@@ -802,7 +802,7 @@ def test_crlf_line_endings_keep_line_numbers(make_project, run_cli) -> None:
     files["roadmap.yml"] = edit(ROADMAP, "planned: 2026-02-02", "planned: 2026-02-30").replace(
         "\n", "\r\n")
     make_project({"acme": files})
-    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects", "--as-of", AS_OF)
     assert code == 1
     assert out.startswith("projects/acme/roadmap.yml:5:14: error: milestones[0].planned: "
                           "'2026-02-30' is not a real date"), out
@@ -811,7 +811,7 @@ def test_crlf_line_endings_keep_line_numbers(make_project, run_cli) -> None:
 
 def test_byte_order_mark_is_accepted(make_project, run_cli) -> None:
     make_project({"acme": files_with({"client.yml": ("\ufeff" + CLIENT).encode("utf-8")})})
-    assert run_cli("validate", "projects", "--as-of", AS_OF)[0] == 0
+    assert run_cli("validate", "--projects", "projects", "--as-of", AS_OF)[0] == 0
 
 
 def test_long_dependency_chain_does_not_crash(make_project) -> None:
@@ -933,14 +933,14 @@ WARNINGS = {
 def test_warning_exits_0_and_1_when_strict(name: str, make_project, run_cli) -> None:
     files, expected = WARNINGS[name]
     make_project({"acme": files_with(files)})
-    code, out, err = run_cli("validate", "projects", "--as-of", AS_OF)
+    code, out, err = run_cli("validate", "--projects", "projects", "--as-of", AS_OF)
     lines = out.rstrip("\n").split("\n")
     assert code == 0, out
     assert len(lines) == 2 and line_pattern("acme", expected).search(lines[0]), out
     assert lines[1] == "1 client checked: 0 errors, 1 warning"
     assert "Traceback" not in out + err
 
-    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF, "--strict")
+    code, out, _ = run_cli("validate", "--projects", "projects", "--as-of", AS_OF, "--strict")
     strict = Expect(expected.file, expected.line, expected.column, expected.path,
                     expected.fragment, "error")
     assert code == 1, out
@@ -951,7 +951,7 @@ def test_warning_exits_0_and_1_when_strict(name: str, make_project, run_cli) -> 
 def test_future_update_is_fine_when_as_of_is_later(make_project, run_cli) -> None:
     files, _ = WARNINGS["update-in-the-future"]
     make_project({"acme": files_with(files)})
-    assert run_cli("validate", "projects", "--as-of", "2026-07-06")[:2] == (
+    assert run_cli("validate", "--projects", "projects", "--as-of", "2026-07-06")[:2] == (
         0, "1 client checked: no problems\n")
 
 
@@ -961,11 +961,11 @@ def test_all_warnings_together(make_project, run_cli) -> None:
     make_project({"acme": files_with({
         "roadmap.yml": roadmap, "signoffs.yml": "[]\n",
         "updates/2026-07-06.yml": edit(UPDATE, "date: 2026-03-02", "date: 2026-07-06")})})
-    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects", "--as-of", AS_OF)
     assert code == 0
     assert out.count(": warning: ") == 4
     assert out.rstrip().endswith("1 client checked: 0 errors, 4 warnings")
-    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF, "--strict")
+    code, out, _ = run_cli("validate", "--projects", "projects", "--as-of", AS_OF, "--strict")
     assert code == 1
     assert out.count(": error: ") == 4 and ": warning: " not in out
 
@@ -1039,7 +1039,7 @@ FORGED = "a\n::warning file=forged.yml::all good, ship it\n.yml"
 
 def test_github_format_escapes_a_file_name_that_forges_a_line(make_project, run_cli) -> None:
     make_project({"acme": files_with({f"decisions/{FORGED}": ""})})
-    code, out, _ = run_cli("validate", "projects", "--format", "github", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects", "--format", "github", "--as-of", AS_OF)
     assert code == 1
     lines = out.rstrip("\n").split("\n")
     assert lines == [
@@ -1059,7 +1059,7 @@ def test_github_format_escapes_the_message_and_the_file_property() -> None:
 def test_text_format_escapes_control_characters_from_input(make_project, run_cli) -> None:
     client = CLIENT + '"\\e]0;owned\\a\\e[2J": 1\n'
     make_project({"acme": files_with({"client.yml": client, f"decisions/{FORGED}": ""})})
-    code, out, _ = run_cli("validate", "projects", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects", "--as-of", AS_OF)
     assert code == 1
     assert "\x1b" not in out and "\x07" not in out
     lines = out.rstrip("\n").split("\n")
@@ -1072,5 +1072,5 @@ def test_text_format_escapes_control_characters_from_input(make_project, run_cli
 
 def test_json_format_escapes_c1_control_characters(make_project, run_cli) -> None:
     make_project({"acme": files_with({"decisions/a\x9b2J.yml": ""})})
-    code, out, _ = run_cli("validate", "projects", "--format", "json", "--as-of", AS_OF)
+    code, out, _ = run_cli("validate", "--projects", "projects", "--format", "json", "--as-of", AS_OF)
     assert "\x9b" not in out and "a\\u009b2J.yml" in out

@@ -286,9 +286,9 @@ def test_plan_lists_only_the_client_touched(repo: Path):
 
 
 def test_plan_and_release_take_a_client_folder(repo: Path):
-    mine = milepost(repo, "plan", "projects/kestrel", "--changed-since", "kestrel/v1")
+    mine = milepost(repo, "plan", "--projects", "projects/kestrel", "--changed-since", "kestrel/v1")
     assert (mine.returncode, mine.stdout) == (0, "kestrel\n"), mine.stderr
-    other = milepost(repo, "plan", "projects/other", "--changed-since", "kestrel/v1")
+    other = milepost(repo, "plan", "--projects", "projects/other", "--changed-since", "kestrel/v1")
     assert (other.returncode, other.stdout) == (0, "\n"), other.stderr
     exists = milepost(repo, "release", "projects/kestrel", "v2")
     assert exists.returncode == 1
@@ -381,7 +381,9 @@ def test_init_ci_writes_a_pipeline_that_calls_real_commands(system: str, tmp_pat
             assert "--to" in command or "--branch" in command
     for command in commands:
         words = shlex.split(re.sub(r'"\$[^"]*"|\$\(\S+|\$\w+', "X", command))[1:]
-        parser().parse_args(words)  # exits (fails the test) on an unknown verb or option
+        # exits (fails the test) on an unknown verb or option
+        args = parser().parse_args(words)
+        assert getattr(args, "old_projects", None) is None, f"spell --projects: {command}"
     again = milepost(tmp_path, "init-ci", system)
     assert again.returncode == 1 and "exists already" in again.stderr
 

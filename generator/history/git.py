@@ -1,4 +1,6 @@
-"""The only module that talks to git: tags, files as they were at a tag, what changed since.
+"""The only module that talks to git: tags, files as they were at a tag, what changed since,
+and the published branch's worktree. No other module runs git, so every git command has a
+time limit and a missing git is one clear message.
 
 Client files of a version are read from git objects (`git archive`), never by checking out
 the working tree, so building old versions never disturbs a PM's uncommitted work.
@@ -8,24 +10,52 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
+import shutil
 import subprocess
 import tarfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from generator.numbers import plural
 from generator.problems import MilepostError
 
 VERSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
+# Seconds a git command may take: a local one that takes longer is stuck (a lock another
+# process holds); talking to a remote may take longer over a slow network.
+TIMEOUT = 120
+REMOTE_TIMEOUT = 600
+NOT_INSTALLED = ("git is not installed (no `git` on PATH): versions, releases, `diff`, `plan`, "
+                 "digests and `publish --branch` read and write git; install git and run again")
 
-def run_git(repo: Path, *args: str, check: bool = True) -> str:
+
+def _run(repo: Path, args: tuple[str, ...], *, binary: bool = False,
+         timeout: int | None = None) -> subprocess.CompletedProcess:
+    """Run one git command in `repo` (within `timeout` seconds, default TIMEOUT). Git never
+    prompts (CI has nobody to answer: a push without credentials fails at once instead of
+    waiting)."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    timeout = timeout or TIMEOUT
     try:
-        done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
-                              timeout=120)
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=not binary,
+                              timeout=timeout, env=env)
     except FileNotFoundError:
-        raise MilepostError("git is not installed: versions need git")
+        if shutil.which("git") is None:
+            raise MilepostError(NOT_INSTALLED)
+        raise  # the folder itself is missing: reported with its name
+    except subprocess.TimeoutExpired:
+        raise MilepostError(f"git {' '.join(args)} did not finish within "
+                            f"{plural(timeout, 'second')} (in {repo}): is another git process "
+                            "holding a lock there?")
+
+
+def run_git(repo: Path, *args: str, check: bool = True, timeout: int | None = None) -> str:
+    """Git's output; with `check`, a failure is an error quoting git. For this module's
+    functions: the rest of Milepost calls those, each named after what it does."""
+    done = _run(repo, args, timeout=timeout)
     if check and done.returncode != 0:
         raise MilepostError(f"git {' '.join(args)} failed: {done.stderr.strip()}")
     return done.stdout
@@ -33,8 +63,7 @@ def run_git(repo: Path, *args: str, check: bool = True) -> str:
 
 def repo_root(path: Path) -> Path | None:
     """The root of the git work tree holding `path`, or None outside one."""
-    done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=path,
-                          capture_output=True, text=True)
+    done = _run(path, ("rev-parse", "--show-toplevel"))
     return Path(done.stdout.strip()) if done.returncode == 0 else None
 
 
@@ -86,8 +115,7 @@ def tree_listing(repo: Path, rev: str, folder: str) -> str:
 
 def export_folder(repo: Path, rev: str, folder: str, target: Path) -> Path:
     """Write `folder` as it was at `rev` into `target`; returns the exported folder."""
-    data = subprocess.run(["git", "archive", "--format=tar", rev, "--", folder], cwd=repo,
-                          capture_output=True, timeout=120)
+    data = _run(repo, ("archive", "--format=tar", rev, "--", folder), binary=True)
     if data.returncode != 0:
         raise MilepostError(f"cannot read {folder} at {rev}: "
                             f"{data.stderr.decode(errors='replace').strip()}")
@@ -178,4 +206,51 @@ def create_mark(repo: Path, tag: str, note: str, commit: str) -> None:
 
 
 def push_tag(repo: Path, remote: str, tag: str) -> None:
-    run_git(repo, "push", "-q", remote, f"refs/tags/{tag}")
+    run_git(repo, "push", "-q", remote, f"refs/tags/{tag}", timeout=REMOTE_TIMEOUT)
+
+
+def head_commit(repo: Path) -> str:
+    """HEAD's abbreviated commit ID, as a published commit's message names it."""
+    return run_git(repo, "rev-parse", "--short", "HEAD").strip()
+
+
+def has_path(repo: Path, rev: str, folder: str) -> bool:
+    """Whether `folder` exists at `rev` (a client that is new since then does not)."""
+    return bool(run_git(repo, "ls-tree", rev, "--", folder).strip())
+
+
+# --- the published branch: a worktree of its own, one commit per publish ---------------------
+
+def prune_worktrees(repo: Path) -> None:
+    """Forget worktrees whose folders are gone (a killed publish's, once swept)."""
+    run_git(repo, "worktree", "prune", check=False)
+
+
+def add_worktree(repo: Path, folder: Path, branch: str) -> None:
+    """Check `branch` out into `folder`; a branch that does not exist yet starts empty, with
+    no history of its own."""
+    if run_git(repo, "branch", "--list", branch).strip():
+        run_git(repo, "worktree", "add", "-q", str(folder), branch)
+    else:
+        run_git(repo, "worktree", "add", "-q", "--detach", str(folder))
+        run_git(folder, "checkout", "-q", "--orphan", branch)
+        run_git(folder, "rm", "-rfq", "--ignore-unmatch", ".")
+
+
+def remove_worktree(repo: Path, folder: Path) -> None:
+    run_git(repo, "worktree", "remove", "--force", str(folder), check=False)
+
+
+def commit_everything(folder: Path, message: str) -> bool:
+    """Commit every change in the work tree at `folder`; False when nothing changed. Works
+    where git has no user configured (CI)."""
+    run_git(folder, "add", "-A")
+    if not run_git(folder, "status", "--porcelain").strip():
+        return False
+    run_git(folder, "-c", "user.name=milepost", "-c", "user.email=milepost@localhost",
+            "commit", "-q", "-m", message)
+    return True
+
+
+def push_branch(repo: Path, remote: str, branch: str) -> None:
+    run_git(repo, "push", remote, branch, timeout=REMOTE_TIMEOUT)

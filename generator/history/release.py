@@ -93,7 +93,7 @@ def load_at_revision(projects_dir: Path, slug: str, rev: str, today: date) -> tu
         raise MilepostError(f"{projects_dir} is not in a git repository: --since needs one")
     base = git.merge_base(repo, rev)
     rel = (projects / slug).relative_to(repo.resolve()).as_posix()
-    if not git.run_git(repo, "ls-tree", base, "--", rel).strip():
+    if not git.has_path(repo, base, rel):
         raise MilepostError(f"{slug} is not in {rev}: a new client has nothing to compare with")
     with scratch_folder(None, "milepost-diff-") as scratch:
         exported = git.export_folder(repo, base, rel, scratch)

@@ -21,12 +21,14 @@ from generator import __version__
 from generator.format.pages import NAV
 from generator.history import git
 from generator.history.compare import slip_history, what_changed
-from generator.problems import MilepostError, errors
+from generator.problems import MilepostError, Problem, errors
 from generator.site.build import (
     CONTENT,
     ROBOTS,
     BuildResult,
     BuildSettings,
+    Built,
+    StrictWarnings,
     build_site,
     client_feed,
     failed,
@@ -205,7 +207,7 @@ def _site_version(cv: ClientVersions, models: list[Project], k: int, latest: Pro
 
 
 def _build_one(project: Project, version: SiteVersion, settings: BuildSettings, target: Path,
-               fingerprint: str) -> int:
+               fingerprint: str) -> Built:
     """A version's site, dated by its tag, stamped with the fingerprint of its inputs."""
     return build_site(project, replace(settings, today=version.date), target, version,
                       stamp=fingerprint)
@@ -276,11 +278,11 @@ def _files_current(folder: Path, files: dict[str, str]) -> bool:
 
 
 def _update(job: VersionedJob, cv: ClientVersions, prints: dict[str, str], needed: list[str],
-            target: Path) -> tuple[int, list[str], list[str]]:
+            target: Path) -> tuple[int, list[str], list[str], list[Problem]]:
     """Build the `needed` versions into `target`, a private copy of the client's folder, then
     write the feed, versions.json and the redirect. Returns the pages built, the warnings
-    about versions that no longer validate, and the versions rebuilt."""
-    pages, notes = 0, []
+    about versions that no longer validate, the versions rebuilt and MkDocs' warnings."""
+    pages, notes, warned = 0, [], []
     feed = target / FEED_FILE
     if needed or not feed.is_file():
         with scratch_folder(None, "milepost-versions-") as scratch:
@@ -292,8 +294,10 @@ def _update(job: VersionedJob, cv: ClientVersions, prints: dict[str, str], neede
                 project = models[k] if v else job.project
                 site_version = _site_version(readable, models, k, job.project,
                                              job.settings.today)
-                pages += _build_one(project, site_version, job.settings, target / name,
-                                    prints[name])
+                built = _build_one(project, site_version, job.settings, target / name,
+                                   prints[name])
+                pages += built.pages
+                warned += built.warnings
             news = client_feed(job.project, job.settings.base_config,
                                releases(readable, models)).decode("utf-8")
             _write_atomic(feed, news)
@@ -302,7 +306,7 @@ def _update(job: VersionedJob, cv: ClientVersions, prints: dict[str, str], neede
         needed = [n for n in needed if n == LATEST or any(v.name == n for v in readable.versions)]
     for name, text in _layout_files(cv, target).items():
         _write_atomic(target / name, text)
-    return pages, notes, needed
+    return pages, notes, needed, warned
 
 
 def build_versioned_client(job: VersionedJob) -> BuildResult:
@@ -321,11 +325,11 @@ def build_versioned_client(job: VersionedJob) -> BuildResult:
                   if (_published_print(client_out / name) != fp)
                   and not (job.keep_published and name != LATEST
                            and (client_out / name).is_dir())]
-        pages, notes = 0, []
+        pages, notes, warned = 0, [], []
         replacing = layout_of(client_out) == PLAIN
         if job.staged:
             client_out.mkdir(parents=True, exist_ok=True)
-            pages, notes, needed = _update(job, cv, prints, needed, client_out)
+            pages, notes, needed, warned = _update(job, cv, prints, needed, client_out)
         elif (needed or replacing or not (client_out / FEED_FILE).is_file()
               or not _files_current(client_out, _layout_files(cv, client_out))):
             job.settings.out.mkdir(parents=True, exist_ok=True)
@@ -335,7 +339,8 @@ def build_versioned_client(job: VersionedJob) -> BuildResult:
                     (scratch / slug).mkdir()
                 else:
                     stage_copy(client_out, scratch / slug)
-                pages, notes, needed = _update(job, cv, prints, needed, scratch / slug)
+                pages, notes, needed, warned = _update(job, cv, prints, needed,
+                                                       scratch / slug)
                 swap_in(scratch / slug, client_out)
         rebuilt = ", ".join(needed) if needed else "nothing (up to date)"
         if replacing and not job.staged:
@@ -345,7 +350,11 @@ def build_versioned_client(job: VersionedJob) -> BuildResult:
             rebuilt = f"rebuilt {rebuilt}"
         warnings = [*notes, *cv.skipped, *([cv.warning] if cv.warning else [])]
         message = rebuilt + "".join(f"; warning: {w}" for w in warnings)
-        return BuildResult(slug, True, pages, time.perf_counter() - started, message)
+        return BuildResult(slug, True, pages, time.perf_counter() - started, message,
+                           problems=tuple(warned))
+    except StrictWarnings as exc:
+        return BuildResult(slug, False, 0, time.perf_counter() - started, str(exc),
+                           problems=exc.problems)
     except MilepostError as exc:
         return BuildResult(slug, False, 0, time.perf_counter() - started, str(exc))
     except Exception as exc:  # one client's failure must not stop the others

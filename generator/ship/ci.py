@@ -52,13 +52,13 @@ jobs:
           python-version: "3.11"
       - run: pip install "$MILEPOST_PACKAGE"
       - name: Validate
-        run: milepost validate projects --format github
+        run: milepost validate --projects projects --format github
       - name: What changed against the base branch, per client
         run: |
           base="origin/$GITHUB_BASE_REF"
           since=$(git merge-base "$base" HEAD)
           : > milepost-diff.md
-          for client in $(milepost plan projects --changed-since "$since"); do
+          for client in $(milepost plan --projects projects --changed-since "$since"); do
             milepost diff "$client" --since "$base" --format markdown >> milepost-diff.md \
               || echo "_${client}: new here, or not valid on ${base}: nothing to compare with._" \
               >> milepost-diff.md
@@ -106,7 +106,7 @@ jobs:
       - name: Publish to the gh-pages branch
         run: |
           git fetch origin gh-pages:gh-pages || true
-          milepost publish projects --branch gh-pages --push origin
+          milepost publish --projects projects --branch gh-pages --push origin
       # Digests: set the secrets MILEPOST_SMTP_URL (e.g. smtps://user@mail.example:465) and
       # MILEPOST_SMTP_PASSWORD. Each client is compared with its last digest (a tag pushed
       # back here), so a rerun sends nothing twice and a failed send is retried next time.
@@ -136,13 +136,13 @@ validate:
   rules:
     - if: $CI_PIPELINE_SOURCE == "merge_request_event"
   script:
-    - milepost validate projects
+    - milepost validate --projects projects
     - git fetch origin "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
     - |
       base="origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
       since=$(git merge-base "$base" HEAD)
       : > milepost-diff.md
-      for client in $(milepost plan projects --changed-since "$since"); do
+      for client in $(milepost plan --projects projects --changed-since "$since"); do
         milepost diff "$client" --since "$base" --format markdown >> milepost-diff.md \
           || echo "_${client}: new here, or not valid on ${base}: nothing to compare with._" \
           >> milepost-diff.md
@@ -183,7 +183,7 @@ pages:
       branch="$CI_DEFAULT_BRANCH"
       git fetch --tags --force origin "+refs/heads/$branch:refs/remotes/origin/$branch"
       git checkout -q --detach "origin/$branch"
-    - milepost publish projects --to public
+    - milepost publish --projects projects --to public
     # Digests: set MILEPOST_SMTP_URL (e.g. smtps://user@mail.example:465), a masked
     # MILEPOST_SMTP_PASSWORD and a MILEPOST_PUSH_URL the tags remembering each digest are
     # pushed to (e.g. https://oauth2:TOKEN@gitlab.example/group/repo.git).

@@ -96,25 +96,18 @@ def plan(projects_dir: Path, since: str) -> list[str]:
 @contextlib.contextmanager
 def branch_worktree(repo: Path, branch: str) -> Iterator[Path]:
     """A temporary worktree of `branch` (created empty if it does not exist yet)."""
-    # Forget worktrees whose folders are gone (a killed publish's, once swept).
-    git.run_git(repo, "worktree", "prune", check=False)
+    git.prune_worktrees(repo)
     with scratch_folder(None, "milepost-branch-") as folder, _worktree(repo, branch, folder):
         yield folder
 
 
 @contextlib.contextmanager
 def _worktree(repo: Path, branch: str, folder: Path) -> Iterator[None]:
-    exists = git.run_git(repo, "branch", "--list", branch).strip() != ""
     try:
-        if exists:
-            git.run_git(repo, "worktree", "add", "-q", str(folder), branch)
-        else:
-            git.run_git(repo, "worktree", "add", "-q", "--detach", str(folder))
-            git.run_git(folder, "checkout", "-q", "--orphan", branch)
-            git.run_git(folder, "rm", "-rfq", "--ignore-unmatch", ".")
+        git.add_worktree(repo, folder, branch)
         yield
     finally:
-        git.run_git(repo, "worktree", "remove", "--force", str(folder), check=False)
+        git.remove_worktree(repo, folder)
 
 
 # Hidden entries a published branch may hold: git's own, and the file that tells GitHub
@@ -142,9 +135,4 @@ def commit_published(folder: Path, message: str) -> bool:
     """Commit everything in the worktree; False when nothing changed."""
     drop_hidden(folder)
     (folder / ".nojekyll").touch()  # GitHub Pages: serve folders that start with '_' too
-    git.run_git(folder, "add", "-A")
-    if not git.run_git(folder, "status", "--porcelain").strip():
-        return False
-    git.run_git(folder, "-c", "user.name=milepost", "-c", "user.email=milepost@localhost",
-                "commit", "-q", "-m", message)
-    return True
+    return git.commit_everything(folder, message)

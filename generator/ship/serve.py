@@ -108,7 +108,10 @@ def _preview(projects_dir: Path, slug: str, folder: Path, today: date, host: str
             print("not rebuilt: fix the errors above; the preview shows the last good "
                   "version", file=sys.stderr, flush=True)
         else:
-            build_site(project, settings, site)
+            warned = list(build_site(project, settings, site).warnings)
+            if warned:
+                print(report(warned, "text", 1), file=sys.stderr, flush=True)
+            problems = [*problems, *warned]
             print(f"rebuilt {slug}", flush=True)
         # Returning (not raising) lets the browser reload, so the banner appears at once.
         preview.banner = banner_html(problems)

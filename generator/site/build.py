@@ -2,7 +2,9 @@
 
 Each client builds in its own scratch folder beside the output; only a complete site is
 swapped in (see `output.py`). A failed or interrupted build leaves the last good site exactly
-as it was. MkDocs' own warnings are collected per client.
+as it was. MkDocs' own warnings (a broken link in a repository's template override, say)
+are collected per client and page and reported like validation's; under `--strict` they fail
+the client's build, so its last good site stays.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shutil
 import time
 import traceback
@@ -19,7 +22,7 @@ from datetime import UTC, date, datetime
 from datetime import time as dtime
 from pathlib import Path
 
-from generator.problems import Problem
+from generator.problems import MilepostError, Problem
 from generator.site.feeds import Release, atom_feed
 from generator.site.ical import calendar_ics
 from generator.site.model import Project
@@ -45,7 +48,7 @@ class BuildResult:
     pages: int = 0
     seconds: float = 0.0
     message: str = ""
-    problems: tuple[Problem, ...] = ()  # what validation found, warnings included
+    problems: tuple[Problem, ...] = ()  # what validation and MkDocs found, warnings included
     invalid: bool = False               # not built because validation found errors
     detail: str = ""                    # an unexpected failure's traceback, for --debug
 
@@ -67,6 +70,7 @@ class BuildSettings:
     today: date
     base_config: Path
     project_root: Path | None
+    strict: bool = False  # --strict: any warning (validation's or MkDocs') fails the client
 
 
 def base_config_for(project_root: Path | None) -> Path:
@@ -120,6 +124,24 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@contextlib.contextmanager
+def _collected(logger: logging.Logger) -> Iterator[_Collect]:
+    """Catch `logger`'s warnings (kept from the root logger's handlers: they are reported as
+    problems instead), then leave the logger exactly as it was: its level, its handlers and
+    whether it passes records on."""
+    level, propagate = logger.level, logger.propagate
+    handler = _Collect()
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
 def run_mkdocs(config_file: Path) -> list[str]:
     """Build with MkDocs' Python API; returns its warnings. Raises on failure.
 
@@ -129,17 +151,43 @@ def run_mkdocs(config_file: Path) -> list[str]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    logger = logging.getLogger("mkdocs")
-    handler = _Collect()
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
+    with _collected(logging.getLogger("mkdocs")) as handler:
         config = load_config(config_file=str(config_file))
         build(config)
-    finally:
-        logger.removeHandler(handler)
     (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
     return handler.messages
+
+
+# MkDocs names the page in its warnings about a page's links and anchors.
+_PAGE = re.compile(r"^Doc file '([^']+)'")
+
+
+def mkdocs_problem(slug: str, version: str | None, message: str, strict: bool) -> Problem:
+    """One MkDocs warning as a problem of the client: which version and page it is about, and
+    where to look (pages come from the templates, a repository's own first)."""
+    page = _PAGE.match(message)
+    where = ", ".join([*([f"version {version}"] if version else []),
+                       *([f"page {page.group(1)}"] if page else [])])
+    said = message.strip().rstrip(".")
+    return Problem(slug, 0, 0, "", f"MkDocs{f' ({where})' if where else ''}: {said}; pages are "
+                   "made from the templates, so check those your repository's content/templates/ "
+                   "overrides", "error" if strict else "warning", slug)
+
+
+class StrictWarnings(MilepostError):
+    """Under --strict, MkDocs warned: the site is not swapped in."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"MkDocs warned ({len(problems)}) and --strict makes warnings errors")
+        self.problems = tuple(problems)
+
+
+@dataclass(frozen=True)
+class Built:
+    """One site built: its page count and what MkDocs warned about."""
+
+    pages: int
+    warnings: tuple[Problem, ...] = ()
 
 
 @contextlib.contextmanager
@@ -158,22 +206,26 @@ def source_date(day: date) -> Iterator[None]:
 
 def build_site(p: Project, settings: BuildSettings, target: Path,
                version: SiteVersion | None = None, stamp: str | None = None,
-               layout: str | None = None) -> int:
+               layout: str | None = None) -> Built:
     """Build one site in a temporary folder beside `target` and swap it in only when it is
-    complete; `stamp` is written into it as INPUTS_FILE, `layout` as LAYOUT_FILE. Returns
-    the page count."""
+    complete (under --strict, also free of MkDocs warnings); `stamp` is written into it as
+    INPUTS_FILE, `layout` as LAYOUT_FILE."""
     target.parent.mkdir(parents=True, exist_ok=True)
     label = f"{p.slug}.{version.name}" if version else p.slug
     with scratch_folder(target.parent, f".{label}.building-") as work:
         with source_date(settings.today):
             pages = write_client_project(p, settings, work, version)
-            run_mkdocs(work / "mkdocs.yml")
+            found = [mkdocs_problem(p.slug, version.name if version else None, m,
+                                    settings.strict)
+                     for m in run_mkdocs(work / "mkdocs.yml")]
+        if found and settings.strict:
+            raise StrictWarnings(found)
         if stamp is not None:
             (work / "site" / INPUTS_FILE).write_text(stamp + "\n", encoding="utf-8")
         if layout is not None:
             (work / "site" / LAYOUT_FILE).write_text(layout + "\n", encoding="utf-8")
         swap_in(work / "site", target)
-        return pages
+        return Built(pages, tuple(found))
 
 
 def build_client(p: Project, settings: BuildSettings) -> BuildResult:
@@ -182,10 +234,14 @@ def build_client(p: Project, settings: BuildSettings) -> BuildResult:
     target = settings.out / p.slug
     try:
         replaced = layout_of(target) == VERSIONED
-        pages = build_site(p, settings, target, layout=PLAIN)
+        built = build_site(p, settings, target, layout=PLAIN)
         note = ("replaced the versioned site (latest/ and every version) with a plain one; "
                 "`build --versions` builds the versions again" if replaced else "")
-        return BuildResult(p.slug, True, pages, time.perf_counter() - started, note)
+        return BuildResult(p.slug, True, built.pages, time.perf_counter() - started, note,
+                           problems=built.warnings)
+    except StrictWarnings as exc:
+        return BuildResult(p.slug, False, 0, time.perf_counter() - started, str(exc),
+                           problems=exc.problems)
     except Exception as exc:  # one client's failure must not stop the others
         return failed(p.slug, started, exc)
 
