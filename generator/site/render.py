@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ import yaml
 from markupsafe import Markup
 
 from generator.format.pages import NAV, decision_page
-from generator.site import derive
+from generator.site import derive, views
 from generator.site.answers import waiting_answers
 from generator.site.markup import RichText, abbreviations, attr, md_text, plain, title_text
 from generator.site.model import Project, Section
@@ -165,20 +166,25 @@ def related_links(p: Project, ids: list[str], up: str = "") -> Markup:
 # --- pages ------------------------------------------------------------------------------------
 
 def pages(p: Project, today: date, version: SiteVersion | None = None) -> list[Page]:
-    """Every page of a client's site, with what its template needs."""
+    """Every page of a client's site, each with its view (see `views`). `p`, `today` and
+    `version` stay in every page's context for the answer links and for an agency's own
+    templates written before views."""
     common = {"p": p, "today": today, "rich": RichText(p.client.glossary), "version": version}
     baseline = version.baseline if version else {}
+
+    def view(build: Callable[..., Any]) -> dict[str, Any]:
+        return {"view": build(p, today, version)}
+
     result = [
-        Page("index.md", "overview.md.j2", p.client.project),
-        Page("waiting.md", "waiting.md.j2", "Waiting on you", wide=True),
+        Page("index.md", "overview.md.j2", p.client.project, view(views.overview)),
+        Page("waiting.md", "waiting.md.j2", "Waiting on you", view(views.waiting), wide=True),
         Page("roadmap.md", "roadmap.md.j2", "Roadmap",
              {"timeline": Markup(timeline_svg(p, today, baseline))}, wide=True),
         Page("decisions/index.md", "decisions.md.j2", "Decisions"),
         Page("signoffs.md", "signoffs.md.j2", "Sign-offs", wide=True),
         Page("changes.md", "changes.md.j2", "Scope changes", wide=True),
         Page("risks.md", "risks.md.j2", "Risks", wide=True),
-        Page("updates/index.md", "updates.md.j2", "Updates",
-             {"months": derive.updates_by_month(p.updates[:-1])}),
+        Page("updates/index.md", "updates.md.j2", "Updates", view(views.updates)),
         Page("team.md", "team.md.j2", "Team & communication"),
     ]
     if p.client.glossary:
@@ -188,10 +194,9 @@ def pages(p: Project, today: date, version: SiteVersion | None = None) -> list[P
     for decision in p.decisions:
         result.append(Page(decision_page(decision.id), "decision.md.j2",
                            f"{decision.id}: {decision.title}", {"decision": decision}))
-    for month, updates in derive.updates_by_month(p.updates[:-1]):
-        result.append(Page(f"updates/{month}.md", "update-month.md.j2",
-                           f"Updates of {derive.month_name(month)}",
-                           {"month": month, "updates": updates}))
+    for month in views.update_months(p, today, version):
+        result.append(Page(f"updates/{month.key}.md", "update-month.md.j2",
+                           f"Updates of {month.name}", {"view": month}))
     return [replace(x, context={**common, **x.context}) for x in result]
 
 

@@ -1,0 +1,157 @@
+"""Each page's view, built in Python from a project made of records: what a page shows, with
+no template, no files and no MkDocs. Fast."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from generator.format import records as r
+from generator.site import views
+from generator.site.model import Project
+from generator.site.render import SiteVersion
+
+TODAY = date(2026, 6, 1)
+
+
+def project(**parts: Any) -> Project:
+    """A public project of records; `client` takes Client fields, the rest Project fields."""
+    client = {"name": "Acme & Co", "project": "Relaunch", "start": date(2026, 1, 5),
+              **parts.pop("client", {})}
+    return Project(slug="acme", folder=Path("acme"), client=r.Client(**client), **parts)
+
+
+def task(id: str, due: date, **kw: Any) -> r.ClientTask:
+    return r.ClientTask(id=id, title=f"Task {id}", owner="Cleo", due=due, **kw)
+
+
+def milestone(id: str, planned: date, **kw: Any) -> r.Milestone:
+    return r.Milestone(id=id, title=f"Milestone {id}", planned=planned, **kw)
+
+
+def update(day: date, overall: str = "green", **kw: Any) -> r.Update:
+    return r.Update(date=day, overall=overall, **kw)
+
+
+CLIENT_TEAM = [r.Contact(name="Cleo", side="client", lead=True),
+               r.Contact(name="Pat", side="team")]
+
+
+# --- Waiting on you ------------------------------------------------------------------------------
+
+def test_waiting_lists_overdue_tasks_first_with_what_they_hold_up():
+    p = project(milestones=[milestone("M1", date(2026, 7, 1))],
+                client_tasks=[task("T1", date(2026, 6, 10)),
+                              task("T2", date(2026, 5, 29), blocks=["M1"]),
+                              task("T3", date(2026, 5, 1), done=date(2026, 5, 4)),
+                              task("T4", date(2026, 5, 1), done=date(2026, 4, 30))])
+    v = views.waiting(p, TODAY)
+    assert [t.id for t in v.tasks] == ["T2", "T1"]
+    assert (v.tasks[0].overdue, v.tasks[1].overdue) == ("Overdue by 3 days", "")
+    assert v.tasks[1].due_label == "Due in 9 days"
+    assert v.tasks[0].holds_up == (views.Holdup("M1", "Milestone M1"),)
+    assert v.as_of == "1 June 2026"
+    assert [(t.id, t.done, t.timeliness) for t in v.done_tasks] == [
+        ("T3", "4 May 2026", "3 days late"), ("T4", "30 April 2026", "On time")]
+
+
+def test_waiting_names_signoffs_decisions_and_change_requests_the_client_owes():
+    p = project(
+        client={"team": CLIENT_TEAM, "budget": r.Budget(currency="EUR", total=1000)},
+        milestones=[milestone("M1", date(2026, 5, 1), deliverables=[
+            r.Deliverable(id="D1", title="Design", signoff=True, delivered=date(2026, 5, 20))])],
+        decisions=[r.Decision(id="DR-2", title="Theirs", status="proposed",
+                              date=date(2026, 5, 2), deciders=["Pat"]),
+                   r.Decision(id="DR-1", title="Yours", status="proposed",
+                              date=date(2026, 5, 3), deciders=["Cleo", "Pat"])],
+        changes=[r.Change(id="CR-1", title="Blog", requested_by="Cleo", date=date(2026, 5, 5),
+                          status="requested", estimate=r.Estimate(cost=2500.5),
+                          schedule_impact_days=1)])
+    v = views.waiting(p, TODAY)
+    assert v.signoffs == (views.AwaitingSignoff("D1", "Design", "M1", "Milestone M1",
+                                                "20 May 2026", "12 days"),)
+    assert v.decisions == (views.AwaitingDecision(
+        views.Link("DR-1: Yours", "decisions/dr-1.md"), "3 May 2026", "Cleo, Pat"),)
+    assert v.changes[0].terms == "it costs 2,500.50 EUR and moves the schedule by 1 day"
+    assert v.decisions_or_changes
+
+
+def test_waiting_with_nothing_waiting():
+    v = views.waiting(project(), TODAY)
+    assert (v.tasks, v.signoffs, v.decisions, v.done_tasks) == ((), (), (), ())
+    assert not v.decisions_or_changes
+
+
+# --- Overview ------------------------------------------------------------------------------------
+
+def test_overview_shows_three_of_each_kind_and_counts_the_rest():
+    tasks = [task(f"T{i}", date(2026, 6, 10 + i)) for i in range(5)]
+    v = views.overview(project(client_tasks=tasks), TODAY).waiting
+    assert v.count == 5 and v.headline == "5 items need"
+    assert [t.id for t in v.tasks] == ["T0", "T1", "T2"]
+    assert v.more == 2
+    one = views.overview(project(client_tasks=tasks[:1]), TODAY).waiting
+    assert (one.headline, one.more) == ("1 item needs", 0)
+
+
+def test_overview_next_and_final_milestone_with_dates_in_words():
+    p = project(milestones=[
+        milestone("M1", date(2026, 5, 1), done=date(2026, 5, 8)),
+        milestone("M2", date(2026, 7, 1), forecast=date(2026, 7, 8)),
+        milestone("M3", date(2026, 9, 1), forecast=date(2026, 9, 1))],
+        client={"end": date(2026, 12, 18)})
+    v = views.overview(p, TODAY)
+    assert v.next == views.MilestoneWhen(
+        "M2", "Milestone M2", "1 July 2026", "", "8 July 2026", "+7 days", "at-risk",
+        "At risk: forecast 7 days after plan")
+    assert v.final is not None and (v.final.id, v.final.forecast, v.final.slip) == ("M3", "", "")
+    assert not v.final_is_next
+    assert v.project_end == "The project is planned to end on 18 December 2026."
+    last = views.overview(project(milestones=p.milestones[:2]), TODAY)
+    assert last.final_is_next and last.project_end == ""
+
+
+def test_overview_budget_with_approved_changes_and_without_a_budget():
+    budget = r.Budget(currency="EUR", total=48000, spent=12000.5, as_of=date(2026, 3, 1))
+    approved = r.Change(id="CR-1", title="Blog", requested_by="Cleo", date=date(2026, 2, 1),
+                        status="approved", estimate=r.Estimate(days=2.05, cost=4000))
+    v = views.overview(project(client={"budget": budget}, changes=[approved]), TODAY).budget
+    assert v == views.BudgetView(
+        "12,000.50 EUR of 48,000 EUR spent (25%), as of 1 March 2026.", 12000.5, 48000,
+        "Budget: 12,000.50 EUR of 48,000 EUR spent", "4,000 EUR")
+    plain = views.overview(project(client={"budget": budget}), TODAY).budget
+    assert plain is not None and plain.changes_add == ""
+    assert views.overview(project(), TODAY).budget is None
+
+
+def test_overview_in_a_versioned_site_says_what_changed_and_finds_the_feed_above():
+    version = SiteVersion("latest", TODAY, True, previous=("v1", date(2026, 5, 1)))
+    v = views.overview(project(), TODAY, version)
+    assert (v.changes_since, v.feed) == ("0 changes since v1 (1 May 2026)", "../feed.xml")
+    plain = views.overview(project(), TODAY)
+    assert (plain.changes_since, plain.feed, plain.latest) == ("", "feed.xml", None)
+
+
+# --- Updates ------------------------------------------------------------------------------------
+
+def test_updates_latest_in_full_and_earlier_ones_by_month():
+    ups = [update(date(2026, 4, 6)), update(date(2026, 4, 20), "amber"),
+           update(date(2026, 5, 4), "red"), update(date(2026, 5, 18), schedule="amber",
+                                                    asks=["Send the logo"])]
+    v = views.updates(project(updates=ups), TODAY)
+    assert v.latest is not None and v.latest.date == "18 May 2026"
+    assert v.latest.health == views.Health("green", "amber", None, None)
+    assert v.latest.asks == ("Send the logo",)
+    assert [(m.link, m.count, m.overall) for m in v.months] == [
+        (views.Link("May 2026", "2026-05.md"), "1 update", ("red",)),
+        (views.Link("April 2026", "2026-04.md"), "2 updates", ("green", "amber"))]
+    months = views.update_months(project(updates=ups), TODAY)
+    assert [(m.key, m.name, [u.date for u in m.updates]) for m in months] == [
+        ("2026-05", "May 2026", ["4 May 2026"]),
+        ("2026-04", "April 2026", ["20 April 2026", "6 April 2026"])]
+
+
+def test_updates_without_any():
+    assert views.updates(project(), TODAY) == views.UpdatesView(None, ())
+    assert views.update_months(project(), TODAY) == ()
