@@ -155,3 +155,105 @@ def test_updates_latest_in_full_and_earlier_ones_by_month():
 def test_updates_without_any():
     assert views.updates(project(), TODAY) == views.UpdatesView(None, ())
     assert views.update_months(project(), TODAY) == ()
+
+
+# --- Roadmap ------------------------------------------------------------------------------------
+
+def test_roadmap_rows_by_phase_with_short_dates_days_late_and_signoff_states():
+    p = project(milestones=[
+        milestone("M1", date(2026, 5, 1), phase="Plan", done=date(2026, 5, 4), deliverables=[
+            r.Deliverable(id="D1", title="Plan", signoff=True),
+            r.Deliverable(id="D2", title="Notes")]),
+        milestone("M2", date(2026, 5, 20), phase="Build", depends_on=["M1"]),
+        milestone("M3", date(2026, 7, 1), phase="Plan", forecast=date(2026, 6, 25))])
+    v = views.roadmap(p, TODAY)
+    assert [(ph.name, [m.id for m in ph.milestones]) for ph in v.phases] == [
+        ("Plan", ["M1", "M3"]), ("Build", ["M2"])]
+    m1, m3 = v.phases[0].milestones
+    m2 = v.phases[1].milestones[0]
+    assert (m1.planned, m1.forecast, m1.done) == ("1\u00a0May\u00a02026", "–", "4\u00a0May\u00a02026")
+    assert (m1.days_late, m2.days_late, m3.days_late) == ("+3", "+12", "−6")
+    assert (m2.state, m2.depends_on, m1.depends_on) == (views.Badge("late", "Late"), "M1", "–")
+    assert m1.deliverables == (views.DeliverableState("D1", "awaiting your sign-off"),
+                               views.DeliverableState("D2", "no sign-off needed"))
+    assert v.timeline.startswith('<div class="mp-timeline-wrap"><svg')
+    assert (v.dates_moved, v.slips, v.about) == (False, (), ())
+
+
+def test_roadmap_of_a_version_says_how_the_dates_moved():
+    p = project(milestones=[milestone("M1", date(2026, 7, 1), description="*Launch*"),
+                            milestone("M2", date(2026, 8, 1))])
+    version = SiteVersion("v2", TODAY, False, slips={"M1": ["planned 1 Jul in v1", "done"]},
+                          baseline={"M1": date(2026, 6, 20)})
+    v = views.roadmap(p, TODAY, version)
+    assert v.dates_moved and v.first_planned_marked
+    assert v.slips == (views.Slip("M1", "Milestone M1", "planned 1 Jul in v1; done"),)
+    assert v.about == (views.Described("M1", "Milestone M1", "*Launch*"),)
+    assert "mp-tl-baseline" in v.timeline
+
+
+# --- Sign-offs ----------------------------------------------------------------------------------
+
+def test_signoffs_per_milestone_with_every_answer():
+    p = project(
+        milestones=[milestone("M0", date(2026, 3, 1)),
+                    milestone("M1", date(2026, 5, 1), deliverables=[
+                        r.Deliverable(id="D1", title="Design", signoff=True)])],
+        signoffs=[r.Signoff(deliverable="D1", version="1.0", date=date(2026, 5, 2), by="Cleo",
+                            outcome="changes-requested", via="e-signature",
+                            notes="Make the **logo** larger"),
+                  r.Signoff(deliverable="D1", version="1.1", date=date(2026, 5, 9), by="Cleo",
+                            outcome="approved", via="email")])
+    (m1,) = views.signoffs(p, TODAY).milestones
+    (dl,) = m1.deliverables
+    assert dl.state == views.Badge("signoff-approved",
+                                   "Approved: version 1.1 on 9 May 2026 by Cleo")
+    assert dl.entries[0] == views.SignoffEntry(
+        "1.0", "2 May 2026", views.Badge("signoff-changes-requested", "Changes requested"),
+        "Cleo", "e signature", "Make the logo larger")
+    assert dl.entries[1].notes == "–"
+    assert views.signoffs(project(), TODAY).milestones == ()
+
+
+# --- Decisions ----------------------------------------------------------------------------------
+
+def _decision(id: str, status: str, day: date, **kw: Any) -> r.Decision:
+    return r.Decision(id=id, title=f"Title {id}", status=status, date=day, **kw)
+
+
+def test_decisions_newest_first_with_what_superseded_them():
+    p = project(decisions=[_decision("DR-1", "superseded", date(2026, 2, 1)),
+                           _decision("DR-2", "accepted", date(2026, 3, 1), supersedes=["DR-1"],
+                                     deciders=["Cleo", "Pat"])])
+    rows = views.decisions(p, TODAY).decisions
+    assert [(x.link, x.status, x.deciders) for x in rows] == [
+        (views.Link("DR-2: Title DR-2", "dr-2.md"), views.Badge("decision-accepted", "Accepted"),
+         "Cleo, Pat"),
+        (views.Link("DR-1: Title DR-1", "dr-1.md"),
+         views.Badge("decision-superseded", "Superseded by DR-2"), "–")]
+
+
+def test_decision_page_links_both_ways_and_to_related_records():
+    old = _decision("DR-1", "superseded", date(2026, 2, 1))
+    new = _decision("DR-2", "accepted", date(2026, 3, 1), supersedes=["DR-1"],
+                    related=["M1", "D1", "CR-1", "R1", "DR-1", "GONE"],
+                    options=[r.Option(name="A", pros=["Cheap"])])
+    p = project(decisions=[old, new],
+                milestones=[milestone("M1", date(2026, 5, 1), deliverables=[
+                    r.Deliverable(id="D1", title="Design")])],
+                changes=[r.Change(id="CR-1", title="Blog", requested_by="Cleo",
+                                  date=date(2026, 2, 1), status="approved")],
+                risks=[r.Risk(id="R1", title="Late", likelihood="low", impact="low",
+                              owner="Pat", status="open")])
+    was = views.decision(p, old)
+    assert was.replaced_by == (views.Replacement("dr-2", "DR-2", "Title DR-2"),)
+    assert was.status == views.Badge("decision-superseded", "Superseded")
+    assert not was.has_links
+    now = views.decision(p, new)
+    assert now.replaced_by == () and now.has_links
+    assert now.supersedes == (views.Link("DR-1: Title DR-1", "dr-1.md"),)
+    assert now.related == (
+        views.Link("M1 Milestone M1", "../roadmap.md"), views.Link("D1 Design", "../signoffs.md"),
+        views.Link("CR-1 Blog", "../changes.md"), views.Link("R1 Late", "../risks.md"),
+        views.Link("DR-1 Title DR-1", "../decisions/dr-1.md"), views.Link("GONE", ""))
+    assert now.options == (views.OptionView("A", None, ("Cheap",), ()),)

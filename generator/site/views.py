@@ -18,10 +18,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from markupsafe import Markup
+
 from generator.format import records as r
-from generator.numbers import money, plural
+from generator.format.pages import decision_page
+from generator.numbers import money, plural, signed
 from generator.site import derive
+from generator.site.markup import plain
 from generator.site.model import Project
+from generator.site.timeline import timeline_svg
 
 if TYPE_CHECKING:  # render imports this module: the type only, to keep imports one way
     from generator.site.render import SiteVersion
@@ -50,6 +55,14 @@ def decision_link(dec: r.Decision, prefix: str = "decisions/") -> Link:
 
 def change_link(x: r.Change) -> Link:
     return Link(f"{x.id}: {x.title}", "changes.md")
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A state in words and colour: `key` names the state's kind and value for the style."""
+
+    key: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -342,3 +355,255 @@ def update_months(p: Project, today: date,
     """One archive page per month of earlier updates."""
     return tuple(MonthView(key, derive.month_name(key), tuple(update_view(u) for u in us))
                  for key, us in _earlier_months(p))
+
+
+# --- Roadmap -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DeliverableState:
+    id: str
+    signoff: str     # 'approved', 'awaiting your sign-off', ...
+
+
+@dataclass(frozen=True)
+class RoadmapRow:
+    """One milestone in the roadmap's table; dates short, so a cell does not wrap."""
+
+    id: str
+    title: str
+    planned: str
+    forecast: str
+    done: str
+    days_late: Markup   # '+5', '−3' or '0': a real minus sign, shown as it is
+    state: Badge
+    deliverables: tuple[DeliverableState, ...]
+    depends_on: str
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    milestones: tuple[RoadmapRow, ...]
+
+
+@dataclass(frozen=True)
+class Slip:
+    """How one milestone's date moved across the versions of the plan."""
+
+    id: str
+    title: str
+    moves: str       # 'planned 13 Nov 2026 in v1; forecast 27 Nov 2026 in v2'
+
+
+@dataclass(frozen=True)
+class Described:
+    """A record's own Markdown description, under its ID and title."""
+
+    id: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class RoadmapView:
+    as_of: str
+    timeline: Markup
+    phases: tuple[Phase, ...]
+    dates_moved: bool            # a versioned site with dates that moved
+    first_planned_marked: bool   # the timeline marks the first version's dates
+    slips: tuple[Slip, ...]
+    about: tuple[Described, ...]
+
+
+def _roadmap_row(m: r.Milestone, today: date, blockers: set[str],
+                 history: dict[str, list[r.Signoff]]) -> RoadmapRow:
+    state = derive.milestone_state(m, today, blockers)
+    return RoadmapRow(
+        m.id, m.title, derive.short_date(m.planned), _or_dash(derive.short_date(m.forecast)),
+        _or_dash(derive.short_date(m.done)), Markup(signed(derive.days_late(m, today))),
+        Badge(state.key, state.short),
+        tuple(DeliverableState(dl.id, derive.signoff_state(m, dl, history.get(dl.id, [])).short)
+              for dl in m.deliverables),
+        _or_dash(", ".join(m.depends_on)))
+
+
+def roadmap(p: Project, today: date, version: SiteVersion | None = None) -> RoadmapView:
+    blockers, history = derive.overdue_blockers(p, today), derive.signoff_history(p)
+    slips = version.slips if version else {}
+    baseline = version.baseline if version else {}
+    return RoadmapView(
+        as_of=derive.long_date(today),
+        timeline=Markup(timeline_svg(p, today, baseline)),
+        phases=tuple(Phase(name, tuple(_roadmap_row(m, today, blockers, history) for m in ms))
+                     for name, ms in derive.phases(p)),
+        dates_moved=bool(slips),
+        first_planned_marked=bool(baseline),
+        slips=tuple(Slip(m.id, m.title, "; ".join(slips[m.id]))
+                    for m in p.milestones if m.id in slips),
+        about=tuple(Described(m.id, m.title, m.description)
+                    for m in p.milestones if m.description),
+    )
+
+
+# --- Sign-offs ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SignoffEntry:
+    """One answer of the client to a version of a deliverable."""
+
+    version: str
+    date: str
+    outcome: Badge
+    by: str
+    via: str
+    notes: str       # flattened to one line for the table, or a dash
+
+
+@dataclass(frozen=True)
+class DeliverableSignoffs:
+    id: str
+    title: str
+    state: Badge
+    description: str | None      # Markdown, as written
+    entries: tuple[SignoffEntry, ...]
+
+
+@dataclass(frozen=True)
+class MilestoneSignoffs:
+    id: str
+    title: str
+    deliverables: tuple[DeliverableSignoffs, ...]
+
+
+@dataclass(frozen=True)
+class SignoffsView:
+    milestones: tuple[MilestoneSignoffs, ...]   # those with deliverables, in roadmap order
+
+
+def _signoff_entry(s: r.Signoff) -> SignoffEntry:
+    outcome = Badge(f"signoff-{s.outcome}", s.outcome.replace("-", " ").capitalize())
+    return SignoffEntry(s.version, derive.long_date(s.date), outcome, s.by,
+                        s.via.replace("-", " "), _or_dash(plain(s.notes)))
+
+
+def _deliverable_signoffs(m: r.Milestone, dl: r.Deliverable,
+                          history: list[r.Signoff]) -> DeliverableSignoffs:
+    state = derive.signoff_state(m, dl, history)
+    return DeliverableSignoffs(dl.id, dl.title, Badge(f"signoff-{state.key}", state.label),
+                               dl.description, tuple(_signoff_entry(s) for s in history))
+
+
+def signoffs(p: Project, today: date, version: SiteVersion | None = None) -> SignoffsView:
+    history = derive.signoff_history(p)
+    return SignoffsView(tuple(
+        MilestoneSignoffs(m.id, m.title, tuple(_deliverable_signoffs(m, dl, history.get(dl.id, []))
+                                               for dl in m.deliverables))
+        for m in p.milestones if m.deliverables))
+
+
+# --- Decisions: the index and one page each ------------------------------------------------------
+
+def _status(dec: r.Decision, superseded: dict[str, list[str]]) -> Badge:
+    """'Accepted', or 'Superseded by DR-004' with what replaced it."""
+    label = dec.status.capitalize()
+    if dec.status == "superseded" and dec.id in superseded:
+        label += " by " + ", ".join(superseded[dec.id])
+    return Badge(f"decision-{dec.status}", label)
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    link: Link
+    status: Badge
+    date: str
+    deciders: str
+
+
+@dataclass(frozen=True)
+class DecisionsView:
+    decisions: tuple[DecisionRow, ...]   # newest first
+
+
+def decisions(p: Project, today: date, version: SiteVersion | None = None) -> DecisionsView:
+    superseded = derive.superseded_by(p)
+    return DecisionsView(tuple(
+        DecisionRow(decision_link(dec, ""), _status(dec, superseded), derive.long_date(dec.date),
+                    _or_dash(", ".join(dec.deciders)))
+        for dec in derive.decisions_newest_first(p)))
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A decision that replaced this one: its page's name (without '.html'), ID and title."""
+
+    page: str
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class OptionView:
+    name: str
+    summary: str | None
+    pros: tuple[str, ...]
+    cons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    id: str
+    title: str
+    replaced_by: tuple[Replacement, ...]   # only while it is shown as superseded
+    status: Badge
+    date: str
+    deciders: str
+    context: str | None          # Markdown fields, as written
+    options: tuple[OptionView, ...]
+    decision: str | None
+    consequences: str | None
+    supersedes: tuple[Link, ...]
+    related: tuple[Link, ...]    # a link's url is '' where the ID is not shown on the site
+
+    @property
+    def has_links(self) -> bool:
+        return bool(self.supersedes or self.related)
+
+
+def related_places(p: Project) -> dict[str, tuple[str, str]]:
+    """Every ID a record can relate to, with its title and the page that shows it (a
+    milestone's ID wins over a deliverable's, as the roadmap shows both)."""
+    places: dict[str, tuple[str, str]] = {}
+    for m in p.milestones:
+        places[m.id] = (m.title, "roadmap.md")
+        for dl in m.deliverables:
+            places.setdefault(dl.id, (dl.title, "signoffs.md"))
+    for x in p.changes:
+        places.setdefault(x.id, (x.title, "changes.md"))
+    for x in p.risks:
+        places.setdefault(x.id, (x.title, "risks.md"))
+    for dec in p.decisions:
+        places.setdefault(dec.id, (dec.title, decision_page(dec.id)))
+    return places
+
+
+def _related(ids: list[str], places: dict[str, tuple[str, str]], up: str) -> tuple[Link, ...]:
+    return tuple(Link(f"{i} {places[i][0]}", up + places[i][1]) if i in places else Link(i, "")
+                 for i in ids)
+
+
+def decision(p: Project, dec: r.Decision) -> DecisionView:
+    """One decision's page, beside the index in decisions/."""
+    by_id = {x.id: x for x in p.decisions}
+    replaced = derive.superseded_by(p).get(dec.id, []) if dec.status == "superseded" else []
+    return DecisionView(
+        id=dec.id, title=dec.title,
+        replaced_by=tuple(Replacement(new.lower(), new, by_id[new].title) for new in replaced),
+        status=_status(dec, {}), date=derive.long_date(dec.date),
+        deciders=", ".join(dec.deciders),
+        context=dec.context,
+        options=tuple(OptionView(o.name, o.summary, tuple(o.pros), tuple(o.cons))
+                      for o in dec.options),
+        decision=dec.decision, consequences=dec.consequences,
+        supersedes=tuple(decision_link(by_id[old], "") for old in dec.supersedes),
+        related=_related(dec.related, related_places(p), "../"),
+    )
