@@ -9,7 +9,7 @@ from typing import Any
 
 from generator.format import records as r
 from generator.site import views
-from generator.site.model import Project
+from generator.site.model import Project, Section
 from generator.site.render import SiteVersion
 
 TODAY = date(2026, 6, 1)
@@ -257,3 +257,90 @@ def test_decision_page_links_both_ways_and_to_related_records():
         views.Link("CR-1 Blog", "../changes.md"), views.Link("R1 Late", "../risks.md"),
         views.Link("DR-1 Title DR-1", "../decisions/dr-1.md"), views.Link("GONE", ""))
     assert now.options == (views.OptionView("A", None, ("Cheap",), ()),)
+
+
+# --- Scope changes ------------------------------------------------------------------------------
+
+def _change(id: str, day: date, status: str = "approved", **kw: Any) -> r.Change:
+    return r.Change(id=id, title=f"Change {id}", requested_by="Cleo", date=day, status=status,
+                    **kw)
+
+
+def test_changes_newest_first_with_estimates_as_numbers_and_totals_against_the_budget():
+    p = project(client={"budget": r.Budget(currency="EUR", total=48000, spent=100)},
+                changes=[_change("CR-1", date(2026, 2, 1), estimate=r.Estimate(days=2.05, cost=3600),
+                                 schedule_impact_days=10, decided=date(2026, 2, 3),
+                                 description="Why"),
+                         _change("CR-2", date(2026, 3, 1), "requested",
+                                 estimate=r.Estimate(days=1.025))])
+    v = views.changes(p, TODAY)
+    assert [x.id for x in v.changes] == ["CR-2", "CR-1"]
+    cr2, cr1 = v.changes
+    assert (cr1.effort, cr1.cost, cr1.schedule, cr1.decided) == (
+        "2.05 days", "3,600 EUR", "+10 days", "3 February 2026")
+    assert (cr2.effort, cr2.cost, cr2.schedule, cr2.decided) == ("1.03 days", "–", "–", "–")
+    assert cr2.status == views.Badge("change-requested", "Requested")
+    assert v.totals == ("1 approved change adds 2.05 days of work and 3,600 EUR, and moves the "
+                        "schedule by 10 days.")
+    assert v.budget == views.BudgetWithChanges("48,000 EUR", "3,600 EUR", "51,600 EUR",
+                                               "100 EUR", "")
+    assert v.details == (views.Described("CR-1", "Change CR-1", "Why"),)
+    none = views.changes(project(), TODAY)
+    assert (none.any, none.budget, none.changes) == (False, None, ())
+
+
+# --- Risks --------------------------------------------------------------------------------------
+
+def test_risks_open_by_severity_with_the_clients_own_and_closed_ones_by_id():
+    def risk(id: str, likelihood: str, impact: str, status: str = "open",
+             owner: str = "Pat", **kw: Any) -> r.Risk:
+        return r.Risk(id=id, title=f"Risk {id}", likelihood=likelihood, impact=impact,
+                      owner=owner, status=status, **kw)
+
+    p = project(client={"team": CLIENT_TEAM},
+                risks=[risk("R1", "low", "medium"), risk("R2", "high", "high", owner="Cleo",
+                                                         mitigation="Ask *early*"),
+                       risk("r9", "low", "low", "closed"), risk("R3", "low", "low", "occurred")])
+    v = views.risks(p, TODAY)
+    assert [(x.id, x.severity, x.yours, x.mitigation) for x in v.open] == [
+        ("R2", views.Badge("severity-high", "High"), True, "Ask early"),
+        ("R1", views.Badge("severity-low", "Low"), False, "–")]
+    assert [(x.id, x.status.label) for x in v.past] == [("R3", "Occurred"), ("r9", "Closed")]
+
+
+# --- Team, glossary ------------------------------------------------------------------------------
+
+def test_team_sides_with_their_leads_and_the_ways_to_keep_in_touch():
+    team = [r.Contact(name="Pat", side="team", lead=True, email="pat@agency.example"),
+            r.Contact(name="Cleo", side="client", role="Marketing", lead=True),
+            r.Contact(name="Sam", side="client", phone="+44 1")]
+    p = project(client={"team": team, "communication": [r.Channel(channel="Call", when="Mon")]})
+    v = views.team(p, TODAY)
+    assert v.lead == views.LeadView("Cleo", "Marketing")
+    assert [(s.title, [c.name for c in s.people]) for s in v.sides] == [
+        ("Your team", ["Cleo", "Sam"]), ("Our team", ["Pat"])]
+    assert v.sides[0].people[0] == views.Person("Cleo", "Lead decision maker", "Marketing",
+                                                None, "–")
+    assert v.sides[1].people[0].lead == "Project lead"
+    assert v.channels == (views.ChannelView("Call", "Mon", "–", "–"),)
+    alone = views.team(project(client={"team": team[:1]}), TODAY)
+    assert alone.lead is None and [s.title for s in alone.sides] == ["Our team"]
+
+
+def test_glossary_is_alphabetical_whatever_the_capitals():
+    p = project(client={"glossary": {"cms": "Content", "API": "Interface", "Beta": "Trial"}})
+    assert [t.term for t in views.glossary(p, TODAY).terms] == ["API", "Beta", "cms"]
+
+
+# --- What changed --------------------------------------------------------------------------------
+
+def test_what_changed_in_latest_and_in_a_released_version():
+    sections = [Section("Milestones", ["M1 moved."])]
+    latest = views.what_changed(project(), TODAY, SiteVersion(
+        "latest", TODAY, True, "ignored", ("v1", date(2026, 5, 1)), sections))
+    assert (latest.compared, latest.scope, latest.since, latest.since_date, latest.note) == (
+        True, "this site", "v1", "1 May 2026", "")
+    assert latest.sections == tuple(sections)
+    first = views.what_changed(project(), TODAY, SiteVersion("v1", date(2026, 5, 1), False, "Go"))
+    assert (first.compared, first.name, first.date, first.note, first.scope) == (
+        False, "v1", "1 May 2026", "Go", "v1")

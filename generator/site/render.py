@@ -23,7 +23,7 @@ from markupsafe import Markup
 from generator.format.pages import NAV, decision_page
 from generator.site import derive, views
 from generator.site.answers import waiting_answers
-from generator.site.markup import RichText, abbreviations, attr, md_text, plain, title_text
+from generator.site.markup import RichText, abbreviations, attr, md_text, title_text
 from generator.site.model import Project, Section
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # the generator package
@@ -99,13 +99,11 @@ def environment(project_root: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Only helpers that lay out: what a page shows comes worked out in its view.
     env.globals.update(
-        d=derive, link=link, mailto=mailto, rag=rag,
-        badge=badge, html=html_text, bar=bar,
-        signed=lambda n: Markup(derive.signed_days(n)),
+        link=link, mailto=mailto, rag=rag, badge=badge, html=html_text, bar=bar,
         waiting_answers=waiting_answers,
     )
-    env.filters.update(long=derive.long_date, short=derive.short_date, plain=plain)
     return env
 
 
@@ -161,15 +159,16 @@ def pages(p: Project, today: date, version: SiteVersion | None = None) -> list[P
         Page("roadmap.md", "roadmap.md.j2", "Roadmap", view(views.roadmap), wide=True),
         Page("decisions/index.md", "decisions.md.j2", "Decisions", view(views.decisions)),
         Page("signoffs.md", "signoffs.md.j2", "Sign-offs", view(views.signoffs), wide=True),
-        Page("changes.md", "changes.md.j2", "Scope changes", wide=True),
-        Page("risks.md", "risks.md.j2", "Risks", wide=True),
+        Page("changes.md", "changes.md.j2", "Scope changes", view(views.changes), wide=True),
+        Page("risks.md", "risks.md.j2", "Risks", view(views.risks), wide=True),
         Page("updates/index.md", "updates.md.j2", "Updates", view(views.updates)),
-        Page("team.md", "team.md.j2", "Team & communication"),
+        Page("team.md", "team.md.j2", "Team & communication", view(views.team)),
     ]
     if p.client.glossary:
-        result.append(Page("glossary.md", "glossary.md.j2", "Glossary"))
+        result.append(Page("glossary.md", "glossary.md.j2", "Glossary", view(views.glossary)))
     if version is not None:
-        result.append(Page("what-changed.md", "what-changed.md.j2", "What changed"))
+        result.append(Page("what-changed.md", "what-changed.md.j2", "What changed",
+                           view(views.what_changed)))
     for decision in p.decisions:
         result.append(Page(decision_page(decision.id), "decision.md.j2",
                            f"{decision.id}: {decision.title}",

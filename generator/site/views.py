@@ -25,7 +25,7 @@ from generator.format.pages import decision_page
 from generator.numbers import money, plural, signed
 from generator.site import derive
 from generator.site.markup import plain
-from generator.site.model import Project
+from generator.site.model import Project, Section
 from generator.site.timeline import timeline_svg
 
 if TYPE_CHECKING:  # render imports this module: the type only, to keep imports one way
@@ -606,4 +606,221 @@ def decision(p: Project, dec: r.Decision) -> DecisionView:
         decision=dec.decision, consequences=dec.consequences,
         supersedes=tuple(decision_link(by_id[old], "") for old in dec.supersedes),
         related=_related(dec.related, related_places(p), "../"),
+    )
+
+
+# --- Scope changes -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChangeRow:
+    id: str
+    title: str
+    status: Badge
+    requested: str
+    requested_by: str
+    decided: str
+    effort: str      # '2.05 days', or a dash
+    cost: str        # '3,600 EUR', or a dash
+    schedule: str    # '+10 days', or a dash
+
+
+@dataclass(frozen=True)
+class BudgetWithChanges:
+    """The budget against the approved changes, each amount in the budget's currency."""
+
+    original: str
+    approved: str
+    with_changes: str
+    spent: str
+    as_of: str       # the date the spent figure was taken, or ''
+
+
+@dataclass(frozen=True)
+class ChangesView:
+    any: bool                    # any change request at all
+    totals: str                  # '2 approved changes add 14 days of work and …'
+    budget: BudgetWithChanges | None
+    changes: tuple[ChangeRow, ...]      # newest first
+    details: tuple[Described, ...]      # those with a description, in file order
+
+
+def _change_row(x: r.Change, p: Project) -> ChangeRow:
+    return ChangeRow(x.id, x.title, Badge(f"change-{x.status}", x.status.capitalize()),
+                     derive.long_date(x.date), x.requested_by,
+                     _or_dash(derive.long_date(x.decided)), derive.change_effort(x),
+                     derive.change_cost(x, p), derive.change_schedule(x))
+
+
+def _budget_with_changes(p: Project) -> BudgetWithChanges | None:
+    b = p.client.budget
+    if b is None:
+        return None
+    cost = derive.change_totals(p).cost
+    return BudgetWithChanges(money(b.total, b.currency), money(cost, b.currency),
+                             money(b.total + cost, b.currency), money(b.spent, b.currency),
+                             derive.long_date(b.as_of))
+
+
+def changes(p: Project, today: date, version: SiteVersion | None = None) -> ChangesView:
+    newest_first = sorted(p.changes, key=lambda x: x.date, reverse=True)
+    return ChangesView(
+        any=bool(p.changes),
+        totals=derive.change_totals_sentence(p),
+        budget=_budget_with_changes(p),
+        changes=tuple(_change_row(x, p) for x in newest_first),
+        details=tuple(Described(x.id, x.title, x.description) for x in p.changes
+                      if x.description),
+    )
+
+
+# --- Risks -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OpenRisk:
+    id: str
+    title: str
+    severity: Badge
+    likelihood: str
+    impact: str
+    owner: str
+    yours: bool      # owned by someone on the client's side
+    mitigation: str  # flattened to one line, or a dash
+
+
+@dataclass(frozen=True)
+class PastRisk:
+    id: str
+    title: str
+    status: Badge
+    severity: str
+    owner: str
+    mitigation: str
+
+
+@dataclass(frozen=True)
+class RisksView:
+    open: tuple[OpenRisk, ...]   # most severe first
+    past: tuple[PastRisk, ...]   # closed and occurred, by ID
+
+
+def _open_risk(x: r.Risk, yours: set[str]) -> OpenRisk:
+    label = derive.severity_label(x)
+    return OpenRisk(x.id, x.title, Badge(f"severity-{label.lower()}", label), x.likelihood,
+                    x.impact, x.owner, x.owner in yours, _or_dash(plain(x.mitigation)))
+
+
+def risks(p: Project, today: date, version: SiteVersion | None = None) -> RisksView:
+    yours = derive.client_people(p)
+    # By ID regardless of capitals, as the page has always listed them.
+    past = sorted((x for x in p.risks if x.status != "open"), key=lambda x: x.id.lower())
+    return RisksView(
+        open=tuple(_open_risk(x, yours) for x in derive.open_risks(p)),
+        past=tuple(PastRisk(x.id, x.title, Badge(f"risk-{x.status}", x.status.capitalize()),
+                            derive.severity_label(x), x.owner, _or_dash(plain(x.mitigation)))
+                   for x in past),
+    )
+
+
+# --- Team & communication ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    lead: str        # 'Lead decision maker' or 'Project lead' for a side's lead, else ''
+    role: str
+    email: str | None
+    phone: str
+
+
+@dataclass(frozen=True)
+class TeamSide:
+    title: str       # 'Your team' or 'Our team'
+    people: tuple[Person, ...]
+
+
+@dataclass(frozen=True)
+class ChannelView:
+    channel: str
+    when: str
+    address: str
+    response: str
+
+
+@dataclass(frozen=True)
+class LeadView:
+    name: str
+    role: str | None
+
+
+@dataclass(frozen=True)
+class TeamView:
+    lead: LeadView | None        # the lead decision maker on the client's side
+    sides: tuple[TeamSide, ...]  # the client's first, only sides with people
+    channels: tuple[ChannelView, ...]
+
+
+def _person(c: r.Contact) -> Person:
+    lead = ("Lead decision maker" if c.side == "client" else "Project lead") if c.lead else ""
+    return Person(c.name, lead, _or_dash(c.role), c.email, _or_dash(c.phone))
+
+
+def team(p: Project, today: date, version: SiteVersion | None = None) -> TeamView:
+    people = p.client.team
+    sides = [TeamSide(title, tuple(_person(c) for c in people if c.side == side))
+             for title, side in (("Your team", "client"), ("Our team", "team"))]
+    lead = next((c for c in people if c.side == "client" and c.lead), None)
+    return TeamView(
+        lead=LeadView(lead.name, lead.role) if lead else None,
+        sides=tuple(s for s in sides if s.people),
+        channels=tuple(ChannelView(ch.channel, _or_dash(ch.when), _or_dash(ch.address),
+                                   _or_dash(ch.response)) for ch in p.client.communication),
+    )
+
+
+# --- Glossary ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class GlossaryView:
+    terms: tuple[Term, ...]      # alphabetical, regardless of capitals
+
+
+def glossary(p: Project, today: date, version: SiteVersion | None = None) -> GlossaryView:
+    terms = sorted(p.client.glossary.items(), key=lambda kv: kv[0].lower())
+    return GlossaryView(tuple(Term(t, m) for t, m in terms))
+
+
+# --- What changed ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WhatChangedView:
+    """What changed in this version of the site against the one before it."""
+
+    is_latest: bool
+    name: str                    # the version's name, e.g. 'v2'
+    date: str
+    compared: bool               # False for the first version: nothing to compare with
+    since: str                   # the version compared with, e.g. 'v1'
+    since_date: str
+    scope: str                   # 'this site' for latest, else the version's name
+    note: str                    # the release note, shown on a released version only
+    sections: tuple[Section, ...]
+
+
+def what_changed(p: Project, today: date, version: SiteVersion | None = None) -> WhatChangedView:
+    if version is None:
+        raise ValueError("What changed needs the version being built")
+    since, since_day = version.previous or ("", None)
+    return WhatChangedView(
+        is_latest=version.is_latest, name=version.name, date=derive.long_date(version.date),
+        compared=version.previous is not None, since=since,
+        since_date=derive.long_date(since_day),
+        scope="this site" if version.is_latest else version.name,
+        note="" if version.is_latest else version.note,
+        sections=tuple(version.changes),
     )
