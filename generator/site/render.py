@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -20,11 +21,10 @@ import yaml
 from markupsafe import Markup
 
 from generator.format.pages import NAV, decision_page
-from generator.site import derive
+from generator.site import derive, views
 from generator.site.answers import waiting_answers
-from generator.site.markup import RichText, abbreviations, attr, md_text, plain, title_text
+from generator.site.markup import RichText, abbreviations, attr, md_text, title_text
 from generator.site.model import Project, Section
-from generator.site.timeline import timeline_svg
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # the generator package
 _SOURCE = _PACKAGE.parent
@@ -99,13 +99,11 @@ def environment(project_root: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Only helpers that lay out: what a page shows comes worked out in its view.
     env.globals.update(
-        d=derive, link=link, mailto=mailto, related_links=related_links, rag=rag,
-        badge=badge, html=html_text, bar=bar,
-        signed=lambda n: Markup(derive.signed_days(n)),
+        link=link, mailto=mailto, rag=rag, badge=badge, html=html_text, bar=bar,
         waiting_answers=waiting_answers,
     )
-    env.filters.update(long=derive.long_date, short=derive.short_date, plain=plain)
     return env
 
 
@@ -144,54 +142,40 @@ def bar(part: float, whole: float, label: str) -> Markup:
         f'<span style="width: {share * 100:.1f}%"></span></div>')
 
 
-def related_links(p: Project, ids: list[str], up: str = "") -> Markup:
-    """Each related ID as a link to where it is shown, with its title."""
-    places: dict[str, tuple[str, str]] = {}
-    for m in p.milestones:
-        places[m.id] = (m.title, "roadmap.md")
-        for d in m.deliverables:
-            places.setdefault(d.id, (d.title, "signoffs.md"))
-    for x in p.changes:
-        places.setdefault(x.id, (x.title, "changes.md"))
-    for x in p.risks:
-        places.setdefault(x.id, (x.title, "risks.md"))
-    for x in p.decisions:
-        places.setdefault(x.id, (x.title, decision_page(x.id)))
-    parts = [link(f"{i} {places[i][0]}", up + places[i][1]) if i in places else md_text(i)
-             for i in ids]
-    return Markup(", ".join(parts))
-
-
 # --- pages ------------------------------------------------------------------------------------
 
 def pages(p: Project, today: date, version: SiteVersion | None = None) -> list[Page]:
-    """Every page of a client's site, with what its template needs."""
+    """Every page of a client's site, each with its view (see `views`). `p`, `today` and
+    `version` stay in every page's context for the answer links and for an agency's own
+    templates written before views."""
     common = {"p": p, "today": today, "rich": RichText(p.client.glossary), "version": version}
-    baseline = version.baseline if version else {}
+
+    def view(build: Callable[..., Any]) -> dict[str, Any]:
+        return {"view": build(p, today, version)}
+
     result = [
-        Page("index.md", "overview.md.j2", p.client.project),
-        Page("waiting.md", "waiting.md.j2", "Waiting on you", wide=True),
-        Page("roadmap.md", "roadmap.md.j2", "Roadmap",
-             {"timeline": Markup(timeline_svg(p, today, baseline))}, wide=True),
-        Page("decisions/index.md", "decisions.md.j2", "Decisions"),
-        Page("signoffs.md", "signoffs.md.j2", "Sign-offs", wide=True),
-        Page("changes.md", "changes.md.j2", "Scope changes", wide=True),
-        Page("risks.md", "risks.md.j2", "Risks", wide=True),
-        Page("updates/index.md", "updates.md.j2", "Updates",
-             {"months": derive.updates_by_month(p.updates[:-1])}),
-        Page("team.md", "team.md.j2", "Team & communication"),
+        Page("index.md", "overview.md.j2", p.client.project, view(views.overview)),
+        Page("waiting.md", "waiting.md.j2", "Waiting on you", view(views.waiting), wide=True),
+        Page("roadmap.md", "roadmap.md.j2", "Roadmap", view(views.roadmap), wide=True),
+        Page("decisions/index.md", "decisions.md.j2", "Decisions", view(views.decisions)),
+        Page("signoffs.md", "signoffs.md.j2", "Sign-offs", view(views.signoffs), wide=True),
+        Page("changes.md", "changes.md.j2", "Scope changes", view(views.changes), wide=True),
+        Page("risks.md", "risks.md.j2", "Risks", view(views.risks), wide=True),
+        Page("updates/index.md", "updates.md.j2", "Updates", view(views.updates)),
+        Page("team.md", "team.md.j2", "Team & communication", view(views.team)),
     ]
     if p.client.glossary:
-        result.append(Page("glossary.md", "glossary.md.j2", "Glossary"))
+        result.append(Page("glossary.md", "glossary.md.j2", "Glossary", view(views.glossary)))
     if version is not None:
-        result.append(Page("what-changed.md", "what-changed.md.j2", "What changed"))
+        result.append(Page("what-changed.md", "what-changed.md.j2", "What changed",
+                           view(views.what_changed)))
     for decision in p.decisions:
         result.append(Page(decision_page(decision.id), "decision.md.j2",
-                           f"{decision.id}: {decision.title}", {"decision": decision}))
-    for month, updates in derive.updates_by_month(p.updates[:-1]):
-        result.append(Page(f"updates/{month}.md", "update-month.md.j2",
-                           f"Updates of {derive.month_name(month)}",
-                           {"month": month, "updates": updates}))
+                           f"{decision.id}: {decision.title}",
+                           {"view": views.decision(p, decision)}))
+    for month in views.update_months(p, today, version):
+        result.append(Page(f"updates/{month.key}.md", "update-month.md.j2",
+                           f"Updates of {month.name}", {"view": month}))
     return [replace(x, context={**common, **x.context}) for x in result]
 
 

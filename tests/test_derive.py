@@ -1,0 +1,86 @@
+"""derive's facts, one function at a time, from projects made of records. Fast."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from generator.format import records as r
+from generator.site import derive
+from tests.test_views import TODAY, milestone, project, task, update
+
+
+def _deliverable(**kw: object) -> r.Deliverable:
+    return r.Deliverable(id="D1", title="Design", **kw)  # type: ignore[arg-type]
+
+
+def _answer(day: date, outcome: str) -> r.Signoff:
+    return r.Signoff(deliverable="D1", version="1", date=day, by="Cleo", outcome=outcome,
+                     via="email")
+
+
+def test_signoff_state_follows_delivery_and_the_last_answer():
+    m = milestone("M1", date(2026, 5, 1))
+    state = derive.signoff_state
+    assert state(m, _deliverable(), []).key == "not-required"
+    assert state(m, _deliverable(signoff=True), []).key == "not-delivered"
+    sent = _deliverable(signoff=True, delivered=date(2026, 5, 10))
+    assert (state(m, sent, []).key, state(m, sent, []).since) == ("awaiting", date(2026, 5, 10))
+    revised = [_answer(date(2026, 5, 5), "changes-requested")]
+    assert state(m, sent, revised).key == "awaiting"  # the new version came after the answer
+    assert state(m, _deliverable(signoff=True), revised).label == (
+        "Changes requested on 5 May 2026: we are revising it")
+    assert state(m, sent, [_answer(date(2026, 5, 12), "rejected")]).key == "rejected"
+    done = milestone("M1", date(2026, 5, 1), done=date(2026, 5, 2))
+    assert state(done, _deliverable(signoff=True), []).key == "awaiting"
+
+
+def test_next_milestone_is_the_open_one_expected_first_and_final_the_one_planned_last():
+    ms = [milestone("M1", date(2026, 5, 1), done=date(2026, 5, 1)),
+          milestone("M2", date(2026, 7, 1), forecast=date(2026, 9, 1)),
+          milestone("M3", date(2026, 8, 1)), milestone("M4", date(2026, 8, 1))]
+    p = project(milestones=ms)
+    assert derive.next_milestone(p).id == "M3"  # type: ignore[union-attr]
+    assert derive.final_milestone(p).id == "M4"  # type: ignore[union-attr]
+    assert derive.next_milestone(project(milestones=ms[:1])) is None
+
+
+def test_open_tasks_most_overdue_first_then_by_due_date_and_their_labels():
+    p = project(client_tasks=[task("T1", date(2026, 6, 5)), task("T2", date(2026, 5, 1)),
+                              task("T3", date(2026, 5, 20)), task("T4", TODAY),
+                              task("T5", date(2026, 4, 1), done=date(2026, 4, 2))])
+    assert [t.id for t in derive.open_tasks(p, TODAY)] == ["T2", "T3", "T4", "T1"]
+    labels = [derive.due_label(t, TODAY) for t in derive.open_tasks(p, TODAY)]
+    assert labels == ["Overdue by 31 days", "Overdue by 12 days", "Due today", "Due in 4 days"]
+    assert derive.overdue_blockers(project(client_tasks=[
+        task("T1", date(2026, 5, 1), blocks=["M1"]), task("T2", TODAY, blocks=["M2"])]),
+        TODAY) == {"M1"}
+
+
+def test_severity_is_likelihood_times_impact():
+    def label(likelihood: str, impact: str) -> str:
+        return derive.severity_label(r.Risk(id="R1", title="x", likelihood=likelihood,
+                                            impact=impact, owner="Pat", status="open"))
+
+    assert [label("low", "low"), label("low", "high"), label("medium", "medium"),
+            label("high", "medium")] == ["Low", "Medium", "Medium", "High"]
+
+
+def test_change_totals_count_approved_and_done_changes_only():
+    def change(status: str, days: float, cost: float, moves: float | None) -> r.Change:
+        return r.Change(id=f"CR-{status}", title="x", requested_by="Cleo", date=TODAY,
+                        status=status, estimate=r.Estimate(days=days, cost=cost),
+                        schedule_impact_days=moves)
+
+    p = project(changes=[change("approved", 2.05, 1000, 3), change("done", 1, 500.5, None),
+                         change("requested", 9, 9000, 9), change("rejected", 9, 9000, 9)])
+    assert derive.change_totals(p) == derive.ChangeTotals(2, 3.05, 1500.5, 3)
+    assert derive.change_totals_sentence(p) == (
+        "2 approved changes add 3.05 days of work, and move the schedule by 3 days.")
+
+
+def test_updates_by_month_newest_month_first_and_newest_update_first():
+    ups = [update(date(2026, 4, 6)), update(date(2026, 5, 4)), update(date(2026, 4, 20))]
+    assert [(k, [u.date.day for u in us]) for k, us in derive.updates_by_month(ups)] == [
+        ("2026-05", [4]), ("2026-04", [20, 6])]
+    assert derive.month_name("2026-04") == "April 2026"
+    assert derive.short_date(date(2026, 4, 6)) == "6\u00a0Apr\u00a02026"

@@ -1,0 +1,120 @@
+"""Templates only lay out: every number, count, list and sentence comes worked out in the
+page's view (generator/site/views.py), where it is tested. This reads each template's
+syntax tree, so a computation cannot hide behind spacing or a line break. Fast."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from jinja2 import nodes
+
+from generator.site.render import CONTENT, environment
+
+TEMPLATES = sorted((CONTENT / "templates").glob("*.j2"))
+
+# Helpers a template may call. Each turns text it is given into escaped Markup, and none of
+# them decides what is shown:
+LAYOUT_HELPERS = {
+    "link",      # a Markdown link, text escaped
+    "mailto",    # a link to write to someone
+    "badge",     # a state in words and colour (<span class="mp-badge …">)
+    "html",      # text escaped for HTML we write ourselves
+    "rag",       # a health value in words and colour
+    "bar",       # the budget bar: the share is drawn, its words are given
+    "rich",      # a Markdown field rendered safely (the escaping of Markdown fields)
+}
+# The answer links' include asks answers.py for its rows: the links are built and tested
+# there (tests/test_answers.py), the template only lays them out.
+ANSWERS = ("_answers.md.j2", "waiting_answers")
+ARITHMETIC = (nodes.Add, nodes.Sub, nodes.Mul, nodes.Div, nodes.FloorDiv, nodes.Mod, nodes.Pow,
+              nodes.Neg, nodes.Pos)
+
+
+def _macros(tree: nodes.Template) -> set[str]:
+    return {m.name for m in tree.find_all(nodes.Macro)} | {
+        name if isinstance(name, str) else name[-1]
+        for i in tree.find_all(nodes.FromImport) for name in i.names}
+
+
+def _callee(call: nodes.Call) -> str | None:
+    return call.node.name if isinstance(call.node, nodes.Name) else None
+
+
+def _is_alias(name: str, value: nodes.Node) -> bool:
+    """`{% set waiting = view.waiting %}`: a shorter name for a field, nothing computed (or
+    the answer links' rows, see ANSWERS)."""
+    if isinstance(value, nodes.Call) and (name, _callee(value)) == ANSWERS:
+        return True
+    while isinstance(value, nodes.Getattr):
+        value = value.node
+    return isinstance(value, nodes.Name)
+
+
+def computations(name: str, source: str) -> list[str]:
+    """What a template computes, one line each: empty for a template that only lays out."""
+    tree = environment().parse(source)
+    allowed = LAYOUT_HELPERS | _macros(tree)
+    found = []
+    for node in tree.find_all(nodes.Node):
+        where = f"{name}:{node.lineno}"
+        if isinstance(node, nodes.Filter):
+            found.append(f"{where}: filter | {node.name}")
+        elif isinstance(node, nodes.Test):
+            found.append(f"{where}: test is {node.name}")
+        elif isinstance(node, ARITHMETIC):
+            found.append(f"{where}: arithmetic {type(node).__name__}")
+        elif isinstance(node, nodes.Concat):
+            found.append(f"{where}: text joined with ~")
+        elif isinstance(node, nodes.Compare):
+            found.append(f"{where}: comparison")
+        elif isinstance(node, nodes.Getitem | nodes.Slice):
+            found.append(f"{where}: lookup or cut [...]")
+        elif isinstance(node, nodes.Dict | nodes.List):
+            found.append(f"{where}: a dict or list built in the template")
+        elif isinstance(node, nodes.For) and node.test is not None:
+            found.append(f"{where}: a loop that filters (for … if …)")
+        elif isinstance(node, nodes.Assign | nodes.AssignBlock) and not (
+                isinstance(node, nodes.Assign) and _is_alias(name, node.node)):
+            found.append(f"{where}: set with a computed value")
+        elif isinstance(node, nodes.Call):
+            callee = _callee(node)
+            if (name, callee) == ANSWERS:
+                continue
+            if callee not in allowed:
+                found.append(f"{where}: calls {callee or 'a method'}")
+        elif isinstance(node, nodes.Name) and node.name in ("d", "p", "today"):
+            if name != ANSWERS[0]:
+                found.append(f"{where}: uses {node.name} (the view has what the page needs)")
+    return found
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.name)
+def test_templates_only_lay_out(template: Path):
+    assert computations(template.name, template.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("source, found", [
+    ("{{ d.plural(2, 'day') }}", "calls a method"),
+    ("{{ view.items | length }}", "filter | length"),
+    ("{{ view.total - view.spent }}", "arithmetic Sub"),
+    ("{{ 'mp-' ~ view.key }}", "text joined with ~"),
+    ("{% if view.count > 3 %}x{% endif %}", "comparison"),
+    ("{% for x in view.items[:3] %}{% endfor %}", "lookup or cut [...]"),
+    ("{% set ns = namespace(n=0) %}", "calls namespace"),
+    ("{% set n = view.items | sort %}", "filter | sort"),
+    ("{% for x in view.items if x.open %}{% endfor %}", "a loop that filters (for … if …)"),
+    ("{% set by_id = {} %}", "a dict or list built in the template"),
+    ("{{ p.client.name }}", "uses p (the view has what the page needs)"),
+    ("{{ x.title.upper() }}", "calls a method"),
+])
+def test_the_scan_finds_each_kind_of_computation(source: str, found: str):
+    assert any(line.endswith(found) for line in computations("probe.md.j2", source)), \
+        computations("probe.md.j2", source)
+
+
+def test_the_scan_lets_layout_through():
+    layout = ('{% from "_macros.md.j2" import link_to %}{% set w = view.waiting %}'
+              '{% for x in w.items %}{{ link_to(x.link) }}{{ ", " if not loop.last }}'
+              '{% else %}–{% endfor %}{{ badge(view.state.key, view.state.label) }}')
+    assert computations("probe.md.j2", layout) == []
