@@ -274,7 +274,8 @@ def cmd_init_ci(args: argparse.Namespace) -> int:
     from generator.ship.ci import write_pipeline
 
     for path in write_pipeline(args.system, Path(args.root), force=args.force,
-                               package=args.package, deploy=args.deploy, server=args.server):
+                               package=args.package, deploy=args.deploy, server=args.server,
+                               digest_schedule=args.digest_schedule):
         print(f"wrote {path}")
     return 0
 
@@ -508,6 +509,9 @@ def parser() -> argparse.ArgumentParser:
                     "server behind a login, switched to in one rename)")
     ci.add_argument("--server", choices=["nginx", "caddy"], help="with --deploy ssh: the "
                     "web server there (default: nginx)")
+    ci.add_argument("--digest-schedule", choices=["weekly", "daily"], help="send the email "
+                    "digests on a schedule (weekly: Mondays 07:00 UTC; daily: weekdays) in a "
+                    "job of their own, instead of after each publish")
     ci.add_argument("--root", default=".", help="the repository's root folder")
     ci.add_argument("--force", action="store_true", help="overwrite an existing pipeline")
     ci.add_argument("--package", metavar="SPEC", help="how the pipeline installs Milepost: a "

@@ -610,8 +610,8 @@ def ci_steps(system: str, job: str, *, secrets: dict[str, str] | None = None,
     steps = []
     for step in data["jobs"][job]["steps"]:
         if "run" in step and not step["run"].startswith("pip install"):
-            env = {k: filled.get(v, v) for k, v in {**data["env"], **step.get("env", {})}
-                   .items()}
+            env = {k: filled.get(v, v) for k, v in {**data["env"], **data["jobs"][job].get(
+                "env", {}), **step.get("env", {})}.items()}
             if "if" in step:
                 condition = ENV_SET.match(step["if"])
                 assert condition, f"a condition the test cannot judge: {step['if']}"
@@ -1136,3 +1136,89 @@ def test_the_ssh_deploy_uploads_a_release_and_switches_to_it_at_once(system: str
     finally:
         running.terminate()
         running.wait(timeout=20)
+
+
+# --- the digest on a schedule ----------------------------------------------------------------
+
+def _gitlab_rule_holds(condition: str, env: dict[str, str]) -> bool:
+    """The few GitLab rule conditions the pipelines use: `$A == "x"`, `$A == $B`,
+    `$A =~ /re/`; a variable that is not set is empty."""
+    left, op, right = condition.split(" ", 2)
+    value = env.get(left.removeprefix("$"), "")
+    if op == "=~":
+        return bool(value) and re.search(right.strip("/").replace("\\/", "/"), value) is not None
+    other = env.get(right[1:], "") if right.startswith("$") else json.loads(right)
+    return (value == other) == (op == "==")
+
+
+def jobs_that_run(system: str, event: str, **options: str) -> set[str]:
+    """Which jobs of the generated pipeline run for a push to main, or a scheduled run."""
+    from generator.ship.ci import pipeline_text
+
+    data = yaml.safe_load(pipeline_text(system, ".", **options))
+    if system == "github":
+        assert event in data[True]  # `on:`, which YAML 1.1 reads as true
+        return {name for name, job in data["jobs"].items()
+                if job["if"] == f"github.event_name == '{event}'"}
+    env = {"CI_PIPELINE_SOURCE": event, "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main"}
+    running = set()
+    for name, job in data.items():
+        for rule in job.get("rules", []) if isinstance(job, dict) else []:
+            if _gitlab_rule_holds(rule["if"], env):
+                if rule.get("when") != "never":
+                    running.add(name)
+                break
+    return running
+
+
+@pytest.mark.parametrize("system", ["github", "gitlab"])
+def test_a_weekly_digest_runs_alone_on_its_schedule(system: str, tmp_path: Path):
+    from generator.ship.ci import pipeline_text
+    from tests.test_notify import Controller, Inbox, free_port
+
+    publish = "publish" if system == "github" else "pages"
+    text = pipeline_text(system, ".", digest_schedule="weekly")
+    if system == "github":
+        assert yaml.safe_load(text)[True]["schedule"] == [{"cron": "0 7 * * 1"}]  # YAML 1.1 `on`
+    else:  # GitLab's schedules are set in its settings: the file says how
+        assert 'add a schedule on the default branch with the interval "0 7 * * 1"' in text
+    assert jobs_that_run(system, "schedule", digest_schedule="weekly") == {"digest"}
+    assert jobs_that_run(system, "push", digest_schedule="weekly") == {publish}
+    assert jobs_that_run(system, "push") == {publish}  # without a schedule, as before
+    # The digest moves off the publish job: one email a week, however often main moves.
+    smtp = {"MILEPOST_SMTP_URL": "smtp://127.0.0.1:1025"}
+    assert not any("milepost notify" in script for script, _ in ci_steps(
+        system, publish, digest_schedule="weekly", secrets=smtp))
+    assert any("milepost notify" in script for script, _ in ci_steps(system, publish,
+                                                                      secrets=smtp))
+
+    remote, pm = new_remote(tmp_path)
+    write(pm, "client.yml", CLIENT.replace(
+        "side: client, lead: true", "side: client, lead: true, email: lena@kestrel.example, "
+        "notify: true").replace("side: team}", "side: team, email: ana@agency.example, "
+                                "lead: true}") + "site_url: https://portal.agency.example/kestrel/\n")
+    write(pm, "roadmap.yml", ROADMAP)
+    git(pm, "add", "-A")
+    git(pm, "commit", "-qm", "Plan", day="2026-10-01")
+    git(pm, "tag", "-a", "kestrel/v1", "-m", "Signed plan", day="2026-10-01")
+    write(pm, "roadmap.yml", ROADMAP.replace("planned: 2026-11-13",
+                                             "planned: 2026-11-13\n    forecast: 2026-12-04"))
+    git(pm, "commit", "-qam", "Forecast", day="2026-10-20")
+    git(pm, "push", "-q", "--tags", "origin", "main")
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        url = f"smtp://127.0.0.1:{controller.port}"
+        steps = ci_steps(system, "digest", digest_schedule="weekly",
+                         secrets={"MILEPOST_SMTP_URL": url})
+        env = {"MILEPOST_SMTP_URL": url, "MILEPOST_PUSH_URL": str(remote),
+               "CI_PIPELINE_SOURCE": "schedule"}
+        run_ci(steps, ci_checkout(remote, tmp_path / "week-1", "main"), env)
+        assert [to for to, _ in inbox.received] == [["lena@kestrel.example"]]
+        assert "M2 moved to 4 Dec" in inbox.received[0][1]["Subject"]
+        assert git(remote, "tag", "--list", "kestrel/digest/*").strip()  # remembered
+        run_ci(steps, ci_checkout(remote, tmp_path / "week-2", "main"), env)
+        assert len(inbox.received) == 1  # nothing new since: nothing sent
+    finally:
+        controller.stop()
