@@ -273,7 +273,8 @@ def cmd_init_ci(args: argparse.Namespace) -> int:
     from generator.ship.ci import write_pipeline
 
     for path in write_pipeline(args.system, Path(args.root), force=args.force,
-                               package=args.package):
+                               package=args.package, deploy=args.deploy, server=args.server,
+                               digest_schedule=args.digest_schedule):
         print(f"wrote {path}")
     return 0
 
@@ -376,7 +377,10 @@ def cmd_host(args: argparse.Namespace) -> int:
     access = acc.load_access(acc.access_path(args.access))
     plan = host.make_plan(Path(args.site), access, port, args.listen, name, args.root, option)
     out = Path(args.out)
-    written = (host.write_nginx if args.server == "nginx" else host.write_caddy)(plan, out)
+    if args.server == "nginx":
+        written = host.write_nginx(plan, out)
+    else:
+        written = host.write_caddy(plan, out, args.admin_socket)
     for path in written:
         print(f"wrote {path}")
     nobody, no_site = host.unlisted(plan)
@@ -562,6 +566,15 @@ def parser() -> argparse.ArgumentParser:
 
     ci = sub.add_parser("init-ci", help="write a CI pipeline that validates and publishes")
     ci.add_argument("system", choices=["github", "gitlab"])
+    ci.add_argument("--deploy", choices=["pages", "ssh"], default="pages", help="where it "
+                    "publishes: pages (GitHub's gh-pages branch or GitLab Pages: public, for "
+                    "sites that may be public) or ssh (a new release on the agency's own "
+                    "server behind a login, switched to in one rename)")
+    ci.add_argument("--server", choices=["nginx", "caddy"], help="with --deploy ssh: the "
+                    "web server there (default: nginx)")
+    ci.add_argument("--digest-schedule", choices=["weekly", "daily"], help="send the email "
+                    "digests on a schedule (weekly: Mondays 07:00 UTC; daily: weekdays) in a "
+                    "job of their own, instead of after each publish")
     ci.add_argument("--root", default=".", help="the repository's root folder")
     ci.add_argument("--force", action="store_true", help="overwrite an existing pipeline")
     ci.add_argument("--package", metavar="SPEC", help="how the pipeline installs Milepost: a "
@@ -617,6 +630,8 @@ def parser() -> argparse.ArgumentParser:
         else:
             h.add_argument("--domain", help="the host name: Caddy gets it a certificate "
                            "(without it: plain HTTP on the port)")
+            h.add_argument("--admin-socket", metavar="PATH", help="the socket Caddy listens "
+                           "on for reloads (default: caddy-admin.sock in --out)")
         h.add_argument("--root", help="where the site folder is on the server (default: "
                        "--site's absolute path)")
         h.add_argument("--access", metavar="FILE", help="the access file (default: "

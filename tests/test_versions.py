@@ -355,9 +355,12 @@ def test_a_shallow_clone_without_tags_says_how_to_fix_it(repo: Path, tmp_path: P
 
 
 @pytest.mark.parametrize("system", ["github", "gitlab"])
-def test_init_ci_writes_a_pipeline_that_calls_real_commands(system: str, tmp_path: Path):
+@pytest.mark.parametrize("options", [[], ["--deploy", "ssh"], ["--deploy", "ssh", "--server",
+                                                                  "caddy"]])
+def test_init_ci_writes_a_pipeline_that_calls_real_commands(system: str, options: list[str],
+                                                            tmp_path: Path):
     shutil.copyfile(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")  # this repo's shape
-    result = milepost(tmp_path, "init-ci", system)
+    result = milepost(tmp_path, "init-ci", system, *options)
     assert result.returncode == 0, result.stderr
     path = tmp_path / (".github/workflows/milepost.yml" if system == "github"
                        else ".gitlab-ci.yml")
@@ -366,24 +369,34 @@ def test_init_ci_writes_a_pipeline_that_calls_real_commands(system: str, tmp_pat
     variables = pipeline["env" if system == "github" else "variables"]
     assert variables["MILEPOST_PACKAGE"] == "."  # installs the repository itself
     text = path.read_text(encoding="utf-8")
-    assert text.count('pip install "$MILEPOST_PACKAGE"') == (2 if system == "github" else 1)
+    # One install per job (GitLab: once for all, again where a job needs rsync as well).
+    assert text.count('pip install "$MILEPOST_PACKAGE"') == (2 if system == "github" or options
+                                                             else 1)
     # The review comment: against the base branch, one comment found by its marker, edited.
     assert re.search(r'milepost diff "\$client" --since "\$base"', text)
     assert "<!-- milepost-diff -->" in text
     assert ("--method PATCH" if system == "github" else "--request PUT") in text
-    scripts = re.findall(r"milepost [^\n|;>]*", path.read_text(encoding="utf-8"))
+    # Continued lines joined; the options a pipeline variable adds, as the pipeline sets them.
+    text = text.replace("\\\n", " ").replace("$MILEPOST_HOST_OPTIONS",
+                                               variables.get("MILEPOST_HOST_OPTIONS", "-"))
+    scripts = re.findall(r"milepost [^\n|;>]*", text)
     commands = [s for s in scripts if not s.startswith(("milepost-", "milepost@"))
-                and re.match(r"milepost (validate|build|plan|diff|publish|release|notify)", s)]
-    assert {c.split()[1] for c in commands} >= {"validate", "plan", "diff", "publish",
-                                                "notify"}
+                and re.match(r"milepost (validate|build|plan|diff|publish|release|notify|host)",
+                             s)]
+    verbs = {c.split()[1] for c in commands}
+    assert verbs >= {"validate", "plan", "diff", "publish", "notify"}
+    assert ("host" in verbs) == ("ssh" in options)  # the server's configuration, per release
     for command in commands:
         if command.startswith("milepost publish"):
             assert "--to" in command or "--branch" in command
+            assert ("--branch" in command) == (system == "github" and not options)
     for command in commands:
         words = shlex.split(re.sub(r'"\$[^"]*"|\$\(\S+|\$\w+', "X", command))[1:]
         # exits (fails the test) on an unknown verb or option
         args = parser().parse_args(words)
         assert getattr(args, "old_projects", None) is None, f"spell --projects: {command}"
+    # GitHub Pages and GitLab Pages are public: the pipeline says so where it uses them.
+    assert ("use it only for sites that may be public" in text) == (not options)
     again = milepost(tmp_path, "init-ci", system)
     assert again.returncode == 1 and "exists already" in again.stderr
 
@@ -404,6 +417,14 @@ def test_init_ci_outside_milepost_itself_needs_the_package_spec(system: str, tmp
     written = next(p for p in tmp_path.rglob("*.yml"))
     pipeline = yaml.safe_load(written.read_text(encoding="utf-8"))
     assert pipeline["env" if system == "github" else "variables"]["MILEPOST_PACKAGE"] == spec
+
+
+def test_init_ci_server_needs_the_ssh_deploy(tmp_path: Path):
+    shutil.copyfile(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    refused = milepost(tmp_path, "init-ci", "github", "--server", "caddy")
+    assert refused.returncode == 1 and not (tmp_path / ".github").exists()
+    assert refused.stderr == ("error: --server caddy says which server `--deploy ssh` "
+                              "publishes to: add --deploy ssh, or leave --server out\n")
 
 
 def test_this_repository_installs_itself_in_ci():
@@ -573,21 +594,26 @@ EXPRESSIONS = {"${{ github.token }}": "token", "${{ github.event.pull_request.nu
 ENV_SET = re.compile(r"^env\.(\w+) != ''$")
 
 
-def ci_steps(system: str, job: str) -> list[tuple[str, dict[str, str]]]:
+def ci_steps(system: str, job: str, *, secrets: dict[str, str] | None = None,
+             **options: str) -> list[tuple[str, dict[str, str]]]:
     """One job's shell scripts in order, each with its environment, from the generated
-    pipeline. Installing Milepost (it is installed here) and GitHub's actions (checkout is
-    done by `ci_checkout`) are left out."""
+    pipeline (`options` as `init-ci` passes them; `secrets` as GitHub would fill them in).
+    Installing Milepost and the tools (they are installed here) and GitHub's actions
+    (checkout is done by `ci_checkout`) are left out."""
     from generator.ship.ci import pipeline_text
 
-    data = yaml.safe_load(pipeline_text(system, "."))
+    data = yaml.safe_load(pipeline_text(system, ".", **options))
     if system == "gitlab":
         assert data["default"]["before_script"] == ['pip install "$MILEPOST_PACKAGE"']
+        for install in data[job].get("before_script", []):
+            assert install.startswith(("pip install", "apt-get update")), install
         return [(script, dict(data["variables"])) for script in data[job]["script"]]
+    filled = {**EXPRESSIONS, **{f"${{{{ secrets.{k} }}}}": v for k, v in (secrets or {}).items()}}
     steps = []
     for step in data["jobs"][job]["steps"]:
         if "run" in step and not step["run"].startswith("pip install"):
-            env = {k: EXPRESSIONS.get(v, v) for k, v in {**data["env"], **step.get("env", {})}
-                   .items()}
+            env = {k: filled.get(v, v) for k, v in {**data["env"], **data["jobs"][job].get(
+                "env", {}), **step.get("env", {})}.items()}
             if "if" in step:
                 condition = ENV_SET.match(step["if"])
                 assert condition, f"a condition the test cannot judge: {step['if']}"
@@ -598,8 +624,11 @@ def ci_steps(system: str, job: str) -> list[tuple[str, dict[str, str]]]:
 
 
 def run_ci(steps: list[tuple[str, dict[str, str]]], cwd: Path, env: dict[str, str],
-           fake_bin: Path | None = None) -> None:
+           fake_bin: Path | None = None) -> str:
+    """Runs the steps in order, each in its own shell as the runner does; returns all they
+    printed."""
     path = os.pathsep.join(str(p) for p in (fake_bin, Path(sys.executable).parent) if p)
+    printed = []
     for script, step_env in steps:
         done = subprocess.run(
             ["bash", "-eo", "pipefail", "-c", script], cwd=cwd, capture_output=True, text=True,
@@ -607,6 +636,8 @@ def run_ci(steps: list[tuple[str, dict[str, str]]], cwd: Path, env: dict[str, st
                               "SOURCE_DATE_EPOCH": EPOCH,
                               "PATH": path + os.pathsep + os.environ["PATH"]})
         assert done.returncode == 0, (script, done.stdout, done.stderr)
+        printed += [done.stdout, done.stderr]
+    return "".join(printed)
 
 
 def ci_checkout(remote: Path, job: Path, ref: str) -> Path:
@@ -929,3 +960,267 @@ def test_publish_never_copies_hidden_entries(repo: Path, tmp_path: Path):
     tree = git(repo, "ls-tree", "-r", "--name-only", "pages-hidden").split()
     assert _hidden_paths(tree) == []
     assert {".nojekyll", "kestrel/v1/.milepost-inputs", "kestrel/v1/index.html"} <= set(tree)
+
+
+# --- publishing over SSH to the agency's own server ------------------------------------------
+
+FAKE_SSH = """#!{python}
+# Stands in for ssh only (the transport): runs the remote command here, in a shell, as sshd
+# runs it for the login. rsync, the release folders, the link switch and the server are real.
+import json, os, sys
+args = sys.argv[1:]
+while args and args[0].startswith("-"):
+    if args.pop(0) in ("-o", "-p", "-i", "-l", "-F", "-e"):
+        args.pop(0)
+with open(os.environ["FAKE_SSH_LOG"], "a", encoding="utf-8") as log:
+    log.write(json.dumps(args[0]) + "\\n")
+os.execvp("bash", ["bash", "-c", " ".join(args[1:])])
+"""
+SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nkey-canary-5d1e\n-----END OPENSSH PRIVATE KEY-----"
+KNOWN_HOSTS = "portal.agency.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKnownHostCanary"
+LENA, LENA_PASSWORD = "lena@kestrel.example", "kestrel-Harbour-9051"
+
+
+def _latest_page(port: int) -> str:
+    """Kestrel's latest overview, fetched over HTTP with Lena's login."""
+    import base64
+    import urllib.request
+
+    auth = base64.b64encode(f"{LENA}:{LENA_PASSWORD}".encode()).decode()
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/kestrel/latest/",
+                                     headers={"Authorization": f"Basic {auth}"})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return answer.read().decode("utf-8")
+
+
+def _complete(release: Path, conf: str) -> bool:
+    return ((release / "server" / conf).is_file()
+            and (release / "site" / "kestrel" / "latest" / "index.html").is_file()
+            and (release / "site" / "kestrel" / "versions.json").is_file())
+
+
+def _watch_the_switch(srv: Path, port: int, conf: str, stop, seen: list, wrong: list) -> None:
+    """Until `stop` is set: `current` must always name a complete release, and the site
+    behind the login must always answer with a whole page, the old one or the new one."""
+    while not stop.is_set():
+        try:
+            if not _complete(srv / os.readlink(srv / "current"), conf):
+                wrong.append("current names an incomplete release")
+            page = _latest_page(port)
+            if "</html>" not in page or "Booking" not in page:
+                wrong.append("a page that is not whole")
+            seen.append("Booking live soon" in page)
+        except Exception as exc:  # noqa: BLE001 (every failure is what the test looks for)
+            wrong.append(repr(exc))
+
+
+@pytest.mark.parametrize("system, server", [("github", "nginx"), ("gitlab", "caddy")])
+def test_the_ssh_deploy_uploads_a_release_and_switches_to_it_at_once(system: str, server: str,
+                                                                     tmp_path: Path,
+                                                                     tmp_path_factory):
+    import threading
+
+    from tests.test_host import free_port, listening, readable_by_all, wait_for
+
+    if shutil.which(server) is None or shutil.which("rsync") is None:
+        pytest.skip(f"needs {server} and rsync (apt-get install {server} rsync); .ci/run "
+                    "installs them")
+    remote, pm = new_remote(tmp_path)
+    write(pm, "client.yml", CLIENT.replace("side: client, lead: true",
+                                           f"side: client, lead: true, email: {LENA}"))
+    write(pm, "roadmap.yml", ROADMAP)
+    git(pm, "add", "-A")
+    git(pm, "commit", "-qm", "Plan", day="2026-10-01")
+    git(pm, "tag", "-a", "kestrel/v1", "-m", "Signed plan", day="2026-10-01")
+    git(pm, "push", "-q", "--tags", "origin", "main")
+    access = tmp_path / "secrets" / "access.yml"
+    access.parent.mkdir()
+    added = subprocess.run([sys.executable, "-m", "generator", "access", "add", "kestrel", LENA,
+                            "--password-stdin", "--access", str(access),
+                            "--projects", str(pm / "projects")], input=LENA_PASSWORD + "\n",
+                           capture_output=True, text=True)
+    assert added.returncode == 0, added.stderr
+    (tmp_path / "secrets" / "key").write_text(SSH_KEY + "\n")
+    (tmp_path / "secrets" / "known_hosts").write_text(KNOWN_HOSTS + "\n")
+
+    srv, home, port = tmp_path / "srv", tmp_path / "home", free_port()
+    srv.mkdir()
+    home.mkdir()
+    readable_by_all(srv, tmp_path_factory.getbasetemp())  # the server's workers read it
+    fakes, log = tmp_path / "fakes", tmp_path / "ssh.log"
+    fakes.mkdir()
+    (fakes / "ssh").write_text(FAKE_SSH.format(python=sys.executable), encoding="utf-8")
+    (fakes / "ssh").chmod(0o755)
+    env = {"HOME": str(home), "FAKE_SSH_LOG": str(log), "RUNNER_TEMP": str(tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path / "xdg"), "XDG_DATA_HOME": str(tmp_path / "xdg"),
+           "MILEPOST_DEPLOY_PATH": str(srv), "MILEPOST_DEPLOY_KEEP": "2",
+           "MILEPOST_HOST_OPTIONS": f"--port {port} --listen 127.0.0.1",
+           "CI_DEFAULT_BRANCH": "main", "CI_COMMIT_BRANCH": "main", "GITHUB_RUN_ATTEMPT": "1"}
+    if system == "gitlab":  # "File" variables: GitLab puts each in a file, passes its path
+        env.update(MILEPOST_SSH_KEY=str(tmp_path / "secrets" / "key"),
+                   MILEPOST_SSH_KNOWN_HOSTS=str(tmp_path / "secrets" / "known_hosts"),
+                   MILEPOST_ACCESS=str(access))
+    steps = ci_steps(system, "publish" if system == "github" else "deploy",
+                     deploy="ssh", server=server,
+                     secrets={"MILEPOST_SSH_KEY": SSH_KEY,
+                              "MILEPOST_SSH_KNOWN_HOSTS": KNOWN_HOSTS,
+                              "MILEPOST_ACCESS": access.read_text(encoding="utf-8")})
+
+    def deploy(n: int) -> str:
+        job = ci_checkout(remote, tmp_path / f"job-{n}", "main")
+        return run_ci(steps, job, {**env, "GITHUB_RUN_ID": str(1000 + n),
+                                   "CI_JOB_ID": str(1000 + n)}, fakes)
+
+    def releases() -> list[str]:
+        return sorted(p.name for p in (srv / "releases").iterdir())
+
+    conf = "nginx.conf" if server == "nginx" else "Caddyfile"
+    printed = deploy(1)
+    assert "the server is not running: start it once with" in printed
+    first = releases()
+    assert len(first) == 1 and os.readlink(srv / "current") == f"releases/{first[0]}"
+    assert (srv / "current" / "site" / "kestrel" / "v1" / "index.html").is_file()
+    assert str(srv / "releases" / first[0] / "site") in \
+        (srv / "current" / "server" / conf).read_text()  # a configuration for its own release
+    # The SSH secrets: files only the job can read, never in what the job printed.
+    assert (home / ".ssh").stat().st_mode & 0o777 == 0o700
+    assert (home / ".ssh" / "milepost_deploy").read_text() == SSH_KEY + "\n"
+    for name in ("milepost_deploy", "milepost_known_hosts", "config"):
+        assert (home / ".ssh" / name).stat().st_mode & 0o777 == 0o600, name
+    assert "key-canary" not in printed and "KnownHostCanary" not in printed
+    assert set(json.loads(line) for line in log.read_text().splitlines()) <= {
+        "deploy@portal.agency.example", "portal.agency.example"}
+    if shutil.which("ssh"):  # the real ssh reads the configuration the job wrote
+        seen = subprocess.run(["ssh", "-G", "-F", str(home / ".ssh" / "config"),
+                               "deploy@portal.agency.example"], capture_output=True, text=True)
+        assert seen.returncode == 0, seen.stderr
+        options = set(seen.stdout.splitlines())
+        assert {"batchmode yes", "stricthostkeychecking true", "identitiesonly yes"} <= options \
+            or {"batchmode yes", "stricthostkeychecking yes", "identitiesonly yes"} <= options
+
+    if server == "nginx":
+        command = ["nginx", "-p", f"{srv}/current/server/", "-c", "nginx.conf",
+                   "-g", "daemon off;"]
+    else:
+        command = ["caddy", "run", "--config", f"{srv}/current/server/Caddyfile",
+                   "--adapter", "caddyfile"]
+    running = subprocess.Popen(command, env={**os.environ, **env},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: listening(port) or running.poll() is not None, f"{server} to listen")
+        assert running.poll() is None
+        # A forecast moves; while the next deploy uploads and switches, readers are watched.
+        write(pm, "roadmap.yml", ROADMAP.replace("Booking live", "Booking live soon"))
+        git(pm, "commit", "-qam", "Renamed", day="2026-10-02")
+        git(pm, "push", "-q", "origin", "main")
+        stop, seen, wrong = threading.Event(), [], []
+        watcher = threading.Thread(target=_watch_the_switch,
+                                   args=(srv, port, conf, stop, seen, wrong))
+        watcher.start()
+        try:
+            deploy(2)
+        finally:
+            stop.set()
+            watcher.join()
+        assert wrong == [] and seen and not seen[0]  # always whole, first the old page
+        second = releases()
+        assert len(second) == 2 and os.readlink(srv / "current") == f"releases/{second[1]}"
+        wait_for(lambda: "Booking live soon" in _latest_page(port), "the new release")
+        # Unchanged files are shared with the release before, not copied again.
+        old, new = (srv / "releases" / r / "site" / "kestrel" / "v1" / "index.html"
+                    for r in second)
+        assert old.stat().st_ino == new.stat().st_ino
+        deploy(3)
+        third = releases()
+        assert third[:1] == second[1:] and len(third) == 2  # the oldest pruned, keep 2
+        assert os.readlink(srv / "current") == f"releases/{third[1]}"
+        assert not (srv / "current.next").exists() and (srv / "current").is_symlink()
+    finally:
+        running.terminate()
+        running.wait(timeout=20)
+
+
+# --- the digest on a schedule ----------------------------------------------------------------
+
+def _gitlab_rule_holds(condition: str, env: dict[str, str]) -> bool:
+    """The few GitLab rule conditions the pipelines use: `$A == "x"`, `$A == $B`,
+    `$A =~ /re/`; a variable that is not set is empty."""
+    left, op, right = condition.split(" ", 2)
+    value = env.get(left.removeprefix("$"), "")
+    if op == "=~":
+        return bool(value) and re.search(right.strip("/").replace("\\/", "/"), value) is not None
+    other = env.get(right[1:], "") if right.startswith("$") else json.loads(right)
+    return (value == other) == (op == "==")
+
+
+def jobs_that_run(system: str, event: str, **options: str) -> set[str]:
+    """Which jobs of the generated pipeline run for a push to main, or a scheduled run."""
+    from generator.ship.ci import pipeline_text
+
+    data = yaml.safe_load(pipeline_text(system, ".", **options))
+    if system == "github":
+        assert event in data[True]  # `on:`, which YAML 1.1 reads as true
+        return {name for name, job in data["jobs"].items()
+                if job["if"] == f"github.event_name == '{event}'"}
+    env = {"CI_PIPELINE_SOURCE": event, "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main"}
+    running = set()
+    for name, job in data.items():
+        for rule in job.get("rules", []) if isinstance(job, dict) else []:
+            if _gitlab_rule_holds(rule["if"], env):
+                if rule.get("when") != "never":
+                    running.add(name)
+                break
+    return running
+
+
+@pytest.mark.parametrize("system", ["github", "gitlab"])
+def test_a_weekly_digest_runs_alone_on_its_schedule(system: str, tmp_path: Path):
+    from generator.ship.ci import pipeline_text
+    from tests.test_notify import Controller, Inbox, free_port
+
+    publish = "publish" if system == "github" else "pages"
+    text = pipeline_text(system, ".", digest_schedule="weekly")
+    if system == "github":
+        assert yaml.safe_load(text)[True]["schedule"] == [{"cron": "0 7 * * 1"}]  # YAML 1.1 `on`
+    else:  # GitLab's schedules are set in its settings: the file says how
+        assert 'add a schedule on the default branch with the interval "0 7 * * 1"' in text
+    assert jobs_that_run(system, "schedule", digest_schedule="weekly") == {"digest"}
+    assert jobs_that_run(system, "push", digest_schedule="weekly") == {publish}
+    assert jobs_that_run(system, "push") == {publish}  # without a schedule, as before
+    # The digest moves off the publish job: one email a week, however often main moves.
+    smtp = {"MILEPOST_SMTP_URL": "smtp://127.0.0.1:1025"}
+    assert not any("milepost notify" in script for script, _ in ci_steps(
+        system, publish, digest_schedule="weekly", secrets=smtp))
+    assert any("milepost notify" in script for script, _ in ci_steps(system, publish,
+                                                                      secrets=smtp))
+
+    remote, pm = new_remote(tmp_path)
+    write(pm, "client.yml", CLIENT.replace(
+        "side: client, lead: true", "side: client, lead: true, email: lena@kestrel.example, "
+        "notify: true").replace("side: team}", "side: team, email: ana@agency.example, "
+                                "lead: true}") + "site_url: https://portal.agency.example/kestrel/\n")
+    write(pm, "roadmap.yml", ROADMAP)
+    git(pm, "add", "-A")
+    git(pm, "commit", "-qm", "Plan", day="2026-10-01")
+    git(pm, "tag", "-a", "kestrel/v1", "-m", "Signed plan", day="2026-10-01")
+    write(pm, "roadmap.yml", ROADMAP.replace("planned: 2026-11-13",
+                                             "planned: 2026-11-13\n    forecast: 2026-12-04"))
+    git(pm, "commit", "-qam", "Forecast", day="2026-10-20")
+    git(pm, "push", "-q", "--tags", "origin", "main")
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        url = f"smtp://127.0.0.1:{controller.port}"
+        steps = ci_steps(system, "digest", digest_schedule="weekly",
+                         secrets={"MILEPOST_SMTP_URL": url})
+        env = {"MILEPOST_SMTP_URL": url, "MILEPOST_PUSH_URL": str(remote),
+               "CI_PIPELINE_SOURCE": "schedule"}
+        run_ci(steps, ci_checkout(remote, tmp_path / "week-1", "main"), env)
+        assert [to for to, _ in inbox.received] == [["lena@kestrel.example"]]
+        assert "M2 moved to 4 Dec" in inbox.received[0][1]["Subject"]
+        assert git(remote, "tag", "--list", "kestrel/digest/*").strip()  # remembered
+        run_ci(steps, ci_checkout(remote, tmp_path / "week-2", "main"), env)
+        assert len(inbox.received) == 1  # nothing new since: nothing sent
+    finally:
+        controller.stop()

@@ -458,9 +458,13 @@ def caddy_config(plan: HostPlan, admin_socket: Path) -> str:
     ])
 
 
-def write_caddy(plan: HostPlan, out: Path) -> list[Path]:
+def write_caddy(plan: HostPlan, out: Path, admin_socket: str | None = None) -> list[Path]:
+    """The Caddyfile; its admin socket (for reloads) beside it, or where the server keeps
+    it when the configuration is written elsewhere (in CI, for a release folder)."""
     target = out / "Caddyfile"
-    _write_all({target: caddy_config(plan, out.resolve() / "caddy-admin.sock")})
+    socket = Path(_check_path(admin_socket, "--admin-socket")) if admin_socket \
+        else out.resolve() / "caddy-admin.sock"
+    _write_all({target: caddy_config(plan, socket)})
     return [target]
 
 
