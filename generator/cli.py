@@ -63,6 +63,13 @@ def _run(args: argparse.Namespace, out: Path, mode: str, verb: str) -> int:
                           args.jobs or os.cpu_count() or 1, on_done=progress)
     finally:
         progress.finish()
+    if getattr(args, "agency", False):
+        from generator.pipeline import build_agency_site
+
+        # Every client, whichever were named: the portfolio is of the whole agency.
+        results.append(build_agency_site(select_clients(projects_dir), display_path(projects_dir),
+                                         settings, mode, projects_dir))
+        progress(results[-1])
     problems = [p for x in results for p in x.problems]
     if problems:
         print(report(problems, "text", len(folders)), file=sys.stderr)
@@ -422,6 +429,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--as-of", help="today's date for overdue and lateness (YYYY-MM-DD)")
     b.add_argument("-j", "--jobs", type=int, default=0, help="clients built in parallel "
                    "(default: number of cores)")
+    b.add_argument("--agency", action="store_true", help="also build DIR/_agency/, the "
+                   "agency's view of every client, internal records included (staff only)")
     b.add_argument("--versions", action="store_true", help="also build every tagged version "
                    "(tags SLUG/VERSION) into DIR/SLUG/VERSION, latest into DIR/SLUG/latest")
     b.set_defaults(run=cmd_build)
@@ -467,6 +476,8 @@ def parser() -> argparse.ArgumentParser:
                     "(default: yes in CI, where CI=true; elsewhere a warning names them)")
     pb.add_argument("--as-of", help="today's date for latest (YYYY-MM-DD)")
     pb.add_argument("-j", "--jobs", type=int, default=0)
+    pb.add_argument("--agency", action="store_true", help="also publish _agency/, the agency's "
+                    "view of every client (staff only)")
     pb.set_defaults(run=cmd_publish)
 
     pl = sub.add_parser("plan", help="list the clients whose inputs changed since a commit")
