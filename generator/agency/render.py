@@ -26,6 +26,7 @@ from generator.site.render import CONTENT, environment
 
 AGENCY = CONTENT / "agency"
 FOLDER = "_agency"   # beside the client folders; no client slug can start with '_'
+WIDE = ("index.md", "across.md")
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,9 @@ def render_agency(view: AgencyView, project_root: Path | None = None) -> dict[st
     out = {}
     for path, (title, template, context) in pages(view).items():
         body = env.get_template(template).render(context).rstrip() + "\n"
-        meta = {"title": title_text(title), "hide": ["toc"]}
+        # the wide tables need the whole width: no navigation beside them, no contents
+        hide = ["navigation", "toc"] if path in WIDE else ["toc"]
+        meta = {"title": title_text(title), "hide": hide}
         out[path] = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + \
             "---\n" + body
     return out
