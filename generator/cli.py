@@ -132,9 +132,19 @@ def results_table(results) -> str:  # noqa: ANN001 (BuildResults)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from generator.pipeline import locate_client
-    from generator.ship.serve import serve
+    from generator.pipeline import client_scope, locate_client
+    from generator.ship.serve import serve, serve_agency
 
+    if args.agency:
+        if args.slug:
+            raise MilepostError(f"give SLUG ({args.slug}) or --agency, not both: --agency "
+                                "previews the agency's view of every client")
+        projects, _ = client_scope(Path(args.projects))
+        serve_agency(projects, today_from(args.as_of), args.host, args.port)
+        return 0
+    if not args.slug:
+        raise MilepostError("say what to preview: a client's SLUG, or --agency for the "
+                            "agency's view")
     projects, slug = locate_client(Path(args.projects), args.slug)
     serve(projects, slug, today_from(args.as_of), args.host, args.port)
     return 0
@@ -436,7 +446,10 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(run=cmd_build)
 
     sv = sub.add_parser("serve", help="preview one client, rebuilt when its YAML changes")
-    sv.add_argument("slug", help="the client's folder name (or the path to its folder)")
+    sv.add_argument("slug", nargs="?", help="the client's folder name (or the path to its "
+                    "folder)")
+    sv.add_argument("--agency", action="store_true", help="preview the agency's view of "
+                    "every client instead (staff only)")
     sv.add_argument("--projects", default="projects", help="projects folder")
     sv.add_argument("--as-of", help="today's date for overdue and lateness (YYYY-MM-DD)")
     sv.add_argument("--host", default="127.0.0.1")

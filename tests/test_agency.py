@@ -303,3 +303,64 @@ def test_every_internal_note_is_kept_with_the_record_it_is_on(make_project):
         ("roadmap.yml", "milestones[1].deliverables[0]", "Deliverable D2: Visual design",
          "Sign-offs", "Margin thin"),
         ("client.yml", "glossary", "Glossary", "Glossary", "Terms to avoid")}
+
+
+# --- serve --agency and publish --agency ------------------------------------------------------
+
+def test_serve_agency_previews_every_client_and_rebuilds_on_change(tmp_path: Path):
+    import os
+    import shutil
+
+    from tests.test_serve import fetch, free_port, wait_for
+
+    for slug in ("harbor-health", "northwind"):
+        shutil.copytree(EXAMPLES / slug, tmp_path / "projects" / slug)
+    client = tmp_path / "projects" / "harbor-health" / "client.yml"
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--agency", "--port",
+                             str(port), "--as-of", AS_OF], cwd=tmp_path,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=log,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/index.html"
+    try:
+        assert wait_for(lambda: "Northwind Bakery" in fetch(url)), (tmp_path / "serve.log").read_text()
+        assert "Harbor Health Clinics" in fetch(url)
+        text = client.read_text(encoding="utf-8")
+        client.write_text(text.replace("name: Harbor Health Clinics", "name: Harbor Care"),
+                          encoding="utf-8")
+        assert wait_for(lambda: "Harbor Care" in fetch(url)), (tmp_path / "serve.log").read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+    assert "Traceback" not in (tmp_path / "serve.log").read_text()
+
+
+def test_serve_needs_a_client_or_agency(run_cli):
+    code, _, err = run_cli("serve")
+    assert code == 1 and "a client's SLUG, or --agency" in err
+    code, _, err = run_cli("serve", "acme", "--agency")
+    assert code == 1 and "give SLUG (acme) or --agency, not both" in err
+
+
+def test_publish_agency_puts_it_beside_the_clients_and_prune_leaves_it(tmp_path: Path):
+    import shutil
+
+    projects = tmp_path / "projects"
+    for slug in ("harbor-health", "alder-and-finch"):
+        shutil.copytree(EXAMPLES / slug, projects / slug)
+    to = tmp_path / "public"
+    args = [sys.executable, "-m", "generator", "publish", str(projects), "--to", str(to),
+            "--as-of", AS_OF, "--agency", "--prune"]
+    done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (to / "_agency" / "index.html").is_file()
+    portfolio = (to / "_agency" / "index.html").read_text("utf-8")
+    assert 'href="../harbor-health/latest/index.html"' in portfolio  # versioned sites
+    assert (to / "harbor-health" / "latest" / "index.html").is_file()
+    shutil.rmtree(projects / "alder-and-finch")
+    done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not (to / "alder-and-finch").exists() and (to / "_agency").is_dir()
+    assert "Alder" not in (to / "_agency" / "index.html").read_text("utf-8")
