@@ -63,6 +63,13 @@ def _run(args: argparse.Namespace, out: Path, mode: str, verb: str) -> int:
                           args.jobs or os.cpu_count() or 1, on_done=progress)
     finally:
         progress.finish()
+    if getattr(args, "agency", False):
+        from generator.pipeline import build_agency_site
+
+        # Every client, whichever were named: the portfolio is of the whole agency.
+        results.append(build_agency_site(select_clients(projects_dir), display_path(projects_dir),
+                                         settings, mode, projects_dir))
+        progress(results[-1])
     problems = [p for x in results for p in x.problems]
     if problems:
         print(report(problems, "text", len(folders)), file=sys.stderr)
@@ -125,9 +132,19 @@ def results_table(results) -> str:  # noqa: ANN001 (BuildResults)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from generator.pipeline import locate_client
-    from generator.ship.serve import serve
+    from generator.pipeline import client_scope, locate_client
+    from generator.ship.serve import serve, serve_agency
 
+    if args.agency:
+        if args.slug:
+            raise MilepostError(f"give SLUG ({args.slug}) or --agency, not both: --agency "
+                                "previews the agency's view of every client")
+        projects, _ = client_scope(Path(args.projects))
+        serve_agency(projects, today_from(args.as_of), args.host, args.port)
+        return 0
+    if not args.slug:
+        raise MilepostError("say what to preview: a client's SLUG, or --agency for the "
+                            "agency's view")
     projects, slug = locate_client(Path(args.projects), args.slug)
     serve(projects, slug, today_from(args.as_of), args.host, args.port)
     return 0
@@ -501,13 +518,18 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", parents=[*many, jobs, strict],
                        help="build one static site per client")
     b.add_argument("--out", default="site", help="output folder (default: site)")
+    b.add_argument("--agency", action="store_true", help="also build DIR/_agency/, the "
+                   "agency's view of every client, internal records included (staff only)")
     b.add_argument("--versions", action="store_true", help="also build every tagged version "
                    "(tags SLUG/VERSION) into DIR/SLUG/VERSION, latest into DIR/SLUG/latest")
     b.set_defaults(run=cmd_build)
 
     sv = sub.add_parser("serve", parents=[projects, as_of],
                         help="preview one client, rebuilt when its YAML changes")
-    sv.add_argument("slug", help="the client's folder name (or the path to its folder)")
+    sv.add_argument("slug", nargs="?", help="the client's folder name (or the path to its "
+                    "folder)")
+    sv.add_argument("--agency", action="store_true", help="preview the agency's view of "
+                    "every client instead (staff only)")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=port_number, default=8000)
     sv.set_defaults(run=cmd_serve)
@@ -538,6 +560,8 @@ def parser() -> argparse.ArgumentParser:
     pb.add_argument("--prune", action=argparse.BooleanOptionalAction, default=None,
                     help="remove published clients that are no longer in the projects folder "
                     "(default: yes in CI, where CI=true; elsewhere a warning names them)")
+    pb.add_argument("--agency", action="store_true", help="also publish _agency/, the agency's "
+                    "view of every client (staff only)")
     pb.set_defaults(run=cmd_publish)
 
     pl = sub.add_parser("plan", parents=[projects, old, _format_option("text", "json")],

@@ -198,6 +198,16 @@ def run_all(folders: list[Path], shown_root: str, settings: BuildSettings, mode:
     return sorted(results, key=lambda x: x.slug)
 
 
+def build_agency_site(folders: list[Path], shown_root: str, settings: BuildSettings, mode: Mode,
+                      projects_dir: Path) -> BuildResult:
+    """`DIR/_agency/`, after the clients: every client's figures and what is internal, for
+    agency staff. Client sites are not touched."""
+    from generator.agency.build import build_agency
+
+    return build_agency(folders, shown_root, settings, projects_dir,
+                        versioned=mode in ("versions", "publish"))
+
+
 def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

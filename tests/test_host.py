@@ -71,7 +71,8 @@ def _hosting_repo(repo: Path) -> Iterator[Path]:
     git(repo, "commit", "-qm", "start", day="2026-03-01")
     for slug in NAMES:
         git(repo, "tag", "-a", f"{slug}/v1", "-m", "first plan", day="2026-03-01")
-    built = milepost(repo, "build", "--versions", "--out", "site", "--as-of", "2026-06-01")
+    built = milepost(repo, "build", "--versions", "--agency", "--out", "site", "--as-of",
+                     "2026-06-01")
     assert built.returncode == 0, built.stderr
     (repo / "site" / "a" / ".a.publishing-x").mkdir()  # scratch left by a publish
     (repo / "site" / "a" / ".a.publishing-x" / "index.html").write_text("scratch")
@@ -270,6 +271,43 @@ def test_a_client_is_refused_on_the_other_client_however_the_path_is_spelled(
         assert NAMES["b"].encode() not in answer.body
         assert_headers(answer, path)
     assert fetch(server, "/b/latest/index.html", BO, method=method).status == 200
+
+
+AGENCY_PATHS = ["/_agency/", "/_agency/index.html", "/_agency/across.html",
+                "/_agency/timeline.html", "/_agency/clients/a.html",
+                "/_agency/search/search_index.json", "/_agency/assets/sort.js"]
+AGENCY_SPELLINGS = [*AGENCY_PATHS, "/_agency", "/_AGENCY/", "/_Agency/index.html",
+                    "/a/../_agency/", "/a/%2e%2e/_agency/", "/a/..%2f_agency/", "//_agency/",
+                    "/a/%2F..%2F_agency/", "/%5fagency/", "/_agency%2Findex.html",
+                    "/a/latest/../../_agency/index.html", "/a/latest/%2e%2e/%2e%2e/_agency/",
+                    "/_agency/./index.html", "/b/../_agency/across.html"]
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_clients_login_is_refused_on_the_agency_view_however_the_path_is_spelled(
+        server: Server, method: str):
+    closed = refusal(fetch(server, "/"))
+    for login in (MIA, BO):
+        for path in AGENCY_SPELLINGS:
+            answer = fetch(server, path, login, method=method)
+            assert answer.status == 401, (login, path, method, answer.status)
+            assert_headers(answer, path)
+            if method == "GET":
+                assert refusal(answer) == closed, (login, path)  # nothing tells it apart
+    for path in AGENCY_SPELLINGS:
+        assert fetch(server, path, method=method).status == 401, path
+
+
+def test_the_agency_opens_its_view_with_its_own_policy(server: Server):
+    for path in AGENCY_PATHS:
+        answer = fetch(server, path, DANA)
+        assert answer.status == 200, path
+        assert_headers(answer, path)
+        assert "script-src 'self'" in answer.headers["content-security-policy"], path
+    page = fetch(server, "/_agency/index.html", DANA).body
+    assert b"Portfolio" in page and all(n.encode() in page for n in NAMES.values())
+    assert fetch(server, "/_agency", DANA).status in (301, 308)
+    assert fetch(server, "/_agency/.hidden", DANA).status == 404
 
 
 def test_the_agency_sees_both_clients(server: Server):

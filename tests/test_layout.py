@@ -10,10 +10,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "generator"
 
-# Lower may never import higher: cli -> pipeline -> ship -> history -> site -> format -> shared.
+# Lower may never import higher:
+# cli -> pipeline -> ship -> agency -> history -> site -> format -> shared.
 RANK = {"generator": 0, "generator.problems": 0, "generator.numbers": 0,
-        "generator.format": 1, "generator.site": 2, "generator.history": 3, "generator.ship": 4,
-        "generator.pipeline": 5, "generator.cli": 6, "generator.__main__": 6}
+        "generator.format": 1, "generator.site": 2, "generator.history": 3,
+        "generator.agency": 4, "generator.ship": 5,
+        "generator.pipeline": 6, "generator.cli": 7, "generator.__main__": 7}
 
 
 def modules() -> dict[str, Path]:

@@ -49,10 +49,11 @@ THIRD_PARTY_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "cdn.jsdelivr.
 
 # --- building ---------------------------------------------------------------------------------
 
-def milepost_build(projects: Path, out: Path, *clients: str) -> Path:
-    """`python -m generator build` as a real process; returns the output folder."""
+def milepost_build(projects: Path, out: Path, *clients: str, agency: bool = False) -> Path:
+    """`python -m generator build` as a real process; returns the output folder. With
+    `agency`, the agency's site is built too: the client folders must not change for it."""
     args = [sys.executable, "-m", "generator", "build", "--projects", str(projects), "--out", str(out),
-            "--as-of", AS_OF]
+            "--as-of", AS_OF, *(["--agency"] if agency else [])]
     for slug in clients:
         args += ["--client", slug]
     proc = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=120)
@@ -97,7 +98,7 @@ def hostile_site(hostile_out: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def examples_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return milepost_build(PROJECTS, tmp_path_factory.mktemp("example-sites"))
+    return milepost_build(PROJECTS, tmp_path_factory.mktemp("example-sites"), agency=True)
 
 
 # --- what Material itself puts on a page --------------------------------------------------------
@@ -975,8 +976,19 @@ def canary_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[CanaryClient,
                           timeout=60)
     valid = proc.returncode == 0 and re.search(r"no problems| 0 errors", proc.stdout)
     assert valid, f"the generated canary client does not validate:\n{proc.stdout}"
-    out = milepost_build(projects, projects.parent / "out", "canary")
+    out = milepost_build(projects, projects.parent / "out", "canary", agency=True)
     return client, projects / "canary", scan_site(site_root(out, "canary"))
+
+
+@pytest.fixture(scope="module")
+def canary_agency(canary_site) -> Site:  # noqa: ANN001
+    _, folder, _ = canary_site
+    return scan_site(folder.parent.parent / "out" / "_agency")
+
+
+def canaries(value: Any) -> set[str]:
+    """Every text of the canary client's files that holds the canary."""
+    return {x for x in strings(value) if CANARY.lower() in x.lower()}
 
 
 def test_canary_client_covers_every_record_kind(canary_site) -> None:  # noqa: ANN001
@@ -1003,3 +1015,28 @@ def test_canary_is_in_no_output_file(canary_site) -> None:  # noqa: ANN001
     found = {rel: sorted(set(re.findall(rf"{CANARY} [\w.\[\]]+", site.raw[rel], re.I)))[:5]
              for rel in hits}
     assert not hits, f"canary in {found}"
+
+
+def test_every_canary_is_in_the_agency_site(canary_site, canary_agency: Site) -> None:  # noqa: ANN001
+    """What the client's folder must never hold, the agency's site holds in full: every
+    internal record's every text and every internal_notes, wherever it was written."""
+    _, folder, _ = canary_site
+    wanted = canaries([load_yaml(path) for path in sorted(folder.rglob("*.yml"))])
+    assert len(wanted) > 50
+    shown = " ".join(normal(t) for _, t in canary_agency.all_text()).lower()
+    missing = sorted(x for x in wanted if normal(x).lower() not in shown)
+    assert missing == []
+
+
+def test_the_agency_site_holds_the_examples_internal_records(examples_out: Path) -> None:
+    agency = scan_site(examples_out / "_agency")
+    text = " ".join(normal(t) for _, t in agency.all_text())
+    assert MARKER in text
+    for slug, records in ALL_RECORDS.items():
+        for id_ in records.internal_ids - records.public_ids:
+            assert re.search(rf"(?<![\w-]){re.escape(id_)}(?![\w-])", text), (slug, id_)
+    # the one script of its own, served from the site (the sortable tables), and nothing else
+    own = re.compile(r"<script src='(\.\./)*assets/sort\.js'>: not Material's bundle")
+    findings = [f for f in agency.findings if not own.fullmatch(f.what)]
+    assert findings == [], findings[:5]
+    assert any(own.fullmatch(f.what) for f in agency.findings)

@@ -22,6 +22,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.agency.render import FOLDER as AGENCY_FOLDER
 from generator.format.load import SLUG
 from generator.problems import MilepostError
 from generator.ship.access import Access, Person, hash_password
@@ -58,6 +59,7 @@ class HostPlan:
     name: str                        # nginx server_name / Caddy domain; "" for none
     clients: tuple[ClientSite, ...]
     access: Access
+    agency: ClientSite | None = None  # `_agency/`, the agency's view: its staff only
 
 
 # --- what is in the built site -----------------------------------------------------------------
@@ -136,6 +138,14 @@ def find_client_sites(site: Path) -> tuple[ClientSite, ...]:
     return tuple(ClientSite(p.name, _feeds(p), *inline_hashes(p)) for p in folders)
 
 
+def find_agency_site(site: Path) -> ClientSite | None:
+    """`_agency/` when `build --agency` wrote it: served to agency staff, nobody else."""
+    folder = site / AGENCY_FOLDER
+    if not (folder / "index.html").is_file():
+        return None
+    return ClientSite(AGENCY_FOLDER, (), *inline_hashes(folder))
+
+
 # --- headers -----------------------------------------------------------------------------------
 
 def content_security_policy(c: ClientSite) -> str:
@@ -203,7 +213,7 @@ def make_plan(site: Path, access: Access, port: int, listen: str = "", name: str
     clients = find_client_sites(site)
     server_root = _check_path(root or str(site.resolve()), "--root" if root else "--site")
     return HostPlan(server_root.rstrip("/") or "/", port, _check_listen(listen),
-                    _check_name(name, name_option), clients, access)
+                    _check_name(name, name_option), clients, access, find_agency_site(site))
 
 
 def unlisted(plan: HostPlan) -> tuple[list[str], list[str]]:
@@ -283,6 +293,27 @@ def _nginx_client(c: ClientSite, root: str, feed: str | None) -> list[str]:
     return lines
 
 
+def _nginx_agency(a: ClientSite) -> list[str]:
+    """The agency's view: the agency's user file only, never a client's."""
+    users = "users/_agency.htpasswd"
+    return [
+        "        # the agency's view: agency staff only",
+        f"        location ^~ /{a.slug}/ {{",
+        f"            auth_basic_user_file {users};",
+        *_nginx_headers(_policy_variable(a), "            "),
+        "            location ~ /\\. {",
+        "                root empty;",
+        "            }",
+        "            location ~ /$ {",
+        "                try_files ${uri}index.html =404;",
+        "            }",
+        "        }",
+        f"        location = /{a.slug} {{",
+        f"            auth_basic_user_file {users};",
+        "        }",
+    ]
+
+
 def nginx_config(plan: HostPlan) -> str:
     """A complete main configuration for `nginx -p DEPLOY -c nginx.conf`; paths without a
     leading / are inside DEPLOY."""
@@ -295,6 +326,10 @@ def nginx_config(plan: HostPlan) -> str:
         else None)]
     robots = ROBOTS.replace("\n", "\\n")
     maps = [line for c in plan.clients for line in _nginx_policy_map(c)]
+    agency: list[str] = []
+    if plan.agency is not None:
+        maps += _nginx_policy_map(plan.agency)
+        agency = _nginx_agency(plan.agency)
     return "\n".join([
         "# Written by `milepost host nginx`. Run it with",
         "#   nginx -p DEPLOY/ -c nginx.conf -g 'daemon off;'",
@@ -342,6 +377,7 @@ def nginx_config(plan: HostPlan) -> str:
         f'            return 200 "{robots}";',
         "        }",
         *clients,
+        *agency,
         "    }",
         "}",
         "",
@@ -414,6 +450,20 @@ def _caddy_client(c: ClientSite, access: Access) -> list[str]:
     ]
 
 
+def _caddy_agency(a: ClientSite, access: Access) -> list[str]:
+    return [
+        "\t# the agency's view: agency staff only",
+        f"\t@agency path /{a.slug} /{a.slug}/*",
+        "\thandle @agency {",
+        _caddy_policy(content_security_policy(a), "\t\t"),
+        *_caddy_logins(access.agency, "\t\t"),
+        "\t\t@hidden path */.*",
+        "\t\terror @hidden 404",
+        "\t\tfile_server",
+        "\t}",
+    ]
+
+
 def caddy_config(plan: HostPlan, admin_socket: Path) -> str:
     """A Caddyfile for `caddy run --config DEPLOY/Caddyfile --adapter caddyfile`: HTTPS
     for a domain, plain HTTP on the port otherwise."""
@@ -441,6 +491,7 @@ def caddy_config(plan: HostPlan, admin_socket: Path) -> str:
         f'\t\trespond "{robots}" 200',
         "\t}",
         *[line for c in plan.clients for line in _caddy_client(c, plan.access)],
+        *(_caddy_agency(plan.agency, plan.access) if plan.agency else []),
         "\t# everywhere else, the root included: agency staff only, and nothing to see",
         "\thandle {",
         _caddy_policy(CLOSED_POLICY, "\t\t"),

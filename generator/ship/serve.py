@@ -89,6 +89,51 @@ def serve(projects_dir: Path, slug: str, today: date, host: str, port: int) -> N
         _preview(projects_dir, slug, folder, today, host, port, work)
 
 
+def serve_agency(projects_dir: Path, today: date, host: str, port: int) -> None:
+    """`milepost serve --agency`: the agency's view of every client, rebuilt when any
+    client's files change. Only the agency's site is built: its links to the client sites
+    lead nowhere in the preview (`build --agency` writes both)."""
+    from generator.agency.build import build_agency
+    from generator.agency.render import AGENCY, FOLDER
+    from generator.format.load import find_clients
+
+    remove_stale_scratch()
+    signal.signal(signal.SIGTERM, _stop)
+    root = projects_dir.resolve().parent
+    with scratch_folder(None, "milepost-serve-agency-") as work:
+        settings = BuildSettings(work, today, base_config_for(root), root)
+        preview = Preview()
+
+        def rebuild() -> None:
+            result = build_agency(find_clients(projects_dir), display_path(projects_dir),
+                                  settings, projects_dir, versioned=False)
+            print("rebuilt the agency's view" if result.ok else
+                  f"not rebuilt: {result.message}", flush=True)
+
+        rebuild()
+        if not (work / FOLDER).is_dir():
+            raise MilepostError("the agency's view could not be built: nothing to preview")
+        server = _preview_server(preview, builder=rebuild, host=host, port=port,
+                                 root=str(work / FOLDER))
+        server.watch(str(projects_dir))
+        server.watch(str(AGENCY))
+        print(f"previewing the agency's view at http://{host}:{port}/ (Ctrl+C to stop)",
+              flush=True)
+        _run_server(server, host, port)
+
+
+def _run_server(server, host: str, port: int) -> None:  # noqa: ANN001 (a LiveReloadServer)
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:  # the port is taken, or not ours to use
+        raise MilepostError(f"cannot serve on {host}:{port}: {exc.strerror or exc} (is "
+                            "another preview running? try --port)")
+    finally:
+        server.shutdown()
+
+
 def _stop(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -124,12 +169,4 @@ def _preview(projects_dir: Path, slug: str, folder: Path, today: date, host: str
     for templates in template_dirs(root):
         server.watch(str(templates))
     print(f"previewing {slug} at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
-    try:
-        server.serve()
-    except KeyboardInterrupt:
-        pass
-    except OSError as exc:  # the port is taken, or not ours to use
-        raise MilepostError(f"cannot serve on {host}:{port}: {exc.strerror or exc} (is "
-                            "another preview running? try --port)")
-    finally:
-        server.shutdown()
+    _run_server(server, host, port)

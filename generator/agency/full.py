@@ -1,0 +1,239 @@
+"""One client folder read for the agency: internal records and `internal_notes` kept.
+
+The client path (`site/client.py`) drops `internal_notes` while reading and internal records
+while modelling, so no page of a client can show them. This module is the one other way in,
+used only by the agency's site: it reads the same files with the same checks, keeps every
+record, and collects every `internal_notes` text from the YAML nodes, with where it stands.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.format import records as r
+from generator.format.checks import check_client
+from generator.format.load import read_client
+from generator.format.validate import ClientRecords, read_client_records
+from generator.problems import errors
+from generator.site import derive
+from generator.site.model import Project, _settle_superseded, build_model
+
+# Which client page each kind of record is shown on: what is held back is listed beside it.
+PAGE_OF: dict[type, tuple[str, str]] = {
+    r.Client: ("Overview", "index.html"), r.Budget: ("Overview", "index.html"),
+    r.Theme: ("Overview", "index.html"),
+    r.Contact: ("Team & communication", "team.html"),
+    r.Channel: ("Team & communication", "team.html"),
+    r.Roadmap: ("Roadmap", "roadmap.html"), r.Milestone: ("Roadmap", "roadmap.html"),
+    r.Deliverable: ("Sign-offs", "signoffs.html"),
+    r.ClientTask: ("Waiting on you", "waiting.html"),
+    r.Decision: ("Decisions", "decisions/index.html"),
+    r.Option: ("Decisions", "decisions/index.html"),
+    r.Signoff: ("Sign-offs", "signoffs.html"),
+    r.Change: ("Scope changes", "changes.html"), r.Estimate: ("Scope changes", "changes.html"),
+    r.Risk: ("Risks", "risks.html"),
+    r.Update: ("Updates", "updates/index.html"),
+}
+GLOSSARY_PAGE = ("Glossary", "glossary.html")
+PAGE_ORDER = ["Overview", "Waiting on you", "Roadmap", "Decisions", "Sign-offs",
+              "Scope changes", "Risks", "Updates", "Team & communication", "Glossary"]
+
+
+@dataclass(frozen=True)
+class Note:
+    """One `internal_notes` text: the record (or mapping) it was written on."""
+
+    file: str    # within the client's folder, e.g. roadmap.yml, decisions/001.yml
+    path: str    # key path of the mapping it sits in, e.g. milestones[2]
+    about: str   # the record it is about, in words: "Milestone M3 Design sign-off"
+    page: str    # the client page that record is shown on
+    link: str    # that page, relative to the client's site
+    text: str
+
+
+@dataclass(frozen=True)
+class Held:
+    """One internal record: every field it has, as text, for the agency only."""
+
+    about: str
+    page: str
+    link: str
+    fields: tuple[tuple[str, str], ...]   # (field path, value as written), nested ones dotted
+
+
+@dataclass(frozen=True)
+class AgencyClient:
+    """What the agency knows of one client: what the client sees, and everything."""
+
+    public: Project      # exactly the model the client's site is built from
+    full: Project        # the same with internal records kept
+    notes: tuple[Note, ...]
+    held: tuple[Held, ...]
+
+    @property
+    def slug(self) -> str:
+        return self.public.slug
+
+
+def full_model(c: ClientRecords) -> Project:
+    """Every record of a client, internal ones included (the agency's view only)."""
+    return Project(
+        slug=c.slug, folder=c.folder, client=c.client,
+        milestones=list(c.roadmap.milestones), client_tasks=list(c.roadmap.client_tasks),
+        decisions=_settle_superseded(list(c.decisions)), signoffs=list(c.signoffs),
+        changes=list(c.changes), risks=list(c.risks),
+        updates=sorted(c.updates, key=lambda u: u.date),
+    )
+
+
+def read_agency_client(folder: Path, shown_root: str, today: date) -> AgencyClient | None:
+    """The agency's reading of one client folder; None when it has errors (the build names
+    them for the client; the agency's site leaves the client out)."""
+    records, problems = read_client_records(folder, shown_root)
+    if records is None:
+        return None
+    if errors([*problems, *check_client(records, today)]):
+        return None
+    index = _records_by_place(records)
+    notes = tuple(_notes(folder, shown_root, index))
+    held = tuple(_held(records))
+    return AgencyClient(build_model(records), full_model(records), notes, held)
+
+
+# --- every record, by where it was written --------------------------------------------------
+
+def _children(rec: Any) -> list[Any]:
+    """The records directly inside a record (a milestone's deliverables, a decision's
+    options, the client's budget...)."""
+    found: list[Any] = []
+    for spec in r.public_fields(type(rec)):
+        value = getattr(rec, spec.name)
+        items = value if isinstance(value, list) else [value]
+        found += [x for x in items if dataclasses.is_dataclass(x) and not isinstance(x, type)]
+    return found
+
+
+def _all_records(c: ClientRecords) -> list[Any]:
+    stack: list[Any] = [c.client, c.roadmap, *c.decisions, *c.signoffs, *c.changes,
+                        *c.risks, *c.updates]
+    found = []
+    while stack:
+        rec = stack.pop()
+        found.append(rec)
+        stack += _children(rec)
+    return found
+
+
+def _records_by_place(c: ClientRecords) -> dict[tuple[str, str], Any]:
+    return {(x.where.file, x.where.path): x for x in _all_records(c)}
+
+
+def describe(rec: Any) -> str:
+    """A record in words, as a PM would look for it: 'Milestone M3: Design sign-off'."""
+    kind = {"ClientTask": "Client task", "Signoff": "Sign-off"}.get(
+        type(rec).__name__, type(rec).__name__)
+    if isinstance(rec, r.Signoff):
+        return f"{kind} of {rec.deliverable} version {rec.version} ({rec.date.isoformat()})"
+    if isinstance(rec, r.Update):
+        return f"{kind} of {rec.date.isoformat()}"
+    ident = getattr(rec, "id", None)
+    label = (getattr(rec, "title", None) or getattr(rec, "name", None)
+             or getattr(rec, "channel", None) or "")
+    if ident:
+        return f"{kind} {ident}: {label}"
+    return f"{kind} {label}".strip()
+
+
+# --- internal_notes, from the nodes ---------------------------------------------------------
+
+def _notes(folder: Path, shown_root: str, index: dict[tuple[str, str], Any]) -> list[Note]:
+    files = read_client(folder, shown_root)
+    found: list[Note] = []
+    for name, yaml_file in files.files.items():
+        if yaml_file.node is not None:
+            for path, text in _note_nodes(yaml_file.node, ""):
+                found.append(_note(name, index.get((yaml_file.shown, path)), path, text))
+    return found
+
+
+def _note_nodes(node: Node, path: str) -> list[tuple[str, str]]:
+    """(mapping path, text) for every `internal_notes` key, at any depth, in file order;
+    paths are spelled as validation spells them (`milestones[2].deliverables[0]`)."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, SequenceNode):
+        for i, child in enumerate(node.value):
+            found += _note_nodes(child, f"{path}[{i}]")
+    elif isinstance(node, MappingNode):
+        for key, value in node.value:
+            if not isinstance(key, ScalarNode):
+                continue
+            if key.value == "internal_notes" and isinstance(value, ScalarNode):
+                found.append((path, value.value))
+            else:
+                found += _note_nodes(value, f"{path}.{key.value}" if path else key.value)
+    return found
+
+
+def _note(file: str, rec: Any, path: str, text: str) -> Note:
+    if rec is None:  # a mapping that is not a record: the glossary
+        page, link = GLOSSARY_PAGE
+        return Note(file, path, "Glossary", page, link, text)
+    page, link = PAGE_OF.get(type(rec), PAGE_OF[r.Client])
+    return Note(file, path, describe(rec), page, link, text)
+
+
+# --- internal records --------------------------------------------------------------------
+
+def _held(c: ClientRecords) -> list[Held]:
+    """Every internal record, outermost only: what is inside one is held back with it."""
+    found: list[Held] = []
+    stack = [c.client, c.roadmap, *c.decisions, *c.signoffs, *c.changes, *c.risks,
+             *c.updates]
+    for rec in stack:
+        found += _held_in(rec)
+    order = {name: k for k, name in enumerate(PAGE_ORDER)}
+    return sorted(found, key=lambda h: order.get(h.page, len(order)))
+
+
+def _held_in(rec: Any) -> list[Held]:
+    if getattr(rec, "internal", False):
+        page, link = PAGE_OF.get(type(rec), PAGE_OF[r.Client])
+        return [Held(describe(rec), page, link, tuple(field_texts(rec)))]
+    return [h for child in _children(rec) for h in _held_in(child)]
+
+
+def field_texts(rec: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """Every field of a record that has a value, as (dotted name, text); nested records
+    and lists of them are spelled out field by field, so nothing internal is left out."""
+    found: list[tuple[str, str]] = []
+    for spec in r.public_fields(type(rec)):
+        value = getattr(rec, spec.name)
+        name = f"{prefix}{spec.name}"
+        if spec.name == "internal" or value is None or value == [] or value == {}:
+            continue
+        if dataclasses.is_dataclass(value):
+            found += field_texts(value, f"{name}.")
+        elif isinstance(value, list) and dataclasses.is_dataclass(value[0]):
+            for i, item in enumerate(value):
+                found += field_texts(item, f"{name}[{i}].")
+        else:
+            found.append((name, value_text(value)))
+    return found
+
+
+def value_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return derive.long_date(value)
+    if isinstance(value, list):
+        return "; ".join(map(value_text, value))
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {value_text(v)}" for k, v in value.items())
+    return str(value)

@@ -1,0 +1,366 @@
+"""The agency's view (`build --agency`): figures checked against the records, and the
+client sites untouched by it.
+
+The example clients are built twice through the real command line, with and without
+`--agency`; the portfolio's cells are read back from the built page and compared with
+figures computed here, from the YAML itself, independently of Milepost's code.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import TODAY as JUNE_1
+from tests.conftest import valid_data
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "tests" / "examples"
+AS_OF = "2026-11-23"
+TODAY = date.fromisoformat(AS_OF)
+MINUS = "\u2212"
+
+
+def build(projects: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "generator", "build", str(projects), "--out",
+                           str(out), "--as-of", AS_OF, *extra], cwd=REPO, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The example clients built without and with --agency."""
+    base = tmp_path_factory.mktemp("agency")
+    build(EXAMPLES, base / "plain")
+    build(EXAMPLES, base / "agency", "--agency")
+    return base / "plain", base / "agency"
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- confidential by construction ------------------------------------------------------------
+
+def test_client_sites_are_the_same_bytes_with_or_without_agency(builds):
+    plain, agency = builds
+    assert sorted(p.name for p in agency.iterdir()) == sorted(
+        [*(p.name for p in plain.iterdir()), "_agency"])
+    for folder in sorted(plain.iterdir()):
+        before, after = files_of(folder), files_of(agency / folder.name)
+        assert sorted(before) == sorted(after), folder.name
+        changed = [rel for rel in before if before[rel] != after[rel]]
+        assert changed == [], f"{folder.name}: {changed}"
+
+
+def test_no_client_file_names_or_links_the_agency_site(builds):
+    _, agency = builds
+    for folder in sorted(agency.iterdir()):
+        if folder.name == "_agency":
+            continue
+        hits = [rel for rel, data in files_of(folder).items()
+                if b"_agency" in data or "_agency" in rel]
+        assert hits == [], f"{folder.name}: {hits}"
+
+
+def test_the_agency_site_is_written_beside_the_clients_never_inside(builds):
+    _, agency = builds
+    site = agency / "_agency"
+    assert (site / "index.html").is_file() and (site / "across.html").is_file()
+    assert not (site / ".milepost-layout").exists()  # never taken for a gone client
+    assert (site / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
+    for page in site.rglob("*.html"):
+        assert '<meta name="robots" content="noindex">' in page.read_text("utf-8"), page
+
+
+# --- the portfolio against the records ----------------------------------------------------
+
+class Table(HTMLParser):
+    """The rows of a page's first table, as the text of each cell."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+        self.tables = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag == "table":
+            self.tables += 1
+        if self.tables == 1 and tag == "tr":
+            self.rows.append([])
+        if self.tables == 1 and tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def portfolio_rows(site: Path) -> dict[str, dict[str, str]]:
+    table = Table()
+    table.feed((site / "index.html").read_text("utf-8"))
+    header, *rows = table.rows
+    return {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+
+
+def load(path: Path) -> Any:
+    return yaml.safe_load(path.read_text("utf-8")) if path.is_file() else None
+
+
+def whole_percent(share: float) -> str:
+    return f"{Decimal(str(share * 100)).quantize(Decimal(1), ROUND_HALF_UP)}%"
+
+
+def signed(n: int) -> str:
+    return "0" if n == 0 else f"+{n}" if n > 0 else f"{MINUS}{-n}"
+
+
+def plural_days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+@dataclass
+class Expected:
+    next_id: str | None
+    days_late: int
+    overdue: list[int]
+    signoff_waits: list[int]
+    changes_waiting: list[int]
+    spent: str | None
+    elapsed: str | None
+    last_update: date | None
+
+
+def expected(folder: Path, today: date) -> Expected:
+    """The figures the issue names, straight from a client's YAML (every record counts)."""
+    client = load(folder / "client.yml")
+    roadmap = load(folder / "roadmap.yml") or {}
+    milestones = roadmap.get("milestones", [])
+    open_ones = [m for m in milestones if not m.get("done")]
+    nxt = min(open_ones, key=lambda m: (m.get("forecast") or m["planned"], m["planned"]),
+              default=None)
+    late = (max(nxt.get("forecast") or nxt["planned"], today) - nxt["planned"]).days if nxt else 0
+    overdue = sorted(((today - t["due"]).days for t in roadmap.get("client_tasks", [])
+                      if not t.get("done") and t["due"] < today), reverse=True)
+    answers = load(folder / "signoffs.yml") or []
+    waits = []
+    for m in milestones:
+        for d in m.get("deliverables", []):
+            if not d.get("signoff"):
+                continue
+            history = [s for s in answers if s["deliverable"] == d["id"]]
+            last = history[-1] if history else None
+            handed = d.get("delivered") or (m.get("done") if not history else None)
+            if last and last["outcome"] == "approved":
+                continue
+            if handed and (last is None or handed > last["date"]):
+                waits.append((today - handed).days)
+    changes = sorted(((today - x["date"]).days for x in load(folder / "changes.yml") or []
+                      if x["status"] == "requested"), reverse=True)
+    budget, end = client.get("budget"), client.get("end") or max(
+        (m["planned"] for m in milestones), default=None)
+    spent = elapsed = None
+    if budget and budget["total"] and end:
+        on = budget.get("as_of") or today
+        spent = whole_percent(budget.get("spent", 0) / budget["total"])
+        share = (on - client["start"]).days / (end - client["start"]).days
+        elapsed = whole_percent(min(max(share, 0), 1))
+    updates = [load(p)["date"] for p in sorted((folder / "updates").glob("*.yml"))]
+    return Expected(nxt["id"] if nxt else None, late, overdue, sorted(waits, reverse=True),
+                    changes, spent, elapsed, max(updates, default=None))
+
+
+def short(d: date) -> str:
+    return f"{d.day} {d.strftime('%b')} {d.year}"  # cells are read with spaces made plain
+
+
+def test_the_portfolio_figures_match_the_records(builds):
+    _, agency = builds
+    rows = portfolio_rows(agency / "_agency")
+    names = {load(p / "client.yml")["name"]: p for p in sorted(EXAMPLES.iterdir())
+             if (p / "client.yml").is_file()}
+    assert sorted(rows) == sorted(names)
+    checked_waits = 0
+    for name, folder in names.items():
+        row, want = rows[name], expected(folder, TODAY)
+        assert row["Next milestone"].startswith(f"{want.next_id}: ") if want.next_id else \
+            row["Next milestone"] == "–", name
+        assert row["Days late"] == signed(want.days_late), name
+        overdue = str(len(want.overdue)) + (
+            f" (oldest {plural_days(want.overdue[0])})" if want.overdue else "")
+        assert row["Overdue tasks"] == overdue, name
+        assert row["Sign-offs waiting"] == str(len(want.signoff_waits)), name
+        assert row["Longest wait"] == (plural_days(want.signoff_waits[0])
+                                       if want.signoff_waits else "–"), name
+        checked_waits += len(want.signoff_waits)
+        changes = str(len(want.changes_waiting)) + (
+            f" (oldest {plural_days(want.changes_waiting[0])})" if want.changes_waiting else "")
+        assert row["Changes waiting"] == changes, name
+        assert row["Budget spent"].split(" ")[0] == (want.spent or "–"), name
+        assert row["Time elapsed"] == (want.elapsed or "–"), name
+        faster = want.spent and float(want.spent[:-1]) > float(want.elapsed[:-1])
+        assert ("faster than time" in row["Budget spent"]) == bool(faster), name
+        assert row["Last update"].startswith(short(want.last_update)), name
+    # the examples hold something of each kind, or the comparisons above prove little
+    everything = [expected(f, TODAY) for f in names.values()]
+    assert checked_waits and any(e.overdue for e in everything)
+    assert any(e.changes_waiting for e in everything) and any(e.days_late for e in everything)
+
+
+def test_a_client_not_updated_for_two_weeks_is_flagged(builds):
+    _, agency = builds
+    later = date(2026, 12, 8)  # 18 days after the examples' last updates
+    assert all(expected(f, TODAY).last_update >= date(2026, 11, 20)
+               for f in EXAMPLES.iterdir() if (f / "client.yml").is_file())
+    rows = portfolio_rows(agency / "_agency")
+    assert not any("No update for" in r["Last update"] for r in rows.values())
+    out = agency.parent / "later"
+    subprocess.run([sys.executable, "-m", "generator", "build", str(EXAMPLES), "--out",
+                    str(out), "--as-of", later.isoformat(), "--agency", "--client",
+                    "northwind"], cwd=REPO, capture_output=True, text=True, timeout=300,
+                   check=True)
+    rows = portfolio_rows(out / "_agency")
+    assert all("No update for 18 days" in r["Last update"] for r in rows.values()), rows
+
+
+# --- pure figures on small projects -------------------------------------------------------
+
+def agency_client(make_project, data: dict[str, Any], slug: str = "acme"):
+    from generator.agency.full import read_agency_client
+
+    projects = make_project({slug: data})
+    c = read_agency_client(projects / slug, "projects", JUNE_1)
+    assert c is not None
+    return c
+
+
+def test_burn_compares_the_spent_share_with_the_time_gone_by(make_project):
+    from generator.agency.portfolio import row
+
+    data = valid_data()  # start 2026-01-05, end 2026-12-18, 12,000 of 48,000 on 2026-03-01
+    x = row(agency_client(make_project, data), JUNE_1)
+    assert x.burn.spent == 0.25
+    assert x.burn.elapsed == pytest.approx(55 / 347)
+    assert x.burn.faster and x.burn.words == "25% spent, 16% of the time"
+    data["client.yml"]["budget"]["spent"] = 6000
+    assert not row(agency_client(make_project, data, "other"), JUNE_1).burn.faster
+
+
+def test_the_figures_count_internal_records_and_say_so(make_project):
+    from generator.agency.portfolio import overdue_tasks, row
+
+    data = valid_data()
+    data["roadmap.yml"]["client_tasks"].append({
+        "id": "T9", "title": "Private chaser", "owner": "Cleo Client", "due": date(2026, 5, 1),
+        "internal": True})
+    c = agency_client(make_project, data)
+    assert [t.id for t in c.public.client_tasks] == ["T1"]  # what the client sees
+    x = row(c, JUNE_1)
+    assert x.overdue_tasks == 2 and x.oldest_overdue == (JUNE_1 - date(2026, 3, 1)).days
+    items = overdue_tasks([c], JUNE_1)
+    assert [(i.what, i.internal, i.days) for i in items] == [
+        ("T1: Send brand assets", False, 92), ("T9: Private chaser", True, 31)]
+
+
+def test_trend_and_stale_come_from_the_last_updates(make_project):
+    from generator.agency.portfolio import row
+
+    data = valid_data()
+    data["updates/2026-05-25.yml"] = {"date": date(2026, 5, 25), "overall": "red"}
+    x = row(agency_client(make_project, data), JUNE_1)
+    assert x.trend == ("green", "red") and x.trend_word == "worse"
+    assert x.days_since_update == 7 and not x.stale
+    del data["updates/2026-05-25.yml"]
+    x = row(agency_client(make_project, data, "other"), JUNE_1)
+    assert x.stale and x.stale_words == "No update for 91 days"
+
+
+def test_every_internal_note_is_kept_with_the_record_it_is_on(make_project):
+    data = valid_data()
+    data["roadmap.yml"]["milestones"][1]["deliverables"][0]["internal_notes"] = "Margin thin"
+    data["client.yml"]["glossary"]["internal_notes"] = "Terms to avoid"
+    c = agency_client(make_project, data)
+    notes = {(n.file, n.path, n.about, n.page, n.text) for n in c.notes}
+    assert notes == {
+        ("roadmap.yml", "milestones[1].deliverables[0]", "Deliverable D2: Visual design",
+         "Sign-offs", "Margin thin"),
+        ("client.yml", "glossary", "Glossary", "Glossary", "Terms to avoid")}
+
+
+# --- serve --agency and publish --agency ------------------------------------------------------
+
+def test_serve_agency_previews_every_client_and_rebuilds_on_change(tmp_path: Path):
+    import os
+    import shutil
+
+    from tests.test_serve import fetch, free_port, wait_for
+
+    for slug in ("harbor-health", "northwind"):
+        shutil.copytree(EXAMPLES / slug, tmp_path / "projects" / slug)
+    client = tmp_path / "projects" / "harbor-health" / "client.yml"
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--agency", "--port",
+                             str(port), "--as-of", AS_OF], cwd=tmp_path,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=log,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/index.html"
+    try:
+        assert wait_for(lambda: "Northwind Bakery" in fetch(url)), (tmp_path / "serve.log").read_text()
+        assert "Harbor Health Clinics" in fetch(url)
+        text = client.read_text(encoding="utf-8")
+        client.write_text(text.replace("name: Harbor Health Clinics", "name: Harbor Care"),
+                          encoding="utf-8")
+        assert wait_for(lambda: "Harbor Care" in fetch(url)), (tmp_path / "serve.log").read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+    assert "Traceback" not in (tmp_path / "serve.log").read_text()
+
+
+def test_serve_needs_a_client_or_agency(run_cli):
+    code, _, err = run_cli("serve")
+    assert code == 1 and "a client's SLUG, or --agency" in err
+    code, _, err = run_cli("serve", "acme", "--agency")
+    assert code == 1 and "give SLUG (acme) or --agency, not both" in err
+
+
+def test_publish_agency_puts_it_beside_the_clients_and_prune_leaves_it(tmp_path: Path):
+    import shutil
+
+    projects = tmp_path / "projects"
+    for slug in ("harbor-health", "alder-and-finch"):
+        shutil.copytree(EXAMPLES / slug, projects / slug)
+    to = tmp_path / "public"
+    args = [sys.executable, "-m", "generator", "publish", str(projects), "--to", str(to),
+            "--as-of", AS_OF, "--agency", "--prune"]
+    done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (to / "_agency" / "index.html").is_file()
+    portfolio = (to / "_agency" / "index.html").read_text("utf-8")
+    assert 'href="../harbor-health/latest/index.html"' in portfolio  # versioned sites
+    assert (to / "harbor-health" / "latest" / "index.html").is_file()
+    shutil.rmtree(projects / "alder-and-finch")
+    done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not (to / "alder-and-finch").exists() and (to / "_agency").is_dir()
+    assert "Alder" not in (to / "_agency" / "index.html").read_text("utf-8")
