@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from generator.format import records as r
 from generator.format.validate import ClientRecords
@@ -30,7 +31,15 @@ class Project:
     updates: list[r.Update] = field(default_factory=list)  # oldest first
 
 
-def _public(items):
+class _MaybeInternal(Protocol):
+    @property
+    def internal(self) -> bool: ...
+
+
+_Item = TypeVar("_Item", bound=_MaybeInternal)
+
+
+def _public(items: list[_Item]) -> list[_Item]:
     return [x for x in items if not x.internal]
 
 
