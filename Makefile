@@ -15,8 +15,9 @@ site: $(BIN)/.installed  ## validate and build every example client into site/
 	$(BIN)/milepost validate --projects projects
 	$(BIN)/milepost build --projects projects --out site
 
-test: $(BIN)/.installed  ## lint and run the test suite
+test: $(BIN)/.installed  ## lint, check the type hints and run the test suite
 	$(BIN)/ruff check generator tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/.installed  ## benchmark against a bare MkDocs build

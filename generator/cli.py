@@ -9,9 +9,14 @@ import sys
 import traceback
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.problems import MilepostError, errors, report, visible
+
+if TYPE_CHECKING:  # the commands import the pipeline only when they run
+    from generator.pipeline import Mode
+    from generator.site.build import BuildResult
 
 
 def today_from(as_of: str | None, option: str = "--as-of") -> date:
@@ -41,7 +46,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if errors(problems) else 0
 
 
-def _run(args: argparse.Namespace, out: Path, mode: str, verb: str) -> int:
+def _run(args: argparse.Namespace, out: Path, mode: Mode, verb: str) -> int:
     """Validate and build (or publish) every client named, in parallel; report like
     `validate`, then a table; exit 1 naming the clients that were not done."""
     from generator.pipeline import client_scope, run_all, select_clients
@@ -98,7 +103,7 @@ class Progress:
         self.total, self.done, self.live = total, 0, live
         self._counter()
 
-    def __call__(self, result) -> None:  # noqa: ANN001 (a BuildResult)
+    def __call__(self, result: BuildResult) -> None:
         self.done += 1
         state = "built" if result.ok else (
             "not built: invalid" if result.invalid else f"FAILED: {result.message}")
@@ -119,8 +124,8 @@ class Progress:
             print(flush=True)
 
 
-def results_table(results) -> str:  # noqa: ANN001 (BuildResults)
-    def outcome(x) -> str:  # noqa: ANN001
+def results_table(results: list[BuildResult]) -> str:
+    def outcome(x: BuildResult) -> str:
         return "ok" if x.ok else "invalid (see errors above)" if x.invalid else "build failed"
 
     rows = sorted((visible(x.slug), str(x.pages), f"{x.seconds:.1f}", outcome(x)) for x in results)
@@ -682,11 +687,10 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
-    except Exception:  # a traceback is a bug: say so plainly, show it only with --debug
+    except Exception as exc:  # a traceback is a bug: say so plainly, show it only with --debug
         if args.debug:
             traceback.print_exc()
         else:
-            exc = sys.exc_info()[1]
             print(f"error: internal error ({type(exc).__name__}: {exc}); this is a bug in "
                   "Milepost: run again with --debug and report it", file=sys.stderr)
         return 2

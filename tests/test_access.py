@@ -122,6 +122,9 @@ BAD_FILES = [
     ("clients:\n  Acme:\n    feed: x\n", "access.yml:2:3: error: clients: 'Acme' is not a "
      "client slug"),
     ("clients: [\n", "access.yml:2:1: error: not valid YAML"),
+    ("agency:\n  - email: dana@agency.example\n    hash: \"$2b$04$w6xo9qIsrW8LTNwQsAUorOeNb"
+     "k7AlfNBk5Bu7inFaSLa1X3wpl7a6\"\n    since: [2026-01-01]\n", "access.yml:4:12: error: "
+     "agency[0].since: expected a date (YYYY-MM-DD)"),
 ]
 
 

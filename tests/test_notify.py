@@ -283,6 +283,22 @@ def test_all_changed_since_notifies_only_the_clients_that_changed(repo, inbox):
     assert "Acme" not in msg.as_string() and "cleo@" not in msg.as_string()
 
 
+def test_options_without_eml_or_smtp_are_a_clear_error(repo, inbox):
+    # The command line asks for exactly one of them; called as a function, neither given is
+    # said plainly instead of failing on a missing folder.
+    from datetime import date
+
+    from generator.problems import MilepostError
+    from generator.ship.notify import Options, notify_client
+    from generator.site.build import base_config_for
+
+    with pytest.raises(MilepostError) as refused:
+        notify_client(repo / "projects", "acme", date.fromisoformat(AS_OF),
+                      base_config_for(repo), Options())
+    assert str(refused.value) == "give --eml DIR to write the digest or --smtp URL to send it"
+    assert inbox.received == [] and digest_tags(repo) == []
+
+
 def test_no_site_address_refuses_to_send(repo, inbox):
     client = repo / "projects" / "acme" / "client.yml"
     client.write_text(CLIENT.replace("site_url: https://projects.example.com/acme/\n", ""),

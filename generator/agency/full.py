@@ -83,6 +83,8 @@ class AgencyClient:
 
 def full_model(c: ClientRecords) -> Project:
     """Every record of a client, internal ones included (the agency's view only)."""
+    if c.client is None:
+        raise ValueError("full_model takes a validated client: its client.yml was not read")
     return Project(
         slug=c.slug, folder=c.folder, client=c.client,
         milestones=list(c.roadmap.milestones), client_tasks=list(c.roadmap.client_tasks),

@@ -18,7 +18,7 @@ import yaml
 from markupsafe import Markup
 
 from generator.agency import portfolio as pf
-from generator.agency.full import PAGE_ORDER, AgencyClient
+from generator.agency.full import PAGE_ORDER, AgencyClient, Held, Note
 from generator.agency.timeline import portfolio_timeline
 from generator.format.pages import NAV
 from generator.site.markup import title_text
@@ -45,8 +45,10 @@ class AgencyView:
 def agency_environment(project_root: Path | None = None) -> jinja2.Environment:
     """The client pages' environment (escaping, helpers), reading the agency's templates."""
     base = environment(project_root)
+    own = base.loader
+    assert isinstance(own, jinja2.FileSystemLoader)  # environment() reads template folders
     env = base.overlay(loader=jinja2.FileSystemLoader([str(AGENCY / "templates"),
-                                                      *base.loader.searchpath]))
+                                                      *own.searchpath]))
     return env
 
 
@@ -63,15 +65,15 @@ def _client_pages(c: AgencyClient, versioned: bool) -> list[tuple[str, str]]:
     return [(t, base + path[:-3] + ".html") for t, path in shown]
 
 
-def _sections(c: AgencyClient, versioned: bool) -> list[tuple[str, str, list, list]]:
+def _sections(c: AgencyClient, versioned: bool) -> list[tuple[str, str, list[Held], list[Note]]]:
     """What is held back, by the client page it would stand on, in the site's order."""
     base = client_site(c.slug, versioned, "../")
-    found = []
+    found: list[tuple[str, str, list[Held], list[Note]]] = []
     for title in PAGE_ORDER:
         held = [h for h in c.held if h.page == title]
         notes = [n for n in c.notes if n.page == title]
         if held or notes:
-            link = next(h.link for h in [*held, *notes])
+            link = held[0].link if held else notes[0].link
             found.append((title, base + link, held, notes))
     return found
 
@@ -80,7 +82,7 @@ def pages(view: AgencyView) -> dict[str, tuple[str, str, dict[str, Any]]]:
     """Page path -> (title, template, context)."""
     rows = pf.portfolio(view.clients, view.today)
     common = {"today": view.today}
-    result = {
+    result: dict[str, tuple[str, str, dict[str, Any]]] = {
         "index.md": ("Portfolio", "portfolio.md.j2", {
             "rows": rows, "invalid": view.invalid, "stale_after": pf.STALE_AFTER,
             "site_links": {c.slug: client_site(c.slug, view.versioned) + "index.html"

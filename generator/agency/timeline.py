@@ -7,6 +7,7 @@ project from its start to its planned end, with a today line across all of them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from generator.agency.portfolio import project_end
@@ -31,7 +32,7 @@ def _span(projects: list[Project], today: date) -> tuple[date, date]:
     return first, last
 
 
-def _client_row(p: Project, mid: float, x, today: date) -> str:
+def _client_row(p: Project, mid: float, x: Callable[[date], float], today: date) -> str:
     name = p.client.name if len(p.client.name) <= 28 else p.client.name[:27] + "…"
     parts = [f'<text class="mp-tl-label" x="8" y="{mid + 4:.0f}"><title>{attr(p.client.name)}: '
              f'{attr(p.client.project)}</title>{attr(name)}</text>']

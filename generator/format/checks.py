@@ -28,10 +28,10 @@ from generator.format.pages import NAV, decision_page
 from generator.format.scaffold import PLACEHOLDERS  # the one place these texts are written
 from generator.format.validate import ClientRecords, Unreadable
 from generator.numbers import days, number
-from generator.problems import Problem
+from generator.problems import Problem, Severity
 
 
-def problem(rec: Any, key: str, message: str, severity: str = "error") -> Problem:
+def problem(rec: Any, key: str, message: str, severity: Severity = "error") -> Problem:
     line, column = rec.where.at(key)
     path = f"{rec.where.path}.{key}" if rec.where.path and key else rec.where.path or key
     return Problem(rec.where.file, line, column, path, message, severity)
@@ -154,10 +154,12 @@ def _suggestion(ref: str, candidates: Iterable[str]) -> str | None:
 
 
 def _id_kind(ref: str) -> str:
-    return re.match(r"[A-Za-z]*", ref).group().lower()
+    letters = re.match(r"[A-Za-z]*", ref)  # always matches, if only the empty text
+    return letters.group().lower() if letters else ""
 
 
-def _person(rec: Any, key: str, name: str, index: Index, severity: str) -> Iterator[Problem]:
+def _person(rec: Any, key: str, name: str, index: Index,
+            severity: Severity) -> Iterator[Problem]:
     people = index.people
     if name in people.records:
         if not rec.internal and name in people.internal:
@@ -213,7 +215,7 @@ def _cycle(graph: dict[str, list[str]]) -> list[str] | None:
 # --- checks -------------------------------------------------------------------------------
 
 def _unique_ids(c: ClientRecords) -> Iterator[Problem]:
-    groups = {
+    groups: dict[str, tuple[list[Any], type]] = {
         "milestone": (c.roadmap.milestones, r.Milestone),
         "deliverable": ([d for m in c.roadmap.milestones for d in m.deliverables],
                         r.Deliverable),
@@ -454,7 +456,8 @@ def _far_dates(c: ClientRecords) -> Iterator[Problem]:
     if c.client is None:
         return
     start = c.client.start
-    dated = [(m, key) for m in c.roadmap.milestones for key in ("planned", "forecast", "done")]
+    dated: list[tuple[r.Milestone | r.ClientTask, str]] = [
+        (m, key) for m in c.roadmap.milestones for key in ("planned", "forecast", "done")]
     dated += [(t, key) for t in c.roadmap.client_tasks for key in ("due", "done")]
     for rec, key in dated:
         value = getattr(rec, key)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.composer import Composer
-from yaml.events import AliasEvent
+from yaml.events import AliasEvent, Event
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.problems import Problem
+from generator.problems import Problem, Severity
 
 MAX_FILE_BYTES = 2_000_000
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -36,7 +37,11 @@ class _Refused(Exception):
 class _StrictComposer(Composer):
     """PyYAML's composer, refusing aliases (no "billion laughs") and custom tags."""
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+    if TYPE_CHECKING:  # given by the parser it is mixed with (PyYAML's or libyaml's)
+        def check_event(self, *choices: type[Event]) -> bool: ...
+        def peek_event(self) -> Any: ...  # the next event, of whichever kind
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
             event = self.peek_event()
             raise _Refused(
@@ -53,18 +58,20 @@ class _StrictComposer(Composer):
                 f"YAML tags like '{event.tag}' are not allowed: remove the tag",
             )
 
-    def compose_scalar_node(self, anchor):  # type: ignore[no-untyped-def]
+    # `anchor` is the anchor's name or None (PyYAML's stubs call it a dict): Any, so these
+    # stay valid overrides.
+    def compose_scalar_node(self, anchor: Any) -> ScalarNode:
         self._refuse_tag()
         node = super().compose_scalar_node(anchor)
         node.style = node.style or None  # libyaml says '' for plain, PyYAML None
         return node
 
     # Tags on lists and mappings are refused too (`!!python/object {...}`, `!!set`).
-    def compose_sequence_node(self, anchor):  # type: ignore[no-untyped-def]
+    def compose_sequence_node(self, anchor: Any) -> SequenceNode:
         self._refuse_tag()
         return super().compose_sequence_node(anchor)
 
-    def compose_mapping_node(self, anchor):  # type: ignore[no-untyped-def]
+    def compose_mapping_node(self, anchor: Any) -> MappingNode:
         self._refuse_tag()
         return super().compose_mapping_node(anchor)
 
@@ -82,7 +89,7 @@ class _StrictLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser
 
 
 try:
-    from yaml.cyaml import CParser
+    from yaml._yaml import CParser  # where yaml.cyaml takes it from; the stubs export it here
 
     class _FastLoader(_StrictComposer, CParser, yaml.resolver.BaseResolver):
         """libyaml's parser under the same strict composer: about 7 times faster."""
@@ -92,6 +99,7 @@ try:
             _StrictComposer.__init__(self)
             yaml.resolver.BaseResolver.__init__(self)
 except ImportError:  # PyYAML built without libyaml
+    # A class name bound to None, on purpose: `_compose` checks it before use.
     _FastLoader = None  # type: ignore[assignment,misc]
 
 
@@ -99,13 +107,13 @@ def _compose(text: str) -> Node | None:
     """The node tree of a text. Broken YAML is read again by the pure Python parser, so
     messages are the same with or without libyaml."""
     if _FastLoader is not None:
-        loader = _FastLoader(text)
+        fast = _FastLoader(text)
         try:
-            return loader.get_single_node()
+            return fast.get_single_node()
         except yaml.YAMLError:
             pass
         finally:
-            loader.dispose()
+            fast.dispose()
     loader = _StrictLoader(text)
     try:
         return loader.get_single_node()
@@ -122,8 +130,9 @@ class YamlFile:
     node: Node | None = None
     problems: list[Problem] = field(default_factory=list)
 
-    def problem(self, node_or_mark, path: str, message: str, severity="error") -> Problem:
-        mark = getattr(node_or_mark, "start_mark", node_or_mark)
+    def problem(self, node_or_mark: Node | yaml.Mark | None, path: str, message: str,
+                severity: Severity = "error") -> Problem:
+        mark = node_or_mark.start_mark if isinstance(node_or_mark, Node) else node_or_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         return Problem(self.shown, line, col, path, message, severity)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 from xml.parsers import expat
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -107,7 +108,7 @@ class _SvgReader:
     def report(self, message: str, at: tuple[int, int] | None = None) -> None:
         self.found.append(Found(*(at or self.here()), message))
 
-    def doctype(self, *_: object) -> None:
+    def doctype(self, *_: object) -> NoReturn:
         self.report("a <!DOCTYPE> is not allowed in an SVG logo (it can declare entities "
                     "that expand or read other files): remove it")
         raise _Refused

@@ -8,6 +8,7 @@ in their editor's completion popup.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -272,7 +273,8 @@ class Change:
     description: Markdown | None = f("More detail (Markdown)", None)
     estimate: Estimate | None = f("Estimated effort and cost", None)
     schedule_impact_days: Amount | None = f("Days the change moves the schedule", None)
-    decided: date | None = f("Date it was approved or rejected", None)
+    # `dt.date`: inside this class, `date` is the field above, not the type.
+    decided: dt.date | None = f("Date it was approved or rejected", None)
     related: list[Id] = f("Related milestone, deliverable, decision or risk IDs", [])
     internal: bool = f(INTERNAL_DOC, False)
     where: Where = where_field()

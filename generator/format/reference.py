@@ -37,7 +37,7 @@ def _type_words(hint: Any) -> str:
         item = typing.get_args(typing.get_args(hint)[0] if typing.get_origin(hint) in (
             UnionType, typing.Union) else hint)
         inner = item[0] if item else None
-        if inner is not None and dataclasses.is_dataclass(inner):
+        if isinstance(inner, type) and dataclasses.is_dataclass(inner):
             return f"list of {inner.__name__}"
         return f"list of {_type_words(inner) if inner is not None else 'text'}"
     if schema.get("type") == "object" and "additionalProperties" in schema and not isinstance(
@@ -84,7 +84,7 @@ def _record_table(record_type: type) -> list[str]:
 def _nested_records(hint: Any) -> list[type]:
     if typing.get_origin(hint) is typing.Annotated:
         hint = hint.__origin__
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return [hint]
     return [t for a in typing.get_args(hint) for t in _nested_records(a)]
 

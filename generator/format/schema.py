@@ -37,7 +37,7 @@ def type_schema(hint: Any) -> dict[str, Any]:
         return {"type": "array", "items": type_schema(typing.get_args(hint)[0])}
     if origin is dict:
         return {"type": "object", "additionalProperties": type_schema(typing.get_args(hint)[1])}
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return record_schema(hint)
     if hint is bool:
         return {"type": "boolean"}

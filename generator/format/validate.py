@@ -11,21 +11,22 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import enum
 import functools
 import re
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import NoneType, UnionType
-from typing import Any, Literal
+from typing import Any, Final, Literal, TypeGuard
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.format import records as r
 from generator.format.load import YamlFile, read_client
-from generator.problems import Problem
+from generator.problems import Problem, Severity
 
 # Terms that python-markdown's abbr always takes as a definition. A line it refused would
 # stay on the page as a paragraph, raw: so anything else is left out (validation refuses it).
@@ -61,7 +62,16 @@ MAX_AMOUNT = 1e12  # money or days; sums of many such amounts stay exact enough 
 # the page; tab and line breaks are ordinary white space.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 YAML11_BOOLS = ("yes", "no", "on", "off", "y", "n")
-INVALID = object()
+
+
+class _Invalid(enum.Enum):
+    """A value that was refused (its problem is already recorded). A type of its own, so a
+    checked `value is INVALID` leaves the value its real type, not `object`."""
+
+    INVALID = "invalid"
+
+
+INVALID: Final = _Invalid.INVALID
 
 
 @dataclass(frozen=True)
@@ -116,9 +126,14 @@ def _record_types(record_type: type) -> tuple[type, ...]:
     hints = typing.get_type_hints(record_type)
     for spec in r.public_fields(record_type):
         for inner in _inner_types(hints[spec.name]):
-            if dataclasses.is_dataclass(inner):
+            if _is_record_type(inner):
                 found += [t for t in _record_types(inner) if t not in found]
     return tuple(found)
+
+
+def _is_record_type(hint: Any) -> TypeGuard[type]:
+    """A record type (a dataclass itself, not one of its values)."""
+    return isinstance(hint, type) and dataclasses.is_dataclass(hint)
 
 
 def _inner_types(hint: Any) -> list[Any]:
@@ -140,7 +155,8 @@ def _left_out_inside(value: Any) -> Iterator[Unreadable]:
             yield from _left_out_inside(item)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         key = KEY_FIELDS.get(type(value))
-        yield Unreadable(type(value), getattr(value, key) if key else None, value.where)
+        where: r.Where = value.where  # type: ignore[attr-defined]  # every record has one
+        yield Unreadable(type(value), getattr(value, key) if key else None, where)
         for spec in r.public_fields(type(value)):
             yield from _left_out_inside(getattr(value, spec.name))
 
@@ -160,7 +176,8 @@ class _Reader:
                                                       {"": _mark(node)}))
         return INVALID
 
-    def error(self, node: Node, path: str, message: str, severity: str = "error") -> object:
+    def error(self, node: Node, path: str, message: str,
+              severity: Severity = "error") -> _Invalid:
         self.problems.append(self.file.problem(node, path, message, severity))
         return INVALID
 
@@ -178,7 +195,7 @@ class _Reader:
             return self.sequence(node, typing.get_args(hint)[0], path)
         if origin is dict:
             return self.mapping(node, typing.get_args(hint)[1], path)
-        if dataclasses.is_dataclass(hint):
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
             return self.record(node, hint, path)
         if hint is bool:
             return self.boolean(node, path)
@@ -188,7 +205,7 @@ class _Reader:
             return self.amount(node, path)
         return self.text(node, marker, path)
 
-    def scalar(self, node: Node, path: str, wanted: str) -> str | object:
+    def scalar(self, node: Node, path: str, wanted: str) -> str | _Invalid:
         if isinstance(node, ScalarNode):
             return node.value
         found = "a list" if isinstance(node, SequenceNode) else "a mapping (key: value pairs)"
@@ -222,7 +239,7 @@ class _Reader:
         if value is INVALID or value in allowed:
             return value
         message = f"'{value}' is not allowed here (expected one of: {', '.join(allowed)})"
-        if node.style is None and value.lower() in (*YAML11_BOOLS, "true", "false"):
+        if _style(node) is None and value.lower() in (*YAML11_BOOLS, "true", "false"):
             message += "; it is not a yes/no field"
         return self.error(node, path, message + _did_you_mean(value, allowed))
 
@@ -230,7 +247,7 @@ class _Reader:
         value = self.scalar(node, path, "true or false")
         if value is INVALID:
             return value
-        if node.style is None and value in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        if _style(node) is None and value in ("true", "True", "TRUE", "false", "False", "FALSE"):
             return value.lower() == "true"
         return self.error(node, path, f"'{value}' is not true or false: write true or false")
 
@@ -255,7 +272,7 @@ class _Reader:
         value = self.scalar(node, path, "a number")
         if value is INVALID:
             return value
-        if node.style is not None:
+        if _style(node) is not None:
             if INT_PATTERN.match(value) or FLOAT_PATTERN.match(value):
                 return self.error(node, path, f"expected a number, found the text '{value}': "
                                   "remove the quotes")
@@ -283,7 +300,7 @@ class _Reader:
             return []
         if not isinstance(node, SequenceNode):
             self.error(node, path, "expected a list (one '- item' per line, or [A, B])")
-            return self.lost(item, node, path) if dataclasses.is_dataclass(item) else INVALID
+            return self.lost(item, node, path) if _is_record_type(item) else INVALID
         items = [self.convert(child, item, f"{path}[{i}]") for i, child in enumerate(node.value)]
         if dataclasses.is_dataclass(item):
             # A record with a shape error is left out (and known as unreadable); the records
@@ -332,8 +349,8 @@ class _Reader:
     def record(self, node: Node, record_type: type, path: str) -> Any:
         if not isinstance(node, MappingNode):
             what = "a list" if isinstance(node, SequenceNode) else f"'{node.value}'"
-            name = record_type.__name__.lower()
-            self.error(node, path, f"expected a {name} (key: value pairs), found {what}")
+            kind = record_type.__name__.lower()
+            self.error(node, path, f"expected a {kind} (key: value pairs), found {what}")
             return self.lost(record_type, node, path)
         fields = {x.name: x for x in r.public_fields(record_type)}
         hints = typing.get_type_hints(record_type, include_extras=True)
@@ -377,7 +394,7 @@ class _Reader:
         if missing or meant or twice or INVALID in values.values():
             for name in meant:
                 for inner in _inner_types(hints[name]):
-                    if dataclasses.is_dataclass(inner):
+                    if _is_record_type(inner):
                         self.unreadable += _lost(inner, where)
             key = values.get(KEY_FIELDS.get(record_type, ""))
             self.unreadable.append(Unreadable(record_type, key if isinstance(key, str) else None,
@@ -480,6 +497,11 @@ def _is_null(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.style is None and node.value in NULLS
 
 
+def _style(node: Node) -> str | None:
+    """How a scalar was written: None when plain, else its quote or block mark."""
+    return node.style if isinstance(node, ScalarNode) else None
+
+
 def _mark(node: Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -488,7 +510,7 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _did_you_mean(value: str, allowed) -> str:
+def _did_you_mean(value: str, allowed: Iterable[str]) -> str:
     close = difflib.get_close_matches(value, list(allowed), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

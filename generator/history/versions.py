@@ -162,6 +162,7 @@ def version_model(cv: ClientVersions, k: int, scratch: Path) -> tuple[Project | 
     """Version k's public model, read from git, or None and the first reason it is invalid
     (a version released under older rules may not pass today's)."""
     v = cv.versions[k]
+    assert cv.repo is not None  # versions are read from git: no repository, no versions
     exported = git.export_folder(cv.repo, v.tag, cv.folder_in_repo, scratch / str(k))
     shown = f"{v.tag}:{Path(cv.folder_in_repo).parent.as_posix()}"
     project, problems = check_client_folder(exported, shown, v.date)
@@ -187,7 +188,7 @@ def _readable_versions(cv: ClientVersions, scratch: Path) -> tuple[ClientVersion
     return readable, models, notes
 
 
-def _site_version(cv: ClientVersions, models: list[Project], k: int, latest: Project | None,
+def _site_version(cv: ClientVersions, models: list[Project], k: int, latest: Project,
                   today: date) -> SiteVersion:
     """Version k (or latest when k == len(versions)) with its comparison and history."""
     snapshots = [(v.name, m) for v, m in zip(cv.versions, models, strict=True)]
@@ -282,7 +283,9 @@ def _update(job: VersionedJob, cv: ClientVersions, prints: dict[str, str], neede
     """Build the `needed` versions into `target`, a private copy of the client's folder, then
     write the feed, versions.json and the redirect. Returns the pages built, the warnings
     about versions that no longer validate, the versions rebuilt and MkDocs' warnings."""
-    pages, notes, warned = 0, [], []
+    pages = 0
+    notes: list[str] = []
+    warned: list[Problem] = []
     feed = target / FEED_FILE
     if needed or not feed.is_file():
         with scratch_folder(None, "milepost-versions-") as scratch:
@@ -325,7 +328,9 @@ def build_versioned_client(job: VersionedJob) -> BuildResult:
                   if (_published_print(client_out / name) != fp)
                   and not (job.keep_published and name != LATEST
                            and (client_out / name).is_dir())]
-        pages, notes, warned = 0, [], []
+        pages = 0
+        notes: list[str] = []
+        warned: list[Problem] = []
         replacing = layout_of(client_out) == PLAIN
         if job.staged:
             client_out.mkdir(parents=True, exist_ok=True)

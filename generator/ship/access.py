@@ -284,10 +284,11 @@ def _text(yf: YamlFile, node: Node, path: str, pattern: re.Pattern, what: str,
 
 
 def _date(yf: YamlFile, node: Node, path: str, problems: list[Problem]) -> date | None:
-    try:
-        return date.fromisoformat(node.value) if isinstance(node, ScalarNode) else None
-    except ValueError:
-        pass
+    if isinstance(node, ScalarNode):  # a list or mapping is no date either
+        try:
+            return date.fromisoformat(node.value)
+        except ValueError:
+            pass
     problems.append(yf.problem(node, path, "expected a date (YYYY-MM-DD)"))
     return None
 
@@ -307,9 +308,9 @@ def _person(yf: YamlFile, node: Node, path: str, problems: list[Problem]) -> Per
     since = _date(yf, values["since"], f"{path}.since", problems)
     changed = _date(yf, values["changed"], f"{path}.changed", problems) \
         if "changed" in values else None
-    if len(problems) > before:
+    if len(problems) > before or email is None or hashed is None or since is None:
         return None
-    return Person(email, hashed, since, changed)  # type: ignore[arg-type]
+    return Person(email, hashed, since, changed)
 
 
 def _people(yf: YamlFile, node: Node | None, path: str,

@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from generator.agency.render import FOLDER as AGENCY_FOLDER
@@ -81,8 +82,9 @@ class _InlineCode(html.parser.HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
-        if found.get("style"):
-            self.styles.add(found["style"])  # type: ignore[arg-type]
+        style = found.get("style")
+        if style:
+            self.styles.add(style)
         if tag == "script" and "src" not in found and \
                 (found.get("type") or "").lower() in JS_TYPES:
             self._current = []
@@ -416,7 +418,8 @@ def _caddy_logins(people: tuple[Person, ...], indent: str) -> list[str]:
     """A basicauth block. Caddy refuses an empty one, so an area nobody may enter yet gets
     one login whose password was thrown away."""
     if not people:
-        people = (Person("nobody", hash_password(secrets.token_urlsafe(32)), None),)  # type: ignore[arg-type]
+        # Its date is never shown: the login exists only so the block is not empty.
+        people = (Person("nobody", hash_password(secrets.token_urlsafe(32)), date.min),)
     return [f'{indent}basicauth bcrypt "{REALM}" {{',
             *(f"{indent}\t{p.email} {p.hash}" for p in people), f"{indent}}}"]
 

@@ -29,6 +29,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from generator.format import records as r
 from generator.format.pages import decision_page
 from generator.history import git
 from generator.history.compare import what_changed
@@ -148,11 +149,11 @@ def subject(p: Project, waiting: list[Need], changes: list[Section], moved: str 
 
 # --- who it goes to --------------------------------------------------------------------------
 
-def _address(p: Project, person, what: str) -> Address:  # noqa: ANN001 (a Contact)
+def _address(p: Project, person: r.Contact, what: str) -> Address:
     """A person as a header address; an address that is not one is refused with where it
     was written (email headers can carry nothing else)."""
     try:
-        return Address(display_name=one_line(person.name), addr_spec=person.email.strip())
+        return Address(display_name=one_line(person.name), addr_spec=(person.email or "").strip())
     except (ValueError, IndexError, email_errors.MessageError):
         line, column = person.where.at("email")
         raise MilepostError(f"{person.where.file}:{line}:{column}: {person.where.path}.email: "
@@ -209,7 +210,7 @@ def something_to_say(d: Digest, before: Baseline) -> bool:
     an item that became overdue); otherwise nothing is sent."""
     if d.changes:
         return True
-    if before.project is None:
+    if before.project is None or before.day is None:
         return bool(d.needs)
     then = {(x.kind, x.id, bool(x.overdue)) for x in needs(before.project, before.day)}
     return any((x.kind, x.id, bool(x.overdue)) not in then for x in d.needs)
@@ -393,6 +394,7 @@ def send(msg: EmailMessage, relay: Relay, password: str | None) -> dict[str, str
                             f"environment variable {PASSWORD_VARIABLE}")
     context = ssl.create_default_context()
     try:
+        server: smtplib.SMTP
         if relay.scheme == "smtps":
             server = smtplib.SMTP_SSL(relay.host, relay.port, timeout=60, context=context)
         else:
@@ -440,11 +442,11 @@ def _locate(projects_dir: Path, slug: str) -> Where:
     return Where(repo, folder.relative_to(repo.resolve()).as_posix())
 
 
-def _model_at(where: Where, rev: str, day: date, scratch: Path) -> Project | None:
-    exported = git.export_folder(where.repo, rev, where.folder, scratch)
+def _model_at(repo: Path, folder: str, rev: str, day: date, scratch: Path) -> Project | None:
+    exported = git.export_folder(repo, rev, folder, scratch)
     if not (exported / "client.yml").is_file():
         return None  # the client did not exist yet
-    project, _ = check_client_folder(exported, f"{rev}:{Path(where.folder).parent}", day)
+    project, _ = check_client_folder(exported, f"{rev}:{Path(folder).parent}", day)
     return project
 
 
@@ -472,7 +474,7 @@ def baseline(where: Where, slug: str, since: str | None, scratch: Path) -> Basel
             label = f"version {versions[-1].name} ({derive.long_date(day)})"
         else:
             return Baseline(None, None, None)
-    project = _model_at(where, commit, day, scratch)
+    project = _model_at(where.repo, where.folder, commit, day, scratch)
     return Baseline(project, day, label if project else None, commit)
 
 
@@ -542,14 +544,18 @@ def notify_client(projects_dir: Path, slug: str, today: date, base_config: Path,
     overall = u.overall if (u := derive.latest_update(p)) else None
     msg = as_message(d, _sender(options, d.reply_to, slug), msgid,
                      now or datetime.now(UTC), overall)
-    if not sending:
+    if options.smtp is None:  # not sending
+        if options.eml is None:
+            raise MilepostError("give --eml DIR to write the digest or --smtp URL to send it")
         return _write_eml(msg, options.eml, slug, len(d.to))
+    # Sending: _check_committed has made sure the client is committed in a repository.
+    assert where.repo is not None
     try:
         refused = send(msg, parse_relay(options.smtp), os.environ.get(PASSWORD_VARIABLE))
     except MilepostError as exc:
         raise MilepostError(f"{slug}: digest not sent: {exc}; nothing was marked as sent, so "
                             "the next run tries again")
-    tag = _remember(where, slug, msg, len(d.to), now or datetime.now(UTC))
+    tag = _remember(where.repo, slug, msg, len(d.to), now or datetime.now(UTC))
     pushed = ""
     if options.push:
         try:
@@ -590,15 +596,16 @@ def _write_eml(msg: EmailMessage, folder: Path, slug: str, people: int) -> Outco
                    f"{'person' if people == 1 else 'people'}; nothing sent)")
 
 
-def _remember(where: Where, slug: str, msg: EmailMessage, people: int, now: datetime) -> str:
+def _remember(repo: Path, slug: str, msg: EmailMessage, people: int, now: datetime) -> str:
     """Tag the commit the digest described, so the next one starts from it."""
-    head = git.commit_of(where.repo, "HEAD")
+    head = git.commit_of(repo, "HEAD")
+    assert head is not None  # the client's files are committed (_check_committed)
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     tag, n = f"{DIGEST_TAG.format(slug=slug)}{stamp}", 1
-    while git.tag_exists(where.repo, tag):
+    while git.tag_exists(repo, tag):
         n += 1
         tag = f"{DIGEST_TAG.format(slug=slug)}{stamp}-{n}"
-    git.create_mark(where.repo, tag, f"Digest sent to {people} "
+    git.create_mark(repo, tag, f"Digest sent to {people} "
                     f"{'person' if people == 1 else 'people'}: {msg['Subject']}\n\n"
                     f"Message-ID: {msg['Message-ID']}", head[0])
     return tag

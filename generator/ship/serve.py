@@ -14,12 +14,16 @@ import signal
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from generator.problems import MilepostError, Problem, display_path, errors, report, sort_problems
 from generator.site.build import BuildSettings, base_config_for, build_site
 from generator.site.client import check_client_folder
 from generator.site.output import remove_stale_scratch, scratch_folder
 from generator.site.render import template_dirs
+
+if TYPE_CHECKING:  # imported only when a preview starts
+    from mkdocs.livereload import LiveReloadServer
 
 BANNER_ID = "milepost-problems"
 _BODY = re.compile(rb"<body[^>]*>")
@@ -67,7 +71,7 @@ class Preview:
         self.banner = ""
 
 
-def _preview_server(preview: Preview, **options):  # noqa: ANN003 (LiveReloadServer's)
+def _preview_server(preview: Preview, **options: Any) -> LiveReloadServer:
     from mkdocs.livereload import LiveReloadServer
 
     class PreviewServer(LiveReloadServer):
@@ -122,7 +126,7 @@ def serve_agency(projects_dir: Path, today: date, host: str, port: int) -> None:
         _run_server(server, host, port)
 
 
-def _run_server(server, host: str, port: int) -> None:  # noqa: ANN001 (a LiveReloadServer)
+def _run_server(server: LiveReloadServer, host: str, port: int) -> None:
     try:
         server.serve()
     except KeyboardInterrupt:

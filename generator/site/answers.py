@@ -38,7 +38,7 @@ def _line(text: object) -> str:
 def lead_email(p: Project) -> str | None:
     """The agency's project lead: who answers go to."""
     lead = next((c for c in p.client.team if c.side == "team" and c.lead and c.email), None)
-    return lead.email.strip() if lead else None
+    return lead.email.strip() if lead and lead.email else None
 
 
 def mailto(to: str, subject: str, body: str) -> str:

@@ -206,7 +206,9 @@ def waiting_since(state: SignoffState, today: date) -> str:
 def awaiting_signoff(p: Project) -> list[tuple[r.Milestone, r.Deliverable, SignoffState]]:
     history = signoff_history(p)
     found = [(m, d, signoff_state(m, d, history.get(d.id, []))) for m, d in deliverables(p)]
-    return sorted([x for x in found if x[2].key == "awaiting"], key=lambda x: x[2].since)
+    # An awaiting deliverable always has the date it was handed over (`since`).
+    return sorted([x for x in found if x[2].key == "awaiting"],
+                  key=lambda x: x[2].since or date.min)
 
 
 # --- decisions ----------------------------------------------------------------------------

@@ -94,7 +94,8 @@ def decision_entries(p: Project) -> Iterator[Entry]:
     dates = {d.id: d.date for d in p.decisions}
     replaced_by = derive.superseded_by(p)
     for d in p.decisions:
-        day, status = d.date, d.status
+        day = d.date
+        status: str = d.status  # or "superseded by ..." below
         if d.status == "superseded" and replaced_by.get(d.id):
             by = replaced_by[d.id]
             day = max(dates[x] for x in by)

@@ -66,7 +66,7 @@ def _change_words(x: r.Change, p: Project) -> str:
             + (f": {terms}." if terms else "."))
 
 
-def _milestone_words(m) -> str:  # noqa: ANN001 (a Milestone)
+def _milestone_words(m: r.Milestone) -> str:
     words = [f"Planned for {derive.long_date(m.planned)}."]
     if m.forecast and m.forecast != m.planned and not m.done:
         words.append(f"Now forecast for {derive.long_date(m.forecast)}.")

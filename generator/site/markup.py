@@ -13,11 +13,14 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Callable
+from typing import cast
 from urllib.parse import urlparse
 from xml.etree import ElementTree as etree
 
 import markdown
 from markdown.extensions import Extension
+from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
@@ -131,7 +134,10 @@ def _link_text(data: str, index: int) -> tuple[str, int, bool]:
     return data[index:end], end + 1, True
 
 
-def _bounded_link(get_link, data: str, index: int) -> tuple[str, str | None, int, bool]:
+_GetLink = Callable[[str, int], tuple[str, str | None, int, bool]]
+
+
+def _bounded_link(get_link: _GetLink, data: str, index: int) -> tuple[str, str | None, int, bool]:
     """Python-Markdown's own reading of `(target "title")`, given only as much text as a
     target can span, and not called at all where no target can follow."""
     target = _LINK_TARGET.match(data, index)
@@ -146,10 +152,13 @@ class _SafeExtension(Extension):
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_Sanitize(md), "milepost_sanitize", 1)
         for name in _LINK_PROCESSORS:
-            processor = md.inlinePatterns[name]
-            processor.getText = _link_text
+            # Each of these is a link processor (or a subclass); the registry is typed loosely.
+            processor = cast(LinkInlineProcessor, md.inlinePatterns[name])
+            # Replacing the methods of this one instance is the point (bounded reading).
+            processor.getText = _link_text  # type: ignore[method-assign]
             if name in ("link", "image_link"):
-                processor.getLink = functools.partial(_bounded_link, processor.getLink)
+                bounded = functools.partial(_bounded_link, processor.getLink)
+                processor.getLink = bounded  # type: ignore[method-assign]
 
 
 class RichText:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from generator.format import records as r
 from generator.format.validate import ClientRecords
@@ -30,12 +31,22 @@ class Project:
     updates: list[r.Update] = field(default_factory=list)  # oldest first
 
 
-def _public(items):
+class _MaybeInternal(Protocol):
+    @property
+    def internal(self) -> bool: ...
+
+
+_Item = TypeVar("_Item", bound=_MaybeInternal)
+
+
+def _public(items: list[_Item]) -> list[_Item]:
     return [x for x in items if not x.internal]
 
 
 def build_model(c: ClientRecords) -> Project:
     """The public project of a validated client."""
+    if c.client is None:
+        raise ValueError("build_model takes a validated client: its client.yml was not read")
     client = dataclasses.replace(
         c.client, team=_public(c.client.team), communication=_public(c.client.communication))
     milestones = [dataclasses.replace(m, deliverables=_public(m.deliverables))

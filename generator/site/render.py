@@ -7,6 +7,7 @@ YAML is data, never markup, and it is never used as template source.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import urllib.parse
@@ -44,10 +45,11 @@ class SiteVersion:
     date: date                     # the version's "today": its tag date
     is_latest: bool
     note: str = ""
-    previous: tuple[str, date] | None = None   # the version compared with
+    # `dt.date` below: inside this class, `date` is the field above, not the type.
+    previous: tuple[str, dt.date] | None = None   # the version compared with
     changes: list[Section] = field(default_factory=list)
     slips: dict[str, list[str]] = field(default_factory=dict)  # milestone -> phrases
-    baseline: dict[str, date] = field(default_factory=dict)    # first version's planned
+    baseline: dict[str, dt.date] = field(default_factory=dict)  # first version's planned
 
     @property
     def changes_since(self) -> str:

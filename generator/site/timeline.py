@@ -7,6 +7,7 @@ line, and the client's tasks as triangles on their own row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from generator.format import records as r
@@ -20,6 +21,8 @@ LABEL = 220       # width of the label column
 ROW = 24
 TOP = 34          # room for month labels
 RIGHT = 20
+
+XScale = Callable[[date], float]  # a date's x position in the drawing
 
 
 def _span(p: Project, today: date, baseline: dict[str, date]) -> tuple[date, date]:
@@ -94,7 +97,7 @@ def timeline_svg(p: Project, today: date, baseline: dict[str, date] | None = Non
     ])
 
 
-def _grid(first: date, last: date, x, height: float) -> str:
+def _grid(first: date, last: date, x: XScale, height: float) -> str:
     parts = []
     for month in _months(first, last):
         mx = x(month)
@@ -106,7 +109,8 @@ def _grid(first: date, last: date, x, height: float) -> str:
     return "".join(parts)
 
 
-def _milestone_row(m: r.Milestone, mid: float, x, today: date, base: date | None) -> str:
+def _milestone_row(m: r.Milestone, mid: float, x: XScale, today: date,
+                   base: date | None) -> str:
     label = m.title if len(m.title) <= 28 else m.title[:27] + "…"
     parts = [f'<text class="mp-tl-label" x="16" y="{mid + 4:.0f}">'
              f'<title>{attr(m.id)}: {attr(m.title)}</title>{attr(m.id)} {attr(label)}</text>']

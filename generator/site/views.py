@@ -577,10 +577,10 @@ def related_places(p: Project) -> dict[str, tuple[str, str]]:
         places[m.id] = (m.title, "roadmap.md")
         for dl in m.deliverables:
             places.setdefault(dl.id, (dl.title, "signoffs.md"))
-    for x in p.changes:
-        places.setdefault(x.id, (x.title, "changes.md"))
-    for x in p.risks:
-        places.setdefault(x.id, (x.title, "risks.md"))
+    for change in p.changes:
+        places.setdefault(change.id, (change.title, "changes.md"))
+    for risk in p.risks:
+        places.setdefault(risk.id, (risk.title, "risks.md"))
     for dec in p.decisions:
         places.setdefault(dec.id, (dec.title, decision_page(dec.id)))
     return places
