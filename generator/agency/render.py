@@ -21,7 +21,8 @@ from generator.agency import portfolio as pf
 from generator.agency.full import PAGE_ORDER, AgencyClient, Held, Note
 from generator.agency.timeline import portfolio_timeline
 from generator.format.pages import NAV
-from generator.site.markup import title_text
+from generator.site import derive
+from generator.site.markup import plain, title_text
 from generator.site.render import CONTENT, environment
 
 AGENCY = CONTENT / "agency"
@@ -49,6 +50,10 @@ def agency_environment(project_root: Path | None = None) -> jinja2.Environment:
     assert isinstance(own, jinja2.FileSystemLoader)  # environment() reads template folders
     env = base.overlay(loader=jinja2.FileSystemLoader([str(AGENCY / "templates"),
                                                       *own.searchpath]))
+    # The agency's templates still format dates and figures themselves (the client pages'
+    # templates get finished text from site/views.py); these helpers serve them alone.
+    env.globals.update(d=derive, signed=lambda n: Markup(derive.signed_days(n)))
+    env.filters.update(long=derive.long_date, short=derive.short_date, plain=plain)
     return env
 
 
