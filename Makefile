@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: site test lint bench golden clean
+.PHONY: site test test-fast lint bench golden clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ site: $(BIN)/.installed  ## validate and build every example client into site/
 test: $(BIN)/.installed  ## lint and run the test suite
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/python -m pytest -q
+
+test-fast: $(BIN)/.installed  ## lint and run the fast tier: no processes, MkDocs, browser or servers
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: $(BIN)/.installed  ## benchmark against a bare MkDocs build
 	$(BIN)/python bench/run.py
