@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: site test lint bench golden clean
+.PHONY: site test test-fast lint bench golden clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ test: $(BIN)/.installed  ## lint, check the type hints and run the test suite
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+test-fast: $(BIN)/.installed  ## lint and run the fast tier: no processes, MkDocs, browser or servers
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: $(BIN)/.installed  ## benchmark against a bare MkDocs build
 	$(BIN)/python bench/run.py

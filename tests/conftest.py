@@ -1,18 +1,27 @@
-"""Shared fixtures: a tiny projects folder built from a dict, and the real CLI.
+"""Shared fixtures: a tiny projects folder built from a dict, the real CLI, git, and the
+guard that keeps the fast tier fast.
 
 `VALID_TEXT` is one complete, valid client ("acme") written as exact YAML text, so tests
 that replace one file know every line number of the others. `valid_data()` gives the same
 client as Python objects to mutate; `make_project` writes either kind.
+
+Tests come in two tiers. A test that starts a process (the real CLI, git, a web server, a
+browser), runs MkDocs or opens a server socket is marked `slow`; every other test is the
+fast tier, `make test-fast` (`pytest -m "not slow"`), which runs in seconds. The guard below
+fails any unmarked test that does one of those, so the tiers stay what they say.
 """
 
 from __future__ import annotations
 
 import copy
+import multiprocessing.process
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -243,3 +252,113 @@ def run_subprocess(tmp_path: Path) -> Callable[..., tuple[int, str, str]]:
         return proc.returncode, proc.stdout, proc.stderr
 
     return run
+
+
+# --- helpers several test files use -------------------------------------------------------------
+
+def milepost(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """`python -m generator ARGS` as a real process in `cwd`, as a user or CI runs it."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("MILEPOST_ACCESS", None)
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
+                          input=stdin, capture_output=True, text=True, timeout=300)
+
+
+def git(repo: Path, *args: str, day: str | None = None) -> str:
+    """Run git in `repo` as a PM would, committing on `day` (YYYY-MM-DD) when given."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "PM", "GIT_AUTHOR_EMAIL": "pm@agency.example",
+           "GIT_COMMITTER_NAME": "PM", "GIT_COMMITTER_EMAIL": "pm@agency.example"}
+    if day:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{day}T12:00:00+00:00"
+    done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now, for a server a test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every entry below `folder`, hidden ones included: files by content, folders by name."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else b"/"
+            for p in sorted(folder.rglob("*"))}
+
+
+class _ArticleText(HTMLParser):
+    """The text inside a page's <article>, entities decoded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "article":
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.parts.append(data)
+
+
+def article_text(path: Path) -> str:
+    """The visible text of a built page's article (what the client reads), whitespace folded."""
+    parser = _ArticleText()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return " ".join(" ".join(parser.parts).split())
+
+
+# --- the fast tier stays fast ---------------------------------------------------------------
+
+def _refuse(what: str) -> Callable[..., Any]:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"this test {what}: mark it @pytest.mark.slow (the fast tier "
+                             "starts no process, runs no MkDocs and opens no server)")
+    return refuse
+
+
+def _forbid_slow_things(patch: pytest.MonkeyPatch) -> None:
+    """Make starting a process, building with MkDocs or listening on a socket fail."""
+    import mkdocs.commands.build
+
+    patch.setattr(subprocess.Popen, "__init__", _refuse("starts a process"))
+    patch.setattr(multiprocessing.process.BaseProcess, "start",
+                  _refuse("starts a worker process"))
+    patch.setattr(mkdocs.commands.build, "build", _refuse("builds with MkDocs"))
+    patch.setattr(socket.socket, "bind", _refuse("opens a server socket"))
+
+
+def _fast_run(config: pytest.Config) -> bool:
+    return config.getoption("markexpr", "").replace(" ", "") == "notslow"
+
+
+@pytest.fixture(autouse=True)
+def _fast_tier_guard(request: pytest.FixtureRequest) -> Any:
+    """Every test not marked slow is held to the fast tier's rules, in every run."""
+    if request.node.get_closest_marker("slow"):
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        _forbid_slow_things(patch)
+        yield
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In a fast run, also before fixtures wider than one test (a module's built site)."""
+    if _fast_run(session.config):
+        session.config._fast_patch = pytest.MonkeyPatch()  # type: ignore[attr-defined]
+        _forbid_slow_things(session.config._fast_patch)  # type: ignore[attr-defined]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    patch = getattr(session.config, "_fast_patch", None)
+    if patch is not None:
+        patch.undo()

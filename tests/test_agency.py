@@ -23,6 +23,9 @@ import yaml
 from tests.conftest import TODAY as JUNE_1
 from tests.conftest import valid_data
 
+# Every test here builds sites with the real CLI or MkDocs.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "tests" / "examples"
 AS_OF = "2026-11-23"

@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import pytest
+
 from generator.site.answers import mailto
 from tests.conftest import AS_OF, VALID_TEXT, files_with
 
@@ -39,6 +41,7 @@ def answer_links(page: Path) -> dict[str, str]:
             re.findall(r'<a class="mp-answer" href="([^"]+)">([^<]+)</a>', text)}
 
 
+@pytest.mark.slow
 def test_waiting_page_has_answer_links_to_the_agency_lead(make_project, run_cli, tmp_path):
     client = VALID_TEXT["client.yml"].replace(LEAD, LEAD + "    lead: true\n")
     projects = make_project({"acme": files_with({"client.yml": client})})
@@ -55,6 +58,7 @@ def test_waiting_page_has_answer_links_to_the_agency_lead(make_project, run_cli,
         "Task: T1 Send brand assets (due 1 March 2026)", "Answer: done"]
 
 
+@pytest.mark.slow
 def test_without_an_agency_lead_there_is_nobody_to_answer(make_project, run_cli, tmp_path):
     projects = make_project({"acme": files_with({})})
     code, _, err = run_cli("build", "--projects", str(projects), "--out", str(tmp_path / "site"),
@@ -64,6 +68,7 @@ def test_without_an_agency_lead_there_is_nobody_to_answer(make_project, run_cli,
     assert "mp-answer" not in page and "Answer by email" not in page
 
 
+@pytest.mark.slow
 def test_a_sign_off_answer_names_the_item_and_its_version(make_project, run_cli, tmp_path):
     client = VALID_TEXT["client.yml"].replace(LEAD, LEAD + "    lead: true\n")
     roadmap = VALID_TEXT["roadmap.yml"].replace(
@@ -83,6 +88,7 @@ def test_a_sign_off_answer_names_the_item_and_its_version(make_project, run_cli,
     assert query["subject"].endswith(": changes requested: …")
 
 
+@pytest.mark.slow
 def test_hostile_answer_links_are_inert(run_cli, tmp_path):
     import shutil
 

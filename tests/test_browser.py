@@ -31,7 +31,7 @@ sync_api = pytest.importorskip(
     "playwright.sync_api", reason="browser tests need the playwright package (pip install "
     "playwright); its own browser downloads are not used")
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECTS = REPO / "tests" / "examples"  # the tool's copy, never the repository's projects/

@@ -24,7 +24,7 @@ from tests.test_browser import (  # noqa: F401 (browser is a fixture)
     browser,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECTS = REPO / "tests" / "examples"

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import milepost
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, _Quiet
-from tests.test_versions import milepost
 from tests.test_versions import repo as repo  # noqa: F401 (the git repository fixture)
 
 sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -166,6 +166,7 @@ def test_empty_projects_folder(tmp_path: Path, run_cli) -> None:
     assert run_cli("validate", "--projects", "projects")[:2] == (0, "0 clients checked: no problems\n")
 
 
+@pytest.mark.slow
 def test_subprocess_valid_and_invalid(make_project, run_subprocess) -> None:
     make_project({"acme": files_with({})})
     code, out, err = run_subprocess("validate", "--projects", "projects", "--as-of", AS_OF)
@@ -179,6 +180,7 @@ def test_subprocess_valid_and_invalid(make_project, run_subprocess) -> None:
     assert "Traceback" not in out + err
 
 
+@pytest.mark.slow
 def test_subprocess_version(run_subprocess) -> None:
     code, out, _ = run_subprocess("--version")
     assert code == 0 and out.startswith("milepost ")
@@ -260,6 +262,7 @@ def test_replacing_the_placeholders_leaves_no_warning(tmp_path: Path, run_cli) -
     assert (code, out) == (0, "1 client checked: no problems\n")
 
 
+@pytest.mark.slow
 def test_publish_refuses_placeholders_and_build_only_warns(tmp_path: Path, run_cli) -> None:
     assert run_cli("new", "acme", "--name", "Acme", "--start", "2026-01-05")[0] == 0
     code, out, err = run_cli("publish", "--projects", "projects", "--to", "web", "--as-of", AS_OF)
@@ -275,6 +278,7 @@ def test_publish_refuses_placeholders_and_build_only_warns(tmp_path: Path, run_c
     assert (tmp_path / "site" / "acme" / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_release_refuses_placeholders(tmp_path: Path, run_cli) -> None:
     import subprocess
 
@@ -291,6 +295,7 @@ def test_release_refuses_placeholders(tmp_path: Path, run_cli) -> None:
     assert tags.stdout == ""
 
 
+@pytest.mark.slow
 def test_new_folders_are_kept_by_git_and_ignored_by_the_loader(tmp_path: Path,
                                                                 run_cli) -> None:
     import subprocess
@@ -533,6 +538,7 @@ def test_a_folder_that_is_neither_is_refused_clearly(make_project, run_cli) -> N
     assert code == 1 and "projects/beta: error: missing client.yml" in out
 
 
+@pytest.mark.slow
 def test_build_takes_a_client_folder(make_project, run_cli, tmp_path: Path) -> None:
     make_project({"acme": files_with({}), "beta": files_with({})})
     code, out, err = run_cli("build", "--projects", "projects/acme", "--out", "site", "--as-of", AS_OF,
@@ -590,6 +596,7 @@ client.check_client_folder = _check
 '''
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_an_unexpected_failure_of_one_client_does_not_stop_the_others(
         jobs: str, make_project, tmp_path: Path) -> None:
@@ -639,6 +646,7 @@ def test_serve_refuses_a_port_that_is_not_one(port: str, make_project, run_cli) 
 
 # --- git missing --------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [
     ("plan", "--projects", "projects", "--changed-since", "HEAD"),
     ("release", "acme", "v1", "--as-of", AS_OF),
@@ -669,6 +677,7 @@ def test_without_git_a_command_that_needs_it_says_so(make_project, tmp_path, arg
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_a_git_command_that_hangs_is_stopped_with_a_clear_message(tmp_path, monkeypatch):
     import shutil
 

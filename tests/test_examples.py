@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import EXAMPLES, REPO
 
 # Ways a test could reach the repository's own projects folder.
@@ -45,6 +47,7 @@ def copy_of_the_repository(target: Path) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_an_invalid_agency_client_does_not_affect_the_suite(tmp_path: Path) -> None:
     repo = copy_of_the_repository(tmp_path / "repo")
     env = {**os.environ, "PYTHONPATH": str(repo), "NO_MKDOCS_2_WARNING": "1",

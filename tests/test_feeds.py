@@ -4,9 +4,7 @@ and dates that survive rebuilds and versions, links to the exact pages, and noth
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -14,6 +12,9 @@ import feedparser
 import pytest
 
 from tests.conftest import AS_OF, REPO, files_with
+from tests.conftest import git as run_git
+
+pytestmark = pytest.mark.slow  # builds with MkDocs and git
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE_URL = "https://projects.example.com/acme/"
@@ -185,12 +186,8 @@ def test_a_client_site_url_must_be_a_web_address(make_project, run_cli):
 # --- versioned sites ---------------------------------------------------------------------
 
 def git(repo: Path, *args: str, day: str = "2026-04-01") -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "PM", "GIT_AUTHOR_EMAIL": "pm@agency.example",
-           "GIT_COMMITTER_NAME": "PM", "GIT_COMMITTER_EMAIL": "pm@agency.example",
-           "GIT_AUTHOR_DATE": f"{day}T12:00:00+00:00",
-           "GIT_COMMITTER_DATE": f"{day}T12:00:00+00:00"}
-    done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    """The shared git helper, committing on 1 April unless told otherwise."""
+    run_git(repo, *args, day=day)
 
 
 def test_a_versioned_site_has_one_feed_with_its_released_versions(acme, run_cli, tmp_path):

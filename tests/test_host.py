@@ -10,7 +10,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -20,23 +19,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import VALID_TEXT
-from tests.test_versions import git
+from tests.conftest import VALID_TEXT, free_port, git, milepost
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # real servers, git and the CLI
 PASSWORDS = {"mia@a.example": "alpha-Orchard-4417", "leo@a.example": "lantern-Quarry-8823",
              "bo@b.example": "bramble-Canyon-5519", "dana@agency.example": "dune-Meadow-7731"}
 MIA, LEO, BO, DANA = PASSWORDS
 NAMES = {"a": "Alpha Foods", "b": "Beta Bank"}
 HEADERS = {"x-robots-tag": "noindex", "referrer-policy": "no-referrer",
            "x-content-type-options": "nosniff", "x-frame-options": "DENY"}
-
-
-def milepost(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("MILEPOST_ACCESS", None)
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
-                          input=stdin, capture_output=True, text=True, timeout=300)
 
 
 def readable_by_all(folder: Path, base: Path) -> None:
@@ -83,12 +75,6 @@ def _hosting_repo(repo: Path) -> Iterator[Path]:
         assert added.returncode == 0, added.stderr
     readable_by_all(repo / "site", repo)
     yield repo
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(check: Callable[[], bool], what: str) -> None:

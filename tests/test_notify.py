@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from email import policy
@@ -18,7 +17,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import REPO, VALID_TEXT
+from tests.conftest import REPO, VALID_TEXT, free_port, git
+
+pytestmark = pytest.mark.slow  # real git repositories and a mail server
 
 AS_OF = "2026-06-01"
 SITE = "https://projects.example.com/acme/"
@@ -86,12 +87,6 @@ class Inbox:
         return "250 Message accepted for delivery"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def inbox():
     handler = Inbox()
@@ -105,14 +100,6 @@ def inbox():
 
 
 # --- a client in git -----------------------------------------------------------------------
-
-def git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "PM", "GIT_AUTHOR_EMAIL": "pm@agency.example",
-           "GIT_COMMITTER_NAME": "PM", "GIT_COMMITTER_EMAIL": "pm@agency.example"}
-    done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
 
 def write(repo: Path, rel: str, text: str) -> None:
     path = repo / "projects" / rel

@@ -415,6 +415,7 @@ HOSTILE_CLIENT = load_yaml(FIXTURES / "hostile" / "client.yml")
 
 # --- the hostile fixture ----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_fixture_is_valid_and_hostile() -> None:
     proc = subprocess.run([sys.executable, "-m", "generator", "validate", "--projects", str(FIXTURES),
                            "--as-of", AS_OF], cwd=REPO, capture_output=True, text=True,
@@ -426,6 +427,7 @@ def test_fixture_is_valid_and_hostile() -> None:
         assert payload in name
 
 
+@pytest.mark.slow
 def test_every_page_was_built(hostile: Site) -> None:
     pages = set(hostile.pages)
     decisions = {f"decisions/{load_yaml(x)['id'].lower()}.html"
@@ -438,6 +440,7 @@ def test_every_page_was_built(hostile: Site) -> None:
     assert "search/search_index.json" in hostile.data
 
 
+@pytest.mark.slow
 def test_hostile_output_is_inert(hostile: Site) -> None:
     """No script but Material's, no event handler, no javascript:/data: URL, no <style>, no
     covering inline style, nothing fetched from outside the site: in any HTML page, in the
@@ -445,6 +448,7 @@ def test_hostile_output_is_inert(hostile: Site) -> None:
     assert not hostile.findings, "\n".join(map(str, hostile.findings[:40]))
 
 
+@pytest.mark.slow
 def test_clean_svg_logo_is_published_as_is(hostile: Site) -> None:
     """A clean SVG logo passes the logo checks and is copied byte for byte, and every page
     shows it in the header."""
@@ -455,6 +459,7 @@ def test_clean_svg_logo_is_published_as_is(hostile: Site) -> None:
         assert ("img", "src", f"{up}assets/logo.svg") in page.urls, rel
 
 
+@pytest.mark.slow
 def test_badges_are_inert(hostile: Site) -> None:
     """Badges are inline HTML inside Markdown paragraphs, and MkDocs runs Markdown inside them:
     a sign-off's version and signer (in "Approved: version ... by ...") must stay text.
@@ -466,6 +471,7 @@ def test_badges_are_inert(hostile: Site) -> None:
     assert f"Approved: version {' '.join(last['version'].split())}" in signoffs
 
 
+@pytest.mark.slow
 def test_every_page_stays_inside_its_site(hostile: Site, examples: dict[str, Site]) -> None:
     """No page loads or links root-absolute URLs ('/assets/...', '/index.html'): each client's
     site lives in a folder of its own. (MkDocs' 404.html did, without site_url.)"""
@@ -477,6 +483,7 @@ def test_every_page_stays_inside_its_site(hostile: Site, examples: dict[str, Sit
     assert not found, "\n".join(found[:10])
 
 
+@pytest.mark.slow
 def test_markup_shows_as_text(hostile: Site) -> None:
     """The payloads are visible, literally, as text: escaped, not dropped."""
     text = " ".join(p.visible for p in hostile.pages.values())
@@ -487,6 +494,7 @@ def test_markup_shows_as_text(hostile: Site) -> None:
         assert payload in text, f"{payload!r} is not shown literally on any page"
 
 
+@pytest.mark.slow
 def test_template_syntax_is_not_evaluated(hostile: Site) -> None:
     text = {name: p.visible for name, p in hostile.pages.items()}
     assert any("{{ 7*7 }}" in t for t in text.values())
@@ -496,6 +504,7 @@ def test_template_syntax_is_not_evaluated(hostile: Site) -> None:
             f"{name}: '49' appears, as if {{{{ 7*7 }}}} was evaluated"
 
 
+@pytest.mark.slow
 def test_client_name_is_escaped_in_every_title(hostile: Site) -> None:
     """Every <title> ends with the client's name (the site name), escaped: it reads as the
     name, and holds no markup."""
@@ -509,6 +518,7 @@ def test_client_name_is_escaped_in_every_title(hostile: Site) -> None:
         assert "&lt;script&gt;" in suffix, f"{rel}: {suffix!r}"
 
 
+@pytest.mark.slow
 def test_titles_hold_no_raw_markup(hostile: Site) -> None:
     """Material prints page titles raw (and through `striptags`, which decodes entities):
     a decision title must reach <title> with no markup in it."""
@@ -540,6 +550,7 @@ def variant(tmp_path_factory: pytest.TempPathFactory) -> Site:
     return scan_site(site_root(out, "hostile"))
 
 
+@pytest.mark.slow
 def test_decision_title_cannot_break_out_of_title(variant: Site) -> None:
     """(Before the fix: Material's `<title>{{ page.title | striptags }}</title>`, with no
     autoescape, turned this title into a real <script> in decisions/dr-002.html.)"""
@@ -548,6 +559,7 @@ def test_decision_title_cannot_break_out_of_title(variant: Site) -> None:
     assert "<" not in title and "alert(103)" in title, title
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("term", "meaning"), [
     # abbr refuses a term with a backslash: the '*[term]: meaning' line used to stay on every
     # page as a paragraph, its HTML live.
@@ -620,12 +632,14 @@ def test_tooltips_hold_no_markup_after_two_decodings(meaning: str) -> None:
         assert titles[0].strip() == shown.strip(), rendered  # abbr trims Unicode spaces too
 
 
+@pytest.mark.slow
 def test_hostile_internal_records_do_not_leak(hostile: Site) -> None:
     leaks = [rel for rel, text in hostile.raw.items() if MARKER in text]
     assert not leaks, f"{MARKER} in {leaks}"
     assert not any("dr-004" in rel for rel in hostile.raw)
 
 
+@pytest.mark.slow
 def test_hostile_email_is_a_mailto_link_only(hostile: Site) -> None:
     team = hostile.pages["team.html"]
     mailto = [v for tag, name, v in team.urls if tag == "a" and v.startswith("mailto:")]
@@ -650,6 +664,7 @@ def third_party_mentions(site: Site) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_no_third_party_hosts(hostile: Site, examples: dict[str, Site]) -> None:
     """No page, index or stylesheet names a font or script CDN, and every script and
     stylesheet a page loads is the site's own."""
@@ -663,6 +678,7 @@ def test_no_third_party_hosts(hostile: Site, examples: dict[str, Site]) -> None:
                 assert not re.search(r"url\(\s*['\"]?(https?:)?//|@import", text), rel
 
 
+@pytest.mark.slow
 def test_material_bundle_loads_nothing_else_from_outside(examples: dict[str, Site]) -> None:
     site = examples["northwind"]
     bundles = [rel for rel in site.raw if MATERIAL_BUNDLE.fullmatch(rel)]
@@ -673,6 +689,7 @@ def test_material_bundle_loads_nothing_else_from_outside(examples: dict[str, Sit
         assert urls <= MATERIAL_CONDITIONAL_LOADS, urls - MATERIAL_CONDITIONAL_LOADS
 
 
+@pytest.mark.slow
 def test_example_sites_are_inert(examples: dict[str, Site]) -> None:
     for slug, site in examples.items():
         assert not site.findings, f"{slug}:\n" + "\n".join(map(str, site.findings[:20]))
@@ -771,12 +788,14 @@ def test_leak_needles_are_meaningful() -> None:
     assert any("Marco Bauer" in s for s in SECRETS["northwind"])
 
 
+@pytest.mark.slow
 def test_no_internal_marker_in_any_file(examples: dict[str, Site]) -> None:
     for slug, site in examples.items():
         leaks = [rel for rel, text in site.raw.items() if MARKER in text]
         assert not leaks, f"{slug}: {MARKER} in {leaks}"
 
 
+@pytest.mark.slow
 def test_no_internal_text_in_any_file(examples: dict[str, Site]) -> None:
     """No internal record's text, title or name, nor any internal_notes, in any client's output
     (unescaped HTML, the search index, the sitemap, every asset)."""
@@ -789,6 +808,7 @@ def test_no_internal_text_in_any_file(examples: dict[str, Site]) -> None:
                 assert not hits, f"{slug}: internal text of {owner} {needle!r} in {hits}"
 
 
+@pytest.mark.slow
 def test_no_internal_ids(examples: dict[str, Site]) -> None:
     """A client's internal IDs (not reused by a public record) appear nowhere in its pages'
     text, links, search index or file names."""
@@ -810,6 +830,7 @@ def test_examples_have_internal_ids_to_check() -> None:
     assert "R4" in ALL_RECORDS["harbor-health"].internal_ids
 
 
+@pytest.mark.slow
 def test_no_other_clients_names_or_people(examples: dict[str, Site]) -> None:
     for slug, site in examples.items():
         own = ALL_RECORDS[slug]
@@ -825,6 +846,7 @@ def test_no_other_clients_names_or_people(examples: dict[str, Site]) -> None:
             assert not hits, f"{slug}: {needle!r} of another client in {hits}"
 
 
+@pytest.mark.slow
 def test_each_site_names_its_own_client(examples: dict[str, Site]) -> None:
     """The cross-client test above would pass on empty sites: make sure it would notice."""
     for slug, site in examples.items():
@@ -991,6 +1013,7 @@ def canaries(value: Any) -> set[str]:
     return {x for x in strings(value) if CANARY.lower() in x.lower()}
 
 
+@pytest.mark.slow
 def test_canary_client_covers_every_record_kind(canary_site) -> None:  # noqa: ANN001
     """Every record kind of records.py carries internal_notes and has internal twins where
     it can be internal; every file was written and every record made a page."""
@@ -1005,6 +1028,7 @@ def test_canary_client_covers_every_record_kind(canary_site) -> None:  # noqa: A
         assert f"Public {kind} text" in visible, f"no public {kind} text on any page"
 
 
+@pytest.mark.slow
 def test_canary_is_in_no_output_file(canary_site) -> None:  # noqa: ANN001
     """No output file (pages, search index, sitemap and its .gz, calendar.ics, assets) and
     no file name holds a canary: internal_notes is dropped from every mapping, internal
@@ -1017,6 +1041,7 @@ def test_canary_is_in_no_output_file(canary_site) -> None:  # noqa: ANN001
     assert not hits, f"canary in {found}"
 
 
+@pytest.mark.slow
 def test_every_canary_is_in_the_agency_site(canary_site, canary_agency: Site) -> None:  # noqa: ANN001
     """What the client's folder must never hold, the agency's site holds in full: every
     internal record's every text and every internal_notes, wherever it was written."""
@@ -1028,6 +1053,7 @@ def test_every_canary_is_in_the_agency_site(canary_site, canary_agency: Site) ->
     assert missing == []
 
 
+@pytest.mark.slow
 def test_the_agency_site_holds_the_examples_internal_records(examples_out: Path) -> None:
     agency = scan_site(examples_out / "_agency")
     text = " ".join(normal(t) for _, t in agency.all_text())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -12,17 +11,15 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from generator.pipeline import check_projects
 from generator.ship.serve import BANNER_ID, banner_html
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, free_port
+
+pytestmark = pytest.mark.slow  # a real preview server, or MkDocs
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fetch(url: str) -> str:

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,9 @@ from generator.pipeline import check_projects
 from generator.site import derive
 from generator.site.render import render_pages
 from tests.conftest import EXAMPLES, TODAY, VALID_TEXT, valid_data, valid_files
+from tests.conftest import article_text as text_of
+from tests.conftest import milepost as run_milepost
+from tests.conftest import tree_bytes as _tree_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-23"
@@ -27,35 +29,7 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
 def milepost(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=ENV,
-                          capture_output=True, text=True, timeout=300)
-
-
-class _Text(HTMLParser):
-    """The visible text of a page's article, whitespace folded."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self.depth = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "article":
-            self.depth += 1
-
-    def handle_endtag(self, tag):
-        if tag == "article":
-            self.depth -= 1
-
-    def handle_data(self, data):
-        if self.depth:
-            self.parts.append(data)
-
-
-def text_of(path: Path) -> str:
-    parser = _Text()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return " ".join(" ".join(parser.parts).split())
+    return run_milepost(cwd, *args)
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +42,7 @@ def site(tmp_path_factory) -> Path:
 
 # --- what the pages say -------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_every_client_has_every_page(site):
     for slug in ("northwind", "harbor-health", "alder-and-finch"):
         for page in ("index", "waiting", "roadmap", "decisions/index", "signoffs", "changes",
@@ -75,6 +50,7 @@ def test_every_client_has_every_page(site):
             assert (site / slug / f"{page}.html").is_file(), (slug, page)
 
 
+@pytest.mark.slow
 def test_overview_shows_health_budget_and_next_milestone(site):
     text = text_of(site / "northwind" / "index.html")
     assert "Last reported on 20 November 2026" in text
@@ -86,6 +62,7 @@ def test_overview_shows_health_budget_and_next_milestone(site):
     assert "Approved scope changes add 12,600 EUR" in text
 
 
+@pytest.mark.slow
 def test_waiting_page_lists_overdue_tasks_first_with_days(site):
     text = text_of(site / "northwind" / "waiting.html")
     t4 = text.index("Overdue by 10 days")
@@ -97,6 +74,7 @@ def test_waiting_page_lists_overdue_tasks_first_with_days(site):
     assert "11 days late" in text  # T2: due 18 September, done 29 September
 
 
+@pytest.mark.slow
 def test_roadmap_table_days_late_and_states(site):
     text = text_of(site / "northwind" / "roadmap.html")
     assert re.search(r"M2 Product catalogue structure agreed 25 Sep 2026 – 2 Oct 2026 \+7 Done",
@@ -110,6 +88,7 @@ def test_roadmap_table_days_late_and_states(site):
     assert "<desc id=\"mp-tl-desc\">" in html
 
 
+@pytest.mark.slow
 def test_superseded_decision_links_both_ways(site):
     old = text_of(site / "northwind" / "decisions" / "dr-002.html")
     new = text_of(site / "northwind" / "decisions" / "dr-004.html")
@@ -119,29 +98,34 @@ def test_superseded_decision_links_both_ways(site):
     assert "Superseded by DR-004" in index
 
 
+@pytest.mark.slow
 def test_signoff_history_shows_every_round(site):
     text = text_of(site / "northwind" / "signoffs.html")
     d3 = text[text.index("D3:"):]
     assert "Changes requested" in d3 and "Approved: version 1.1" in d3
 
 
+@pytest.mark.slow
 def test_change_totals_against_budget(site):
     text = text_of(site / "northwind" / "changes.html")
     assert "2 approved changes add 14 days of work and 12,600 EUR" in text
     assert "Budget with changes 160,600 EUR" in text
 
 
+@pytest.mark.slow
 def test_finished_client_reads_as_finished(site):
     text = text_of(site / "alder-and-finch" / "index.html")
     assert "All milestones are done." in text
     assert "Nothing is waiting on you right now." in text
 
 
+@pytest.mark.slow
 def test_glossary_terms_explained_on_hover(site):
     html = (site / "northwind" / "roadmap.html").read_text(encoding="utf-8")
     assert re.search(r'<abbr title="Content management system[^"]*">CMS</abbr>', html)
 
 
+@pytest.mark.slow
 def test_older_updates_are_archived_by_month_not_in_the_nav(site):
     index = (site / "northwind" / "updates" / "index.html").read_text(encoding="utf-8")
     assert 'href="2026-10.html"' in index
@@ -285,6 +269,7 @@ def test_signed_days_uses_a_real_minus():
 
 # --- building ------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_same_inputs_and_date_give_identical_sites(tmp_path):
     for name in ("a", "b"):
         assert milepost("build", "--projects", str(EXAMPLES), "--out", str(tmp_path / name), "--client",
@@ -300,6 +285,7 @@ def test_same_inputs_and_date_give_identical_sites(tmp_path):
     assert differing == []
 
 
+@pytest.mark.slow
 def test_a_broken_client_keeps_its_last_good_site(tmp_path):
     projects = tmp_path / "projects"
     shutil.copytree(EXAMPLES / "harbor-health", projects / "harbor-health")
@@ -321,6 +307,7 @@ def test_a_broken_client_keeps_its_last_good_site(tmp_path):
     assert [p.name for p in out.iterdir()] == ["harbor-health"]  # no temporary leftovers
 
 
+@pytest.mark.slow
 def test_build_rejects_an_output_folder_inside_the_projects(tmp_path):
     (tmp_path / "projects").mkdir()
     result = milepost("build", "--projects", "projects", "--out", "projects/site", cwd=tmp_path)
@@ -328,6 +315,7 @@ def test_build_rejects_an_output_folder_inside_the_projects(tmp_path):
     assert result.stderr.startswith("error: --out projects/site overlaps")
 
 
+@pytest.mark.slow
 def test_unknown_client_is_named(tmp_path):
     result = milepost("build", "--projects", str(EXAMPLES), "--out", str(tmp_path), "--client", "nope")
     assert result.returncode == 1
@@ -336,6 +324,7 @@ def test_unknown_client_is_named(tmp_path):
 
 # --- the calendar feed ----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_calendar_feed_has_public_dates_only(site):
     raw = (site / "northwind" / "calendar.ics").read_bytes()
     assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and raw.endswith(b"END:VCALENDAR\r\n")
@@ -361,12 +350,6 @@ def test_calendar_text_cannot_add_properties():
 
 # --- interrupted and killed builds ------------------------------------------------------------
 
-def _tree_bytes(folder: Path) -> dict[str, bytes]:
-    """Every entry below `folder`, hidden ones included: files by content, folders by name."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else b"/"
-            for p in sorted(folder.rglob("*"))}
-
-
 def _wait_for(found, proc: subprocess.Popen) -> bool:
     """Poll until `found()` is true or the process has ended."""
     while proc.poll() is None:
@@ -376,6 +359,7 @@ def _wait_for(found, proc: subprocess.Popen) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_a_parallel_build_at_once_and_keeps_the_last_good_sites(tmp_path):
     projects, out, tmp = tmp_path / "projects", tmp_path / "site", tmp_path / "tmp"
     for slug in ("northwind", "harbor-health", "alder-and-finch"):
@@ -421,6 +405,7 @@ time.sleep(300)
 """
 
 
+@pytest.mark.slow
 def test_scratch_a_killed_build_left_is_removed_by_the_next_one(tmp_path):
     projects, out = tmp_path / "projects", tmp_path / "site"
     shutil.copytree(EXAMPLES / "harbor-health", projects / "harbor-health")
@@ -472,6 +457,7 @@ def broken_override(tmp_path: Path, make_project) -> Path:
     return projects
 
 
+@pytest.mark.slow
 def test_mkdocs_warnings_are_reported_naming_the_client_and_the_page(broken_override, run_cli):
     code, out, err = run_cli("build", "--projects", "projects", "--out", "site", "--as-of", AS_OF, "-j", "1")
     assert code == 0, err
@@ -480,6 +466,7 @@ def test_mkdocs_warnings_are_reported_naming_the_client_and_the_page(broken_over
     assert Path("site/acme/team.html").is_file()
 
 
+@pytest.mark.slow
 def test_strict_fails_a_client_mkdocs_warns_about_and_keeps_its_last_good_site(
         broken_override, tmp_path, run_cli):
     override = tmp_path / "content" / "templates" / "team.md.j2"
@@ -500,6 +487,7 @@ def test_strict_fails_a_client_mkdocs_warns_about_and_keeps_its_last_good_site(
     assert _tree_bytes(tmp_path / "site") == before
 
 
+@pytest.mark.slow
 def test_strict_publish_refuses_what_mkdocs_warns_about_in_any_version(broken_override,
                                                                        run_cli):
     code, out, err = run_cli("publish", "--projects", "projects", "--to", "public", "--as-of", AS_OF,
@@ -514,6 +502,7 @@ def test_strict_publish_refuses_what_mkdocs_warns_about_in_any_version(broken_ov
         .replace("latest (page", "latest, page") in err.splitlines()
 
 
+@pytest.mark.slow
 def test_strict_makes_validation_warnings_errors_too(make_project, run_cli):
     # The last open milestone is forecast after the project's end: a warning.
     make_project({"acme": valid_files(**{"client.yml": VALID_TEXT["client.yml"].replace(
@@ -536,6 +525,7 @@ def _logger_state(names: list[str]) -> list[tuple]:
     return [(x.name, x.level, x.propagate, x.disabled, list(x.handlers)) for x in loggers]
 
 
+@pytest.mark.slow
 def test_a_build_leaves_the_logging_set_up_as_it_found_it(make_project, tmp_path):
     import logging
 

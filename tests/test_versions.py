@@ -18,8 +18,11 @@ import pytest
 import yaml
 
 from generator.cli import parser
+from tests.conftest import article_text as article
+from tests.conftest import git, milepost, tree_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # real git repositories and the real CLI
 
 CLIENT = """\
 name: Kestrel Cycles
@@ -66,22 +69,6 @@ supersedes: [DR-001]
 """
 
 
-def git(repo: Path, *args: str, day: str | None = None) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "PM", "GIT_AUTHOR_EMAIL": "pm@agency.example",
-           "GIT_COMMITTER_NAME": "PM", "GIT_COMMITTER_EMAIL": "pm@agency.example"}
-    if day:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{day}T12:00:00+00:00"
-    done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def milepost(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
-
-
 def write(repo: Path, rel: str, text: str) -> None:
     path = repo / "projects" / "kestrel" / rel
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -126,12 +113,6 @@ def built(repo: Path) -> Path:
     return repo / "site"
 
 
-def article(path: Path) -> str:
-    html = path.read_text(encoding="utf-8")
-    body = html[html.index("<article"):html.index("</article>")]
-    return " ".join(re.sub(r"<[^>]+>", " ", body).replace("&gt;", ">").split())
-
-
 def test_layout_and_versions_json(built: Path):
     site = built / "kestrel"
     assert sorted(p.name for p in site.iterdir() if not p.name.startswith(".")) == [
@@ -142,8 +123,13 @@ def test_layout_and_versions_json(built: Path):
         {"version": "v1", "title": "v1 (2026-10-01)", "aliases": []},
     ]
     assert 'url=latest/index.html' in (site / "index.html").read_text()
-    assert '"provider": "mike"' in (site / "v1" / "index.html").read_text() or \
-        "mike" in (site / "v1" / "index.html").read_text()
+    # Material's version selector reads mike's versions.json only with provider mike.
+    for version in ("v1", "v2", "latest"):
+        page = (site / version / "index.html").read_text(encoding="utf-8")
+        config = re.search(r'<script id="__config" type="application/json">(.*?)</script>',
+                           page, re.S)
+        assert config, f"{version}: no Material config on the page"
+        assert json.loads(config.group(1))["version"] == {"provider": "mike"}, version
 
 
 def test_older_versions_carry_a_banner_and_latest_does_not(built: Path):
@@ -823,10 +809,6 @@ def test_only_an_annotated_tag_message_is_a_release_note(tmp_path: Path):
     assert "Released with the note: Signed plan" in article(site / "v3" / "what-changed.html")
 
 
-def _tree_bytes(folder: Path) -> dict[str, bytes]:
-    """Every entry below `folder`, hidden ones included: files by content, folders by name."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else b"/"
-            for p in sorted(folder.rglob("*"))}
 
 
 def _small_repo(repo: Path, versions: int = 1) -> None:
@@ -898,7 +880,7 @@ def test_a_versioned_build_that_fails_halfway_leaves_the_output_as_it_was(tmp_pa
     _small_repo(repo, versions=2)
     first = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
     assert first.returncode == 0, first.stderr
-    before = _tree_bytes(repo / "site")
+    before = tree_bytes(repo / "site")
     # A template override changes every version's pages and breaks only latest, the last
     # one built: v1 and v2 are rebuilt first, then the build fails.
     own = repo / "content" / "templates"
@@ -911,7 +893,7 @@ def test_a_versioned_build_that_fails_halfway_leaves_the_output_as_it_was(tmp_pa
     assert broken.returncode == 1
     assert "kestrel: FAILED: UndefinedError: 'no_such_value' is undefined" in broken.stdout
     assert "Traceback" not in broken.stdout + broken.stderr
-    assert _tree_bytes(repo / "site") == before
+    assert tree_bytes(repo / "site") == before
     (own / "overview.md.j2").write_text("Our own overview.\n" + original, encoding="utf-8")
     fixed = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
     assert fixed.returncode == 0, fixed.stderr
