@@ -214,18 +214,32 @@ def test_a_requested_change_is_a_decision_waiting_on_the_client(make_project):
     assert "No decision is waiting on you." not in waiting
 
 
+def _parsed(feed: str):
+    """The feed read back by the icalendar library, as a calendar app would read it."""
+    import icalendar
+
+    return icalendar.Calendar.from_ical(feed)
+
+
+def _items(feed: str) -> dict[str, dict[str, str]]:
+    """Each event and to-do by UID: its kind and every property as text."""
+    return {str(c["UID"]): {"kind": c.name, **{k: c[k].to_ical().decode() for k in c}}
+            for c in _parsed(feed).walk() if c.name in ("VEVENT", "VTODO")}
+
+
 def test_a_requested_change_is_an_open_item_in_the_calendar(make_project):
     from generator.site.ical import calendar_ics
 
     checked = check_projects(make_project({"acme": _with_requested_changes()}), TODAY)
-    feed = calendar_ics(checked.projects[0], TODAY).replace("\r\n ", "")
-    assert ("BEGIN:VTODO\r\nUID:acme-change-CR-2@milepost\r\nDTSTAMP:20260601T000000Z\r\n"
-            "DTSTART;VALUE=DATE:20260520\r\nSUMMARY:Your decision: Add a shop (CR-2)\r\n"
-            "DESCRIPTION:Change request raised by Cleo Client on 20 May 2026: it costs 2\\,500 "
-            "EUR and moves the schedule by 4 days.\r\nSTATUS:NEEDS-ACTION\r\nEND:VTODO\r\n"
-            ) in feed
-    assert "acme-change-CR-1@" not in feed  # approved: nothing to decide
-
+    items = _items(calendar_ics(checked.projects[0], TODAY))
+    todo = items["acme-change-CR-2@milepost"]
+    assert todo["kind"] == "VTODO" and todo["STATUS"] == "NEEDS-ACTION"
+    assert todo["DTSTAMP"] == "20260601T000000Z" and todo["DTSTART"] == "20260520"
+    assert todo["SUMMARY"] == "Your decision: Add a shop (CR-2)"
+    assert _parsed(calendar_ics(checked.projects[0], TODAY)).walk("VTODO")[0][
+        "DESCRIPTION"] == ("Change request raised by Cleo Client on 20 May 2026: it costs "
+                           "2,500 EUR and moves the schedule by 4 days.")
+    assert "acme-change-CR-1@milepost" not in items  # approved: nothing to decide
 
 # --- derivations, on their own --------------------------------------------------------------
 
@@ -330,22 +344,108 @@ def test_calendar_feed_has_public_dates_only(site):
     assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and raw.endswith(b"END:VCALENDAR\r\n")
     lines = raw.decode("utf-8").split("\r\n")[:-1]
     assert all(len(line.encode("utf-8")) <= 75 for line in lines)
-    text = raw.decode("utf-8").replace("\r\n ", "")  # unfold
-    assert ("UID:northwind-milestone-M4@milepost\r\nDTSTAMP:20261123T000000Z\r\n"
-            "DTSTART;VALUE=DATE:20261127\r\n") in text  # the forecast, not the plan
-    assert "SUMMARY:Your task: Sign the merchant contract with the new payment provider (T4)" \
-        in text
-    assert "task-T1@" not in text  # done tasks are not in the calendar
+    items = _items(raw.decode("utf-8"))
+    m4 = items["northwind-milestone-M4@milepost"]
+    assert (m4["DTSTAMP"], m4["DTSTART"]) == ("20261123T000000Z", "20261127")  # the forecast
+    assert items["northwind-task-T4@milepost"]["SUMMARY"] == (
+        "Your task: Sign the merchant contract with the new payment provider (T4)")
+    assert "northwind-task-T1@milepost" not in items  # done tasks are not in the calendar
+    text = raw.decode("utf-8").replace("\r\n ", "")
     assert "M8" not in text and "INTERNAL-ONLY" not in text
 
 
-def test_calendar_text_cannot_add_properties():
-    from generator.site.ical import _escape, _fold
+# Every UID the feed gave the example clients before it was written by the icalendar
+# library: a subscribed calendar must see the same events, not new ones.
+UIDS_BEFORE = {
+    "alder-and-finch": [f"alder-and-finch-milestone-M{n}@milepost" for n in range(1, 8)],
+    "harbor-health": [*(f"harbor-health-milestone-M{n}@milepost" for n in range(1, 7)),
+                      "harbor-health-task-T2@milepost", "harbor-health-task-T3@milepost"],
+    "northwind": [*(f"northwind-milestone-M{n}@milepost" for n in range(1, 8)),
+                  *(f"northwind-task-T{n}@milepost" for n in range(4, 9)),
+                  "northwind-change-CR-4@milepost"],
+}
 
-    hostile = "Title\r\nBEGIN:VEVENT\nSUMMARY:x; y, z\\"
-    assert _escape(hostile) == "Title BEGIN:VEVENT SUMMARY:x\\; y\\, z\\\\"
-    folded = _fold("SUMMARY:" + "é" * 60)
-    assert [len(x.encode()) for x in folded] == [74, 55] and folded[1].startswith(" ")
+
+def test_the_example_clients_keep_their_event_uids():
+    from generator.site.ical import calendar_ics
+
+    as_of = date(2026, 11, 23)
+    checked = check_projects(EXAMPLES, as_of)
+    assert {p.slug: [str(c["UID"]) for c in _parsed(calendar_ics(p, as_of)).walk()
+                     if "UID" in c] for p in checked.projects} == UIDS_BEFORE
+
+
+def test_the_calendar_is_the_same_bytes_for_the_same_inputs_and_day(monkeypatch):
+    """DTSTAMP comes from "today" (--as-of, SOURCE_DATE_EPOCH), never from the clock."""
+    import generator.site.ical as ical
+
+    checked = check_projects(EXAMPLES, date(2026, 11, 23), ["northwind"])
+    first = ical.calendar_ics(checked.projects[0], date(2026, 11, 23))
+
+    class LaterClock(ical.datetime):  # a clock that has moved on must change nothing
+        @classmethod
+        def now(cls, tz=None):
+            return ical.datetime(2031, 1, 1, 12, 0, tzinfo=tz)
+
+    monkeypatch.setattr(ical, "datetime", LaterClock)
+    assert ical.calendar_ics(checked.projects[0], date(2026, 11, 23)) == first
+    assert ical.calendar_ics(checked.projects[0], date(2026, 11, 24)) != first
+
+
+def test_calendar_text_cannot_add_properties_or_events(make_project):
+    """Line breaks, `;`, `,`, `:` and `\\` in any text that reaches the feed stay inside
+    their own property: the parsed feed has exactly the events and properties we wrote.
+    (A lone carriage return is refused by validation; YAML reads CRLF line ends as LF.)"""
+    from generator.site.ical import calendar_ics
+
+    hostile = "Title\nBEGIN:VEVENT\nUID:evil@x\nSUMMARY:x; y, z: w\\"
+    data = _with_requested_changes()
+    data["client.yml"]["project"] = hostile
+    data["roadmap.yml"]["milestones"][0]["title"] = hostile
+    data["roadmap.yml"]["client_tasks"][0]["title"] = hostile
+    data["changes.yml"][-1]["title"] = hostile
+    checked = check_projects(make_project({"acme": data}), TODAY)
+    assert not checked.failed, checked.problems
+    feed = calendar_ics(checked.projects[0], TODAY)
+    cal = _parsed(feed)
+    one_line = "Title BEGIN:VEVENT UID:evil@x SUMMARY:x; y, z: w\\"
+    # The library reads an X- property back as written: it is escaped as RFC 5545 says.
+    assert ("\r\nX-WR-CALNAME:Title BEGIN:VEVENT UID:evil@x SUMMARY:x\\; y\\, z: w\\\\\r\n"
+            in feed.replace("\r\n ", ""))
+    items = _items(feed)
+    assert "evil@x" not in items and all(u.startswith("acme-") for u in items)
+    summaries = [str(c["SUMMARY"]) for c in cal.walk() if "SUMMARY" in c]
+    assert sum(one_line in s for s in summaries) == 3  # milestone, task, change request
+    for component in cal.walk():
+        assert set(component) <= {"VERSION", "PRODID", "CALSCALE", "X-WR-CALNAME", "UID",
+                                  "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "DESCRIPTION",
+                                  "TRANSP", "STATUS"}
+    unfolded = feed.replace("\r\n ", "").split("\r\n")
+    project = checked.projects[0]
+    assert unfolded.count("BEGIN:VEVENT") == len(cal.walk("VEVENT")) == (
+        len(project.milestones) + sum(not t.done for t in project.client_tasks))
+    assert all(line.split(":", 1)[0].split(";", 1)[0] in {
+        "BEGIN", "END", *(name for c in cal.walk() for name in c)} for line in unfolded if line)
+
+
+def test_the_hostile_fixture_gives_a_calendar_that_parses_to_its_own_events():
+    from generator.site.ical import calendar_ics
+    from tests.conftest import REPO
+
+    checked = check_projects(REPO / "tests" / "fixtures", TODAY, ["hostile"])
+    assert not checked.failed, checked.problems
+    feed = calendar_ics(checked.projects[0], TODAY)
+    cal = _parsed(feed)
+    uids = [str(c["UID"]) for c in cal.walk() if "UID" in c]
+    assert uids and all(re.fullmatch(r"hostile-(milestone|task|change)-[\w.-]+@milepost", u)
+                        for u in uids)
+    assert len(uids) == len(set(uids)) == feed.count("\r\nUID:")
+    # Unfolded, every line is one of the properties we write: nothing from YAML began one.
+    names = {line.split(":", 1)[0].split(";", 1)[0]
+             for line in feed.replace("\r\n ", "").split("\r\n") if line}
+    assert names <= {"BEGIN", "END", "VERSION", "PRODID", "CALSCALE", "X-WR-CALNAME", "UID",
+                     "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "TRANSP",
+                     "STATUS"}, names
 
 
 # --- interrupted and killed builds ------------------------------------------------------------
