@@ -16,10 +16,12 @@ from __future__ import annotations
 import copy
 import multiprocessing.process
 import os
+import shutil
 import socket
 import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -362,3 +364,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     patch = getattr(session.config, "_fast_patch", None)
     if patch is not None:
         patch.undo()
+
+
+@pytest.fixture
+def readable_tmp() -> Iterator[Path]:
+    """A temporary folder a web server's unprivileged workers can read (nginx started as root
+    reads as another user): outside pytest's own, which only its owner may enter."""
+    folder = Path(tempfile.mkdtemp(prefix="milepost-served-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)

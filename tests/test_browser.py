@@ -519,17 +519,21 @@ def glossary_tooltips() -> dict[str, set[str]]:
     return expected
 
 
-def hover_again(page, i: int) -> bool:  # noqa: ANN001 (a playwright Page)
+def hover_again(page, i: int, tries: int = 3) -> bool:  # noqa: ANN001 (a playwright Page)
     """Hovers abbreviation `i` once more, after every tooltip has closed: the one before may
-    have opened over it, and a tooltip the mouse is on stays open."""
-    page.mouse.move(0, 0)
-    page.wait_for_function("() => !document.querySelector('.md-tooltip2--active')",
-                           timeout=5_000)
-    centre = page.evaluate(HOVER_STEP, [-1, i])["centre"]
-    if centre is None:
-        return False
-    page.mouse.move(centre["x"], centre["y"])
-    return page.evaluate(HOVER_STEP, [i, -1])["showed"]
+    have opened over it, and a tooltip the mouse is on stays open. A few tries: on a loaded
+    machine the tooltip can take longer than the frames one try waits."""
+    for _ in range(tries):
+        page.mouse.move(0, 0)
+        page.wait_for_function("() => !document.querySelector('.md-tooltip2--active')",
+                               timeout=5_000)
+        centre = page.evaluate(HOVER_STEP, [-1, i])["centre"]
+        if centre is None:
+            return False
+        page.mouse.move(centre["x"], centre["y"])
+        if page.evaluate(HOVER_STEP, [i, -1])["showed"]:
+            return True
+    return False
 
 
 def hover_every_abbreviation(tab: Tab) -> tuple[int, list[str]]:

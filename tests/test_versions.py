@@ -999,7 +999,7 @@ def _watch_the_switch(srv: Path, port: int, conf: str, stop, seen: list, wrong: 
 @pytest.mark.parametrize("system, server", [("github", "nginx"), ("gitlab", "caddy")])
 def test_the_ssh_deploy_uploads_a_release_and_switches_to_it_at_once(system: str, server: str,
                                                                      tmp_path: Path,
-                                                                     tmp_path_factory):
+                                                                     readable_tmp: Path):
     import threading
 
     from tests.test_host import free_port, listening, readable_by_all, wait_for
@@ -1025,10 +1025,10 @@ def test_the_ssh_deploy_uploads_a_release_and_switches_to_it_at_once(system: str
     (tmp_path / "secrets" / "key").write_text(SSH_KEY + "\n")
     (tmp_path / "secrets" / "known_hosts").write_text(KNOWN_HOSTS + "\n")
 
-    srv, home, port = tmp_path / "srv", tmp_path / "home", free_port()
+    srv, home, port = readable_tmp / "srv", tmp_path / "home", free_port()
     srv.mkdir()
     home.mkdir()
-    readable_by_all(srv, tmp_path_factory.getbasetemp())  # the server's workers read it
+    readable_by_all(srv, readable_tmp)  # the server's workers read it
     fakes, log = tmp_path / "fakes", tmp_path / "ssh.log"
     fakes.mkdir()
     (fakes / "ssh").write_text(FAKE_SSH.format(python=sys.executable), encoding="utf-8")
