@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 import typing
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from typing import Any, Literal
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.format import records as r
-from generator.format.load import YamlFile, read_client
+from generator.format.load import ClientFiles, YamlFile, read_client
 from generator.problems import Problem
 
 # Terms that python-markdown's abbr always takes as a definition. A line it refused would
@@ -254,7 +255,7 @@ class _Reader:
             name = record_type.__name__.lower()
             return self.error(node, path, f"expected a {name} (key: value pairs), found {what}")
         fields = {x.name: x for x in r.public_fields(record_type)}
-        hints = typing.get_type_hints(record_type, include_extras=True)
+        hints = _hints(record_type)
         values: dict[str, Any] = {}
         meant: set[str] = set()  # fields an unknown key was taken for: said once, not twice
         marks = {"": _mark(node)}
@@ -285,6 +286,13 @@ class _Reader:
         if missing or INVALID in values.values():
             return INVALID
         return record_type(**values, where=r.Where(self.file.shown, path, marks))
+
+
+@functools.cache
+def _hints(record_type: type) -> dict[str, Any]:
+    """A record type's field types: worked out once (it is the slowest step of reading
+    otherwise, done for every record of every file)."""
+    return typing.get_type_hints(record_type, include_extras=True)
 
 
 def _control_character(value: str) -> str | None:
@@ -422,7 +430,13 @@ def read_file_records(yaml_file: YamlFile, name: str) -> tuple[Any, list[Problem
 def read_client_records(folder: Path, shown_root: str) -> tuple[ClientRecords | None,
                                                                 list[Problem]]:
     """Read and shape-check every file of a client folder; records only if all are valid."""
-    files = read_client(folder, shown_root)
+    return records_of(read_client(folder, shown_root))
+
+
+def records_of(files: ClientFiles) -> tuple[ClientRecords | None, list[Problem]]:
+    """The records of a client's files as read, if every file is valid; and every problem.
+    (The agency's reading keeps the files too, for their internal_notes.)"""
+    folder = files.folder
     problems = list(files.problems)
     singles: dict[str, Any] = {}
     folders: dict[str, list[Any]] = {"decisions": [], "updates": []}
