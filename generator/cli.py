@@ -62,19 +62,15 @@ def _run(args: argparse.Namespace, out: Path, mode: Mode, verb: str) -> int:
     settings = BuildSettings(out.resolve(), today, base_config_for(root), root, args.strict)
     remove_stale_scratch(settings.out)  # what a killed run left: never published
     remove_stale_scratch()
-    progress = Progress(len(folders), live=sys.stdout.isatty() and not os.environ.get("CI"))
+    # The agency's view covers every client, whichever were named: it is of the whole agency.
+    agency = select_clients(projects_dir) if getattr(args, "agency", False) else None
+    progress = Progress(len(folders) + (agency is not None),
+                        live=sys.stdout.isatty() and not os.environ.get("CI"))
     try:
         results = run_all(folders, display_path(projects_dir), settings, mode, projects_dir,
-                          args.jobs or os.cpu_count() or 1, on_done=progress)
+                          args.jobs or os.cpu_count() or 1, on_done=progress, agency=agency)
     finally:
         progress.finish()
-    if getattr(args, "agency", False):
-        from generator.pipeline import build_agency_site
-
-        # Every client, whichever were named: the portfolio is of the whole agency.
-        results.append(build_agency_site(select_clients(projects_dir), display_path(projects_dir),
-                                         settings, mode, projects_dir))
-        progress(results[-1])
     problems = [p for x in results for p in x.problems]
     if problems:
         print(report(problems, "text", len(folders)), file=sys.stderr)

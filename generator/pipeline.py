@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from generator.agency.render import FOLDER as AGENCY_FOLDER
 from generator.format.load import RECORD_FOLDERS, find_clients
 from generator.problems import MilepostError, Problem, display_path, errors
 from generator.site.build import BuildResult, BuildSettings, build_client, failed
@@ -155,33 +156,41 @@ def check_and_build_guarded(folder: Path, shown_root: str, settings: BuildSettin
         return failed(folder.name, started, exc)
 
 
-def _outcome(future: Future, folder: Path) -> BuildResult:
+def _outcome(future: Future, name: str) -> BuildResult:
     """A worker's result, or a failed one when the worker itself broke (it was killed, or its
     result could not be sent back)."""
     try:
         return future.result()
     except Exception as exc:
-        return failed(folder.name, time.perf_counter(), exc)
+        return failed(name, time.perf_counter(), exc)
 
 
 def run_all(folders: list[Path], shown_root: str, settings: BuildSettings, mode: Mode,
             projects_dir: Path, jobs: int,
-            on_done: Callable[[BuildResult], None] | None = None) -> list[BuildResult]:
-    """Every client, `jobs` at a time; `on_done` hears of each result as it lands."""
-    args = [(f, shown_root, settings, mode, projects_dir) for f in folders]
+            on_done: Callable[[BuildResult], None] | None = None,
+            agency: list[Path] | None = None) -> list[BuildResult]:
+    """Every client, `jobs` at a time; `on_done` hears of each result as it lands. With
+    `agency` (every client folder), the agency's site is one more job among them: it reads
+    the folders, not the built sites, so it need not wait for them."""
+    tasks: list[tuple[str, Callable[..., BuildResult], tuple]] = [
+        (f.name, check_and_build_guarded, (f, shown_root, settings, mode, projects_dir))
+        for f in folders]
+    if agency is not None:  # first: it is the longest job, so it must not come last
+        tasks.insert(0, (AGENCY_FOLDER, build_agency_site,
+                         (agency, shown_root, settings, mode, projects_dir)))
     results: list[BuildResult] = []
-    if jobs <= 1 or len(args) <= 1:
-        for a in args:
-            results.append(check_and_build_guarded(*a))
+    if jobs <= 1 or len(tasks) <= 1:
+        for _, job, a in tasks:
+            results.append(job(*a))
             if on_done:
                 on_done(results[-1])
         return results
     # Workers start with Ctrl+C held back (they inherit the mask), then ignore it: the parent
     # alone hears it and stops them all, so no worker prints a traceback of its own.
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(args)), initializer=_worker_start)
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_worker_start)
     try:
-        futures = {pool.submit(check_and_build_guarded, *a): a[0] for a in args}
+        futures = {pool.submit(job, *a): name for name, job, a in tasks}
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         for future in as_completed(futures):
             results.append(_outcome(future, futures[future]))

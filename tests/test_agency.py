@@ -8,6 +8,8 @@ figures computed here, from the YAML itself, independently of Milepost's code.
 
 from __future__ import annotations
 
+import html
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -367,3 +369,33 @@ def test_publish_agency_puts_it_beside_the_clients_and_prune_leaves_it(tmp_path:
     assert done.returncode == 0, done.stdout + done.stderr
     assert not (to / "alder-and-finch").exists() and (to / "_agency").is_dir()
     assert "Alder" not in (to / "_agency" / "index.html").read_text("utf-8")
+
+
+def test_milestones_that_slipped_since_the_last_version_are_listed(tmp_path: Path):
+    from tests.conftest import VALID_TEXT
+    from tests.test_versions import git
+
+    repo = tmp_path / "repo"
+    folder = repo / "projects" / "acme"
+    folder.mkdir(parents=True)
+    for name in ("client.yml", "roadmap.yml"):
+        (folder / name).write_text(VALID_TEXT[name], encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "plan", day="2026-03-01")
+    git(repo, "tag", "-a", "acme/v1", "-m", "Signed plan", day="2026-03-01")
+    roadmap = folder / "roadmap.yml"  # M2: forecast 10 April in v1, now 24 April
+    roadmap.write_text(VALID_TEXT["roadmap.yml"].replace("forecast: 2026-04-10",
+                                                         "forecast: 2026-04-24"))
+    git(repo, "commit", "-qam", "M2 moved", day="2026-03-05")
+    git(repo, "tag", "-a", "acme/v2", "-m", "Moved", day="2026-03-05")
+    roadmap.write_text(VALID_TEXT["roadmap.yml"].replace("forecast: 2026-04-10",
+                                                         "forecast: 2026-05-04"))
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "projects", "--out",
+                           "site", "--as-of", "2026-03-10", "--agency"], cwd=repo,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    page = html.unescape((repo / "site" / "_agency" / "across.html").read_text("utf-8"))
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert ("M2: Design 24 Apr 2026 (v2) 4 May 2026 10 days forecast 10 Apr 2026 in v1; "
+            "forecast 24 Apr 2026 in v2; forecast 4 May 2026 in latest") in text, text

@@ -9,6 +9,7 @@ record, and collects every `internal_notes` text from the YAML nodes, with where
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,8 +19,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.format import records as r
 from generator.format.checks import check_client
-from generator.format.load import read_client
-from generator.format.validate import ClientRecords, read_client_records
+from generator.format.load import ClientFiles, read_client
+from generator.format.validate import ClientRecords, records_of
 from generator.problems import errors
 from generator.site import derive
 from generator.site.model import Project, _settle_superseded, build_model
@@ -97,25 +98,30 @@ def full_model(c: ClientRecords) -> Project:
 def read_agency_client(folder: Path, shown_root: str, today: date) -> AgencyClient | None:
     """The agency's reading of one client folder; None when it has errors (the build names
     them for the client; the agency's site leaves the client out)."""
-    records, problems = read_client_records(folder, shown_root)
-    if records is None:
-        return None
+    files = read_client(folder, shown_root)
+    records, problems = records_of(files)
     if errors([*problems, *check_client(records, today)]):
         return None
     index = _records_by_place(records)
-    notes = tuple(_notes(folder, shown_root, index))
+    notes = tuple(_notes(files, index))
     held = tuple(_held(records))
     return AgencyClient(build_model(records), full_model(records), notes, held)
 
 
 # --- every record, by where it was written --------------------------------------------------
 
+@functools.cache
+def _field_names(record_type: type) -> tuple[str, ...]:
+    return tuple(x.name for x in r.public_fields(record_type))
+
+
 def _children(rec: Any) -> list[Any]:
     """The records directly inside a record (a milestone's deliverables, a decision's
     options, the client's budget...)."""
     found: list[Any] = []
-    for spec in r.public_fields(type(rec)):
-        value = getattr(rec, spec.name)
+    kind: type = type(rec)
+    for name in _field_names(kind):
+        value = getattr(rec, name)
         items = value if isinstance(value, list) else [value]
         found += [x for x in items if dataclasses.is_dataclass(x) and not isinstance(x, type)]
     return found
@@ -154,8 +160,8 @@ def describe(rec: Any) -> str:
 
 # --- internal_notes, from the nodes ---------------------------------------------------------
 
-def _notes(folder: Path, shown_root: str, index: dict[tuple[str, str], Any]) -> list[Note]:
-    files = read_client(folder, shown_root)
+def _notes(files: ClientFiles, index: dict[tuple[str, str], Any]) -> list[Note]:
+    """Every internal_notes of the files validation read (their nodes are kept)."""
     found: list[Note] = []
     for name, yaml_file in files.files.items():
         if yaml_file.node is not None:

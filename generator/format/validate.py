@@ -25,7 +25,7 @@ from typing import Any, Final, Literal, TypeGuard
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.format import records as r
-from generator.format.load import YamlFile, read_client
+from generator.format.load import ClientFiles, YamlFile, read_client
 from generator.problems import Problem, Severity
 
 # Terms that python-markdown's abbr always takes as a definition. A line it refused would
@@ -353,7 +353,7 @@ class _Reader:
             self.error(node, path, f"expected a {kind} (key: value pairs), found {what}")
             return self.lost(record_type, node, path)
         fields = {x.name: x for x in r.public_fields(record_type)}
-        hints = typing.get_type_hints(record_type, include_extras=True)
+        hints = _hints(record_type)
         values: dict[str, Any] = {}
         meant: set[str] = set()  # fields an unknown key was taken for: said once, not twice
         twice: set[str] = set()
@@ -402,6 +402,13 @@ class _Reader:
             self.unreadable += _left_out_inside([v for v in values.values() if v is not INVALID])
             return INVALID
         return record_type(**values, where=where)
+
+
+@functools.cache
+def _hints(record_type: type) -> dict[str, Any]:
+    """A record type's field types: worked out once (it is the slowest step of reading
+    otherwise, done for every record of every file)."""
+    return typing.get_type_hints(record_type, include_extras=True)
 
 
 def _control_character(value: str) -> str | None:
@@ -552,7 +559,13 @@ def read_file_records(yaml_file: YamlFile, name: str) -> tuple[Any, list[Problem
 def read_client_records(folder: Path, shown_root: str) -> tuple[ClientRecords, list[Problem]]:
     """Read and shape-check every file of a client folder: every record that could be read,
     the ones that could not (`unreadable`), and the problems found."""
-    files = read_client(folder, shown_root)
+    return records_of(read_client(folder, shown_root))
+
+
+def records_of(files: ClientFiles) -> tuple[ClientRecords, list[Problem]]:
+    """The records of a client's files as read (see `read_client_records`). The agency's
+    reading keeps the files too, for their internal_notes."""
+    folder = files.folder
     problems = list(files.problems)
     unreadable: list[Unreadable] = []
     singles: dict[str, Any] = {}
