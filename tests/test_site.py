@@ -649,3 +649,16 @@ def test_a_build_leaves_the_logging_set_up_as_it_found_it(make_project, tmp_path
     finally:
         mkdocs_logger.setLevel(saved[0])
         mkdocs_logger.propagate = saved[1]
+
+
+def test_a_decision_that_supersedes_several_lists_them_with_spaces(make_project):
+    """The separator between superseded decisions is page text, not a value the escaping
+    trims: 'DR-001 …, DR-002 …', never 'DR-001 …,DR-002 …'."""
+    data = valid_data()
+    for old in ("DR-002", "DR-003"):
+        data[f"decisions/{old}.yml"] = {**data["decisions/DR-001.yml"], "id": old,
+                                         "status": "superseded", "related": []}
+    data["decisions/DR-001.yml"]["supersedes"] = ["DR-002", "DR-003"]
+    page = render_client(make_project, data)["decisions/dr-001.md"]
+    line = next(x for x in page.splitlines() if x.startswith("- Supersedes: "))
+    assert "), [DR-003" in line, line

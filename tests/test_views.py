@@ -146,6 +146,7 @@ def test_updates_latest_in_full_and_earlier_ones_by_month():
     assert [(m.link, m.count, m.overall) for m in v.months] == [
         (views.Link("May 2026", "2026-05.md"), "1 update", ("red",)),
         (views.Link("April 2026", "2026-04.md"), "2 updates", ("green", "amber"))]
+    assert [m.trail for m in v.months] == ["red", "green → amber"]  # spaced, as it reads
     months = views.update_months(project(updates=ups), TODAY)
     assert [(m.key, m.name, [u.date for u in m.updates]) for m in months] == [
         ("2026-05", "May 2026", ["4 May 2026"]),

@@ -321,6 +321,11 @@ class MonthEntry:
     count: str                    # '3 updates'
     overall: tuple[str, ...]      # each update's overall health, oldest first
 
+    @property
+    def trail(self) -> str:
+        """'amber → amber → green': the month's overall health, oldest first."""
+        return " → ".join(self.overall)
+
 
 @dataclass(frozen=True)
 class UpdatesView:
