@@ -15,7 +15,7 @@ from generator.numbers import plural
 from generator.site import derive
 from generator.site.markup import attr
 from generator.site.model import Project
-from generator.site.timeline import LABEL, RIGHT, ROW, TOP, WIDTH, _diamond, _grid
+from generator.site.timeline import LABEL, RIGHT, ROW, TOP, WIDTH, _diamond, _grid, slip_line
 
 ROWS_GAP = 8
 
@@ -41,12 +41,7 @@ def _client_row(p: Project, mid: float, x: Callable[[date], float], today: date)
         parts.append(f'<line class="mp-tl-grid mp-ag-span" x1="{x(p.client.start):.1f}" '
                      f'y1="{mid:.1f}" x2="{x(end):.1f}" y2="{mid:.1f}"/>')
     for m in p.milestones:
-        shown = m.done or m.forecast
-        if shown and shown != m.planned:
-            x1, x2 = sorted((x(m.planned), x(shown)))
-            cls = "mp-tl-slip" if shown > m.planned else "mp-tl-early"
-            parts.append(f'<line class="{cls}" x1="{x1:.1f}" y1="{mid:.1f}" x2="{x2:.1f}" '
-                         f'y2="{mid:.1f}"/>')
+        parts += slip_line(m, mid, x)
         who = f"{p.client.name} {m.id} {m.title}"
         parts.append(_diamond(x(m.planned), mid, "mp-tl-planned",
                               f"{who}: planned {derive.long_date(m.planned)}", 5))

@@ -109,17 +109,23 @@ def _grid(first: date, last: date, x: XScale, height: float) -> str:
     return "".join(parts)
 
 
+def slip_line(m: r.Milestone, mid: float, x: XScale) -> list[str]:
+    """The line from a milestone's planned date to its done or forecast date, if they differ:
+    red when later, green when earlier."""
+    end = m.done or m.forecast
+    if not end or end == m.planned:
+        return []
+    x1, x2 = sorted((x(m.planned), x(end)))
+    cls = "mp-tl-slip" if end > m.planned else "mp-tl-early"
+    return [f'<line class="{cls}" x1="{x1:.1f}" y1="{mid:.1f}" x2="{x2:.1f}" y2="{mid:.1f}"/>']
+
+
 def _milestone_row(m: r.Milestone, mid: float, x: XScale, today: date,
                    base: date | None) -> str:
     label = m.title if len(m.title) <= 28 else m.title[:27] + "…"
     parts = [f'<text class="mp-tl-label" x="16" y="{mid + 4:.0f}">'
              f'<title>{attr(m.id)}: {attr(m.title)}</title>{attr(m.id)} {attr(label)}</text>']
-    end = m.done or m.forecast
-    if end and end != m.planned:
-        x1, x2 = sorted((x(m.planned), x(end)))
-        cls = "mp-tl-slip" if end > m.planned else "mp-tl-early"
-        parts.append(f'<line class="{cls}" x1="{x1:.1f}" y1="{mid:.1f}" x2="{x2:.1f}" '
-                     f'y2="{mid:.1f}"/>')
+    parts += slip_line(m, mid, x)
     if base and base != m.planned:
         parts.append(_diamond(x(base), mid, "mp-tl-baseline",
                               f"{m.id} first planned {derive.long_date(base)}", 4))
