@@ -133,15 +133,29 @@ def results_table(results: list[BuildResult]) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from generator.pipeline import client_scope, locate_client
+    from generator.agency.render import FOLDER as AGENCY_FOLDER
+    from generator.pipeline import client_scope, locate_client, run_all, select_clients
+    from generator.problems import display_path
     from generator.ship.serve import serve, serve_agency
+    from generator.site.build import BuildSettings
 
     if args.agency:
         if args.slug:
             raise MilepostError(f"give SLUG ({args.slug}) or --agency, not both: --agency "
                                 "previews the agency's view of every client")
         projects, _ = client_scope(Path(args.projects))
-        serve_agency(projects, today_from(args.as_of), args.host, args.port)
+
+        def build_all(settings: BuildSettings) -> BuildResult:
+            # every client too: the agency's view holds a copy of each client's site
+            folders = select_clients(projects)
+            results = run_all(folders, display_path(projects), settings, "site", projects,
+                              os.cpu_count() or 1, agency=folders)
+            problems = [p for x in results for p in x.problems]
+            if problems:
+                print(report(problems, "text", len(folders)), file=sys.stderr)
+            return next(x for x in results if x.slug == AGENCY_FOLDER)
+
+        serve_agency(projects, today_from(args.as_of), args.host, args.port, build_all)
         return 0
     if not args.slug:
         raise MilepostError("say what to preview: a client's SLUG, or --agency for the "

@@ -15,11 +15,17 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from generator.agency.render import FOLDER as AGENCY_FOLDER
+from generator.agency.build import (
+    AgencyPart,
+    agency_work,
+    build_agency,
+    client_part,
+    folder_part,
+)
 from generator.format.load import RECORD_FOLDERS, find_clients
 from generator.problems import MilepostError, Problem, display_path, errors
 from generator.site.build import BuildResult, BuildSettings, build_client, failed
-from generator.site.client import check_client_folder
+from generator.site.client import check_client_folder, read_and_check
 from generator.site.model import Project
 from generator.site.output import remove_stale_scratch
 
@@ -122,16 +128,22 @@ def check_projects(projects_dir: Path, today: date, only: list[str] | None = Non
 # --- building many clients in parallel --------------------------------------------------------
 
 
+# A worker's answer: the client's result, and its part of the agency's site when asked.
+Outcome = tuple[BuildResult, AgencyPart | None]
+
+
 def check_and_build(folder: Path, shown_root: str, settings: BuildSettings, mode: Mode,
-                    projects_dir: Path) -> BuildResult:
-    """Validate one client and, when it has no errors, build it the way `mode` says."""
-    project, problems = check_client_folder(folder, shown_root, settings.today,
-                                            publishing=mode == "publish")
+                    projects_dir: Path, agency_work: Path | None = None) -> Outcome:
+    """Validate one client and, when it has no errors, build it the way `mode` says; with
+    `agency_work`, also make its part of the agency's site there, from what was read."""
+    read = read_and_check(folder, shown_root, settings.today, publishing=mode == "publish")
+    problems = read.problems
     if settings.strict:
         problems = [replace(p, severity="error") for p in problems]
+    project = read.project
     if project is None or errors(problems):
         return BuildResult(folder.name, False, problems=tuple(problems), invalid=True,
-                           message="invalid (see the errors above)")
+                           message="invalid (see the errors above)"), None
     if mode == "versions":
         from generator.history.versions import VersionedJob, build_versioned_client
 
@@ -142,27 +154,32 @@ def check_and_build(folder: Path, shown_root: str, settings: BuildSettings, mode
         result = publish_client(project, projects_dir, settings)
     else:
         result = build_client(project, settings)
-    return replace(result, problems=(*problems, *result.problems))  # MkDocs' after ours
+    result = replace(result, problems=(*problems, *result.problems))  # MkDocs' after ours
+    part = None
+    if agency_work is not None:
+        part = client_part(read, settings.out / project.slug if result.ok else None,
+                           agency_work, projects_dir)
+    return result, part
 
 
 def check_and_build_guarded(folder: Path, shown_root: str, settings: BuildSettings, mode: Mode,
-                            projects_dir: Path) -> BuildResult:
+                            projects_dir: Path, agency_work: Path | None = None) -> Outcome:
     """`check_and_build` that never raises: an error nobody foresaw (in validation, git or
     MkDocs) fails this client only, and the others are still built and listed."""
     started = time.perf_counter()
     try:
-        return check_and_build(folder, shown_root, settings, mode, projects_dir)
+        return check_and_build(folder, shown_root, settings, mode, projects_dir, agency_work)
     except Exception as exc:
-        return failed(folder.name, started, exc)
+        return failed(folder.name, started, exc), None
 
 
-def _outcome(future: Future, name: str) -> BuildResult:
-    """A worker's result, or a failed one when the worker itself broke (it was killed, or its
-    result could not be sent back)."""
+def _outcome(future: Future, name: str) -> Outcome:
+    """A worker's answer, or a failed result when the worker itself broke (it was killed,
+    or its answer could not be sent back)."""
     try:
         return future.result()
     except Exception as exc:
-        return failed(name, time.perf_counter(), exc)
+        return failed(name, time.perf_counter(), exc), None
 
 
 def run_all(folders: list[Path], shown_root: str, settings: BuildSettings, mode: Mode,
@@ -170,32 +187,59 @@ def run_all(folders: list[Path], shown_root: str, settings: BuildSettings, mode:
             on_done: Callable[[BuildResult], None] | None = None,
             agency: list[Path] | None = None) -> list[BuildResult]:
     """Every client, `jobs` at a time; `on_done` hears of each result as it lands. With
-    `agency` (every client folder), the agency's site is one more job among them: it reads
-    the folders, not the built sites, so it need not wait for them."""
-    tasks: list[tuple[str, Callable[..., BuildResult], tuple]] = [
-        (f.name, check_and_build_guarded, (f, shown_root, settings, mode, projects_dir))
-        for f in folders]
-    if agency is not None:  # first: it is the longest job, so it must not come last
-        tasks.insert(0, (AGENCY_FOLDER, build_agency_site,
-                         (agency, shown_root, settings, mode, projects_dir)))
-    results: list[BuildResult] = []
+    `agency` (every client folder), each worker also makes its client's part of the
+    agency's site, and the agency's site is built from the parts when all are in."""
+    if agency is None:
+        return [result for result, _ in _run_clients(folders, shown_root, settings, mode,
+                                                     projects_dir, jobs, on_done, None)]
+    with agency_work(settings.out) as work:
+        outcomes = _run_clients(folders, shown_root, settings, mode, projects_dir, jobs,
+                                on_done, work)
+        agency_result = _agency_site(outcomes, agency, shown_root, settings, mode,
+                                     projects_dir, work)
+    if on_done:
+        on_done(agency_result)
+    return sorted([*(result for result, _ in outcomes), agency_result], key=lambda x: x.slug)
+
+
+def _agency_site(outcomes: list[Outcome], every: list[Path], shown_root: str,
+                 settings: BuildSettings, mode: Mode, projects_dir: Path,
+                 work: Path) -> BuildResult:
+    """The agency's site from the parts the workers made, and from the clients this run
+    did not build (`--client` named others): the agency's view is of every client."""
+    parts = [part for _, part in outcomes if part is not None]
+    done = {result.slug for result, _ in outcomes}
+    invalid = [result.slug for result, part in outcomes if part is None]
+    for folder in every:
+        if folder.name not in done:
+            part = folder_part(folder, shown_root, settings, work, projects_dir)
+            parts.append(part) if part is not None else invalid.append(folder.name)
+    return build_agency(sorted(parts, key=lambda x: x.client.slug), invalid, work, settings,
+                        versioned=mode in ("versions", "publish"))
+
+
+def _run_clients(folders: list[Path], shown_root: str, settings: BuildSettings, mode: Mode,
+                 projects_dir: Path, jobs: int, on_done: Callable[[BuildResult], None] | None,
+                 work: Path | None) -> list[Outcome]:
+    tasks = [(f.name, (f, shown_root, settings, mode, projects_dir, work)) for f in folders]
+    outcomes: list[Outcome] = []
     if jobs <= 1 or len(tasks) <= 1:
-        for _, job, a in tasks:
-            results.append(job(*a))
+        for _, a in tasks:
+            outcomes.append(check_and_build_guarded(*a))
             if on_done:
-                on_done(results[-1])
-        return results
+                on_done(outcomes[-1][0])
+        return outcomes
     # Workers start with Ctrl+C held back (they inherit the mask), then ignore it: the parent
     # alone hears it and stops them all, so no worker prints a traceback of its own.
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_worker_start)
     try:
-        futures = {pool.submit(job, *a): name for name, job, a in tasks}
+        futures = {pool.submit(check_and_build_guarded, *a): name for name, a in tasks}
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         for future in as_completed(futures):
-            results.append(_outcome(future, futures[future]))
+            outcomes.append(_outcome(future, futures[future]))
             if on_done:
-                on_done(results[-1])
+                on_done(outcomes[-1][0])
     except BaseException:  # Ctrl+C, mostly: stop now rather than wait for builds
         _stop_workers(pool)
         remove_stale_scratch(settings.out)  # the stopped workers' scratch folders
@@ -204,17 +248,7 @@ def run_all(folders: list[Path], shown_root: str, settings: BuildSettings, mode:
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     pool.shutdown()
-    return sorted(results, key=lambda x: x.slug)
-
-
-def build_agency_site(folders: list[Path], shown_root: str, settings: BuildSettings, mode: Mode,
-                      projects_dir: Path) -> BuildResult:
-    """`DIR/_agency/`, after the clients: every client's figures and what is internal, for
-    agency staff. Client sites are not touched."""
-    from generator.agency.build import build_agency
-
-    return build_agency(folders, shown_root, settings, projects_dir,
-                        versioned=mode in ("versions", "publish"))
+    return sorted(outcomes, key=lambda x: x[0].slug)
 
 
 def _worker_start() -> None:

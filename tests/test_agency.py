@@ -90,6 +90,101 @@ def test_the_agency_site_is_written_beside_the_clients_never_inside(builds):
         assert '<meta name="robots" content="noindex">' in page.read_text("utf-8"), page
 
 
+# --- the agency's copy of each client's site --------------------------------------------------
+
+BOX = re.compile(r'\n<div class="admonition danger mp-held-back" id="mp-held-back">\n.*?</div>\n',
+                 re.S)
+
+
+def client_folders(out: Path) -> list[Path]:
+    return [p for p in sorted(out.iterdir()) if p.is_dir() and p.name != "_agency"]
+
+
+def test_each_copy_is_the_client_site_with_one_box_on_every_page(builds):
+    _, agency = builds
+    for folder in client_folders(agency):
+        copy = agency / "_agency" / "sites" / folder.name
+        mine, theirs = files_of(folder), files_of(copy)
+        assert sorted(theirs) == sorted(r for r in mine if not r.startswith(".")), folder.name
+        for rel, data in mine.items():
+            if rel.endswith(".html"):
+                page = theirs[rel].decode("utf-8")
+                assert len(BOX.findall(page)) == 1, (folder.name, rel)
+                assert BOX.sub("\n", page, count=1) == data.decode("utf-8"), (folder.name, rel)
+            elif rel != "search/search_index.json" and not rel.startswith("."):
+                assert theirs[rel] == data, (folder.name, rel)
+
+
+def _internal_texts(node: Any) -> list[str]:
+    """Every text of the examples' YAML marked INTERNAL-ONLY (notes and internal records)."""
+    if isinstance(node, dict):
+        return [t for v in node.values() for t in _internal_texts(v)]
+    if isinstance(node, list):
+        return [t for v in node for t in _internal_texts(v)]
+    return [" ".join(node.split())] if isinstance(node, str) and "INTERNAL-ONLY" in node else []
+
+
+def _box_text(page: Path) -> str:
+    found = BOX.search(page.read_text("utf-8"))
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found.group(0))).split()) if found \
+        else ""
+
+
+def test_everything_held_back_stands_in_a_box_of_the_copy_and_nowhere_else(builds):
+    _, agency = builds
+    checked = 0
+    for folder in client_folders(agency):
+        texts = [t for f in sorted((EXAMPLES / folder.name).rglob("*.yml"))
+                 for t in _internal_texts(load(f))]
+        copy = agency / "_agency" / "sites" / folder.name
+        boxes = " ".join(_box_text(p) for p in sorted(copy.rglob("*.html")))
+        for text in texts:
+            assert text in boxes, (folder.name, text)
+            checked += 1
+        shown = b" ".join(files_of(folder).values())
+        assert b"INTERNAL-ONLY" not in shown, folder.name
+    assert checked >= 10  # the examples hold internal records and notes of many kinds
+
+
+def test_a_decision_note_stands_on_the_decision_page(builds):
+    _, agency = builds
+    copy = agency / "_agency" / "sites" / "northwind"
+    assert "We under-quoted CR-3" in _box_text(copy / "decisions" / "dr-004.html")
+    assert "We under-quoted CR-3" not in _box_text(copy / "decisions" / "index.html")
+    assert "Nothing on this page is held back" in _box_text(copy / "decisions" / "dr-001.html")
+
+
+def test_the_copy_never_writes_through_to_a_client_file(builds):
+    """The copy is hard links where it can: what it changes must be new files."""
+    _, agency = builds
+    for folder in client_folders(agency):
+        copy = agency / "_agency" / "sites" / folder.name
+        for page in folder.rglob("*"):
+            rel = page.relative_to(folder)
+            if page.is_file() and not rel.name.startswith(".") and \
+                    (copy / rel).read_bytes() != page.read_bytes():
+                assert (copy / rel).stat().st_ino != page.stat().st_ino, rel
+
+
+def test_the_box_is_escaped_and_found_by_the_copy_search(make_project, tmp_path: Path):
+    import json
+
+    data = valid_data()
+    data["roadmap.yml"]["milestones"][0]["internal_notes"] = (
+        "<img src=x onerror=alert(1)> & {{ 7*7 }}\nsecond line")
+    projects = make_project({"acme": data})
+    build(projects, tmp_path / "out", "--agency")
+    copy = tmp_path / "out" / "_agency" / "sites" / "acme"
+    page = (copy / "roadmap.html").read_text("utf-8")
+    box = BOX.search(page)
+    assert box and "<img" not in box.group(0) and "onerror" in box.group(0)
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; {{ 7*7 }}<br>second line" in box.group(0)
+    index = json.loads((copy / "search" / "search_index.json").read_text("utf-8"))
+    entry = next(d for d in index["docs"] if d["location"] == "roadmap.html#mp-held-back")
+    assert "&lt;img src=x" in entry["text"] and "<" not in entry["text"] + entry["title"]
+    assert "<img" not in (tmp_path / "out" / "acme" / "roadmap.html").read_text("utf-8")
+
+
 # --- the portfolio against the records ----------------------------------------------------
 
 class Table(HTMLParser):
@@ -244,6 +339,10 @@ def test_a_client_not_updated_for_two_weeks_is_flagged(builds):
                    check=True)
     rows = portfolio_rows(out / "_agency")
     assert all("No update for 18 days" in r["Last update"] for r in rows.values()), rows
+    # only northwind was built into this folder: the others have no site to copy
+    copies = out / "_agency" / "sites"
+    assert sorted(p.name for p in copies.iterdir()) == ["northwind"]
+    assert "made no copy" in (out / "_agency" / "clients" / "harbor-health.html").read_text()
 
 
 # --- pure figures on small projects -------------------------------------------------------
@@ -364,6 +463,14 @@ def test_publish_agency_puts_it_beside_the_clients_and_prune_leaves_it(tmp_path:
     portfolio = (to / "_agency" / "index.html").read_text("utf-8")
     assert 'href="../harbor-health/latest/index.html"' in portfolio  # versioned sites
     assert (to / "harbor-health" / "latest" / "index.html").is_file()
+    # the copy keeps the versioned layout (the selector reads versions.json); the boxes are
+    # on the current pages
+    copy = to / "_agency" / "sites" / "harbor-health"
+    assert (copy / "versions.json").read_bytes() == (to / "harbor-health" / "versions.json"
+                                                     ).read_bytes()
+    assert "Risk R4" in _box_text(copy / "latest" / "risks.html")
+    client_page = (to / "_agency" / "clients" / "harbor-health.html").read_text("utf-8")
+    assert 'href="../sites/harbor-health/latest/risks.html#mp-held-back"' in client_page
     shutil.rmtree(projects / "alder-and-finch")
     done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -583,7 +583,7 @@ def test_a_decision_id_cannot_take_the_place_of_the_decisions_index(
 FAULT = '''\
 import generator.site.client as client
 
-_real = client.check_client_folder
+_real = client.read_and_check
 
 
 def _check(folder, *args, **kwargs):
@@ -592,7 +592,7 @@ def _check(folder, *args, **kwargs):
     return _real(folder, *args, **kwargs)
 
 
-client.check_client_folder = _check
+client.read_and_check = _check
 '''
 
 

@@ -1,27 +1,61 @@
 """`DIR/_agency/`: the agency's site, built with MkDocs beside the client sites.
 
-It is built after the clients, from a second reading of their folders (`full.py`), in a
-scratch folder of its own and swapped in whole, like a client's site. Nothing here writes
-into a client's folder, and no client page links here: a client's site is the same bytes
-with or without `--agency`.
+Each client's part is made in the worker that built the client, from the records that worker
+already read (`client_part`): the agency's view of the client, its slips since the last
+version, and the copy of its built site with what is held back in place (`copies.py`). The
+agency's own pages are built once every part is in, in a scratch folder of their own, and the
+whole is swapped in like a client's site. Nothing here writes into a client's folder, and no
+client page links here: a client's site is the same bytes with or without `--agency`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.agency import portfolio as pf
-from generator.agency.full import AgencyClient, read_agency_client
-from generator.agency.render import AGENCY, FOLDER, AgencyView, agency_config, render_agency
+from generator.agency.copies import copy_site
+from generator.agency.full import AgencyClient, agency_client, read_agency_client
+from generator.agency.render import (
+    AGENCY,
+    COPIES,
+    FOLDER,
+    AgencyView,
+    agency_config,
+    render_agency,
+)
 from generator.history import git
 from generator.history.compare import slip_history
 from generator.history.versions import LATEST, gather, version_model
 from generator.site.build import ROBOTS, BuildResult, BuildSettings, failed, run_mkdocs, source_date
+from generator.site.client import ReadClient
 from generator.site.model import Project
 from generator.site.output import scratch_folder, swap_in
 from generator.site.render import CONTENT
+
+
+@dataclass(frozen=True)
+class AgencyPart:
+    """What one client gives the agency's site: plain data, sent back from its worker."""
+
+    client: AgencyClient
+    slips: tuple[pf.Slip, ...]
+    has_versions: bool        # it has released versions to compare with
+    copied: bool              # its site's copy, with what is held back, is in the work folder
+
+
+@contextlib.contextmanager
+def agency_work(out: Path) -> Iterator[Path]:
+    """The scratch folder the agency's site is put together in, beside the client sites
+    (the copies are hard links to their files); removed unless swapped in."""
+    out.mkdir(parents=True, exist_ok=True)
+    with scratch_folder(out, f".{FOLDER}.building-") as work:
+        yield work
 
 
 def version_snapshots(c: AgencyClient, projects_dir: Path, scratch: Path) -> list[
@@ -39,23 +73,53 @@ def version_snapshots(c: AgencyClient, projects_dir: Path, scratch: Path) -> lis
     return [*snapshots, (LATEST, c.public)] if snapshots else []
 
 
-def gather_view(folders: list[Path], shown_root: str, settings: BuildSettings,
-                projects_dir: Path, versioned: bool) -> AgencyView:
-    """Read every client for the agency, with each one's slips since its last version."""
-    clients, invalid = [], []
-    for folder in folders:
-        c = read_agency_client(folder, shown_root, settings.today)
-        (clients.append(c) if c is not None else invalid.append(folder.name))
-    slips: list[pf.Slip] = []
-    with_versions = 0
-    in_git = git.repo_root(projects_dir.resolve()) is not None
+def _slips(c: AgencyClient, projects_dir: Path) -> tuple[tuple[pf.Slip, ...], bool]:
+    if git.repo_root(projects_dir.resolve()) is None:
+        return (), False
     with scratch_folder(None, "milepost-agency-") as scratch:
-        for c in clients if in_git else []:
-            snapshots = version_snapshots(c, projects_dir, scratch)
-            with_versions += bool(snapshots)
-            slips += pf.slipped(c.slug, c.full.client.name, snapshots, slip_history(snapshots))
-    slips.sort(key=lambda x: (-x.days, x.client.lower(), x.milestone.id))
-    return AgencyView(settings.today, clients, invalid, slips, with_versions, versioned)
+        snapshots = version_snapshots(c, projects_dir, scratch)
+    slips = pf.slipped(c.slug, c.full.client.name, snapshots, slip_history(snapshots))
+    return tuple(slips), bool(snapshots)
+
+
+def part_of(c: AgencyClient, site: Path, work: Path, projects_dir: Path) -> AgencyPart:
+    """The client's part: its slips, and a copy of its built site at `site` (when there is
+    one) in `work`."""
+    copied = (site / "index.html").is_file()
+    if copied:
+        copy_site(site, work / COPIES / c.slug, c, "../../")
+    slips, has_versions = _slips(c, projects_dir)
+    return AgencyPart(c, slips, has_versions, copied)
+
+
+def client_part(read: ReadClient, site: Path | None, work: Path,
+                projects_dir: Path) -> AgencyPart | None:
+    """The part of a client the build just read (and built at `site`, when it did); None
+    when the client has errors."""
+    c = agency_client(read)
+    if c is None:
+        return None
+    return part_of(c, site if site is not None else work / ".no-site", work, projects_dir)
+
+
+def folder_part(folder: Path, shown_root: str, settings: BuildSettings, work: Path,
+                projects_dir: Path) -> AgencyPart | None:
+    """The part of a client this run did not build (`--client` named others): read now, its
+    copy made from the site the last build left, if any."""
+    c = read_agency_client(folder, shown_root, settings.today)
+    if c is None:
+        return None
+    return part_of(c, settings.out / c.slug, work, projects_dir)
+
+
+def gather_view(parts: list[AgencyPart], invalid: list[str], settings: BuildSettings,
+                versioned: bool) -> AgencyView:
+    """The agency's view of every client, from their parts."""
+    slips = sorted((s for p in parts for s in p.slips),
+                   key=lambda x: (-x.days, x.client.lower(), x.milestone.id))
+    return AgencyView(settings.today, [p.client for p in parts], sorted(invalid), slips,
+                      sum(p.has_versions for p in parts), versioned,
+                      frozenset(p.client.slug for p in parts if p.copied))
 
 
 def write_agency_project(view: AgencyView, settings: BuildSettings, work: Path) -> int:
@@ -76,19 +140,19 @@ def write_agency_project(view: AgencyView, settings: BuildSettings, work: Path) 
     return len(pages)
 
 
-def build_agency(folders: list[Path], shown_root: str, settings: BuildSettings,
-                 projects_dir: Path, versioned: bool) -> BuildResult:
-    """Build `settings.out/_agency/`; never raises (a failure leaves the last one)."""
+def build_agency(parts: list[AgencyPart], invalid: list[str], work: Path,
+                 settings: BuildSettings, versioned: bool) -> BuildResult:
+    """Build `settings.out/_agency/` from every client's part, put together in `work`;
+    never raises (a failure leaves the last one)."""
     started = time.perf_counter()
     try:
-        view = gather_view(folders, shown_root, settings, projects_dir, versioned)
-        target = settings.out / FOLDER
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with scratch_folder(target.parent, f".{FOLDER}.building-") as work:
-            with source_date(settings.today):
-                pages = write_agency_project(view, settings, work)
-                run_mkdocs(work / "mkdocs.yml")
-            swap_in(work / "site", target)
+        view = gather_view(parts, invalid, settings, versioned)
+        with source_date(settings.today):
+            pages = write_agency_project(view, settings, work)
+            run_mkdocs(work / "mkdocs.yml")
+        if (work / COPIES).is_dir():
+            os.replace(work / COPIES, work / "site" / COPIES)
+        swap_in(work / "site", settings.out / FOLDER)
         return BuildResult(FOLDER, True, pages, time.perf_counter() - started)
     except Exception as exc:
         return failed(FOLDER, started, exc)

@@ -18,12 +18,12 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.format import records as r
-from generator.format.checks import check_client
-from generator.format.load import ClientFiles, read_client
-from generator.format.validate import ClientRecords, records_of
-from generator.problems import errors
+from generator.format.load import ClientFiles
+from generator.format.pages import decision_page
+from generator.format.validate import ClientRecords
 from generator.site import derive
-from generator.site.model import Project, _settle_superseded, build_model
+from generator.site.client import ReadClient, read_and_check
+from generator.site.model import Project, _settle_superseded
 
 # Which client page each kind of record is shown on: what is held back is listed beside it.
 PAGE_OF: dict[type, tuple[str, str]] = {
@@ -44,6 +44,13 @@ PAGE_OF: dict[type, tuple[str, str]] = {
 GLOSSARY_PAGE = ("Glossary", "glossary.html")
 PAGE_ORDER = ["Overview", "Waiting on you", "Roadmap", "Decisions", "Sign-offs",
               "Scope changes", "Risks", "Updates", "Team & communication", "Glossary"]
+
+
+def page_rank(title: str) -> int:
+    """Where a client page comes in the site's order (a decision's page with Decisions)."""
+    if title.startswith("Decision "):
+        title = "Decisions"
+    return PAGE_ORDER.index(title) if title in PAGE_ORDER else len(PAGE_ORDER)
 
 
 @dataclass(frozen=True)
@@ -95,17 +102,21 @@ def full_model(c: ClientRecords) -> Project:
     )
 
 
-def read_agency_client(folder: Path, shown_root: str, today: date) -> AgencyClient | None:
-    """The agency's reading of one client folder; None when it has errors (the build names
-    them for the client; the agency's site leaves the client out)."""
-    files = read_client(folder, shown_root)
-    records, problems = records_of(files)
-    if errors([*problems, *check_client(records, today)]):
+def agency_client(read: ReadClient) -> AgencyClient | None:
+    """The agency's view of a client folder already read and checked (by the build, in the
+    same process: nothing is read twice); None when it has errors (the build names them for
+    the client; the agency's site leaves the client out)."""
+    if read.project is None:
         return None
-    index = _records_by_place(records)
-    notes = tuple(_notes(files, index))
-    held = tuple(_held(records))
-    return AgencyClient(build_model(records), full_model(records), notes, held)
+    index = _records_by_place(read.records)
+    notes = tuple(_notes(read.files, index))
+    held = tuple(_held(read.records))
+    return AgencyClient(read.project, full_model(read.records), notes, held)
+
+
+def read_agency_client(folder: Path, shown_root: str, today: date) -> AgencyClient | None:
+    """The agency's reading of one client folder the build did not read this time."""
+    return agency_client(read_and_check(folder, shown_root, today))
 
 
 # --- every record, by where it was written --------------------------------------------------
@@ -166,7 +177,8 @@ def _notes(files: ClientFiles, index: dict[tuple[str, str], Any]) -> list[Note]:
     for name, yaml_file in files.files.items():
         if yaml_file.node is not None:
             for path, text in _note_nodes(yaml_file.node, ""):
-                found.append(_note(name, index.get((yaml_file.shown, path)), path, text))
+                top = index.get((yaml_file.shown, ""))
+                found.append(_note(name, index.get((yaml_file.shown, path)), top, path, text))
     return found
 
 
@@ -188,12 +200,20 @@ def _note_nodes(node: Node, path: str) -> list[tuple[str, str]]:
     return found
 
 
-def _note(file: str, rec: Any, path: str, text: str) -> Note:
+def _note(file: str, rec: Any, top: Any, path: str, text: str) -> Note:
     if rec is None:  # a mapping that is not a record: the glossary
         page, link = GLOSSARY_PAGE
         return Note(file, path, "Glossary", page, link, text)
-    page, link = PAGE_OF.get(type(rec), PAGE_OF[r.Client])
+    page, link = page_of(top if isinstance(top, r.Decision | r.Update) else rec)
     return Note(file, path, describe(rec), page, link, text)
+
+
+def page_of(rec: Any) -> tuple[str, str]:
+    """The client page a record is shown on (title, address within the client's site): a
+    public decision has a page of its own; every other record stands on its kind's page."""
+    if isinstance(rec, r.Decision) and not rec.internal:
+        return (f"Decision {rec.id}", decision_page(rec.id)[:-3] + ".html")
+    return PAGE_OF.get(type(rec), PAGE_OF[r.Client])
 
 
 # --- internal records --------------------------------------------------------------------
@@ -205,13 +225,12 @@ def _held(c: ClientRecords) -> list[Held]:
              *c.updates]
     for rec in stack:
         found += _held_in(rec)
-    order = {name: k for k, name in enumerate(PAGE_ORDER)}
-    return sorted(found, key=lambda h: order.get(h.page, len(order)))
+    return sorted(found, key=lambda h: page_rank(h.page))
 
 
 def _held_in(rec: Any) -> list[Held]:
     if getattr(rec, "internal", False):
-        page, link = PAGE_OF.get(type(rec), PAGE_OF[r.Client])
+        page, link = page_of(rec)
         return [Held(describe(rec), page, link, tuple(field_texts(rec)))]
     return [h for child in _children(rec) for h in _held_in(child)]
 

@@ -18,7 +18,7 @@ import yaml
 from markupsafe import Markup
 
 from generator.agency import portfolio as pf
-from generator.agency.full import PAGE_ORDER, AgencyClient, Held, Note
+from generator.agency.full import AgencyClient, Held, Note, page_rank
 from generator.agency.timeline import portfolio_timeline
 from generator.format.pages import NAV
 from generator.site import derive
@@ -26,7 +26,9 @@ from generator.site.markup import plain, title_text
 from generator.site.render import CONTENT, environment
 
 AGENCY = CONTENT / "agency"
+BOX_ID = "mp-held-back"   # the box, marked internal, on each page of a client's copy
 FOLDER = "_agency"   # beside the client folders; no client slug can start with '_'
+COPIES = "sites"     # in it, the copy of each client's site with what is held back in place
 WIDE = ("index.md", "across.md")
 
 
@@ -40,6 +42,7 @@ class AgencyView:
     slips: list[pf.Slip]
     versioned_clients: int
     versioned: bool            # client sites keep their current pages in latest/
+    copied: frozenset[str] = frozenset()   # clients whose site's copy is in sites/
 
 
 @functools.lru_cache(maxsize=4)
@@ -62,25 +65,26 @@ def client_site(slug: str, versioned: bool, up: str = "") -> str:
     return f"{up}../{slug}/{'latest/' if versioned else ''}"
 
 
-def _client_pages(c: AgencyClient, versioned: bool) -> list[tuple[str, str]]:
-    """(title, address) of each page the client's site has, from a page in clients/."""
-    base = client_site(c.slug, versioned, "../")
+def copy_of(slug: str, versioned: bool, up: str = "") -> str:
+    """The agency's copy of the client's site (what is held back in place), from the root."""
+    return f"{up}{COPIES}/{slug}/{'latest/' if versioned else ''}"
+
+
+def _client_pages(c: AgencyClient, base: str) -> list[tuple[str, str]]:
+    """(title, address) of each page the client's site has, under `base`."""
     shown = [(t, path) for t, path in NAV if path != "what-changed.md"
              and (path != "glossary.md" or c.public.client.glossary)]
     return [(t, base + path[:-3] + ".html") for t, path in shown]
 
 
-def _sections(c: AgencyClient, versioned: bool) -> list[tuple[str, str, list[Held], list[Note]]]:
-    """What is held back, by the client page it would stand on, in the site's order."""
-    base = client_site(c.slug, versioned, "../")
-    found: list[tuple[str, str, list[Held], list[Note]]] = []
-    for title in PAGE_ORDER:
-        held = [h for h in c.held if h.page == title]
-        notes = [n for n in c.notes if n.page == title]
-        if held or notes:
-            link = held[0].link if held else notes[0].link
-            found.append((title, base + link, held, notes))
-    return found
+def _sections(c: AgencyClient, base: str, anchor: str) -> list[
+        tuple[str, str, list[Held], list[Note]]]:
+    """What is held back, by the client page it would stand on, in the site's order: each
+    with the address of that page under `base` (the copy's pages, or the client's)."""
+    places = sorted({(h.page, h.link) for h in c.held} | {(n.page, n.link) for n in c.notes},
+                    key=lambda place: (page_rank(place[0]), place[1]))
+    return [(title, base + link + anchor, [h for h in c.held if h.link == link],
+             [n for n in c.notes if n.link == link]) for title, link in places]
 
 
 def pages(view: AgencyView) -> dict[str, tuple[str, str, dict[str, Any]]]:
@@ -105,9 +109,13 @@ def pages(view: AgencyView) -> dict[str, tuple[str, str, dict[str, Any]]]:
     }
     by_slug = {x.slug: x for x in rows}
     for c in sorted(view.clients, key=lambda c: c.full.client.name.lower()):
+        copied = c.slug in view.copied
+        own = client_site(c.slug, view.versioned, "../")
+        base = copy_of(c.slug, view.versioned, "../") if copied else own
         result[f"clients/{c.slug}.md"] = (c.full.client.name, "client.md.j2", {
-            "x": by_slug[c.slug], "client_pages": _client_pages(c, view.versioned),
-            "sections": _sections(c, view.versioned)})
+            "x": by_slug[c.slug], "copied": copied,
+            "client_pages": _client_pages(c, base), "own_site": own + "index.html",
+            "sections": _sections(c, base, f"#{BOX_ID}" if copied else "")})
     return {path: (title, template, {**common, **context})
             for path, (title, template, context) in result.items()}
 

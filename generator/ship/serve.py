@@ -12,12 +12,13 @@ import html
 import re
 import signal
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.problems import MilepostError, Problem, display_path, errors, report, sort_problems
-from generator.site.build import BuildSettings, base_config_for, build_site
+from generator.site.build import BuildResult, BuildSettings, base_config_for, build_site
 from generator.site.client import check_client_folder
 from generator.site.output import remove_stale_scratch, scratch_folder
 from generator.site.render import template_dirs
@@ -93,13 +94,13 @@ def serve(projects_dir: Path, slug: str, today: date, host: str, port: int) -> N
         _preview(projects_dir, slug, folder, today, host, port, work)
 
 
-def serve_agency(projects_dir: Path, today: date, host: str, port: int) -> None:
+def serve_agency(projects_dir: Path, today: date, host: str, port: int,
+                 build_all: Callable[[BuildSettings], BuildResult]) -> None:
     """`milepost serve --agency`: the agency's view of every client, rebuilt when any
-    client's files change. Only the agency's site is built: its links to the client sites
-    lead nowhere in the preview (`build --agency` writes both)."""
-    from generator.agency.build import build_agency
+    client's files change. `build_all` builds every client and the agency's site into the
+    settings' folder (the agency's copies of the client sites are made from them) and gives
+    the agency site's result."""
     from generator.agency.render import AGENCY, FOLDER
-    from generator.format.load import find_clients
 
     remove_stale_scratch()
     signal.signal(signal.SIGTERM, _stop)
@@ -109,8 +110,7 @@ def serve_agency(projects_dir: Path, today: date, host: str, port: int) -> None:
         preview = Preview()
 
         def rebuild() -> None:
-            result = build_agency(find_clients(projects_dir), display_path(projects_dir),
-                                  settings, projects_dir, versioned=False)
+            result = build_all(settings)
             print("rebuilt the agency's view" if result.ok else
                   f"not rebuilt: {result.message}", flush=True)
 
