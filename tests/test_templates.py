@@ -1,5 +1,6 @@
 """Templates only lay out: every number, count, list and sentence comes worked out in the
-page's view (generator/site/views.py), where it is tested. This reads each template's
+page's view (generator/site/views.py, and generator/agency/views.py for the agency's pages),
+where it is tested. This reads each template's
 syntax tree, so a computation cannot hide behind spacing or a line break. Fast."""
 
 from __future__ import annotations
@@ -9,9 +10,16 @@ from pathlib import Path
 import pytest
 from jinja2 import nodes
 
+from generator.agency.render import AGENCY
 from generator.site.render import CONTENT, environment
 
-TEMPLATES = sorted((CONTENT / "templates").glob("*.j2"))
+# The agency's page on each client (clients/<slug>.md) still formats its own dates and
+# figures with the helpers `agency_environment` registers for it: it is the one left, and
+# is being redesigned. Every other template, the agency's included, gets a view.
+NOT_YET_VIEWS = {"client.md.j2"}
+AGENCY_TEMPLATES = sorted((AGENCY / "templates").glob("*.j2"))
+TEMPLATES = sorted((CONTENT / "templates").glob("*.j2")) + [
+    t for t in AGENCY_TEMPLATES if t.name not in NOT_YET_VIEWS]
 
 # Helpers a template may call. Each turns text it is given into escaped Markup, and none of
 # them decides what is shown:
@@ -92,6 +100,13 @@ def computations(name: str, source: str) -> list[str]:
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.name)
 def test_templates_only_lay_out(template: Path):
     assert computations(template.name, template.read_text(encoding="utf-8")) == []
+
+
+def test_the_template_left_without_a_view_is_named_and_still_needs_it():
+    """Once the agency's client page gets a view, its allowance must go with it."""
+    left = [t for t in AGENCY_TEMPLATES if t.name in NOT_YET_VIEWS]
+    assert [t.name for t in left] == sorted(NOT_YET_VIEWS)
+    assert all(computations(t.name, t.read_text(encoding="utf-8")) for t in left)
 
 
 @pytest.mark.parametrize("source, found", [

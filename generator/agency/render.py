@@ -1,8 +1,8 @@
 """The agency's pages: Markdown from the templates in `content/agency/templates`.
 
 The same rules as a client's pages (`site/render.py`, whose helpers the templates call):
-every `{{ value }}` is escaped, text from YAML is data. Figures and words come from
-`portfolio.py`; the templates only lay them out.
+every `{{ value }}` is escaped, text from YAML is data. Figures come from `portfolio.py`,
+worded in `views.py`; the templates only lay them out.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import yaml
 from markupsafe import Markup
 
 from generator.agency import portfolio as pf
+from generator.agency import views
 from generator.agency.full import PAGE_ORDER, AgencyClient, Held, Note
-from generator.agency.timeline import portfolio_timeline
+from generator.agency.views import client_site
 from generator.format.pages import NAV
 from generator.site import derive
 from generator.site.markup import plain, title_text
@@ -50,16 +51,11 @@ def agency_environment(project_root: Path | None = None) -> jinja2.Environment:
     assert isinstance(own, jinja2.FileSystemLoader)  # environment() reads template folders
     env = base.overlay(loader=jinja2.FileSystemLoader([str(AGENCY / "templates"),
                                                       *own.searchpath]))
-    # The agency's templates still format dates and figures themselves (the client pages'
-    # templates get finished text from site/views.py); these helpers serve them alone.
+    # The agency's page on each client (client.md.j2) still formats its dates and figures
+    # itself (every other page gets finished text from a view); these helpers serve it alone.
     env.globals.update(d=derive, signed=lambda n: Markup(derive.signed_days(n)))
     env.filters.update(long=derive.long_date, short=derive.short_date, plain=plain)
     return env
-
-
-def client_site(slug: str, versioned: bool, up: str = "") -> str:
-    """The client's site from an agency page: beside `_agency/`, in latest/ when versioned."""
-    return f"{up}../{slug}/{'latest/' if versioned else ''}"
 
 
 def _client_pages(c: AgencyClient, versioned: bool) -> list[tuple[str, str]]:
@@ -89,19 +85,12 @@ def pages(view: AgencyView) -> dict[str, tuple[str, str, dict[str, Any]]]:
     common = {"today": view.today}
     result: dict[str, tuple[str, str, dict[str, Any]]] = {
         "index.md": ("Portfolio", "portfolio.md.j2", {
-            "rows": rows, "invalid": view.invalid, "stale_after": pf.STALE_AFTER,
-            "site_links": {c.slug: client_site(c.slug, view.versioned) + "index.html"
-                           for c in view.clients}}),
+            "view": views.portfolio(rows, view.invalid, view.today, view.versioned)}),
         "across.md": ("Across clients", "across.md.j2", {
-            "tasks": pf.overdue_tasks(view.clients, view.today),
-            "signoffs": pf.waiting_signoffs(view.clients, view.today),
-            "changes": pf.waiting_changes(view.clients, view.today),
-            "slips": view.slips, "versioned_clients": view.versioned_clients,
-            "risks": pf.risks_by_severity(view.clients)}),
+            "view": views.across(view.clients, view.slips, view.versioned_clients,
+                                 view.today)}),
         "timeline.md": ("Timeline", "timeline.md.j2", {
-            "timeline": Markup(portfolio_timeline(
-                [c.full for c in sorted(view.clients, key=lambda c: c.full.client.name.lower())],
-                view.today))}),
+            "view": views.timeline(view.clients, view.today)}),
     }
     by_slug = {x.slug: x for x in rows}
     for c in sorted(view.clients, key=lambda c: c.full.client.name.lower()):
