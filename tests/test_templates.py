@@ -1,5 +1,6 @@
 """Templates only lay out: every number, count, list and sentence comes worked out in the
-page's view (generator/site/views.py), where it is tested. This reads each template's
+page's view (generator/site/views.py, and generator/agency/views.py for the agency's pages),
+where it is tested. This reads each template's
 syntax tree, so a computation cannot hide behind spacing or a line break. Fast."""
 
 from __future__ import annotations
@@ -9,9 +10,12 @@ from pathlib import Path
 import pytest
 from jinja2 import nodes
 
+from generator.agency.render import AGENCY
 from generator.site.render import CONTENT, environment
 
-TEMPLATES = sorted((CONTENT / "templates").glob("*.j2"))
+# Every template, the agency's included, gets a view.
+AGENCY_TEMPLATES = sorted((AGENCY / "templates").glob("*.j2"))
+TEMPLATES = sorted((CONTENT / "templates").glob("*.j2")) + AGENCY_TEMPLATES
 
 # Helpers a template may call. Each turns text it is given into escaped Markup, and none of
 # them decides what is shown:

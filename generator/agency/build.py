@@ -21,14 +21,8 @@ from pathlib import Path
 from generator.agency import portfolio as pf
 from generator.agency.copies import copy_site
 from generator.agency.full import AgencyClient, agency_client, read_agency_client
-from generator.agency.render import (
-    AGENCY,
-    COPIES,
-    FOLDER,
-    AgencyView,
-    agency_config,
-    render_agency,
-)
+from generator.agency.render import AGENCY, FOLDER, AgencyView, agency_config, render_agency
+from generator.agency.views import COPIES
 from generator.history import git
 from generator.history.compare import slip_history
 from generator.history.versions import LATEST, gather, version_model

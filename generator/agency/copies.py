@@ -27,7 +27,7 @@ import jinja2
 from markupsafe import escape
 
 from generator.agency.full import AgencyClient, Held, Note
-from generator.agency.render import BOX_ID
+from generator.agency.views import BOX_ID
 from generator.history.versions import LATEST
 from generator.site.output import VERSIONED, layout_of
 from generator.site.render import CONTENT

@@ -1,8 +1,9 @@
 """The agency's figures: one row per client, and the lists across clients.
 
 Pure functions of the agency's models and a date, like `site/derive.py` (whose rules they
-reuse: a figure here is the figure the client's own pages show). Everything the agency
-knows counts, internal records included; the lists say which items are internal.
+reuse: a figure here is the figure the client's own pages show); `views.py` words them for
+the pages. Everything the agency knows counts, internal records included; the lists say
+which items are internal.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import date
 
 from generator.agency.full import AgencyClient
 from generator.format import records as r
-from generator.numbers import days, percent
+from generator.numbers import percent
 from generator.site import derive
 from generator.site.model import Project
 
@@ -66,21 +67,6 @@ class Row:
     def stale(self) -> bool:
         """No status update for more than two weeks (or none at all)."""
         return self.days_since_update is None or self.days_since_update > STALE_AFTER
-
-    @property
-    def stale_words(self) -> str:
-        """'No update for 20 days', or 'No update yet'."""
-        if self.days_since_update is None:
-            return "No update yet"
-        return f"No update for {days(self.days_since_update)}"
-
-    @property
-    def trend_word(self) -> str:
-        """'worse', 'better' or 'steady': the latest health against the one before."""
-        if len(self.trend) < 2:
-            return ""
-        now, before = RAG_SCORE[self.trend[-1]], RAG_SCORE[self.trend[-2]]
-        return "worse" if now > before else "better" if now < before else "steady"
 
     @property
     def health_order(self) -> int:
@@ -150,10 +136,6 @@ class Item:
     days: int            # days overdue / waiting / slipped
     internal: bool
     page: str            # the client page it is shown on, relative to the client's site
-
-    @property
-    def age(self) -> str:
-        return days(self.days)
 
 
 def overdue_tasks(clients: list[AgencyClient], today: date) -> list[Item]:

@@ -1,8 +1,8 @@
 """The agency's pages: Markdown from the templates in `content/agency/templates`.
 
 The same rules as a client's pages (`site/render.py`, whose helpers the templates call):
-every `{{ value }}` is escaped, text from YAML is data. Figures and words come from
-`portfolio.py`; the templates only lay them out.
+every `{{ value }}` is escaped, text from YAML is data. Figures come from `portfolio.py`,
+worded in `views.py`; the templates only lay them out.
 """
 
 from __future__ import annotations
@@ -15,20 +15,15 @@ from typing import Any
 
 import jinja2
 import yaml
-from markupsafe import Markup
 
 from generator.agency import portfolio as pf
-from generator.agency.full import AgencyClient, Held, Note, page_rank
-from generator.agency.timeline import portfolio_timeline
-from generator.format.pages import NAV
-from generator.site import derive
-from generator.site.markup import plain, title_text
+from generator.agency import views
+from generator.agency.full import AgencyClient
+from generator.site.markup import title_text
 from generator.site.render import CONTENT, environment
 
 AGENCY = CONTENT / "agency"
-BOX_ID = "mp-held-back"   # the box, marked internal, on each page of a client's copy
 FOLDER = "_agency"   # beside the client folders; no client slug can start with '_'
-COPIES = "sites"     # in it, the copy of each client's site with what is held back in place
 WIDE = ("index.md", "across.md")
 
 
@@ -53,71 +48,27 @@ def agency_environment(project_root: Path | None = None) -> jinja2.Environment:
     assert isinstance(own, jinja2.FileSystemLoader)  # environment() reads template folders
     env = base.overlay(loader=jinja2.FileSystemLoader([str(AGENCY / "templates"),
                                                       *own.searchpath]))
-    # The agency's templates still format dates and figures themselves (the client pages'
-    # templates get finished text from site/views.py); these helpers serve them alone.
-    env.globals.update(d=derive, signed=lambda n: Markup(derive.signed_days(n)))
-    env.filters.update(long=derive.long_date, short=derive.short_date, plain=plain)
     return env
-
-
-def client_site(slug: str, versioned: bool, up: str = "") -> str:
-    """The client's site from an agency page: beside `_agency/`, in latest/ when versioned."""
-    return f"{up}../{slug}/{'latest/' if versioned else ''}"
-
-
-def copy_of(slug: str, versioned: bool, up: str = "") -> str:
-    """The agency's copy of the client's site (what is held back in place), from the root."""
-    return f"{up}{COPIES}/{slug}/{'latest/' if versioned else ''}"
-
-
-def _client_pages(c: AgencyClient, base: str) -> list[tuple[str, str]]:
-    """(title, address) of each page the client's site has, under `base`."""
-    shown = [(t, path) for t, path in NAV if path != "what-changed.md"
-             and (path != "glossary.md" or c.public.client.glossary)]
-    return [(t, base + path[:-3] + ".html") for t, path in shown]
-
-
-def _sections(c: AgencyClient, base: str, anchor: str) -> list[
-        tuple[str, str, list[Held], list[Note]]]:
-    """What is held back, by the client page it would stand on, in the site's order: each
-    with the address of that page under `base` (the copy's pages, or the client's)."""
-    places = sorted({(h.page, h.link) for h in c.held} | {(n.page, n.link) for n in c.notes},
-                    key=lambda place: (page_rank(place[0]), place[1]))
-    return [(title, base + link + anchor, [h for h in c.held if h.link == link],
-             [n for n in c.notes if n.link == link]) for title, link in places]
 
 
 def pages(view: AgencyView) -> dict[str, tuple[str, str, dict[str, Any]]]:
     """Page path -> (title, template, context)."""
     rows = pf.portfolio(view.clients, view.today)
-    common = {"today": view.today}
     result: dict[str, tuple[str, str, dict[str, Any]]] = {
         "index.md": ("Portfolio", "portfolio.md.j2", {
-            "rows": rows, "invalid": view.invalid, "stale_after": pf.STALE_AFTER,
-            "site_links": {c.slug: client_site(c.slug, view.versioned) + "index.html"
-                           for c in view.clients}}),
+            "view": views.portfolio(rows, view.invalid, view.today, view.versioned)}),
         "across.md": ("Across clients", "across.md.j2", {
-            "tasks": pf.overdue_tasks(view.clients, view.today),
-            "signoffs": pf.waiting_signoffs(view.clients, view.today),
-            "changes": pf.waiting_changes(view.clients, view.today),
-            "slips": view.slips, "versioned_clients": view.versioned_clients,
-            "risks": pf.risks_by_severity(view.clients)}),
+            "view": views.across(view.clients, view.slips, view.versioned_clients,
+                                 view.today)}),
         "timeline.md": ("Timeline", "timeline.md.j2", {
-            "timeline": Markup(portfolio_timeline(
-                [c.full for c in sorted(view.clients, key=lambda c: c.full.client.name.lower())],
-                view.today))}),
+            "view": views.timeline(view.clients, view.today)}),
     }
     by_slug = {x.slug: x for x in rows}
     for c in sorted(view.clients, key=lambda c: c.full.client.name.lower()):
-        copied = c.slug in view.copied
-        own = client_site(c.slug, view.versioned, "../")
-        base = copy_of(c.slug, view.versioned, "../") if copied else own
         result[f"clients/{c.slug}.md"] = (c.full.client.name, "client.md.j2", {
-            "x": by_slug[c.slug], "copied": copied,
-            "client_pages": _client_pages(c, base), "own_site": own + "index.html",
-            "sections": _sections(c, base, f"#{BOX_ID}" if copied else "")})
-    return {path: (title, template, {**common, **context})
-            for path, (title, template, context) in result.items()}
+            "view": views.client(c, by_slug[c.slug], c.slug in view.copied, view.versioned,
+                                 view.today)})
+    return result
 
 
 def render_agency(view: AgencyView, project_root: Path | None = None) -> dict[str, str]:
