@@ -49,6 +49,7 @@ def agency_work(out: Path) -> Iterator[Path]:
     (the copies are hard links to their files); removed unless swapped in."""
     out.mkdir(parents=True, exist_ok=True)
     with scratch_folder(out, f".{FOLDER}.building-") as work:
+        (work / COPIES).mkdir()  # before the workers put their copies in it, side by side
         yield work
 
 
@@ -76,11 +77,11 @@ def _slips(c: AgencyClient, projects_dir: Path) -> tuple[tuple[pf.Slip, ...], bo
     return tuple(slips), bool(snapshots)
 
 
-def part_of(c: AgencyClient, site: Path, work: Path, projects_dir: Path) -> AgencyPart:
+def part_of(c: AgencyClient, site: Path | None, work: Path, projects_dir: Path) -> AgencyPart:
     """The client's part: its slips, and a copy of its built site at `site` (when there is
     one) in `work`."""
-    copied = (site / "index.html").is_file()
-    if copied:
+    copied = site is not None and (site / "index.html").is_file()
+    if site is not None and copied:
         copy_site(site, work / COPIES / c.slug, c, "../../")
     slips, has_versions = _slips(c, projects_dir)
     return AgencyPart(c, slips, has_versions, copied)
@@ -93,7 +94,7 @@ def client_part(read: ReadClient, site: Path | None, work: Path,
     c = agency_client(read)
     if c is None:
         return None
-    return part_of(c, site if site is not None else work / ".no-site", work, projects_dir)
+    return part_of(c, site, work, projects_dir)
 
 
 def folder_part(folder: Path, shown_root: str, settings: BuildSettings, work: Path,
@@ -144,8 +145,7 @@ def build_agency(parts: list[AgencyPart], invalid: list[str], work: Path,
         with source_date(settings.today):
             pages = write_agency_project(view, settings, work)
             run_mkdocs(work / "mkdocs.yml")
-        if (work / COPIES).is_dir():
-            os.replace(work / COPIES, work / "site" / COPIES)
+        os.replace(work / COPIES, work / "site" / COPIES)
         swap_in(work / "site", settings.out / FOLDER)
         return BuildResult(FOLDER, True, pages, time.perf_counter() - started)
     except Exception as exc:
