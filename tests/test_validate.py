@@ -829,6 +829,42 @@ def test_long_dependency_chain_does_not_crash(make_project) -> None:
     assert checked.problems == []
 
 
+def _big_roadmap(n: int) -> dict[str, str]:
+    """n milestones as a PM who renamed every ID in one go leaves them: each depends on an
+    ID that no longer exists, and each sign-off names a deliverable by its old ID. The worst
+    for validation: every reference is unknown, and each gets a 'did you mean' search."""
+    roadmap = "milestones:\n" + "".join(
+        f"  - {{id: M{i}, title: Step {i}, planned: 2026-02-02, depends_on: [M-{i + 1}], "
+        f"deliverables: [{{id: D{i}, title: Plan, signoff: true}}]}}\n" for i in range(n))
+    signoffs = "".join(
+        f"- {{deliverable: D-{i}, version: '1', date: 2026-02-02, by: Cleo Client, "
+        "outcome: approved, via: email}\n" for i in range(n))
+    return files_with({"roadmap.yml": roadmap, "signoffs.yml": signoffs,
+                       "decisions/DR-001.yml": None, "changes.yml": None, "risks.yml": None})
+
+
+@pytest.mark.slow  # about 5 seconds: thousands of records, validated six times
+def test_validation_time_grows_linearly_with_the_milestones(make_project) -> None:
+    """Four times the milestones take about four times as long, not sixteen: a search over
+    every ID for each unknown reference made 6,000 milestones take minutes. A ratio of two
+    timings in the same test, best of three, so it holds on a slow or busy machine."""
+    from generator.site.client import check_client_folder
+
+    root = make_project({"small": _big_roadmap(500), "big": _big_roadmap(2000)})
+
+    def fastest(slug: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            _, problems = check_client_folder(root / slug, "projects", TODAY)
+            best = min(best, time.perf_counter() - started)
+        assert len(problems) > 2000 if slug == "big" else len(problems) > 500  # all checked
+        return best
+
+    small, big = fastest("small"), fastest("big")
+    assert big / small < 6, f"4 times the milestones took {big / small:.1f} times as long"
+
+
 # --- text is kept exactly as written -------------------------------------------------------
 
 @pytest.mark.parametrize("written, kept", [
