@@ -565,18 +565,20 @@ def _shorten(text: str, width: int = 40) -> str:
 def placeholders(c: ClientRecords, publishing: bool = False) -> Iterator[Problem]:
     """Text `milepost new` wrote for the PM to replace. A warning while it is there; when
     publishing, an error on any public record, since a client must never see it."""
+    client_name = c.client.name if c.client else ""  # some placeholders hold it
     for rec, internal in _with_visibility(c):
         for ph in PLACEHOLDERS:
             if type(rec) is not ph.record:
                 continue
+            written = ph.written(client_name)
             value = getattr(rec, ph.field)
             keyed = ([(f"{ph.field}[{i}]", v) for i, v in enumerate(value)]
                      if isinstance(value, list) else [(ph.field, value)])
             for key, text in keyed:
-                if isinstance(text, str) and text.strip() == ph.text:
+                if isinstance(text, str) and text.strip() == written:
                     refuse = publishing and not internal
                     message = (f"still the placeholder from `milepost new` "
-                               f"('{_shorten(ph.text)}'): replace it with {ph.ask}")
+                               f"('{_shorten(written)}'): replace it with {ph.ask}")
                     if refuse:
                         message += " (not published: a client must never see it)"
                     yield problem(rec, key, message, "error" if refuse else "warning")
