@@ -780,6 +780,26 @@ def test_reference_problems_come_with_shape_errors_and_the_client_stays_invalid(
     ]
 
 
+def test_a_reference_into_a_file_that_was_not_read_is_not_called_unknown(make_project,
+                                                                         tmp_path) -> None:
+    """A decision file that links out of the client's folder is refused and not read: the
+    decisions it holds are unknown, not missing, so references to them are not called typos
+    ("did you mean 'DR-001'?" sent the PM looking for one). The client stays invalid."""
+    outside = tmp_path / "shared" / "DR-002.yml"
+    outside.parent.mkdir()
+    outside.write_text(DECISION.replace("DR-001", "DR-002"), encoding="utf-8")
+    root = make_project({"acme": files_with({
+        "changes.yml": edit(CHANGES, "related: [M2]", "related: [M2, DR-002]"),
+        "decisions/DR-001.yml": edit(DECISION, "status: accepted",
+                                     "status: accepted\nsupersedes: [DR-002]")})})
+    (root / "acme" / "decisions" / "DR-002.yml").symlink_to(outside)
+    checked = check_projects(root, TODAY)
+    assert checked.projects == []
+    assert [(p.file.rsplit("/", 2)[-2:], p.message) for p in checked.problems] == [
+        (["decisions", "DR-002.yml"], "is a link to a file outside the client's folder: a "
+         "client's site may only use its own files; copy the file here instead")]
+
+
 def test_one_broken_client_does_not_hide_another(make_project, run_cli) -> None:
     make_project({"acme": files_with({"risks.yml": edit(RISKS, "owner: Pat Lee", "owner: X")}),
                   "beta": files_with({})})

@@ -582,7 +582,11 @@ def records_of(files: ClientFiles) -> tuple[ClientRecords, list[Problem]]:
     unreadable: list[Unreadable] = []
     singles: dict[str, Any] = {}
     folders: dict[str, list[Any]] = {"decisions": [], "updates": []}
-    if "client.yml" not in files.files:
+    for name, shown in files.skipped.items():
+        # Refused unread (a link out of the folder): like a file that cannot be read, what
+        # it holds is unknown, and references to it are not called unknown.
+        unreadable += _lost(r.kind_of(name)[0], r.Where(shown))
+    if "client.yml" not in files.files and "client.yml" not in files.skipped:
         unreadable += _lost(r.Client, r.Where(files.slug))
     for name, yaml_file in files.files.items():
         problems += yaml_file.problems
