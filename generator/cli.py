@@ -323,8 +323,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     from generator.format.scaffold import new_client
 
     start = today_from(args.start, "--start")
-    folder = new_client(Path(args.projects), args.slug, args.name,
-                        args.project or f"Project for {args.name}", start, Path(args.schemas))
+    folder = new_client(Path(args.projects), args.slug, args.name, args.project, start,
+                        Path(args.schemas))
     print(f"created {folder}: replace the placeholders in its files (`milepost validate "
           f"--projects {folder}` lists each one left), then preview it with `milepost serve "
           f"{folder}`. The file format: README.md#fields")

@@ -214,6 +214,8 @@ def test_new_points_files_at_the_schemas(tmp_path: Path, run_cli) -> None:
 
 
 NEW_WARNINGS = [
+    "projects/acme/client.yml:6:10: warning: project: still the placeholder from `milepost "
+    "new` ('Project for Acme'): replace it with the project's name, as the client knows it",
     "projects/acme/client.yml:8:10: warning: summary: still the placeholder from `milepost "
     "new` ('What the project is for, in two or…'): replace it with what the project is for, "
     "in a few sentences",
@@ -241,14 +243,52 @@ def test_new_warns_about_each_placeholder_where_it_is(tmp_path: Path, run_cli) -
     assert run_cli("new", "acme", "--name", "Acme", "--start", "2026-01-05")[0] == 0
     code, out, _ = run_cli("validate", "--projects", "projects/acme", "--as-of", AS_OF)
     assert code == 0
-    assert out.split("\n") == [*NEW_WARNINGS, "1 client checked: 0 errors, 7 warnings", ""]
+    assert out.split("\n") == [*NEW_WARNINGS, "1 client checked: 0 errors, 8 warnings", ""]
     assert len(NEW_WARNINGS) == len(PLACEHOLDERS)
     for line in NEW_WARNINGS:  # each position points at the placeholder's text
         name, row, col = line.split(": ", 1)[0].rsplit(":", 2)
         text = (tmp_path / name).read_text(encoding="utf-8").split("\n")[int(row) - 1]
-        assert any(text[int(col) - 1:].lstrip('"').startswith(p.text) for p in PLACEHOLDERS)
+        assert any(text[int(col) - 1:].lstrip('"').startswith(p.written("Acme"))
+                   for p in PLACEHOLDERS)
     code, out, _ = run_cli("validate", "--projects", "projects/acme", "--strict", "--as-of", AS_OF)
-    assert code == 1 and out.endswith("1 client checked: 7 errors, 0 warnings (1 with errors)\n")
+    assert code == 1 and out.endswith("1 client checked: 8 errors, 0 warnings (1 with errors)\n")
+
+
+# A text the scaffold writes in double quotes (JSON style), outside its comments.
+QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def test_every_text_the_scaffold_writes_for_the_pm_is_a_placeholder_reported_where_it_is(
+        tmp_path: Path) -> None:
+    """The scaffold quotes the client's name and the texts it cannot know: each of the
+    latter is in PLACEHOLDERS and reported at its line and column ('Project for Acme', the
+    project's name when none is given, once was not)."""
+    from generator.format.scaffold import new_client
+    from generator.site.client import check_client_folder
+
+    name = "Acme & Co"
+    folder = new_client(tmp_path / "projects", "acme", name, None, date(2026, 1, 5),
+                        tmp_path / "schemas")
+    texts = {json.dumps(p.written(name), ensure_ascii=False): p for p in PLACEHOLDERS}
+    written: dict[tuple[str, int, int], str] = {}
+    for path in sorted(folder.rglob("*.yml")):
+        for row, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+            if line.lstrip().startswith("#"):
+                continue
+            for found in QUOTED.finditer(line):
+                if found.group() != json.dumps(name, ensure_ascii=False):
+                    where = (f"projects/acme/{path.relative_to(folder).as_posix()}", row,
+                             found.start() + 1)
+                    written[where] = found.group()
+    assert sorted(set(written.values())) == sorted(texts)  # every one written, and no other
+    _, problems = check_client_folder(folder, "projects", TODAY)
+    reported = {(p.file, p.line, p.column): p.message for p in problems}
+    for where, text in written.items():
+        assert where in reported, f"{text} at {where} is not reported"
+        shown = texts[text].written(name)
+        assert reported[where].startswith(f"still the placeholder from `milepost new` "
+                                          f"('{shown[:20]}"), reported[where]
+    assert len(reported) == len(written)
 
 
 def test_replacing_the_placeholders_leaves_no_warning(tmp_path: Path, run_cli) -> None:
@@ -256,7 +296,7 @@ def test_replacing_the_placeholders_leaves_no_warning(tmp_path: Path, run_cli) -
     for path in (tmp_path / "projects" / "acme").rglob("*.yml"):
         text = path.read_text(encoding="utf-8")
         for n, p in enumerate(PLACEHOLDERS):
-            text = text.replace(f'"{p.text}"', f"Real text {n}")
+            text = text.replace(f'"{p.written("Acme")}"', f"Real text {n}")
         path.write_text(text, encoding="utf-8")
     code, out, _ = run_cli("validate", "--projects", "projects/acme", "--strict", "--as-of", AS_OF)
     assert (code, out) == (0, "1 client checked: no problems\n")
@@ -274,7 +314,7 @@ def test_publish_refuses_placeholders_and_build_only_warns(tmp_path: Path, run_c
     assert "error: not published: acme" in err
     assert not (tmp_path / "web" / "acme").exists()
     code, out, err = run_cli("build", "--projects", "projects", "--out", "site", "--as-of", AS_OF, "-j", "1")
-    assert code == 0 and "0 errors, 7 warnings" in err
+    assert code == 0 and "0 errors, 8 warnings" in err
     assert (tmp_path / "site" / "acme" / "index.html").is_file()
 
 
@@ -290,7 +330,7 @@ def test_release_refuses_placeholders(tmp_path: Path, run_cli) -> None:
     code, _, err = run_cli("release", "acme", "v1", "--as-of", AS_OF)
     assert code == 1
     assert err.startswith("error: acme does not validate at HEAD; not released:\n"
-                          "projects/acme/client.yml:8:10: error: summary: still the placeholder")
+                          "projects/acme/client.yml:6:10: error: project: still the placeholder")
     tags = subprocess.run(["git", "tag"], cwd=tmp_path, capture_output=True, text=True)
     assert tags.stdout == ""
 

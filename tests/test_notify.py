@@ -107,15 +107,19 @@ def write(repo: Path, rel: str, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    repo = tmp_path
+def write_clients(repo: Path) -> None:
     for rel, text in VALID_TEXT.items():
         write(repo, f"acme/{rel}", text)
     write(repo, "acme/client.yml", CLIENT)
     write(repo, "acme/decisions/DR-009.yml", INTERNAL_DECISION)
     write(repo, "acme/decisions/DR-002.yml", PROPOSED)
     write(repo, "zebulon/client.yml", OTHER)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path
+    write_clients(repo)
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "projects")
     git(repo, "commit", "-qm", "Plan")
@@ -307,6 +311,50 @@ def test_uncommitted_changes_are_not_sent(repo, inbox):
     assert "acme has uncommitted changes (projects/acme/risks.yml): commit them first" \
         in done.stderr
     assert inbox.received == []
+
+
+def test_a_new_file_counts_as_uncommitted_where_git_hides_untracked_files(repo, inbox):
+    git(repo, "config", "status.showUntrackedFiles", "no")
+    write(repo, "acme/decisions/DR-010.yml", PROPOSED.replace("DR-002", "DR-010"))
+    done = notify(repo, "acme", "--smtp", inbox.url)
+    assert done.returncode == 1
+    assert "acme has uncommitted changes (projects/acme/decisions/DR-010.yml)" in done.stderr
+    assert inbox.received == []
+
+
+NOT_COMMITTED = {
+    # git status shows nothing to commit in each: the client's files are ignored, or
+    # untracked files are hidden by the PM's git settings.
+    "no commit, client ignored": (
+        [("init", "-q", "-b", "main")], "projects/\n",
+        "acme cannot be sent from a repository with no commit yet: Milepost remembers each "
+        "digest sent as a tag on the commit it describes; commit the client's files first "
+        "(git add projects/acme, then git commit), or write the message with --eml"),
+    "no commit, untracked files hidden": (
+        [("init", "-q", "-b", "main"), ("config", "status.showUntrackedFiles", "no")], None,
+        "acme cannot be sent from a repository with no commit yet"),
+    "a commit, client ignored": (
+        [("init", "-q", "-b", "main"), ("add", ".gitignore"), ("commit", "-qm", "Start")],
+        "projects/\n",
+        "acme is not in the last commit (projects/acme/client.yml is not committed; is it "
+        "ignored by .gitignore?): commit the client's files first"),
+}
+
+
+@pytest.mark.parametrize("case", list(NOT_COMMITTED))
+def test_a_client_never_committed_is_refused_before_sending(tmp_path, inbox, case):
+    """A sent digest is remembered as a tag on a commit: with none to tag, nothing is sent
+    (it once sent, then failed, and the next run sent it again)."""
+    commands, ignore, message = NOT_COMMITTED[case]
+    write_clients(tmp_path)
+    (tmp_path / ".gitignore").write_text(ignore or "", encoding="utf-8")
+    for args in commands:
+        git(tmp_path, *args)
+    done = notify(tmp_path, "acme", "--smtp", inbox.url)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stderr.startswith(f"error: {message}"), done.stderr
+    assert inbox.received == []
+    assert "Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize(("url", "message"), [

@@ -557,6 +557,31 @@ def broken_override(tmp_path: Path, make_project) -> Path:
     return projects
 
 
+def test_an_override_folder_created_after_a_render_is_used_by_the_next(tmp_path, make_project):
+    """`serve` runs for hours: content/templates/ made while it runs, and a template added
+    to it later, count from the next rebuild (the templates were once kept per repository
+    root, seeing neither)."""
+    from generator.agency.render import agency_environment
+    from generator.site.client import check_client_folder
+
+    project, _ = check_client_folder(make_project({"acme": valid_files()}) / "acme",
+                                     "projects", TODAY)
+    assert project is not None
+    assert "Our own team page" not in render_pages(project, TODAY, tmp_path)["team.md"]
+    own = tmp_path / "content" / "templates"
+    assert str(own) not in agency_environment(tmp_path).loader.searchpath
+    own.mkdir(parents=True)
+    (own / "team.md.j2").write_text("Our own team page\n", encoding="utf-8")
+    pages = render_pages(project, TODAY, tmp_path)
+    assert "Our own team page" in pages["team.md"]
+    assert str(own) in agency_environment(tmp_path).loader.searchpath  # its macros too
+    assert "Our own risks page" not in pages["risks.md"]
+    (own / "risks.md.j2").write_text("Our own risks page\n", encoding="utf-8")
+    pages = render_pages(project, TODAY, tmp_path)
+    assert "Our own risks page" in pages["risks.md"]
+    assert "Our own team page" in pages["team.md"]
+
+
 @pytest.mark.slow
 def test_mkdocs_warnings_are_reported_naming_the_client_and_the_page(broken_override, run_cli):
     code, out, err = run_cli("build", "--projects", "projects", "--out", "site", "--as-of", AS_OF, "-j", "1")

@@ -780,6 +780,26 @@ def test_reference_problems_come_with_shape_errors_and_the_client_stays_invalid(
     ]
 
 
+def test_a_reference_into_a_file_that_was_not_read_is_not_called_unknown(make_project,
+                                                                         tmp_path) -> None:
+    """A decision file that links out of the client's folder is refused and not read: the
+    decisions it holds are unknown, not missing, so references to them are not called typos
+    ("did you mean 'DR-001'?" sent the PM looking for one). The client stays invalid."""
+    outside = tmp_path / "shared" / "DR-002.yml"
+    outside.parent.mkdir()
+    outside.write_text(DECISION.replace("DR-001", "DR-002"), encoding="utf-8")
+    root = make_project({"acme": files_with({
+        "changes.yml": edit(CHANGES, "related: [M2]", "related: [M2, DR-002]"),
+        "decisions/DR-001.yml": edit(DECISION, "status: accepted",
+                                     "status: accepted\nsupersedes: [DR-002]")})})
+    (root / "acme" / "decisions" / "DR-002.yml").symlink_to(outside)
+    checked = check_projects(root, TODAY)
+    assert checked.projects == []
+    assert [(p.file.rsplit("/", 2)[-2:], p.message) for p in checked.problems] == [
+        (["decisions", "DR-002.yml"], "is a link to a file outside the client's folder: a "
+         "client's site may only use its own files; copy the file here instead")]
+
+
 def test_one_broken_client_does_not_hide_another(make_project, run_cli) -> None:
     make_project({"acme": files_with({"risks.yml": edit(RISKS, "owner: Pat Lee", "owner: X")}),
                   "beta": files_with({})})
@@ -827,6 +847,42 @@ def test_long_dependency_chain_does_not_crash(make_project) -> None:
                             "schedule_impact_days: 3", "schedule_impact_days: 0")})})
     checked = check_projects(root, TODAY)
     assert checked.problems == []
+
+
+def _big_roadmap(n: int) -> dict[str, str]:
+    """n milestones as a PM who renamed every ID in one go leaves them: each depends on an
+    ID that no longer exists, and each sign-off names a deliverable by its old ID. The worst
+    for validation: every reference is unknown, and each gets a 'did you mean' search."""
+    roadmap = "milestones:\n" + "".join(
+        f"  - {{id: M{i}, title: Step {i}, planned: 2026-02-02, depends_on: [M-{i + 1}], "
+        f"deliverables: [{{id: D{i}, title: Plan, signoff: true}}]}}\n" for i in range(n))
+    signoffs = "".join(
+        f"- {{deliverable: D-{i}, version: '1', date: 2026-02-02, by: Cleo Client, "
+        "outcome: approved, via: email}\n" for i in range(n))
+    return files_with({"roadmap.yml": roadmap, "signoffs.yml": signoffs,
+                       "decisions/DR-001.yml": None, "changes.yml": None, "risks.yml": None})
+
+
+@pytest.mark.slow  # about 5 seconds: thousands of records, validated six times
+def test_validation_time_grows_linearly_with_the_milestones(make_project) -> None:
+    """Four times the milestones take about four times as long, not sixteen: a search over
+    every ID for each unknown reference made 6,000 milestones take minutes. A ratio of two
+    timings in the same test, best of three, so it holds on a slow or busy machine."""
+    from generator.site.client import check_client_folder
+
+    root = make_project({"small": _big_roadmap(500), "big": _big_roadmap(2000)})
+
+    def fastest(slug: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            _, problems = check_client_folder(root / slug, "projects", TODAY)
+            best = min(best, time.perf_counter() - started)
+        assert len(problems) > 2000 if slug == "big" else len(problems) > 500  # all checked
+        return best
+
+    small, big = fastest("small"), fastest("big")
+    assert big / small < 6, f"4 times the milestones took {big / small:.1f} times as long"
 
 
 # --- text is kept exactly as written -------------------------------------------------------

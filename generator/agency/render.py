@@ -40,10 +40,14 @@ class AgencyView:
     copied: frozenset[str] = frozenset()   # clients whose site's copy is in sites/
 
 
-@functools.lru_cache(maxsize=4)
 def agency_environment(project_root: Path | None = None) -> jinja2.Environment:
     """The client pages' environment (escaping, helpers), reading the agency's templates."""
-    base = environment(project_root)
+    return _agency_environment(environment(project_root))
+
+
+@functools.lru_cache(maxsize=4)
+def _agency_environment(base: jinja2.Environment) -> jinja2.Environment:
+    """Kept per client pages' environment, which follows the repository's template folders."""
     own = base.loader
     assert isinstance(own, jinja2.FileSystemLoader)  # environment() reads template folders
     env = base.overlay(loader=jinja2.FileSystemLoader([str(AGENCY / "templates"),

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import posixpath
 import re
 import textwrap
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -48,16 +49,28 @@ class Known:
     unreadable: frozenset[str] = frozenset()
     all_ids_known: bool = True  # False when a record was left out before its ID was read
 
-    def ids(self) -> list[str]:
-        return list(self.records) + sorted(self.unreadable - self.records.keys())
+    # Worked out once per client, not once per reference: a client with thousands of
+    # unknown references would otherwise list and sort every ID thousands of times.
+    @functools.cached_property
+    def ids(self) -> tuple[str, ...]:
+        return (*self.records, *sorted(self.unreadable - self.records.keys()))
+
+    @functools.cached_property
+    def ids_by_kind(self) -> dict[str, list[str]]:
+        """The IDs by their kind of ID (`_id_kind`: M, D, DR, CR, ...), in `ids` order."""
+        grouped: dict[str, list[str]] = {}
+        for key in self.ids:
+            grouped.setdefault(_id_kind(key), []).append(key)
+        return grouped
 
     def may_exist(self, ref: str) -> bool:
         """Whether `ref`, not among the readable records, may still name one: it names an
         unreadable record, or one was left out whose ID is not known."""
         return ref in self.unreadable or not self.all_ids_known
 
-    def describe(self) -> str:
-        ids = self.ids()
+    @functools.cached_property
+    def described(self) -> str:
+        ids = self.ids
         shown = ", ".join(ids[:12]) + (", …" if len(ids) > 12 else "")
         return f"known: {shown}" if ids else f"there are no {self.kind}s yet"
 
@@ -72,9 +85,35 @@ class Index:
     risks: Known
     tasks: Known
     people: Known
+    suggestions: Suggestions = field(default_factory=lambda: Suggestions(SUGGESTION_WORK))
 
     def any_kind(self) -> list[Known]:
         return [self.milestones, self.deliverables, self.changes, self.risks, self.decisions]
+
+
+# Each "did you mean" search compares a reference with every ID of its kind: thousands of
+# unknown references (IDs renamed in one go) among thousands of IDs made millions of
+# comparisons, minutes of validation. A client's searches share this many comparisons; the
+# references past them get no suggestion (they are the same mistake, and each still says
+# which IDs are known). A client of a few hundred records never reaches it.
+SUGGESTION_WORK = 50_000
+
+
+@dataclass
+class Suggestions:
+    """The comparisons one client's 'did you mean' searches may still make."""
+
+    left: int
+
+    def closest(self, ref: str, *candidates: Sequence[str]) -> str | None:
+        """The candidate closest to `ref`, from one or more lists of IDs or names."""
+        work = sum(len(names) for names in candidates)  # counted, not copied: it may be over
+        if work > self.left:
+            return None
+        self.left -= work
+        close = difflib.get_close_matches(ref, [x for names in candidates for x in names],
+                                          n=1, cutoff=0.6)
+        return close[0] if close else None
 
 
 def _known(kind: str, pairs: Iterable[tuple[str, Any, bool]],
@@ -128,7 +167,7 @@ def check_client(c: ClientRecords, today: date) -> list[Problem]:
 
 # --- references ---------------------------------------------------------------------------
 
-def _reference(rec: Any, key: str, ref: str, known: Known, public: bool, slug: str,
+def _reference(rec: Any, key: str, ref: str, known: Known, public: bool, index: Index,
                what: str = "") -> Iterator[Problem]:
     """A reference from `rec` must name a record of `known`, public if `rec` is public.
     A reference to an unreadable record is not checked: whether it is internal is not known."""
@@ -138,22 +177,15 @@ def _reference(rec: Any, key: str, ref: str, known: Known, public: bool, slug: s
                           f"cannot {what or 'refer to'} it (mark this record internal too, or "
                           "remove the reference)")
     elif not known.may_exist(ref):
-        close = _suggestion(ref, known.ids())
+        close = index.suggestions.closest(ref, known.ids_by_kind.get(_id_kind(ref), []))
         hint = f"did you mean '{close}'? " if close else ""
-        yield problem(rec, key, f"'{ref}' is not a {known.kind} of {slug} "
-                      f"({hint}{known.describe()})")
-
-
-def _suggestion(ref: str, candidates: Iterable[str]) -> str | None:
-    """The closest ID of the same kind: 'CR-2' may be 'CR-1', never 'DR-002'. The kind is the
-    ID's leading letters (M, D, DR, CR, R, T), as every example and template writes them."""
-    kind = _id_kind(ref)
-    same = [c for c in candidates if _id_kind(c) == kind]
-    close = difflib.get_close_matches(ref, same, n=1, cutoff=0.6)
-    return close[0] if close else None
+        yield problem(rec, key, f"'{ref}' is not a {known.kind} of {index.slug} "
+                      f"({hint}{known.described})")
 
 
 def _id_kind(ref: str) -> str:
+    """An ID's leading letters (M, D, DR, CR, R, T), as every example and template writes
+    them: a suggestion is of the same kind ('CR-2' may be 'CR-1', never 'DR-002')."""
     letters = re.match(r"[A-Za-z]*", ref)  # always matches, if only the empty text
     return letters.group().lower() if letters else ""
 
@@ -166,10 +198,10 @@ def _person(rec: Any, key: str, name: str, index: Index,
             yield problem(rec, key, f"'{name}' is an internal team member: a public record "
                           "cannot name them", severity="error")
     elif not people.may_exist(name):
-        close = difflib.get_close_matches(name, people.ids(), n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'? " if close else ""
+        close = index.suggestions.closest(name, people.ids)
+        hint = f"did you mean '{close}'? " if close else ""
         yield problem(rec, key, f"'{name}' is not in the team of client.yml "
-                      f"({hint}{people.describe()})", severity)
+                      f"({hint}{people.described})", severity)
 
 
 def _related(rec: Any, index: Index) -> Iterator[Problem]:
@@ -179,7 +211,9 @@ def _related(rec: Any, index: Index) -> Iterator[Problem]:
         if not kinds and any(k.may_exist(ref) for k in index.any_kind()):
             continue  # it may name a record that could not be read
         if not kinds:
-            close = _suggestion(ref, [x for k in index.any_kind() for x in k.ids()])
+            kind = _id_kind(ref)
+            close = index.suggestions.closest(
+                ref, *(k.ids_by_kind.get(kind, []) for k in index.any_kind()))
             hint = f" (did you mean '{close}'?)" if close else ""
             yield problem(rec, key, f"'{ref}' is not a milestone, deliverable, change request, "
                           f"risk or decision of {index.slug}{hint}")
@@ -284,7 +318,7 @@ def _milestones(c: ClientRecords, index: Index, today: date) -> Iterator[Problem
                 yield problem(m, f"depends_on[{i}]", f"milestone {m.id} depends on itself")
             else:
                 yield from _reference(m, f"depends_on[{i}]", dep, index.milestones,
-                                      not m.internal, c.slug, "depend on")
+                                      not m.internal, index, "depend on")
         if m.forecast and m.forecast < m.planned and not m.done:
             yield problem(m, "forecast", f"forecast {m.forecast} is before planned "
                           f"{m.planned}: if it will be early, say so in an update; if the plan "
@@ -319,7 +353,7 @@ def _tasks(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:
                           "work for the client: name someone with side: client", "warning")
         for i, ms in enumerate(t.blocks):
             yield from _reference(t, f"blocks[{i}]", ms, index.milestones, not t.internal,
-                                  c.slug)
+                                  index)
 
 
 def _pages_decisions_would_replace() -> dict[str, tuple[str, str]]:
@@ -358,7 +392,7 @@ def _decisions(c: ClientRecords, index: Index) -> Iterator[Problem]:
                 yield problem(d, f"supersedes[{i}]", f"decision {d.id} supersedes itself")
                 continue
             yield from _reference(d, f"supersedes[{i}]", old, index.decisions, not d.internal,
-                                  c.slug, "supersede")
+                                  index, "supersede")
             superseders.setdefault(old, []).append(d)
         yield from _related(d, index)
         for i, name in enumerate(d.deciders):
@@ -384,7 +418,7 @@ def _signoffs(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:
         if previous and _left_out_between(previous, s, gaps):
             previous = None  # the entry above could not be read: nothing to compare with
         yield from _reference(s, "deliverable", s.deliverable, index.deliverables,
-                              not s.internal, c.slug, "sign off")
+                              not s.internal, index, "sign off")
         deliverable = index.deliverables.records.get(s.deliverable)
         if deliverable is not None and not deliverable.signoff:
             yield problem(s, "deliverable", f"deliverable {s.deliverable} does not need "
@@ -531,18 +565,20 @@ def _shorten(text: str, width: int = 40) -> str:
 def placeholders(c: ClientRecords, publishing: bool = False) -> Iterator[Problem]:
     """Text `milepost new` wrote for the PM to replace. A warning while it is there; when
     publishing, an error on any public record, since a client must never see it."""
+    client_name = c.client.name if c.client else ""  # some placeholders hold it
     for rec, internal in _with_visibility(c):
         for ph in PLACEHOLDERS:
             if type(rec) is not ph.record:
                 continue
+            written = ph.written(client_name)
             value = getattr(rec, ph.field)
             keyed = ([(f"{ph.field}[{i}]", v) for i, v in enumerate(value)]
                      if isinstance(value, list) else [(ph.field, value)])
             for key, text in keyed:
-                if isinstance(text, str) and text.strip() == ph.text:
+                if isinstance(text, str) and text.strip() == written:
                     refuse = publishing and not internal
                     message = (f"still the placeholder from `milepost new` "
-                               f"('{_shorten(ph.text)}'): replace it with {ph.ask}")
+                               f"('{_shorten(written)}'): replace it with {ph.ask}")
                     if refuse:
                         message += " (not published: a client must never see it)"
                     yield problem(rec, key, message, "error" if refuse else "warning")

@@ -264,6 +264,9 @@ class ClientFiles:
     folder: Path
     files: dict[str, YamlFile]  # keyed by name relative to the folder, e.g. "decisions/001.yml"
     problems: list[Problem] = field(default_factory=list)
+    # Record files refused without being read (name -> as shown): what they hold is unknown,
+    # so a reference to it must not be taken for a typo.
+    skipped: dict[str, str] = field(default_factory=dict)
 
 
 def find_clients(projects: Path) -> list[Path]:
@@ -299,6 +302,7 @@ def read_client(folder: Path, shown_root: str) -> ClientFiles:
                 f"{shown_folder}/{name}", 0, 0, "", "is a link to a file outside the "
                 "client's folder: a client's site may only use its own files; copy the "
                 "file here instead"))
+            client.skipped[name] = f"{shown_folder}/{name}"
             continue
         client.files[name] = read_yaml(folder / name, f"{shown_folder}/{name}")
     if "client.yml" not in client.files:

@@ -21,10 +21,19 @@ class Placeholder:
 
     record: type  # the kind of record it is written in
     field: str
-    text: str
+    text: str     # as written, with CLIENT_NAME standing for the client's name
     ask: str      # what to write instead, for the warning
 
+    def written(self, client_name: str) -> str:
+        """The text as `milepost new` writes it into a client of this name."""
+        return self.text.replace(CLIENT_NAME, client_name)
 
+
+CLIENT_NAME = "{name}"
+# The project's name when `milepost new` is not given one: the client's site shows it
+# everywhere, so it is a placeholder like the others.
+PROJECT = Placeholder(r.Client, "project", f"Project for {CLIENT_NAME}",
+                      "the project's name, as the client knows it")
 SUMMARY = Placeholder(r.Client, "summary", "What the project is for, in two or three "
                       "sentences the client's CFO would agree with.",
                       "what the project is for, in a few sentences")
@@ -39,7 +48,7 @@ DELIVERABLE = Placeholder(r.Deliverable, "title", "First deliverable",
 UPDATE_SUMMARY = Placeholder(r.Update, "summary", "How the project stands, in a few "
                              "sentences.", "how the project stands this week")
 UPDATE_NEXT = Placeholder(r.Update, "next", "What comes next", "the next steps")
-PLACEHOLDERS = (SUMMARY, TEAM_MEMBER, CALL_TIME, MILESTONE, DELIVERABLE, UPDATE_SUMMARY,
+PLACEHOLDERS = (PROJECT, SUMMARY, TEAM_MEMBER, CALL_TIME, MILESTONE, DELIVERABLE, UPDATE_SUMMARY,
                 UPDATE_NEXT)
 
 # Git keeps no empty folder: this file keeps decisions/ and updates/ (the loader reads only
@@ -119,9 +128,10 @@ next:
     }
 
 
-def new_client(projects: Path, slug: str, name: str, project: str, start: date,
+def new_client(projects: Path, slug: str, name: str, project: str | None, start: date,
                schemas: Path) -> Path:
-    """Create `projects/slug`; refuses a bad slug or an existing folder."""
+    """Create `projects/slug`; refuses a bad slug or an existing folder. Without a project
+    name, the folder gets a placeholder for it."""
     if not SLUG.match(slug):
         raise MilepostError(f"'{slug}' is not a valid client slug: use lowercase letters, "
                             "digits and '-', starting with a letter or digit")
@@ -132,7 +142,8 @@ def new_client(projects: Path, slug: str, name: str, project: str, start: date,
         write_schemas(schemas)
     (folder / "decisions").mkdir(parents=True)
     (folder / "updates").mkdir()
-    for rel, text in client_files(name, project, start).items():
+    files = client_files(name, project or PROJECT.written(name), start)
+    for rel, text in files.items():
         target = folder / rel
         kind = rel.split("/", 1)[0]
         schema = "" if target.name == KEEP_FILE else _schema_line(target, schemas, kind)

@@ -352,7 +352,7 @@ class _Reader:
             kind = record_type.__name__.lower()
             self.error(node, path, f"expected a {kind} (key: value pairs), found {what}")
             return self.lost(record_type, node, path)
-        fields = {x.name: x for x in r.public_fields(record_type)}
+        fields = _fields(record_type)
         hints = _hints(record_type)
         values: dict[str, Any] = {}
         meant: set[str] = set()  # fields an unknown key was taken for: said once, not twice
@@ -380,9 +380,7 @@ class _Reader:
             values[name] = self.convert(value, hints[name], key_path)
             if values[name] is INVALID and _optional_record(hints[name]):
                 values[name] = None  # the budget, theme or estimate is left out, not this
-        missing = [name for name, spec in fields.items() if name not in values
-                   and spec.default is dataclasses.MISSING
-                   and spec.default_factory is dataclasses.MISSING]
+        missing = [name for name in _required(record_type) if name not in values]
         for name in missing:
             if name not in meant:
                 self.error(node, path, f"missing required field '{name}' "
@@ -402,6 +400,20 @@ class _Reader:
             self.unreadable += _left_out_inside([v for v in values.values() if v is not INVALID])
             return INVALID
         return record_type(**values, where=where)
+
+
+@functools.cache
+def _fields(record_type: type) -> dict[str, dataclasses.Field]:
+    """A record type's fields by name, worked out once per type rather than per record."""
+    return {x.name: x for x in r.public_fields(record_type)}
+
+
+@functools.cache
+def _required(record_type: type) -> tuple[str, ...]:
+    """The fields a record of this type must have: those without a default."""
+    return tuple(name for name, spec in _fields(record_type).items()
+                 if spec.default is dataclasses.MISSING
+                 and spec.default_factory is dataclasses.MISSING)
 
 
 @functools.cache
@@ -570,7 +582,11 @@ def records_of(files: ClientFiles) -> tuple[ClientRecords, list[Problem]]:
     unreadable: list[Unreadable] = []
     singles: dict[str, Any] = {}
     folders: dict[str, list[Any]] = {"decisions": [], "updates": []}
-    if "client.yml" not in files.files:
+    for name, shown in files.skipped.items():
+        # Refused unread (a link out of the folder): like a file that cannot be read, what
+        # it holds is unknown, and references to it are not called unknown.
+        unreadable += _lost(r.kind_of(name)[0], r.Where(shown))
+    if "client.yml" not in files.files and "client.yml" not in files.skipped:
         unreadable += _lost(r.Client, r.Where(files.slug))
     for name, yaml_file in files.files.items():
         problems += yaml_file.problems

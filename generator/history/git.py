@@ -134,7 +134,8 @@ def working_fingerprint(folder: Path) -> str:
 
 
 def dirty_files(repo: Path, folder: str) -> list[str]:
-    out = run_git(repo, "status", "--porcelain", "--", folder)
+    # Untracked files count even where the PM's git settings hide them from `git status`.
+    out = run_git(repo, "status", "--porcelain", "--untracked-files=normal", "--", folder)
     return [line[3:] for line in out.splitlines()]
 
 

@@ -579,6 +579,18 @@ def _check_committed(where: Where, slug: str) -> None:
         raise MilepostError(f"{slug} is not in a git repository: Milepost remembers the "
                             "digests it sent in git, so it sends only from one (--eml "
                             "writes the message without sending)")
+    # Checked before sending: the tag needs a commit, and one that holds this client (files
+    # that .gitignore hides, or a git set to hide untracked files, show nothing in status).
+    if git.commit_of(where.repo, "HEAD") is None:
+        raise MilepostError(f"{slug} cannot be sent from a repository with no commit yet: "
+                            "Milepost remembers each digest sent as a tag on the commit it "
+                            f"describes; commit the client's files first (git add "
+                            f"{where.folder}, then git commit), or write the message with --eml")
+    client_file = f"{where.folder}/client.yml"
+    if not git.has_path(where.repo, "HEAD", client_file):
+        raise MilepostError(f"{slug} is not in the last commit ({client_file} is not "
+                            "committed; is it ignored by .gitignore?): commit the client's "
+                            "files first, so the digest describes exactly what is in git")
     dirty = git.dirty_files(where.repo, where.folder)
     if dirty:
         shown = ", ".join(dirty[:5]) + (" …" if len(dirty) > 5 else "")

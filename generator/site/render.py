@@ -87,11 +87,28 @@ def _finalize(value: Any) -> Markup:
     return value if isinstance(value, Markup) else Markup(md_text(value))
 
 
-@functools.lru_cache(maxsize=8)
 def environment(project_root: Path | None = None) -> jinja2.Environment:
-    """One environment per template root: Jinja then compiles each template once."""
+    """The templates' environment for a repository, as its template folders are now."""
+    return _environment(_template_files(template_dirs(project_root)))
+
+
+def _template_files(dirs: list[Path]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each template folder with the files in a repository's own: what decides which file
+    each page is made from. Looked at on every call, since `serve` runs for hours and the
+    PM may create content/templates/, or add a template to it, meanwhile (Jinja itself
+    only notices a change to the file it already uses)."""
+    own = dirs[:-1]  # the last is Milepost's, which does not change while it runs
+    return (*((str(d), tuple(sorted(str(f.relative_to(d)) for f in d.rglob("*")
+                                    if f.is_file()))) for d in own),
+            (str(dirs[-1]), ()))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(template_files: tuple[tuple[str, tuple[str, ...]], ...]
+                 ) -> jinja2.Environment:
+    """One environment per set of template files: Jinja then compiles each template once."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_root)]),
+        loader=jinja2.FileSystemLoader([folder for folder, _ in template_files]),
         # Autoescape makes macro output Markup; `_finalize` escapes data for Markdown first,
         # so Jinja's own HTML escaping never applies twice.
         autoescape=True,
