@@ -507,3 +507,28 @@ def test_milestones_that_slipped_since_the_last_version_are_listed(tmp_path: Pat
     text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     assert ("M2: Design 24 Apr 2026 (v2) 4 May 2026 10 days forecast 10 Apr 2026 in v1; "
             "forecast 24 Apr 2026 in v2; forecast 4 May 2026 in latest") in text, text
+
+
+# --- the box's words ---------------------------------------------------------------------------
+
+def test_the_box_says_is_for_one_item_held_back_and_are_for_more(make_project):
+    from generator.agency.copies import box_view
+
+    data = valid_data()
+    data["risks.yml"] = [{"id": "R9", "title": "Margin", "likelihood": "low", "impact": "low",
+                          "owner": "Pat Lee", "status": "open", "internal": True,
+                          "internal_notes": "Thin"}]
+    c = agency_client(make_project, data)
+    held, notes = list(c.held), list(c.notes)
+    assert (len(held), len(notes)) == (1, 1)
+
+    def says(h: list, n: list) -> str:
+        return box_view(c, "risks.html", h, n, "../").says.removeprefix(
+            "Acme & Co sees this page without this box: ")
+
+    assert says(held, []) == "1 internal record belonging here is held back from their site."
+    assert says([], notes) == "1 internal note belonging here is held back from their site."
+    assert says(held * 2, []) == ("2 internal records belonging here are held back from "
+                                  "their site.")
+    assert says(held, notes) == ("1 internal record and 1 internal note belonging here are "
+                                 "held back from their site.")
