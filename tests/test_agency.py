@@ -532,3 +532,40 @@ def test_the_box_says_is_for_one_item_held_back_and_are_for_more(make_project):
                                   "their site.")
     assert says(held, notes) == ("1 internal record and 1 internal note belonging here are "
                                  "held back from their site.")
+
+
+# --- MkDocs' warnings on the agency's site -----------------------------------------------------
+
+def test_mkdocs_warnings_on_the_agency_site_are_shown_and_strict_holds_it_back(tmp_path: Path):
+    from tests.conftest import write_client
+
+    projects = tmp_path / "projects"
+    write_client(projects / "acme", valid_data())
+    # a repository's own macros with a broken link: every page using link_to warns
+    macros = (REPO / "content" / "templates" / "_macros.md.j2").read_text(encoding="utf-8")
+    own = tmp_path / "content" / "templates" / "_macros.md.j2"
+    own.parent.mkdir(parents=True)
+    own.write_text(macros.replace("{{ link(to.text, to.url) }}",
+                                  "{{ link(to.text, to.url) }} [more](nowhere.md)"), "utf-8")
+
+    def run(*extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "generator", "build", str(projects),
+                               "--out", str(tmp_path / "site"), "--as-of", AS_OF, "--agency",
+                               *extra], cwd=tmp_path, capture_output=True, text=True,
+                              timeout=300)
+
+    done = run()
+    assert done.returncode == 0, done.stdout + done.stderr
+    ours = [line for line in done.stderr.splitlines() if line.startswith("_agency: ")]
+    assert ours and all(line.startswith("_agency: warning: MkDocs (page ") and "nowhere.md"
+                        in line for line in ours), done.stderr
+    # its links to the copies and to the client sites are made on purpose: never a warning
+    assert not [line for line in ours if "sites/" in line or "'../" in line]
+    assert (tmp_path / "site" / "_agency" / "index.html").is_file()
+
+    (tmp_path / "site" / "_agency" / "index.html").write_text("last good", "utf-8")
+    held = run("--strict")
+    assert held.returncode == 1
+    assert "_agency: error: MkDocs (page index.md)" in held.stderr
+    assert re.search(r"^_agency +0 +[\d.]+ +build failed$", held.stdout, re.M), held.stdout
+    assert (tmp_path / "site" / "_agency" / "index.html").read_text("utf-8") == "last good"
