@@ -219,6 +219,13 @@ def prune_gone_clients(args: argparse.Namespace, published: Path, shown: str) ->
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    if args.agency and not args.to:
+        # A branch is how GitHub Pages publishes, and Pages are public: the agency's view
+        # holds every internal record and note, and a commit keeps them in its history.
+        raise MilepostError("--agency cannot be published to a branch: a branch such as "
+                            "gh-pages is served to anyone, and the agency's view holds every "
+                            "internal record and note; publish it with --to DIR to your own "
+                            "server behind a login (see README.md#private-hosting)")
     if args.to:
         code = _run(args, Path(args.to), "publish", "published")
         if code == 0:

@@ -507,3 +507,65 @@ def test_milestones_that_slipped_since_the_last_version_are_listed(tmp_path: Pat
     text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     assert ("M2: Design 24 Apr 2026 (v2) 4 May 2026 10 days forecast 10 Apr 2026 in v1; "
             "forecast 24 Apr 2026 in v2; forecast 4 May 2026 in latest") in text, text
+
+
+# --- the box's words ---------------------------------------------------------------------------
+
+def test_the_box_says_is_for_one_item_held_back_and_are_for_more(make_project):
+    from generator.agency.copies import box_view
+
+    data = valid_data()
+    data["risks.yml"] = [{"id": "R9", "title": "Margin", "likelihood": "low", "impact": "low",
+                          "owner": "Pat Lee", "status": "open", "internal": True,
+                          "internal_notes": "Thin"}]
+    c = agency_client(make_project, data)
+    held, notes = list(c.held), list(c.notes)
+    assert (len(held), len(notes)) == (1, 1)
+
+    def says(h: list, n: list) -> str:
+        return box_view(c, "risks.html", h, n, "../").says.removeprefix(
+            "Acme & Co sees this page without this box: ")
+
+    assert says(held, []) == "1 internal record belonging here is held back from their site."
+    assert says([], notes) == "1 internal note belonging here is held back from their site."
+    assert says(held * 2, []) == ("2 internal records belonging here are held back from "
+                                  "their site.")
+    assert says(held, notes) == ("1 internal record and 1 internal note belonging here are "
+                                 "held back from their site.")
+
+
+# --- MkDocs' warnings on the agency's site -----------------------------------------------------
+
+def test_mkdocs_warnings_on_the_agency_site_are_shown_and_strict_holds_it_back(tmp_path: Path):
+    from tests.conftest import write_client
+
+    projects = tmp_path / "projects"
+    write_client(projects / "acme", valid_data())
+    # a repository's own macros with a broken link: every page using link_to warns
+    macros = (REPO / "content" / "templates" / "_macros.md.j2").read_text(encoding="utf-8")
+    own = tmp_path / "content" / "templates" / "_macros.md.j2"
+    own.parent.mkdir(parents=True)
+    own.write_text(macros.replace("{{ link(to.text, to.url) }}",
+                                  "{{ link(to.text, to.url) }} [more](nowhere.md)"), "utf-8")
+
+    def run(*extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "generator", "build", str(projects),
+                               "--out", str(tmp_path / "site"), "--as-of", AS_OF, "--agency",
+                               *extra], cwd=tmp_path, capture_output=True, text=True,
+                              timeout=300)
+
+    done = run()
+    assert done.returncode == 0, done.stdout + done.stderr
+    ours = [line for line in done.stderr.splitlines() if line.startswith("_agency: ")]
+    assert ours and all(line.startswith("_agency: warning: MkDocs (page ") and "nowhere.md"
+                        in line for line in ours), done.stderr
+    # its links to the copies and to the client sites are made on purpose: never a warning
+    assert not [line for line in ours if "sites/" in line or "'../" in line]
+    assert (tmp_path / "site" / "_agency" / "index.html").is_file()
+
+    (tmp_path / "site" / "_agency" / "index.html").write_text("last good", "utf-8")
+    held = run("--strict")
+    assert held.returncode == 1
+    assert "_agency: error: MkDocs (page index.md)" in held.stderr
+    assert re.search(r"^_agency +0 +[\d.]+ +build failed$", held.stdout, re.M), held.stdout
+    assert (tmp_path / "site" / "_agency" / "index.html").read_text("utf-8") == "last good"

@@ -328,6 +328,16 @@ def test_publish_to_a_branch_commits_once_and_keeps_versions(repo: Path, tmp_pat
     assert git(repo, "status", "--porcelain", "--", "projects") == ""
 
 
+def test_publish_to_a_branch_refuses_the_agency_view(repo: Path):
+    # a branch is how GitHub Pages publishes, and Pages are public: the agency's view (every
+    # internal record and note) must not get there, nor into the branch's history
+    done = milepost(repo, "publish", "--branch", "agency-pages", "--agency", "--as-of",
+                    "2026-11-23")
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: --agency cannot be published to a branch")
+    assert "agency-pages" not in git(repo, "branch", "--list", "agency-pages")
+
+
 def test_a_shallow_clone_without_tags_says_how_to_fix_it(repo: Path, tmp_path: Path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", "--no-tags", repo.as_uri(),

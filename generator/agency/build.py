@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import posixpath
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -26,7 +28,16 @@ from generator.agency.views import COPIES
 from generator.history import git
 from generator.history.compare import slip_history
 from generator.history.versions import LATEST, gather, version_model
-from generator.site.build import ROBOTS, BuildResult, BuildSettings, failed, run_mkdocs, source_date
+from generator.site.build import (
+    ROBOTS,
+    BuildResult,
+    BuildSettings,
+    StrictWarnings,
+    failed,
+    mkdocs_problem,
+    run_mkdocs,
+    source_date,
+)
 from generator.site.client import ReadClient
 from generator.site.model import Project
 from generator.site.output import scratch_folder, swap_in
@@ -135,6 +146,21 @@ def write_agency_project(view: AgencyView, settings: BuildSettings, work: Path) 
     return len(pages)
 
 
+# MkDocs' warning about a link whose target is not among the agency site's own pages.
+_LINK = re.compile(r"^Doc file '(?P<page>[^']+)' contains a link '(?P<url>[^'#?]*)")
+
+
+def by_design(warning: str) -> bool:
+    """True for MkDocs' warning about a link the agency's pages make on purpose to what
+    MkDocs does not know: the copies of the client sites (put in after it, in sites/) and the
+    client sites beside `_agency/`. Any other warning is reported."""
+    link = _LINK.match(warning)
+    if link is None:
+        return False
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(link["page"]), link["url"]))
+    return target.startswith((f"{COPIES}/", "../"))
+
+
 def build_agency(parts: list[AgencyPart], invalid: list[str], work: Path,
                  settings: BuildSettings, versioned: bool) -> BuildResult:
     """Build `settings.out/_agency/` from every client's part, put together in `work`;
@@ -144,9 +170,17 @@ def build_agency(parts: list[AgencyPart], invalid: list[str], work: Path,
         view = gather_view(parts, invalid, settings, versioned)
         with source_date(settings.today):
             pages = write_agency_project(view, settings, work)
-            run_mkdocs(work / "mkdocs.yml")
+            # MkDocs' warnings are reported as a client's are, and --strict holds them too
+            found = [mkdocs_problem(FOLDER, None, m, settings.strict)
+                     for m in run_mkdocs(work / "mkdocs.yml") if not by_design(m)]
+        if found and settings.strict:
+            raise StrictWarnings(found)
         os.replace(work / COPIES, work / "site" / COPIES)
         swap_in(work / "site", settings.out / FOLDER)
-        return BuildResult(FOLDER, True, pages, time.perf_counter() - started)
+        return BuildResult(FOLDER, True, pages, time.perf_counter() - started,
+                           problems=tuple(found))
+    except StrictWarnings as exc:
+        return BuildResult(FOLDER, False, 0, time.perf_counter() - started, str(exc),
+                           problems=exc.problems)
     except Exception as exc:
         return failed(FOLDER, started, exc)

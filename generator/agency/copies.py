@@ -100,8 +100,9 @@ def box_view(c: AgencyClient, page: str, held: list[Held], notes: list[Note],
         parts = [x for x in (_plural(len(held), "internal record", "internal records") if held
                              else "", _plural(len(notes), "internal note", "internal notes")
                              if notes else "") if x]
+        verb = "is" if len(held) + len(notes) == 1 else "are"
         says = (f"{name} sees this page without this box: {' and '.join(parts)} "
-                "belonging here are held back from their site.")
+                f"belonging here {verb} held back from their site.")
     else:
         says = (f"Nothing on this page is held back: {name} sees exactly what follows.")
     return BoxView(
