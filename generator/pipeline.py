@@ -157,8 +157,8 @@ def check_and_build(folder: Path, shown_root: str, settings: BuildSettings, mode
     result = replace(result, problems=(*problems, *result.problems))  # MkDocs' after ours
     part = None
     if agency_work is not None:
-        part = client_part(read, settings.out / project.slug if result.ok else None,
-                           agency_work, projects_dir)
+        part = client_part(read, settings.out / project.slug, result.ok, agency_work,
+                           projects_dir, versioned=mode != "site")
     return result, part
 
 
@@ -212,10 +212,10 @@ def _agency_site(outcomes: list[Outcome], every: list[Path], shown_root: str,
     invalid = [result.slug for result, part in outcomes if part is None]
     for folder in every:
         if folder.name not in done:
-            part = folder_part(folder, shown_root, settings, work, projects_dir)
+            part = folder_part(folder, shown_root, settings, work, projects_dir,
+                               versioned=mode != "site")
             parts.append(part) if part is not None else invalid.append(folder.name)
-    return build_agency(sorted(parts, key=lambda x: x.client.slug), invalid, work, settings,
-                        versioned=mode in ("versions", "publish"))
+    return build_agency(sorted(parts, key=lambda x: x.client.slug), invalid, work, settings)
 
 
 def _run_clients(folders: list[Path], shown_root: str, settings: BuildSettings, mode: Mode,

@@ -427,10 +427,13 @@ def test_serve_agency_previews_every_client_and_rebuilds_on_change(tmp_path: Pat
                              str(port), "--as-of", AS_OF], cwd=tmp_path,
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=log,
                             stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/index.html"
+    url = f"http://127.0.0.1:{port}/_agency/index.html"
     try:
         assert wait_for(lambda: "Northwind Bakery" in fetch(url)), (tmp_path / "serve.log").read_text()
         assert "Harbor Health Clinics" in fetch(url)
+        # the Portfolio's link to a client's own site, and the agency's copy of it, work
+        assert "Northwind Bakery" in fetch(f"http://127.0.0.1:{port}/northwind/index.html")
+        assert "mp-held-back" in fetch(f"http://127.0.0.1:{port}/_agency/sites/northwind/risks.html")
         text = client.read_text(encoding="utf-8")
         client.write_text(text.replace("name: Harbor Health Clinics", "name: Harbor Care"),
                           encoding="utf-8")
@@ -569,3 +572,108 @@ def test_mkdocs_warnings_on_the_agency_site_are_shown_and_strict_holds_it_back(t
     assert "_agency: error: MkDocs (page index.md)" in held.stderr
     assert re.search(r"^_agency +0 +[\d.]+ +build failed$", held.stdout, re.M), held.stdout
     assert (tmp_path / "site" / "_agency" / "index.html").read_text("utf-8") == "last good"
+
+
+# --- layouts, versions and a copy that cannot be made ------------------------------------------
+
+def _tagged_repo(repo: Path, slugs: tuple[str, ...]) -> None:
+    from tests.conftest import VALID_TEXT
+    from tests.test_versions import git
+
+    for slug in slugs:
+        folder = repo / "projects" / slug
+        folder.mkdir(parents=True)
+        for name in ("client.yml", "roadmap.yml"):
+            (folder / name).write_text(VALID_TEXT[name], encoding="utf-8")
+        (folder / "client.yml").write_text(VALID_TEXT["client.yml"] + (
+            "internal_notes: Held back from " + slug + "\n"), encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "plan", day="2026-03-01")
+    for slug in slugs:
+        git(repo, "tag", "-a", f"{slug}/v1", "-m", "Signed plan", day="2026-03-01")
+
+
+def _milepost(repo: Path, *args: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "generator", *args, "--as-of", "2026-03-10"],
+                          cwd=repo, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_each_client_is_linked_in_the_layout_its_own_site_has(tmp_path: Path):
+    """A plain build, then one client built with its versions: each link follows the site
+    it leads to, not the last run's mode."""
+    repo = tmp_path / "repo"
+    _tagged_repo(repo, ("a", "b"))
+    _milepost(repo, "build", "projects", "--out", "site", "--agency")
+    _milepost(repo, "build", "projects", "--out", "site", "--agency", "--versions",
+              "--client", "a")
+    agency = repo / "site" / "_agency"
+    portfolio = (agency / "index.html").read_text("utf-8")
+    assert 'href="../a/latest/index.html"' in portfolio
+    assert 'href="../b/index.html"' in portfolio
+    assert 'href="../sites/b/index.html#mp-held-back"' in (agency / "clients" / "b.html").read_text()
+    assert 'href="../sites/a/latest/index.html#mp-held-back"' in (
+        agency / "clients" / "a.html").read_text()
+    for href in re.findall(r'href="([^"#?]+)', portfolio):
+        if not href.startswith(("http", "mailto")):
+            assert (agency / href).resolve().exists(), href
+
+
+def test_an_earlier_version_in_the_copy_says_what_it_is(tmp_path: Path):
+    repo = tmp_path / "repo"
+    _tagged_repo(repo, ("a",))
+    _milepost(repo, "build", "projects", "--out", "site", "--agency", "--versions")
+    copy = repo / "site" / "_agency" / "sites" / "a"
+    page = (copy / "v1" / "roadmap.html").read_text("utf-8")
+    box = BOX.search(page)
+    assert box and "This is v1, as Acme &amp; Co saw it" in box.group(0)
+    assert 'href="../latest/roadmap.html">This page now' in box.group(0)
+    assert "Held back from a" not in page  # only the current pages list what is held back
+    assert "Held back from a" in _box_text(copy / "latest" / "index.html")
+    # the folder's own index.html is a redirect, not a page: left as it is
+    assert (copy / "index.html").read_bytes() == (repo / "site" / "a" / "index.html").read_bytes()
+
+
+def test_a_copy_that_cannot_be_made_leaves_the_client_and_says_why(make_project, tmp_path: Path):
+    from generator.agency.build import part_of
+    from generator.agency.views import COPIES
+
+    c = agency_client(make_project, valid_data())
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html><body><main>no Material article</main></body></html>")
+    work = tmp_path / "work"
+    (work / COPIES).mkdir(parents=True)
+    part = part_of(c, site, True, work, tmp_path, versioned=False)
+    assert not part.copied and "no Material content area" in part.trouble
+    assert not (work / COPIES / c.slug).exists()  # no half copy
+
+
+def test_health_from_an_internal_update_is_marked_internal(make_project):
+    from generator.agency import views
+    from generator.agency.portfolio import row
+
+    data = valid_data()
+    data["updates/2026-05-25.yml"] = {"date": date(2026, 5, 25), "overall": "red",
+                                      "internal": True}
+    c = agency_client(make_project, data)
+    x = row(c, JUNE_1)
+    assert x.health == "red" and x.health_internal
+    assert views.portfolio_row(x, False).health_internal
+    del data["updates/2026-05-25.yml"]
+    assert not row(agency_client(make_project, data, "other"), JUNE_1).health_internal
+
+
+def test_fields_left_at_their_defaults_are_not_listed_as_written(make_project):
+    from generator.agency.full import field_texts
+    from generator.format import records as r
+
+    data = valid_data()
+    data["client.yml"]["team"].append({"name": "Ina Side", "side": "team", "role": "Finance",
+                                       "email": "ina@agency.example", "internal": True})
+    c = agency_client(make_project, data)
+    ina = next(x for x in c.full.client.team if x.name == "Ina Side")
+    names = [name for name, _ in field_texts(ina)]
+    assert names == ["name", "side", "role", "email"], names
+    assert isinstance(ina, r.Contact)

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.agency import portfolio as pf
-from generator.agency.copies import copy_site
+from generator.agency.copies import CopyError, copy_site
 from generator.agency.full import AgencyClient, agency_client, read_agency_client
 from generator.agency.render import AGENCY, FOLDER, AgencyView, agency_config, render_agency
 from generator.agency.views import COPIES
 from generator.history import git
 from generator.history.compare import slip_history
 from generator.history.versions import LATEST, gather, version_model
+from generator.problems import Problem
 from generator.site.build import (
     ROBOTS,
     BuildResult,
@@ -40,7 +41,7 @@ from generator.site.build import (
 )
 from generator.site.client import ReadClient
 from generator.site.model import Project
-from generator.site.output import scratch_folder, swap_in
+from generator.site.output import VERSIONED, layout_of, scratch_folder, swap_in
 from generator.site.render import CONTENT
 
 
@@ -52,6 +53,8 @@ class AgencyPart:
     slips: tuple[pf.Slip, ...]
     has_versions: bool        # it has released versions to compare with
     copied: bool              # its site's copy, with what is held back, is in the work folder
+    versioned: bool           # its site keeps its current pages in latest/
+    trouble: str = ""         # why its copy could not be made
 
 
 @contextlib.contextmanager
@@ -88,44 +91,61 @@ def _slips(c: AgencyClient, projects_dir: Path) -> tuple[tuple[pf.Slip, ...], bo
     return tuple(slips), bool(snapshots)
 
 
-def part_of(c: AgencyClient, site: Path | None, work: Path, projects_dir: Path) -> AgencyPart:
-    """The client's part: its slips, and a copy of its built site at `site` (when there is
-    one) in `work`."""
-    copied = site is not None and (site / "index.html").is_file()
-    if site is not None and copied:
-        copy_site(site, work / COPIES / c.slug, c, "../../")
+def part_of(c: AgencyClient, site: Path, built: bool, work: Path, projects_dir: Path,
+            versioned: bool) -> AgencyPart:
+    """The client's part: its slips, and (when `built`: the site is the one just built from
+    these very records) a copy of its site in `work`. `versioned` is what the run builds,
+    for a client that has no site yet."""
+    if site.is_dir():
+        versioned = layout_of(site) == VERSIONED
+    copied, trouble = False, ""
+    if built and (site / "index.html").is_file():
+        try:
+            copy_site(site, work / COPIES / c.slug, c, "../../")
+            copied = True
+        except (CopyError, OSError) as exc:  # the client's site stands; only its copy is missing
+            shutil.rmtree(work / COPIES / c.slug, ignore_errors=True)
+            trouble = str(exc)
     slips, has_versions = _slips(c, projects_dir)
-    return AgencyPart(c, slips, has_versions, copied)
+    return AgencyPart(c, slips, has_versions, copied, versioned, trouble)
 
 
-def client_part(read: ReadClient, site: Path | None, work: Path,
-                projects_dir: Path) -> AgencyPart | None:
-    """The part of a client the build just read (and built at `site`, when it did); None
+def client_part(read: ReadClient, site: Path, built: bool, work: Path, projects_dir: Path,
+                versioned: bool) -> AgencyPart | None:
+    """The part of a client the build just read (and built at `site`, when `built`); None
     when the client has errors."""
     c = agency_client(read)
     if c is None:
         return None
-    return part_of(c, site, work, projects_dir)
+    return part_of(c, site, built, work, projects_dir, versioned)
 
 
 def folder_part(folder: Path, shown_root: str, settings: BuildSettings, work: Path,
-                projects_dir: Path) -> AgencyPart | None:
+                projects_dir: Path, versioned: bool) -> AgencyPart | None:
     """The part of a client this run did not build (`--client` named others): read now, its
     copy made from the site the last build left, if any."""
     c = read_agency_client(folder, shown_root, settings.today)
     if c is None:
         return None
-    return part_of(c, settings.out / c.slug, work, projects_dir)
+    return part_of(c, settings.out / c.slug, True, work, projects_dir, versioned)
 
 
-def gather_view(parts: list[AgencyPart], invalid: list[str], settings: BuildSettings,
-                versioned: bool) -> AgencyView:
+def gather_view(parts: list[AgencyPart], invalid: list[str], settings: BuildSettings
+                ) -> AgencyView:
     """The agency's view of every client, from their parts."""
     slips = sorted((s for p in parts for s in p.slips),
                    key=lambda x: (-x.days, x.client.lower(), x.milestone.id))
     return AgencyView(settings.today, [p.client for p in parts], sorted(invalid), slips,
-                      sum(p.has_versions for p in parts), versioned,
+                      sum(p.has_versions for p in parts),
+                      frozenset(p.client.slug for p in parts if p.versioned),
                       frozenset(p.client.slug for p in parts if p.copied))
+
+
+def copy_problems(parts: list[AgencyPart]) -> list[Problem]:
+    """A warning for each client whose copy could not be made: its own site stands."""
+    return [Problem(FOLDER, 0, 0, "", f"the agency's copy of {p.client.slug}'s site was not "
+                    f"made, so its page links to the client's own site: {p.trouble}",
+                    "warning", FOLDER) for p in parts if p.trouble]
 
 
 def write_agency_project(view: AgencyView, settings: BuildSettings, work: Path) -> int:
@@ -162,17 +182,17 @@ def by_design(warning: str) -> bool:
 
 
 def build_agency(parts: list[AgencyPart], invalid: list[str], work: Path,
-                 settings: BuildSettings, versioned: bool) -> BuildResult:
+                 settings: BuildSettings) -> BuildResult:
     """Build `settings.out/_agency/` from every client's part, put together in `work`;
     never raises (a failure leaves the last one)."""
     started = time.perf_counter()
     try:
-        view = gather_view(parts, invalid, settings, versioned)
+        view = gather_view(parts, invalid, settings)
         with source_date(settings.today):
             pages = write_agency_project(view, settings, work)
             # MkDocs' warnings are reported as a client's are, and --strict holds them too
-            found = [mkdocs_problem(FOLDER, None, m, settings.strict)
-                     for m in run_mkdocs(work / "mkdocs.yml") if not by_design(m)]
+            found = [*copy_problems(parts), *(mkdocs_problem(FOLDER, None, m, settings.strict)
+                     for m in run_mkdocs(work / "mkdocs.yml") if not by_design(m))]
         if found and settings.strict:
             raise StrictWarnings(found)
         os.replace(work / COPIES, work / "site" / COPIES)

@@ -68,6 +68,7 @@ class BoxView:
     summary_text: str
     held: tuple[HeldView, ...]
     notes: tuple[NoteView, ...]
+    current_href: str = ""     # on an earlier version's page: the same page now
 
 
 def current_pages(site: Path) -> str:
@@ -115,6 +116,22 @@ def box_view(c: AgencyClient, page: str, held: list[Held], notes: list[Note],
                   for k, h in enumerate(held)),
         notes=tuple(NoteView(n.about, n.file + (f", {n.path}" if n.path else ""),
                              tuple(n.text.strip().splitlines())) for n in notes))
+
+
+def version_box_view(c: AgencyClient, version: str, page: str, now: str,
+                     agency_root: str) -> BoxView:
+    """The box of a page of an earlier version (`page` within the version's folder, `now`
+    the current page it leads to): it is what the client saw then; what is held back is
+    shown on the current pages."""
+    up = "../" * page.count("/") + agency_root
+    name = c.public.client.name
+    return BoxView(
+        title=f"Internal: the agency's copy of {name}'s site",
+        says=(f"This is {version}, as {name} saw it. What is held back from the client is "
+              "shown on the current pages."),
+        agency_href=f"{up}index.html", summary_href=f"{up}clients/{c.slug}.html",
+        summary_text=f"{name} in the agency's view", held=(), notes=(),
+        current_href="../" * (page.count("/") + 1) + f"{LATEST}/{now}")
 
 
 @functools.cache
@@ -196,4 +213,20 @@ def copy_site(site: Path, into: Path, c: AgencyClient, agency_root: str) -> int:
         if held or notes:
             entries += _search_entries(rel, view)
     _add_to_search(current / "search" / "search_index.json", entries)
+    if now:
+        _mark_versions(into, c, agency_root)
     return sum(1 for held, notes in items.values() if held or notes)
+
+
+def _mark_versions(into: Path, c: AgencyClient, agency_root: str) -> None:
+    """A box on every page of each earlier version of a versioned copy: without one, a page
+    of v1 would look like a page with nothing held back."""
+    for folder in sorted(p for p in into.iterdir() if p.is_dir() and p.name != LATEST):
+        for path in sorted(folder.rglob("*.html")):
+            rel = path.relative_to(folder).as_posix()
+            text = path.read_text(encoding="utf-8")
+            if ARTICLE.search(text) is None:  # not a page of the site (a redirect, say)
+                continue
+            now = rel if (into / LATEST / rel).is_file() else "index.html"
+            box = render_box(version_box_view(c, folder.name, rel, now, agency_root))
+            _write_new(path, with_box(text, box, f"{folder.name}/{rel}"))

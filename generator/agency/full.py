@@ -242,8 +242,9 @@ def field_texts(rec: Any, prefix: str = "") -> list[tuple[str, str]]:
     for spec in r.public_fields(type(rec)):
         value = getattr(rec, spec.name)
         name = f"{prefix}{spec.name}"
-        if spec.name == "internal" or value is None or value == [] or value == {}:
-            continue
+        if spec.name == "internal" or value is None or value == [] or value == {} or \
+                (spec.default is not dataclasses.MISSING and value == spec.default):
+            continue  # nothing written, or the default the PM did not write
         if dataclasses.is_dataclass(value):
             found += field_texts(value, f"{name}.")
         elif isinstance(value, list) and dataclasses.is_dataclass(value[0]):

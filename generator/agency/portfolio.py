@@ -50,6 +50,7 @@ class Row:
     name: str
     project: str
     health: str | None              # the latest update's overall health
+    health_internal: bool           # ... of an internal update: the client sees another
     trend: tuple[str, ...]          # overall health of the last updates, oldest first
     next: r.Milestone | None
     days_late: int                  # of the next milestone, against its plan (as Roadmap)
@@ -100,6 +101,7 @@ def row(c: AgencyClient, today: date) -> Row:
     return Row(
         slug=p.slug, name=p.client.name, project=p.client.project,
         health=last.overall if last else None,
+        health_internal=bool(last and last.internal),
         trend=tuple(u.overall for u in p.updates[-TREND_UPDATES:]),
         next=nxt, days_late=derive.days_late(nxt, today) if nxt else 0,
         overdue_tasks=len(overdue),

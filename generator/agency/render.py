@@ -36,8 +36,8 @@ class AgencyView:
     invalid: list[str]
     slips: list[pf.Slip]
     versioned_clients: int
-    versioned: bool            # client sites keep their current pages in latest/
-    copied: frozenset[str] = frozenset()   # clients whose site's copy is in sites/
+    versioned: frozenset[str]  # clients whose site keeps its current pages in latest/
+    copied: frozenset[str]     # clients whose site's copy is in sites/
 
 
 def agency_environment(project_root: Path | None = None) -> jinja2.Environment:
@@ -70,7 +70,8 @@ def pages(view: AgencyView) -> dict[str, tuple[str, str, dict[str, Any]]]:
     by_slug = {x.slug: x for x in rows}
     for c in sorted(view.clients, key=lambda c: c.full.client.name.lower()):
         result[f"clients/{c.slug}.md"] = (c.full.client.name, "client.md.j2", {
-            "view": views.client(c, by_slug[c.slug], c.slug in view.copied, view.versioned,
+            "view": views.client(c, by_slug[c.slug], c.slug in view.copied,
+                                 c.slug in view.versioned,
                                  view.today)})
     return result
 

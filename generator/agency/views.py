@@ -54,6 +54,7 @@ class PortfolioRow:
 
     client: Link                # the agency's page on the client
     health: str | None          # green, amber, red, or None for not reported (for `rag`)
+    health_internal: bool       # from an internal update: the client's site shows another
     trend: str                  # 'amber → red', or '–' without updates
     trend_word: str             # 'worse', 'better', 'steady', or '' with fewer than two
     next: str                   # 'M4: Catalogue built', or '–' when every milestone is done
@@ -104,7 +105,7 @@ def portfolio_row(x: pf.Row, versioned: bool) -> PortfolioRow:
     changes, oldest_change = _count_and_oldest(x.changes_waiting, x.oldest_change_wait)
     return PortfolioRow(
         client=client_page(x.slug, x.name),
-        health=x.health,
+        health=x.health, health_internal=x.health_internal,
         trend=TREND_ARROW.join(x.trend) or DASH,
         trend_word=trend_word(x.trend),
         next=f"{x.next.id}: {x.next.title}" if x.next else DASH,
@@ -124,13 +125,13 @@ def portfolio_row(x: pf.Row, versioned: bool) -> PortfolioRow:
 
 
 def portfolio(rows: list[pf.Row], invalid: list[str], today: date,
-              versioned: bool) -> PortfolioView:
+              versioned: frozenset[str]) -> PortfolioView:
     """The portfolio page: `rows` as `portfolio.portfolio` sorted them, most troubled first."""
     return PortfolioView(
         as_of=derive.long_date(today),
         clients=plural(len(rows), "client"),
         invalid=", ".join(invalid),
-        rows=tuple(portfolio_row(x, versioned) for x in rows),
+        rows=tuple(portfolio_row(x, x.slug in versioned) for x in rows),
         stale_after=days(pf.STALE_AFTER),
     )
 

@@ -117,12 +117,13 @@ def serve_agency(projects_dir: Path, today: date, host: str, port: int,
         rebuild()
         if not (work / FOLDER).is_dir():
             raise MilepostError("the agency's view could not be built: nothing to preview")
+        # Served from above `_agency/`: its links to the client sites beside it work too.
         server = _preview_server(preview, builder=rebuild, host=host, port=port,
-                                 root=str(work / FOLDER))
+                                 root=str(work))
         server.watch(str(projects_dir))
         server.watch(str(AGENCY))
-        print(f"previewing the agency's view at http://{host}:{port}/ (Ctrl+C to stop)",
-              flush=True)
+        print(f"previewing the agency's view at http://{host}:{port}/{FOLDER}/ (Ctrl+C to "
+              "stop)", flush=True)
         _run_server(server, host, port)
 
 
