@@ -6,14 +6,15 @@ the rest rather than a serial step before it.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from generator.agency.build import (
     AgencyPart,
@@ -22,6 +23,7 @@ from generator.agency.build import (
     client_part,
     folder_part,
 )
+from generator.agency.render import FOLDER as AGENCY_FOLDER
 from generator.format.load import RECORD_FOLDERS, find_clients
 from generator.problems import MilepostError, Problem, display_path, errors
 from generator.site.build import BuildResult, BuildSettings, build_client, failed
@@ -188,66 +190,97 @@ def run_all(folders: list[Path], shown_root: str, settings: BuildSettings, mode:
             agency: list[Path] | None = None) -> list[BuildResult]:
     """Every client, `jobs` at a time; `on_done` hears of each result as it lands. With
     `agency` (every client folder), each worker also makes its client's part of the
-    agency's site, and the agency's site is built from the parts when all are in."""
-    if agency is None:
-        return [result for result, _ in _run_clients(folders, shown_root, settings, mode,
-                                                     projects_dir, jobs, on_done, None)]
-    with agency_work(settings.out) as work:
-        outcomes = _run_clients(folders, shown_root, settings, mode, projects_dir, jobs,
-                                on_done, work)
-        agency_result = _agency_site(outcomes, agency, shown_root, settings, mode,
-                                     projects_dir, work)
+    agency's site, and the agency's site is built from the parts when all are in, by one
+    of the same workers (its templates are compiled already)."""
+    parallel = jobs > 1 and len(folders) > 1
+    with _workers(min(jobs, len(folders)) if parallel else 0, settings.out) as pool:
+        if agency is None:
+            return [result for result, _ in _run_clients(
+                pool, folders, shown_root, settings, mode, projects_dir, on_done, None)]
+        with agency_work(settings.out) as work:
+            outcomes = _run_clients(pool, folders, shown_root, settings, mode, projects_dir,
+                                    on_done, work)
+            agency_result = _agency_in(pool, outcomes, agency, shown_root, settings, mode,
+                                       projects_dir, work)
     if on_done:
         on_done(agency_result)
     return sorted([*(result for result, _ in outcomes), agency_result], key=lambda x: x.slug)
 
 
-def _agency_site(outcomes: list[Outcome], every: list[Path], shown_root: str,
-                 settings: BuildSettings, mode: Mode, projects_dir: Path,
-                 work: Path) -> BuildResult:
+def _agency_in(pool: ProcessPoolExecutor | None, *args: Any) -> BuildResult:
+    """`agency_site` in one of the workers (or here, without any)."""
+    if pool is None:
+        return agency_site(*args)
+    started = time.perf_counter()
+    try:
+        return pool.submit(agency_site, *args).result()
+    except Exception as exc:  # the worker broke, or its answer could not be sent back
+        return failed(AGENCY_FOLDER, started, exc)
+
+
+def agency_site(outcomes: list[Outcome], every: list[Path], shown_root: str,
+                settings: BuildSettings, mode: Mode, projects_dir: Path,
+                work: Path) -> BuildResult:
     """The agency's site from the parts the workers made, and from the clients this run
-    did not build (`--client` named others): the agency's view is of every client."""
-    parts = [part for _, part in outcomes if part is not None]
-    done = {result.slug for result, _ in outcomes}
-    invalid = [result.slug for result, part in outcomes if part is None]
-    for folder in every:
-        if folder.name not in done:
-            part = folder_part(folder, shown_root, settings, work, projects_dir,
-                               versioned=mode != "site")
-            parts.append(part) if part is not None else invalid.append(folder.name)
-    return build_agency(sorted(parts, key=lambda x: x.client.slug), invalid, work, settings)
+    did not build (`--client` named others): the agency's view is of every client. Never
+    raises: an unforeseen error fails the agency's site only."""
+    started = time.perf_counter()
+    try:
+        parts = [part for _, part in outcomes if part is not None]
+        done = {result.slug for result, _ in outcomes}
+        invalid = [result.slug for result, part in outcomes if part is None]
+        for folder in every:
+            if folder.name not in done:
+                part = folder_part(folder, shown_root, settings, work, projects_dir,
+                                   versioned=mode != "site")
+                parts.append(part) if part is not None else invalid.append(folder.name)
+        return build_agency(sorted(parts, key=lambda x: x.client.slug), invalid, work,
+                            settings)
+    except Exception as exc:
+        return failed(AGENCY_FOLDER, started, exc)
 
 
-def _run_clients(folders: list[Path], shown_root: str, settings: BuildSettings, mode: Mode,
-                 projects_dir: Path, jobs: int, on_done: Callable[[BuildResult], None] | None,
-                 work: Path | None) -> list[Outcome]:
-    tasks = [(f.name, (f, shown_root, settings, mode, projects_dir, work)) for f in folders]
-    outcomes: list[Outcome] = []
-    if jobs <= 1 or len(tasks) <= 1:
-        for _, a in tasks:
-            outcomes.append(check_and_build_guarded(*a))
-            if on_done:
-                on_done(outcomes[-1][0])
-        return outcomes
+@contextlib.contextmanager
+def _workers(count: int, out: Path) -> Iterator[ProcessPoolExecutor | None]:
+    """`count` worker processes (None: work in this process), ended on the way out. Ctrl+C
+    stops them at once and removes their scratch folders."""
+    if count <= 1:
+        yield None
+        return
     # Workers start with Ctrl+C held back (they inherit the mask), then ignore it: the parent
     # alone hears it and stops them all, so no worker prints a traceback of its own.
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_worker_start)
+    pool = ProcessPoolExecutor(max_workers=count, initializer=_worker_start)
     try:
-        futures = {pool.submit(check_and_build_guarded, *a): name for name, a in tasks}
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        for future in as_completed(futures):
-            outcomes.append(_outcome(future, futures[future]))
-            if on_done:
-                on_done(outcomes[-1][0])
+        yield pool
     except BaseException:  # Ctrl+C, mostly: stop now rather than wait for builds
         _stop_workers(pool)
-        remove_stale_scratch(settings.out)  # the stopped workers' scratch folders
+        remove_stale_scratch(out)  # the stopped workers' scratch folders
         remove_stale_scratch()
         raise
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     pool.shutdown()
+
+
+def _run_clients(pool: ProcessPoolExecutor | None, folders: list[Path], shown_root: str,
+                 settings: BuildSettings, mode: Mode, projects_dir: Path,
+                 on_done: Callable[[BuildResult], None] | None,
+                 work: Path | None) -> list[Outcome]:
+    tasks = [(f.name, (f, shown_root, settings, mode, projects_dir, work)) for f in folders]
+    outcomes: list[Outcome] = []
+    if pool is None:
+        for _, a in tasks:
+            outcomes.append(check_and_build_guarded(*a))
+            if on_done:
+                on_done(outcomes[-1][0])
+        return outcomes
+    futures = {pool.submit(check_and_build_guarded, *a): name for name, a in tasks}
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    for future in as_completed(futures):
+        outcomes.append(_outcome(future, futures[future]))
+        if on_done:
+            on_done(outcomes[-1][0])
     return sorted(outcomes, key=lambda x: x[0].slug)
 
 

@@ -687,3 +687,26 @@ def test_a_decision_that_supersedes_several_lists_them_with_spaces(make_project)
     page = render_client(make_project, data)["decisions/dr-001.md"]
     line = next(x for x in page.splitlines() if x.startswith("- Supersedes: "))
     assert "), [DR-003" in line, line
+
+
+@pytest.mark.slow
+def test_compiled_templates_are_reused_and_an_edited_template_is_compiled_anew(tmp_path: Path):
+    """The theme's templates are compiled once per process; a template edited between two
+    builds (a repository's override, while `serve` runs) shows its new text."""
+    from generator.site.build import COMPILED, run_mkdocs
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (tmp_path / "overrides").mkdir()
+    override = tmp_path / "overrides" / "main.html"
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: T\ntheme:\n  name: material\n  custom_dir: overrides\n", encoding="utf-8")
+    page = tmp_path / "site" / "index.html"
+    override.write_text('{% extends "base.html" %}{% block content %}FIRST{% endblock %}')
+    run_mkdocs(tmp_path / "mkdocs.yml")
+    assert "FIRST" in page.read_text("utf-8")
+    compiled = len(COMPILED.compiled)
+    assert compiled > 5  # Material's templates, kept
+    override.write_text('{% extends "base.html" %}{% block content %}SECOND{% endblock %}')
+    run_mkdocs(tmp_path / "mkdocs.yml")
+    assert "SECOND" in page.read_text("utf-8") and "FIRST" not in page.read_text("utf-8")
