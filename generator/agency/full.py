@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import typing
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -108,8 +109,7 @@ def agency_client(read: ReadClient) -> AgencyClient | None:
     the client; the agency's site leaves the client out)."""
     if read.project is None:
         return None
-    index = _records_by_place(read.records)
-    notes = tuple(_notes(read.files, index))
+    notes = tuple(_notes(read.files, read.records))
     held = tuple(_held(read.records))
     return AgencyClient(read.project, full_model(read.records), notes, held)
 
@@ -126,15 +126,28 @@ def _field_names(record_type: type) -> tuple[str, ...]:
     return tuple(x.name for x in r.public_fields(record_type))
 
 
+def _holds_records(hint: Any) -> bool:
+    """Whether a field of this type can hold a record (or a list of them)."""
+    if dataclasses.is_dataclass(hint):
+        return True
+    return any(_holds_records(arg) for arg in typing.get_args(hint))
+
+
+@functools.cache
+def _record_fields(record_type: type) -> tuple[str, ...]:
+    """The fields of a record type that can hold records: only those are walked."""
+    hints = typing.get_type_hints(record_type)
+    return tuple(name for name in _field_names(record_type) if _holds_records(hints[name]))
+
+
 def _children(rec: Any) -> list[Any]:
     """The records directly inside a record (a milestone's deliverables, a decision's
     options, the client's budget...)."""
     found: list[Any] = []
     kind: type = type(rec)
-    for name in _field_names(kind):
+    for name in _record_fields(kind):
         value = getattr(rec, name)
-        items = value if isinstance(value, list) else [value]
-        found += [x for x in items if dataclasses.is_dataclass(x) and not isinstance(x, type)]
+        found += value if isinstance(value, list) else [] if value is None else [value]
     return found
 
 
@@ -171,12 +184,14 @@ def describe(rec: Any) -> str:
 
 # --- internal_notes, from the nodes ---------------------------------------------------------
 
-def _notes(files: ClientFiles, index: dict[tuple[str, str], Any]) -> list[Note]:
+def _notes(files: ClientFiles, records: ClientRecords) -> list[Note]:
     """Every internal_notes of the files validation read (their nodes are kept)."""
     found: list[Note] = []
+    index: dict[tuple[str, str], Any] | None = None   # worked out at the first note
     for name, yaml_file in files.files.items():
         if yaml_file.node is not None:
             for path, text in _note_nodes(yaml_file.node, ""):
+                index = _records_by_place(records) if index is None else index
                 top = index.get((yaml_file.shown, ""))
                 found.append(_note(name, index.get((yaml_file.shown, path)), top, path, text))
     return found
