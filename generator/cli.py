@@ -133,7 +133,7 @@ def results_table(results: list[BuildResult]) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from generator.agency.render import FOLDER as AGENCY_FOLDER
+    from generator.agency import FOLDER as AGENCY_FOLDER
     from generator.pipeline import client_scope, locate_client, run_all, select_clients
     from generator.problems import display_path
     from generator.ship.serve import serve, serve_agency

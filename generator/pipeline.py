@@ -14,22 +14,18 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from generator.agency.build import (
-    AgencyPart,
-    agency_work,
-    build_agency,
-    client_part,
-    folder_part,
-)
-from generator.agency.render import FOLDER as AGENCY_FOLDER
+from generator.agency import FOLDER as AGENCY_FOLDER
 from generator.format.load import RECORD_FOLDERS, find_clients
 from generator.problems import MilepostError, Problem, display_path, errors
 from generator.site.build import BuildResult, BuildSettings, build_client, failed
 from generator.site.client import check_client_folder, read_and_check
 from generator.site.model import Project
 from generator.site.output import remove_stale_scratch
+
+if TYPE_CHECKING:  # the agency's wing is imported only by a run that builds its site
+    from generator.agency.build import AgencyPart
 
 Mode = Literal["site", "versions", "publish"]
 
@@ -131,7 +127,7 @@ def check_projects(projects_dir: Path, today: date, only: list[str] | None = Non
 
 
 # A worker's answer: the client's result, and its part of the agency's site when asked.
-Outcome = tuple[BuildResult, AgencyPart | None]
+Outcome = tuple[BuildResult, "AgencyPart | None"]
 
 
 def check_and_build(folder: Path, shown_root: str, settings: BuildSettings, mode: Mode,
@@ -159,6 +155,8 @@ def check_and_build(folder: Path, shown_root: str, settings: BuildSettings, mode
     result = replace(result, problems=(*problems, *result.problems))  # MkDocs' after ours
     part = None
     if agency_work is not None:
+        from generator.agency.build import client_part
+
         part = client_part(read, settings.out / project.slug, result.ok, agency_work,
                            projects_dir, versioned=mode != "site")
     return result, part
@@ -197,6 +195,8 @@ def run_all(folders: list[Path], shown_root: str, settings: BuildSettings, mode:
         if agency is None:
             return [result for result, _ in _run_clients(
                 pool, folders, shown_root, settings, mode, projects_dir, on_done, None)]
+        from generator.agency.build import agency_work
+
         with agency_work(settings.out) as work:
             outcomes = _run_clients(pool, folders, shown_root, settings, mode, projects_dir,
                                     on_done, work)
@@ -224,6 +224,8 @@ def agency_site(outcomes: list[Outcome], every: list[Path], shown_root: str,
     """The agency's site from the parts the workers made, and from the clients this run
     did not build (`--client` named others): the agency's view is of every client. Never
     raises: an unforeseen error fails the agency's site only."""
+    from generator.agency.build import build_agency, folder_part
+
     started = time.perf_counter()
     try:
         parts = [part for _, part in outcomes if part is not None]

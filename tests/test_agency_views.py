@@ -21,7 +21,8 @@ TODAY = date(2026, 6, 1)
 def figures(**kw: Any) -> pf.Row:
     """A portfolio row with nothing late, nothing waiting and an update last week."""
     fields: dict[str, Any] = dict(
-        slug="acme", name="Acme & Co", project="Relaunch", health="green", trend=("green",),
+        slug="acme", name="Acme & Co", project="Relaunch", health="green", health_internal=False,
+        trend=("green",),
         next=None, days_late=0, overdue_tasks=0, oldest_overdue=0, signoffs_waiting=0,
         longest_signoff_wait=0, changes_waiting=0, oldest_change_wait=0, burn=None,
         last_update=date(2026, 5, 25), days_since_update=7)
@@ -81,11 +82,12 @@ def test_text_from_yaml_stays_data_for_the_template_to_escape():
 
 
 def test_the_portfolio_counts_clients_and_names_those_not_shown():
-    one = views.portfolio([figures()], ["bad-one", "other"], TODAY, versioned=False)
+    one = views.portfolio([figures()], ["bad-one", "other"], TODAY, versioned=frozenset())
     assert (one.as_of, one.clients, one.invalid, one.stale_after) == (
         "1 June 2026", "1 client", "bad-one, other", "14 days")
-    two = views.portfolio([figures(), replace(figures(), slug="b")], [], TODAY, False)
+    two = views.portfolio([figures(), replace(figures(), slug="b")], [], TODAY, frozenset({"b"}))
     assert (two.clients, two.invalid, len(two.rows)) == ("2 clients", "", 2)
+    assert [x.site.url for x in two.rows] == ["../acme/index.html", "../b/latest/index.html"]
 
 
 def test_a_slip_gives_both_dates_short_and_how_much_later():

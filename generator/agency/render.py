@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from generator.agency import FOLDER as FOLDER  # where the site goes, for those that build it
 from generator.agency import portfolio as pf
 from generator.agency import views
 from generator.agency.full import AgencyClient
@@ -23,7 +24,6 @@ from generator.site.markup import title_text
 from generator.site.render import CONTENT, environment
 
 AGENCY = CONTENT / "agency"
-FOLDER = "_agency"   # beside the client folders; no client slug can start with '_'
 WIDE = ("index.md", "across.md")
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from generator.agency.render import FOLDER as AGENCY_FOLDER
+from generator.agency import FOLDER as AGENCY_FOLDER
 from generator.format.load import SLUG
 from generator.problems import MilepostError
 from generator.ship.access import Access, Person, hash_password
