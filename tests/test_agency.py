@@ -183,6 +183,9 @@ def test_the_box_is_escaped_and_found_by_the_copy_search(make_project, tmp_path:
     entry = next(d for d in index["docs"] if d["location"] == "roadmap.html#mp-held-back")
     assert "&lt;img src=x" in entry["text"] and "<" not in entry["text"] + entry["title"]
     assert "<img" not in (tmp_path / "out" / "acme" / "roadmap.html").read_text("utf-8")
+    # the agency's page on the client lists it too, escaped, its line break kept
+    listed = (tmp_path / "out" / "_agency" / "clients" / "acme.html").read_text("utf-8")
+    assert "<img" not in listed and "onerror=alert(1)&gt; &amp; {{ 7*7 }}<br>second line" in listed
 
 
 # --- the portfolio against the records ----------------------------------------------------

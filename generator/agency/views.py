@@ -239,13 +239,13 @@ class HeldRecord:
     """An internal record, every field it has as written."""
 
     about: str                          # 'Risk R7: Fixed price overrun'
-    fields: tuple[tuple[str, str], ...]  # (field, value)
+    fields: tuple[tuple[str, tuple[str, ...]], ...]  # (field, the lines of its value)
 
 
 @dataclass(frozen=True)
 class NoteRow:
     on: str      # 'Risk R1: Texts late (risks.yml, [0])'
-    text: str
+    lines: tuple[str, ...]   # the note, line by line: a table cell keeps its line breaks
 
 
 @dataclass(frozen=True)
@@ -271,6 +271,11 @@ class ClientView:
     sections: tuple[Section, ...]
 
 
+def lines_of(text: str) -> tuple[str, ...]:
+    """A text's lines without the blank ones (a Markdown field's paragraphs)."""
+    return tuple(line for line in (x.strip() for x in text.strip().splitlines()) if line)
+
+
 def copy_of(slug: str, versioned: bool, up: str = "") -> str:
     """The agency's copy of the client's site (what is held back in place), from the root."""
     return f"{up}{COPIES}/{slug}/{'latest/' if versioned else ''}"
@@ -290,9 +295,10 @@ def _sections(c: AgencyClient, base: str, copied: bool) -> tuple[Section, ...]:
                     key=lambda place: (page_rank(place[0]), place[1]))
     found = []
     for title, link in places:
-        held = tuple(HeldRecord(h.about, h.fields) for h in c.held if h.link == link)
-        notes = tuple(NoteRow(f"{n.about} ({n.file}{', ' + n.path if n.path else ''})", n.text)
-                      for n in c.notes if n.link == link)
+        held = tuple(HeldRecord(h.about, tuple((name, lines_of(value)) for name, value in h.fields))
+                     for h in c.held if h.link == link)
+        notes = tuple(NoteRow(f"{n.about} ({n.file}{', ' + n.path if n.path else ''})",
+                              lines_of(n.text)) for n in c.notes if n.link == link)
         page = (Link(f"The client's {title} page, with this in place", f"{base}{link}#{BOX_ID}")
                 if copied else Link(f"The client's {title} page", base + link))
         found.append(Section(f"Beside {title}", page, held, notes))
