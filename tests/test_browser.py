@@ -131,11 +131,14 @@ class Visit:
 
 def harmless_abort(url: str, failure: str, navigation: bool, server: str) -> bool:
     """A request Chromium itself gave up on, to our own server: the favicon it asks for on
-    its own, or a navigation that the next `goto` replaced (net::ERR_ABORTED). Nothing the
-    page asked another host for is ever harmless: those stay failures."""
+    its own, a navigation that the next `goto` replaced, or the search worker's fetch of
+    its index when the page it served went away before the index came (net::ERR_ABORTED; a
+    busy machine is slow enough for that). Nothing the page asked another host for is ever
+    harmless: those stay failures, and an index that is missing answers 404, not this."""
     same_origin = urlsplit(url)[:2] == urlsplit(server)[:2]
-    favicon = urlsplit(url).path.rsplit("/", 1)[-1].startswith("favicon.")
-    return same_origin and "ERR_ABORTED" in failure and (navigation or favicon)
+    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    left_behind = navigation or name.startswith("favicon.") or name == "search_index.json"
+    return same_origin and "ERR_ABORTED" in failure and left_behind
 
 
 class Tab:
@@ -267,12 +270,15 @@ def layout_problems(page) -> list[str]:  # noqa: ANN001 (a playwright Page)
     ("http://127.0.0.1:8123/acme/assets/images/favicon.png", "net::ERR_ABORTED", False, True),
     ("http://127.0.0.1:8123/acme/roadmap.html", "net::ERR_ABORTED", True, True),
     ("http://127.0.0.1:8123/acme/assets/app.js", "net::ERR_ABORTED", False, False),
+    ("http://127.0.0.1:8123/acme/search/search_index.json", "net::ERR_ABORTED", False, True),
+    ("http://127.0.0.1:8123/acme/search/search_index.json", "net::ERR_FAILED", False, False),
+    ("https://cdn.example/search/search_index.json", "net::ERR_ABORTED", False, False),
     ("http://127.0.0.1:8123/favicon.ico", "net::ERR_CONNECTION_RESET", False, False),
     ("http://127.0.0.1:9999/favicon.ico", "net::ERR_ABORTED", False, False),
     ("https://cdn.example/favicon.ico", "net::ERR_ABORTED", False, False),
     ("https://cdn.example/index.html", "net::ERR_ABORTED", True, False),
 ])
-def test_only_aborted_favicons_and_navigations_on_our_server_are_ignored(
+def test_only_aborted_favicons_navigations_and_search_indexes_on_our_server_are_ignored(
         url: str, failure: str, navigation: bool, harmless: bool) -> None:
     assert harmless_abort(url, failure, navigation, "http://127.0.0.1:8123") is harmless
 
