@@ -29,6 +29,7 @@ from markupsafe import escape
 from generator.agency.full import AgencyClient, Held, Note
 from generator.agency.views import BOX_ID
 from generator.history.versions import LATEST
+from generator.numbers import plural
 from generator.site.output import VERSIONED, layout_of
 from generator.site.render import CONTENT
 
@@ -87,10 +88,6 @@ def items_by_page(c: AgencyClient, pages: set[str]) -> dict[str, tuple[list[Held
     return found
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def box_view(c: AgencyClient, page: str, held: list[Held], notes: list[Note],
              agency_root: str) -> BoxView:
     """The box of one page; `page` is its address within the client's current pages and
@@ -98,9 +95,8 @@ def box_view(c: AgencyClient, page: str, held: list[Held], notes: list[Note],
     up = "../" * page.count("/") + agency_root
     name = c.public.client.name
     if held or notes:
-        parts = [x for x in (_plural(len(held), "internal record", "internal records") if held
-                             else "", _plural(len(notes), "internal note", "internal notes")
-                             if notes else "") if x]
+        parts = [*([plural(len(held), "internal record")] if held else []),
+                 *([plural(len(notes), "internal note")] if notes else [])]
         verb = "is" if len(held) + len(notes) == 1 else "are"
         says = (f"{name} sees this page without this box: {' and '.join(parts)} "
                 f"belonging here {verb} held back from their site.")
