@@ -5,6 +5,7 @@ with a tagged version) and one agency account."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import os
 import shutil
@@ -15,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -379,91 +381,95 @@ document.addEventListener('securitypolicyviolation',
 """
 
 
-@pytest.mark.browser
-def test_search_and_the_version_selector_work_behind_the_login(server: Server):
+@dataclass
+class Watched:
+    """A Chromium page logged in as one person, and what went wrong on it."""
+
+    page: Any
+    errors: list[str]   # console errors and page errors
+    failed: list[str]   # answers of 400 and over, to every request (the search worker's too)
+
+    def problems(self) -> tuple[list[str], list[str], list[str]]:
+        """CSP violations of the page open now, errors and failed answers so far. Chromium
+        sends the login only once challenged: that first 401 is logged, and left out."""
+        return (self.page.evaluate("window.__violations"),
+                [e for e in self.errors if "status of 401" not in e], self.failed)
+
+
+@contextlib.contextmanager
+def logged_in(email: str) -> Iterator[Watched]:
     if not CHROMIUM.exists():
         pytest.skip(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.test_browser import CHROMIUM_ARGS, DESKTOP, search
+    from tests.test_browser import CHROMIUM_ARGS, DESKTOP
 
-    base = f"http://127.0.0.1:{server.port}"
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport=DESKTOP, http_credentials={
-                "username": MIA, "password": PASSWORDS[MIA]})
+                "username": email, "password": PASSWORDS[email]})
             context.add_init_script(RECORD_VIOLATIONS)
-            page = context.new_page()
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            failed: list[str] = []  # every request, the worker's included, got its file
-            context.on("response", lambda r: failed.append(f"{r.status} {r.url}")
+            watched = Watched(context.new_page(), [], [])
+            watched.page.on("console", lambda m: watched.errors.append(m.text)
+                            if m.type == "error" else None)
+            watched.page.on("pageerror", lambda e: watched.errors.append(str(e)))
+            context.on("response", lambda r: watched.failed.append(f"{r.status} {r.url}")
                        if r.status >= 400 else None)
-            page.goto(f"{base}/a/")
-            page.wait_for_url(f"{base}/a/latest/index.html")
-            links = search(page, "discovery")  # the search worker and its index, logged in
-            assert any("roadmap.html" in link for link in links), links
-            violations = page.evaluate("window.__violations")
-            page.goto(f"{base}/a/v1/roadmap.html")
-            current = page.locator(".md-version__current")
-            current.wait_for(timeout=10_000)
-            titles = [t.strip() for t in page.locator(".md-version__link").all_inner_texts()]
-            assert titles == ["latest", "v1 (2026-03-01)"], titles
-            page.locator(".md-version").hover()
-            page.locator(".md-version__link", has_text="latest").click()
-            page.wait_for_url(f"{base}/a/latest/**")
-            violations += page.evaluate("window.__violations")
-            # Chromium sends the login only once challenged: that first 401 is logged
-            errors = [e for e in errors if "status of 401" not in e]
-            assert violations == [] and errors == [] and failed == [], (violations, errors,
-                                                                        failed)
+            yield watched
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_search_and_the_version_selector_work_behind_the_login(server: Server):
+    from tests.test_browser import search
+
+    base = f"http://127.0.0.1:{server.port}"
+    with logged_in(MIA) as watched:
+        page = watched.page
+        page.goto(f"{base}/a/")
+        page.wait_for_url(f"{base}/a/latest/index.html")
+        links = search(page, "discovery")  # the search worker and its index, logged in
+        assert any("roadmap.html" in link for link in links), links
+        violations = page.evaluate("window.__violations")
+        page.goto(f"{base}/a/v1/roadmap.html")
+        current = page.locator(".md-version__current")
+        current.wait_for(timeout=10_000)
+        titles = [t.strip() for t in page.locator(".md-version__link").all_inner_texts()]
+        assert titles == ["latest", "v1 (2026-03-01)"], titles
+        page.locator(".md-version").hover()
+        page.locator(".md-version__link", has_text="latest").click()
+        page.wait_for_url(f"{base}/a/latest/**")
+        now, errors, failed = watched.problems()
+        violations += now
+        assert violations == [] and errors == [] and failed == [], (violations, errors, failed)
 
 
 @pytest.mark.browser
 def test_the_agency_reads_its_copy_of_a_client_site_behind_its_login(server: Server):
     """The copy with what is held back: its box, its search and its version selector work
     under the agency area's policy; the client's own site does not have the note."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.test_browser import CHROMIUM_ARGS, DESKTOP, search
+    from tests.test_browser import search
 
     base = f"http://127.0.0.1:{server.port}"
     assert HELD_BACK.encode() not in fetch(server, "/a/latest/index.html", MIA).body
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport=DESKTOP, http_credentials={
-                "username": DANA, "password": PASSWORDS[DANA]})
-            context.add_init_script(RECORD_VIOLATIONS)
-            page = context.new_page()
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            failed: list[str] = []
-            context.on("response", lambda r: failed.append(f"{r.status} {r.url}")
-                       if r.status >= 400 else None)
-            page.goto(f"{base}/_agency/sites/a/latest/index.html")
-            box = page.locator("#mp-held-back")
-            assert HELD_BACK in box.inner_text() and "Internal" in box.inner_text()
-            links = search(page, "zebracorn")
-            assert any(link.endswith("index.html?h=zebracorn#mp-held-back") for link in links), links
-            violations = page.evaluate("window.__violations")
-            page.goto(f"{base}/_agency/sites/a/v1/roadmap.html")
-            page.locator(".md-version__current").wait_for(timeout=10_000)
-            page.locator(".md-version").hover()
-            page.locator(".md-version__link", has_text="latest").click()
-            page.wait_for_url(f"{base}/_agency/sites/a/latest/**")
-            page.locator("#mp-held-back").wait_for(timeout=10_000)
-            violations += page.evaluate("window.__violations")
-            errors = [e for e in errors if "status of 401" not in e]
-            assert violations == [] and errors == [] and failed == [], (violations, errors,
-                                                                        failed)
-        finally:
-            browser.close()
+    with logged_in(DANA) as watched:
+        page = watched.page
+        page.goto(f"{base}/_agency/sites/a/latest/index.html")
+        box = page.locator("#mp-held-back")
+        assert HELD_BACK in box.inner_text() and "Internal" in box.inner_text()
+        links = search(page, "zebracorn")
+        assert any(link.endswith("index.html?h=zebracorn#mp-held-back") for link in links), links
+        violations = page.evaluate("window.__violations")
+        page.goto(f"{base}/_agency/sites/a/v1/roadmap.html")
+        page.locator(".md-version__current").wait_for(timeout=10_000)
+        page.locator(".md-version").hover()
+        page.locator(".md-version__link", has_text="latest").click()
+        page.wait_for_url(f"{base}/_agency/sites/a/latest/**")
+        page.locator("#mp-held-back").wait_for(timeout=10_000)
+        now, errors, failed = watched.problems()
+        violations += now
+        assert violations == [] and errors == [] and failed == [], (violations, errors, failed)
 
 
 def test_every_built_page_says_noindex_and_every_site_has_a_robots_txt(repo: Path):
