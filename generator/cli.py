@@ -411,10 +411,16 @@ def cmd_host(args: argparse.Namespace) -> int:
 
     name = getattr(args, "server_name", None) or getattr(args, "domain", None) or ""
     option = "--server-name" if args.server == "nginx" else "--domain"
-    port = args.port if args.port is not None else (443 if args.server == "caddy" and name
-                                                    else 8080)
+    cert, key = getattr(args, "cert", None), getattr(args, "key", None)
+    if bool(cert) != bool(key):
+        raise MilepostError("--cert and --key go together: the certificate (with its chain) "
+                            "and its private key, as files on the server")
+    tls = (cert, key) if cert and key else None
+    port = args.port if args.port is not None else (
+        443 if (args.server == "caddy" and name) or tls else 8080)
     access = acc.load_access(acc.access_path(args.access))
-    plan = host.make_plan(Path(args.site), access, port, args.listen, name, args.root, option)
+    plan = host.make_plan(Path(args.site), access, port, args.listen, name, args.root, option,
+                          tls)
     out = Path(args.out)
     if args.server == "nginx":
         written = host.write_nginx(plan, out)
@@ -668,11 +674,16 @@ def parser() -> argparse.ArgumentParser:
         h = hos.add_parser(server, help=f"a {server} configuration")
         h.add_argument("--site", default="site", help="the built site (default: site)")
         h.add_argument("--out", required=True, help="folder to write the configuration to")
-        h.add_argument("--port", type=int, help="port (default: 8080; Caddy with --domain: 443)")
+        h.add_argument("--port", type=int, help="port (default: 8080; 443 with --cert, or "
+                       "Caddy with --domain)")
         h.add_argument("--listen", default="", metavar="ADDRESS",
                        help="listen on this address only (default: every address)")
         if server == "nginx":
             h.add_argument("--server-name", help="the host name, e.g. portal.agency.example")
+            h.add_argument("--cert", metavar="FILE", help="serve HTTPS with this certificate "
+                           "(full chain, PEM; a path on the server), with --key")
+            h.add_argument("--key", metavar="FILE", help="the certificate's private key (PEM; "
+                           "a path on the server)")
         else:
             h.add_argument("--domain", help="the host name: Caddy gets it a certificate "
                            "(without it: plain HTTP on the port)")
