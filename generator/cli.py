@@ -309,12 +309,23 @@ def cmd_notify(args: argparse.Namespace) -> int:
 
 
 def cmd_init_ci(args: argparse.Namespace) -> int:
+    import textwrap
+
     from generator.ship.ci import write_pipeline
 
-    for path in write_pipeline(args.system, Path(args.root), force=args.force,
-                               package=args.package, deploy=args.deploy, server=args.server,
-                               digest_schedule=args.digest_schedule):
-        print(f"wrote {path}")
+    setup = write_pipeline(args.system, Path(args.root), force=args.force, package=args.package,
+                           deploy=args.deploy, server=args.server,
+                           digest_schedule=args.digest_schedule, domain=args.domain)
+    if setup.warning:
+        print(textwrap.fill(f"warning: {setup.warning}.", 100, subsequent_indent="  "),
+              file=sys.stderr, flush=True)
+    print(textwrap.fill(f"wrote {setup.done}.", 100, subsequent_indent="  "))
+    print("Left to do:")
+    for n, step in enumerate(setup.todo, 1):
+        print(textwrap.fill(f"{n}. {step}.", 100, initial_indent="  ",
+                            subsequent_indent="     ", break_on_hyphens=False,
+                            break_long_words=False))
+    print("See README.md#the-pipelines.")
     return 0
 
 
@@ -618,12 +629,14 @@ def parser() -> argparse.ArgumentParser:
 
     ci = sub.add_parser("init-ci", help="write a CI pipeline that validates and publishes")
     ci.add_argument("system", choices=["github", "gitlab"])
-    ci.add_argument("--deploy", choices=["pages", "ssh"], default="pages", help="where it "
-                    "publishes: pages (GitHub's gh-pages branch or GitLab Pages: public, for "
-                    "sites that may be public) or ssh (a new release on the agency's own "
-                    "server behind a login, switched to in one rename)")
+    ci.add_argument("--deploy", choices=["ssh", "pages"], default="ssh", help="where it "
+                    "publishes: ssh (the default: a new release on the agency's own server, "
+                    "behind a login, over HTTPS) or pages (GitHub's gh-pages branch or GitLab "
+                    "Pages: public, anyone with the address reads every client's site)")
     ci.add_argument("--server", choices=["nginx", "caddy"], help="with --deploy ssh: the "
                     "web server there (default: nginx)")
+    ci.add_argument("--domain", metavar="NAME", help="with --deploy ssh: the server's name, "
+                    "e.g. portal.agency.example (its SSH login and the site's address)")
     ci.add_argument("--digest-schedule", choices=["weekly", "daily"], help="send the email "
                     "digests on a schedule (weekly: Mondays 07:00 UTC; daily: weekdays) in a "
                     "job of their own, instead of after each publish")
