@@ -226,6 +226,15 @@ def cmd_publish(args: argparse.Namespace) -> int:
                             "gh-pages is served to anyone, and the agency's view holds every "
                             "internal record and note; publish it with --to DIR to your own "
                             "server behind a login (see README.md#private-hosting)")
+    if args.agency:
+        from generator.ship.publish import served_publicly
+
+        public = served_publicly(Path(args.to), os.environ, Path.cwd())
+        if public:
+            raise MilepostError(f"--agency cannot be published into {args.to}: {public}, and "
+                                "the agency's view holds every internal record and note; "
+                                "publish it to your own server behind a login (`milepost "
+                                "init-ci` does by default; see README.md#private-hosting)")
     if args.to:
         code = _run(args, Path(args.to), "publish", "published")
         if code == 0:
