@@ -20,7 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from generator.problems import Problem, Severity
 
 MAX_FILE_BYTES = 2_000_000
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 # Files a client folder may hold: the single files and the one-record-per-file folders.
 SINGLE_FILES = ("client.yml", "roadmap.yml", "signoffs.yml", "changes.yml", "risks.yml")
@@ -277,16 +277,27 @@ def find_clients(projects: Path) -> list[Path]:
     )
 
 
+def _unseen(name: str) -> str:
+    """What a name holds that nobody sees in a listing: said, since a line break at its end
+    (`acme⏎`) would otherwise read as a valid slug in the message itself."""
+    if "\n" in name or "\r" in name:
+        return " (it holds a line break)"
+    if any(c.isspace() or not c.isprintable() for c in name):
+        return " (it holds a space or an invisible character)"
+    return ""
+
+
 def read_client(folder: Path, shown_root: str) -> ClientFiles:
     """Read every YAML file of one client folder; unknown YAML files are reported."""
     slug = folder.name
     shown_folder = f"{shown_root}/{slug}" if shown_root else slug
     client = ClientFiles(slug, folder, {})
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         client.problems.append(Problem(
             shown_folder, 0, 0, "",
-            f"folder name '{slug}' is not a valid client slug: use lowercase letters, digits "
-            "and '-', starting with a letter or digit (e.g. 'northwind-bakery')"))
+            f"folder name '{slug}' is not a valid client slug{_unseen(slug)}: use lowercase "
+            "letters, digits and '-', starting with a letter or digit (e.g. "
+            "'northwind-bakery')"))
     if folder.is_symlink():
         # Read through the link, this client's site would show another folder's records.
         client.problems.append(Problem(

@@ -34,9 +34,9 @@ FEED_FILES = ("calendar.ics",)
 ROBOTS = "User-agent: *\nDisallow: /\n"
 # Paths written into a configuration: nothing a server would read as syntax or a variable
 # (`$` in nginx, `{}` in Caddy, quotes, `;`, spaces).
-SAFE_PATH = re.compile(r"^[A-Za-z0-9_./@+=,:~-]+$")
+SAFE_PATH = re.compile(r"^[A-Za-z0-9_./@+=,:~-]+\Z")
 HOST_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*"
-                       r"[A-Za-z0-9])?)*$")
+                       r"[A-Za-z0-9])?)*\Z")
 JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
 
 
@@ -133,7 +133,7 @@ def find_client_sites(site: Path) -> tuple[ClientSite, ...]:
         raise MilepostError(f"--site {site} is not a folder: build the sites first with "
                             f"`milepost build --out {site}` (or `milepost publish --to {site}`)")
     folders = [p for p in sorted(site.iterdir())
-               if p.is_dir() and SLUG.match(p.name) and _is_client_site(p)]
+               if p.is_dir() and SLUG.fullmatch(p.name) and _is_client_site(p)]
     if not folders:
         raise MilepostError(f"--site {site} is not a Milepost output: it holds no client site "
                             "(a SLUG/ folder with index.html and calendar.ics or versions.json, "
