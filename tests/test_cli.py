@@ -851,3 +851,30 @@ def test_only_folders_a_pages_host_serves_are_refused(tmp_path: Path) -> None:
     assert served_publicly(Path("site"), gitlab, tmp_path) is None
     assert served_publicly(Path("public"), {}, tmp_path) is None
     assert served_publicly(Path("public"), gitlab, tmp_path / "elsewhere") is None
+
+
+# --- the projects folder as the working folder ---------------------------------------------------
+
+def test_new_in_the_projects_folder_itself_then_validate_reads_only_clients(tmp_path: Path,
+                                                                           run_cli) -> None:
+    # An agency that keeps its clients at the top of the repository: `new` writes the
+    # editors' schemas beside the clients, and later a built site and a server's
+    # configuration land there too. None of them is a client.
+    code, out, err = run_cli("new", "acme", "--name", "Acme Ltd", "--projects", ".")
+    assert (code, err) == (0, "")
+    assert (tmp_path / "schemas" / "client.schema.json").is_file()
+    first = (tmp_path / "acme" / "client.yml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../schemas/client.schema.json"
+    (tmp_path / "site" / "acme").mkdir(parents=True)
+    (tmp_path / "site" / "acme" / "index.html").write_text("<html></html>")
+    (tmp_path / "deploy" / "users").mkdir(parents=True)
+    (tmp_path / "deploy" / "nginx.conf").write_text("events {}\n")
+    code, out, err = run_cli("validate", "--projects", ".", "--as-of", AS_OF)
+    assert code == 0, out
+    assert "schemas" not in out and "site" not in out and "deploy" not in out
+    assert out.splitlines()[-1].startswith("1 client checked: 0 errors, ")  # placeholders warn
+    # A folder with a client's files but no client.yml is still a client missing it.
+    (tmp_path / "beta").mkdir()
+    (tmp_path / "beta" / "roadmap.yml").write_text("milestones: []\n")
+    code, out, _ = run_cli("validate", "--projects", ".", "--as-of", AS_OF)
+    assert code == 1 and "beta: error: missing client.yml" in out

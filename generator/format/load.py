@@ -270,11 +270,24 @@ class ClientFiles:
 
 
 def find_clients(projects: Path) -> list[Path]:
-    """Every client folder below `projects` (hidden and underscore folders are skipped)."""
+    """Every client folder below `projects`. Hidden and underscore folders are skipped, and
+    so is a folder that holds nothing a client folder holds: when the projects folder is the
+    working folder (`--projects .`), Milepost's own folders sit among the clients (the
+    editors' schemas/, a built site/, a server's deploy/) and are not clients with a missing
+    client.yml. A folder with any YAML file or a record folder is a client, whatever it
+    lacks."""
     return sorted(
         p for p in projects.iterdir()
-        if p.is_dir() and not p.name.startswith((".", "_"))
+        if p.is_dir() and not p.name.startswith((".", "_")) and _holds_client_files(p)
     )
+
+
+def _holds_client_files(folder: Path) -> bool:
+    try:
+        return any(p.name in RECORD_FOLDERS or p.suffix in (".yml", ".yaml")
+                   for p in folder.iterdir())
+    except OSError:  # unreadable: reading it as a client says why
+        return True
 
 
 def _unseen(name: str) -> str:
