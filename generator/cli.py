@@ -317,23 +317,28 @@ def cmd_notify(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_init_ci(args: argparse.Namespace) -> int:
+def _wrapped(text: str, first: str = "", rest: str = "  ") -> str:
+    """Text wrapped at 100 columns, never inside a `command`, so each one is copied whole."""
+    import re
     import textwrap
 
+    kept = re.sub(r"`[^`]*`", lambda m: m.group().replace(" ", "\0"), text)
+    return textwrap.fill(kept, 100, initial_indent=first, subsequent_indent=rest,
+                         break_on_hyphens=False, break_long_words=False).replace("\0", " ")
+
+
+def cmd_init_ci(args: argparse.Namespace) -> int:
     from generator.ship.ci import write_pipeline
 
     setup = write_pipeline(args.system, Path(args.root), force=args.force, package=args.package,
                            deploy=args.deploy, server=args.server,
                            digest_schedule=args.digest_schedule, domain=args.domain)
     if setup.warning:
-        print(textwrap.fill(f"warning: {setup.warning}.", 100, subsequent_indent="  "),
-              file=sys.stderr, flush=True)
-    print(textwrap.fill(f"wrote {setup.done}.", 100, subsequent_indent="  "))
+        print(_wrapped(f"warning: {setup.warning}."), file=sys.stderr, flush=True)
+    print(_wrapped(f"wrote {setup.done}."))
     print("Left to do:")
     for n, step in enumerate(setup.todo, 1):
-        print(textwrap.fill(f"{n}. {step}.", 100, initial_indent="  ",
-                            subsequent_indent="     ", break_on_hyphens=False,
-                            break_long_words=False))
+        print(_wrapped(f"{n}. {step}.", "  ", "     "))
     print("See README.md#the-pipelines.")
     return 0
 

@@ -88,6 +88,11 @@ def test_the_default_pipeline_publishes_privately_and_says_what_is_left(system: 
                      "After the first deploy, start nginx once on the server",
                      "https://portal.agency.example/CLIENT/"):
         assert expected in steps, expected
+    # Commands are never wrapped inside: each can be copied whole.
+    for command in ("`sudo setcap cap_net_bind_service=+ep $(command -v nginx)`",
+                    "`ssh-keygen -t ed25519 -N '' -C milepost-deploy -f milepost_deploy`",
+                    "`ssh-keyscan -t ed25519 portal.agency.example`"):
+        assert command in out, command
     if system == "gitlab":
         assert "each of type File and Protected" in steps
         assert "protect the tags `*/*` (Settings > Repository > Protected tags)" in steps
@@ -122,6 +127,12 @@ def test_a_public_target_only_when_asked_for_and_with_a_warning(system: str, rep
 
 
 def test_the_domain_fills_in_the_server_and_the_checklist(repo: Path, run_cli):
+    code, out, _ = run_cli("init-ci", "gitlab", "--root", str(repo), "--domain",
+                           "portal.agency.example")  # the example's own name, given on purpose
+    assert code == 0 and "replace portal.agency.example" not in out
+    assert "check MILEPOST_DEPLOY_HOST" in " ".join(out.split())
+    (repo / PIPELINES["gitlab"]).unlink()
+
     code, out, _ = run_cli("init-ci", "github", "--root", str(repo), "--server", "caddy",
                            "--domain", "sites.brightfold.example")
     assert code == 0

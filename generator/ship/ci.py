@@ -480,7 +480,7 @@ SCHEDULES = {"weekly": ("0 7 * * 1", "every Monday at 07:00"),
              "daily": ("0 7 * * 1-5", "every weekday at 07:00")}
 
 PIPELINES = {"github": ".github/workflows/milepost.yml", "gitlab": ".gitlab-ci.yml"}
-DEPLOYS = ("pages", "ssh")
+DEPLOYS = ("ssh", "pages")  # the first is the default: private
 
 
 def default_package(root: Path) -> str:
@@ -639,9 +639,10 @@ def _digest_todo(system: str, digest_schedule: str | None) -> list[str]:
     return todo
 
 
-def setup_notes(system: str, path: Path, deploy: str, server: str, domain: str,
+def setup_notes(system: str, path: Path, deploy: str, server: str, domain: str | None,
                 digest_schedule: str | None) -> Setup:
-    """What the pipeline at `path` does and what is left to do before it runs green."""
+    """What the pipeline at `path` does and what is left to do before it runs green; without
+    `domain`, the pipeline holds a placeholder for the server's name."""
     review = "checks each pull request" if system == "github" else "checks each merge request"
     review += " (validate, and one comment with what it changes for each client)"
     if deploy == "pages":
@@ -656,7 +657,8 @@ def setup_notes(system: str, path: Path, deploy: str, server: str, domain: str,
         done = (f"{path}: {review}; publishes main and each client/version tag over SSH to "
                 f"{server} on your own server, behind a login (nothing is public), over HTTPS")
         todo = []
-        if domain == PLACEHOLDER_DOMAIN:
+        if domain is None:
+            domain = PLACEHOLDER_DOMAIN
             todo.append(f"In {path}, replace {PLACEHOLDER_DOMAIN} with your server's name "
                         "(MILEPOST_DEPLOY_HOST, the SSH login, and MILEPOST_HOST_OPTIONS, the "
                         "site's name), or run init-ci again with --domain NAME --force")
@@ -675,7 +677,8 @@ def setup_notes(system: str, path: Path, deploy: str, server: str, domain: str,
                     "branch, sees it")
     if deploy == "ssh":
         todo.append(f"After the first deploy, start {server} once on the server (the job "
-                    f"prints the line), then open https://{domain}/CLIENT/")
+                    f"prints the line), then open https://{domain or PLACEHOLDER_DOMAIN}"
+                    "/CLIENT/")
     return Setup(path, done, tuple(todo), warning)
 
 
@@ -699,5 +702,4 @@ def write_pipeline(system: str, root: Path, force: bool = False, package: str | 
                          digest_schedule, domain or PLACEHOLDER_DOMAIN)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    return setup_notes(system, target, deploy, server or "nginx", domain or PLACEHOLDER_DOMAIN,
-                       digest_schedule)
+    return setup_notes(system, target, deploy, server or "nginx", domain, digest_schedule)
