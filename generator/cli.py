@@ -226,6 +226,15 @@ def cmd_publish(args: argparse.Namespace) -> int:
                             "gh-pages is served to anyone, and the agency's view holds every "
                             "internal record and note; publish it with --to DIR to your own "
                             "server behind a login (see README.md#private-hosting)")
+    if args.agency:
+        from generator.ship.publish import served_publicly
+
+        public = served_publicly(Path(args.to), os.environ, Path.cwd())
+        if public:
+            raise MilepostError(f"--agency cannot be published into {args.to}: {public}, and "
+                                "the agency's view holds every internal record and note; "
+                                "publish it to your own server behind a login (`milepost "
+                                "init-ci` does by default; see README.md#private-hosting)")
     if args.to:
         code = _run(args, Path(args.to), "publish", "published")
         if code == 0:
@@ -308,13 +317,29 @@ def cmd_notify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _wrapped(text: str, first: str = "", rest: str = "  ") -> str:
+    """Text wrapped at 100 columns, never inside a `command`, so each one is copied whole."""
+    import re
+    import textwrap
+
+    kept = re.sub(r"`[^`]*`", lambda m: m.group().replace(" ", "\0"), text)
+    return textwrap.fill(kept, 100, initial_indent=first, subsequent_indent=rest,
+                         break_on_hyphens=False, break_long_words=False).replace("\0", " ")
+
+
 def cmd_init_ci(args: argparse.Namespace) -> int:
     from generator.ship.ci import write_pipeline
 
-    for path in write_pipeline(args.system, Path(args.root), force=args.force,
-                               package=args.package, deploy=args.deploy, server=args.server,
-                               digest_schedule=args.digest_schedule):
-        print(f"wrote {path}")
+    setup = write_pipeline(args.system, Path(args.root), force=args.force, package=args.package,
+                           deploy=args.deploy, server=args.server,
+                           digest_schedule=args.digest_schedule, domain=args.domain)
+    if setup.warning:
+        print(_wrapped(f"warning: {setup.warning}."), file=sys.stderr, flush=True)
+    print(_wrapped(f"wrote {setup.done}."))
+    print("Left to do:")
+    for n, step in enumerate(setup.todo, 1):
+        print(_wrapped(f"{n}. {step}.", "  ", "     "))
+    print("See README.md#the-pipelines.")
     return 0
 
 
@@ -411,10 +436,16 @@ def cmd_host(args: argparse.Namespace) -> int:
 
     name = getattr(args, "server_name", None) or getattr(args, "domain", None) or ""
     option = "--server-name" if args.server == "nginx" else "--domain"
-    port = args.port if args.port is not None else (443 if args.server == "caddy" and name
-                                                    else 8080)
+    cert, key = getattr(args, "cert", None), getattr(args, "key", None)
+    if bool(cert) != bool(key):
+        raise MilepostError("--cert and --key go together: the certificate (with its chain) "
+                            "and its private key, as files on the server")
+    tls = (cert, key) if cert and key else None
+    port = args.port if args.port is not None else (
+        443 if (args.server == "caddy" and name) or tls else 8080)
     access = acc.load_access(acc.access_path(args.access))
-    plan = host.make_plan(Path(args.site), access, port, args.listen, name, args.root, option)
+    plan = host.make_plan(Path(args.site), access, port, args.listen, name, args.root, option,
+                          tls)
     out = Path(args.out)
     if args.server == "nginx":
         written = host.write_nginx(plan, out)
@@ -612,12 +643,14 @@ def parser() -> argparse.ArgumentParser:
 
     ci = sub.add_parser("init-ci", help="write a CI pipeline that validates and publishes")
     ci.add_argument("system", choices=["github", "gitlab"])
-    ci.add_argument("--deploy", choices=["pages", "ssh"], default="pages", help="where it "
-                    "publishes: pages (GitHub's gh-pages branch or GitLab Pages: public, for "
-                    "sites that may be public) or ssh (a new release on the agency's own "
-                    "server behind a login, switched to in one rename)")
+    ci.add_argument("--deploy", choices=["ssh", "pages"], default="ssh", help="where it "
+                    "publishes: ssh (the default: a new release on the agency's own server, "
+                    "behind a login, over HTTPS) or pages (GitHub's gh-pages branch or GitLab "
+                    "Pages: public, anyone with the address reads every client's site)")
     ci.add_argument("--server", choices=["nginx", "caddy"], help="with --deploy ssh: the "
                     "web server there (default: nginx)")
+    ci.add_argument("--domain", metavar="NAME", help="with --deploy ssh: the server's name, "
+                    "e.g. portal.agency.example (its SSH login and the site's address)")
     ci.add_argument("--digest-schedule", choices=["weekly", "daily"], help="send the email "
                     "digests on a schedule (weekly: Mondays 07:00 UTC; daily: weekdays) in a "
                     "job of their own, instead of after each publish")
@@ -668,11 +701,16 @@ def parser() -> argparse.ArgumentParser:
         h = hos.add_parser(server, help=f"a {server} configuration")
         h.add_argument("--site", default="site", help="the built site (default: site)")
         h.add_argument("--out", required=True, help="folder to write the configuration to")
-        h.add_argument("--port", type=int, help="port (default: 8080; Caddy with --domain: 443)")
+        h.add_argument("--port", type=int, help="port (default: 8080; 443 with --cert, or "
+                       "Caddy with --domain)")
         h.add_argument("--listen", default="", metavar="ADDRESS",
                        help="listen on this address only (default: every address)")
         if server == "nginx":
             h.add_argument("--server-name", help="the host name, e.g. portal.agency.example")
+            h.add_argument("--cert", metavar="FILE", help="serve HTTPS with this certificate "
+                           "(full chain, PEM; a path on the server), with --key")
+            h.add_argument("--key", metavar="FILE", help="the certificate's private key (PEM; "
+                           "a path on the server)")
         else:
             h.add_argument("--domain", help="the host name: Caddy gets it a certificate "
                            "(without it: plain HTTP on the port)")

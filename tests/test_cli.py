@@ -808,3 +808,73 @@ def test_the_projects_folder_given_both_ways_must_agree(make_project, run_cli) -
     assert (code, out) == (1, "")
     assert err == ("error: the projects folder is given twice (elsewhere and --projects "
                    "projects): give it once, as --projects DIR\n")
+
+
+# --- the agency's view never goes where a Pages host serves it -----------------------------------
+
+@pytest.mark.parametrize("to", ["public", "./public/", "public/agency"])
+def test_publish_refuses_the_agency_view_into_gitlab_pages_folder(to: str, tmp_path: Path,
+                                                                  run_cli, monkeypatch) -> None:
+    monkeypatch.setenv("GITLAB_CI", "true")
+    monkeypatch.setenv("CI_PROJECT_DIR", str(tmp_path))
+    code, out, err = run_cli("publish", "--to", to, "--agency")
+    assert (code, out) == (1, "")
+    assert err == (f"error: --agency cannot be published into {to}: in GitLab CI, GitLab Pages "
+                   "serves public/ (to anyone who has the address, unless the project's Pages "
+                   "access control is on), and the agency's view holds every internal record "
+                   "and note; publish it to your own server behind a login (`milepost init-ci` "
+                   "does by default; see README.md#private-hosting)\n")
+    assert not (tmp_path / "public").exists()  # refused before anything is built
+
+
+def test_publish_refuses_the_agency_view_into_a_github_pages_checkout(tmp_path: Path,
+                                                                    run_cli) -> None:
+    # A checkout of the branch `publish --branch gh-pages` writes: its root holds .nojekyll.
+    (tmp_path / "gh-pages" / "acme").mkdir(parents=True)
+    (tmp_path / "gh-pages" / ".nojekyll").touch()
+    for to in ("gh-pages", "gh-pages/acme"):
+        code, _, err = run_cli("publish", "--to", to, "--agency")
+        assert code == 1, to
+        assert err.startswith(f"error: --agency cannot be published into {to}: "
+                              f"{tmp_path / 'gh-pages'} is a GitHub Pages folder (it holds "
+                              ".nojekyll): GitHub Pages serves it to anyone")
+    assert sorted(p.name for p in (tmp_path / "gh-pages").iterdir()) == [".nojekyll", "acme"]
+
+
+def test_only_folders_a_pages_host_serves_are_refused(tmp_path: Path) -> None:
+    from generator.ship.publish import served_publicly
+
+    gitlab = {"GITLAB_CI": "true", "CI_PROJECT_DIR": str(tmp_path)}
+    assert served_publicly(Path("public"), gitlab, tmp_path)
+    assert served_publicly(tmp_path / "public", gitlab, Path("/"))
+    # The SSH deploy's folder, a public/ outside GitLab CI, a public/ of another folder:
+    assert served_publicly(Path("site"), gitlab, tmp_path) is None
+    assert served_publicly(Path("public"), {}, tmp_path) is None
+    assert served_publicly(Path("public"), gitlab, tmp_path / "elsewhere") is None
+
+
+# --- the projects folder as the working folder ---------------------------------------------------
+
+def test_new_in_the_projects_folder_itself_then_validate_reads_only_clients(tmp_path: Path,
+                                                                           run_cli) -> None:
+    # An agency that keeps its clients at the top of the repository: `new` writes the
+    # editors' schemas beside the clients, and later a built site and a server's
+    # configuration land there too. None of them is a client.
+    code, out, err = run_cli("new", "acme", "--name", "Acme Ltd", "--projects", ".")
+    assert (code, err) == (0, "")
+    assert (tmp_path / "schemas" / "client.schema.json").is_file()
+    first = (tmp_path / "acme" / "client.yml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../schemas/client.schema.json"
+    (tmp_path / "site" / "acme").mkdir(parents=True)
+    (tmp_path / "site" / "acme" / "index.html").write_text("<html></html>")
+    (tmp_path / "deploy" / "users").mkdir(parents=True)
+    (tmp_path / "deploy" / "nginx.conf").write_text("events {}\n")
+    code, out, err = run_cli("validate", "--projects", ".", "--as-of", AS_OF)
+    assert code == 0, out
+    assert "schemas" not in out and "site" not in out and "deploy" not in out
+    assert out.splitlines()[-1].startswith("1 client checked: 0 errors, ")  # placeholders warn
+    # A folder with a client's files but no client.yml is still a client missing it.
+    (tmp_path / "beta").mkdir()
+    (tmp_path / "beta" / "roadmap.yml").write_text("milestones: []\n")
+    code, out, _ = run_cli("validate", "--projects", ".", "--as-of", AS_OF)
+    assert code == 1 and "beta: error: missing client.yml" in out

@@ -351,13 +351,14 @@ def test_a_shallow_clone_without_tags_says_how_to_fix_it(repo: Path, tmp_path: P
 
 
 @pytest.mark.parametrize("system", ["github", "gitlab"])
-@pytest.mark.parametrize("options", [[], ["--deploy", "ssh"], ["--deploy", "ssh", "--server",
+@pytest.mark.parametrize("options", [["--deploy", "pages"], [], ["--deploy", "ssh", "--server",
                                                                   "caddy"]])
 def test_init_ci_writes_a_pipeline_that_calls_real_commands(system: str, options: list[str],
                                                             tmp_path: Path):
     shutil.copyfile(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")  # this repo's shape
     result = milepost(tmp_path, "init-ci", system, *options)
     assert result.returncode == 0, result.stderr
+    pages = "pages" in options  # private (over SSH, to the agency's server) unless asked
     path = tmp_path / (".github/workflows/milepost.yml" if system == "github"
                        else ".gitlab-ci.yml")
     pipeline = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -366,7 +367,7 @@ def test_init_ci_writes_a_pipeline_that_calls_real_commands(system: str, options
     assert variables["MILEPOST_PACKAGE"] == "."  # installs the repository itself
     text = path.read_text(encoding="utf-8")
     # One install per job (GitLab: once for all, again where a job needs rsync as well).
-    assert text.count('pip install "$MILEPOST_PACKAGE"') == (2 if system == "github" or options
+    assert text.count('pip install "$MILEPOST_PACKAGE"') == (2 if system == "github" or not pages
                                                              else 1)
     # The review comment: against the base branch, one comment found by its marker, edited.
     assert re.search(r'milepost diff "\$client" --since "\$base"', text)
@@ -381,18 +382,18 @@ def test_init_ci_writes_a_pipeline_that_calls_real_commands(system: str, options
                              s)]
     verbs = {c.split()[1] for c in commands}
     assert verbs >= {"validate", "plan", "diff", "publish", "notify"}
-    assert ("host" in verbs) == ("ssh" in options)  # the server's configuration, per release
+    assert ("host" in verbs) == (not pages)  # the server's configuration, per release
     for command in commands:
         if command.startswith("milepost publish"):
             assert "--to" in command or "--branch" in command
-            assert ("--branch" in command) == (system == "github" and not options)
+            assert ("--branch" in command) == (system == "github" and pages)
     for command in commands:
         words = shlex.split(re.sub(r'"\$[^"]*"|\$\(\S+|\$\w+', "X", command))[1:]
         # exits (fails the test) on an unknown verb or option
         args = parser().parse_args(words)
         assert getattr(args, "old_projects", None) is None, f"spell --projects: {command}"
     # GitHub Pages and GitLab Pages are public: the pipeline says so where it uses them.
-    assert ("use it only for sites that may be public" in text) == (not options)
+    assert ("use it only for sites that may be public" in text) == pages
     again = milepost(tmp_path, "init-ci", system)
     assert again.returncode == 1 and "exists already" in again.stderr
 
@@ -417,10 +418,11 @@ def test_init_ci_outside_milepost_itself_needs_the_package_spec(system: str, tmp
 
 def test_init_ci_server_needs_the_ssh_deploy(tmp_path: Path):
     shutil.copyfile(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    refused = milepost(tmp_path, "init-ci", "github", "--server", "caddy")
+    refused = milepost(tmp_path, "init-ci", "github", "--deploy", "pages", "--server", "caddy")
     assert refused.returncode == 1 and not (tmp_path / ".github").exists()
     assert refused.stderr == ("error: --server caddy says which server `--deploy ssh` "
-                              "publishes to: add --deploy ssh, or leave --server out\n")
+                              "publishes to: leave --deploy pages out (ssh is the default), "
+                              "or leave --server out\n")
 
 
 def test_this_repository_installs_itself_in_ci():
@@ -661,7 +663,8 @@ def publish_job(system: str, remote: Path, tmp_path: Path, ref: str, n: int) -> 
     env = {"CI_DEFAULT_BRANCH": "main", "CI_COMMIT_TAG": tag,
            "CI_COMMIT_BRANCH": "" if tag else ref, "GITHUB_REF_NAME": ref,
            "GITHUB_EVENT_NAME": "push"}
-    run_ci(ci_steps(system, "publish" if system == "github" else "pages"), job, env)
+    run_ci(ci_steps(system, "publish" if system == "github" else "pages", deploy="pages"), job,
+           env)
     if system == "gitlab":
         shutil.rmtree(cache, ignore_errors=True)
         shutil.copytree(job / "public", cache)
@@ -762,20 +765,35 @@ def test_the_review_comment_compares_with_the_base_branch_and_is_edited(system: 
 
     fakes, log = fake_api(tmp_path / "fakes"), tmp_path / "api.log"
     env = {"GITHUB_BASE_REF": "main", "GITHUB_REPOSITORY": "agency/sites",
-           "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main", "MILEPOST_TOKEN": "token",
+           "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
            "CI_API_V4_URL": "https://gitlab.example/api/v4", "CI_PROJECT_ID": "5",
            "CI_MERGE_REQUEST_IID": "7", "FAKE_LOG": str(log)}
-    steps = ci_steps(system, "check" if system == "github" else "validate")
-    job = ci_checkout(remote, tmp_path / "job-1", "origin/later")
-    run_ci(steps, job, env, fakes)
+    check = ci_steps(system, "check" if system == "github" else "validate")
+    comment = ci_steps(system, "comment")
+
+    def review(n: int, comments: list | None = None) -> Path:
+        """The check job in a checkout of the branch, without any token; then the comment
+        job, with the token, in an empty folder holding only the check's two files (the
+        artifact): no checkout, nothing of the branch."""
+        job = ci_checkout(remote, tmp_path / f"job-{n}", "origin/later")
+        run_ci(check, job, env, fakes)
+        posting = tmp_path / f"comment-{n}"
+        posting.mkdir()
+        for name in ("milepost-diff.md", "milepost-comment.md"):
+            shutil.copyfile(job / name, posting / name)
+        run_ci(comment, posting, {**env, "MILEPOST_TOKEN": "token",
+                                  "FAKE_COMMENTS": json.dumps(comments or [])}, fakes)
+        return job
+
+    job = review(1)
     diff = (job / "milepost-diff.md").read_text(encoding="utf-8")
     assert diff.startswith("### kestrel: changes in the working tree since origin/main")
     assert ("- Milestone M2 Booking live: forecast moved from 4 December 2026 to 11 December "
             r"2026 \(7 days later than in origin/main\), 28 days after the planned 13 "
             r"November\.") in diff  # escaped for Markdown
     assert "DR-001" not in diff and "v1" not in diff  # not main's news, not the last release
-    comment = (job / "milepost-comment.md").read_text(encoding="utf-8")
-    assert comment == "<!-- milepost-diff -->\n" + diff
+    written = (job / "milepost-comment.md").read_text(encoding="utf-8")
+    assert written == "<!-- milepost-diff -->\n" + diff
     notes = ("https://gitlab.example/api/v4/projects/5/merge_requests/7/notes"
              if system == "gitlab" else "repos/agency/sites/issues/7/comments")
     assert sends(api_calls(log)) == [("POST", notes)]  # the first push: a new comment
@@ -786,8 +804,7 @@ def test_the_review_comment_compares_with_the_base_branch_and_is_edited(system: 
                 {"id": 42, "body": "<!-- milepost-diff -->\nold", "user": {"type": "Bot"}}]
     if system == "gitlab":
         previous = previous[1:]  # the token's own notes; GitLab has no bot type
-    job = ci_checkout(remote, tmp_path / "job-2", "origin/later")
-    run_ci(steps, job, {**env, "FAKE_COMMENTS": json.dumps(previous)}, fakes)
+    review(2, previous)
     edited = (f"{notes}/42" if system == "gitlab"
               else "repos/agency/sites/issues/comments/42")
     assert sends(api_calls(log)) == [("PUT" if system == "gitlab" else "PATCH", edited)]
@@ -1184,7 +1201,7 @@ def test_a_weekly_digest_runs_alone_on_its_schedule(system: str, tmp_path: Path)
     from generator.ship.ci import pipeline_text
     from tests.test_notify import Controller, Inbox, free_port
 
-    publish = "publish" if system == "github" else "pages"
+    publish = "publish" if system == "github" else "deploy"  # the default: over SSH
     text = pipeline_text(system, ".", digest_schedule="weekly")
     if system == "github":
         assert yaml.safe_load(text)[True]["schedule"] == [{"cron": "0 7 * * 1"}]  # YAML 1.1 `on`

@@ -167,7 +167,7 @@ def write_agency_project(view: AgencyView, settings: BuildSettings, work: Path) 
 
 
 # MkDocs' warning about a link whose target is not among the agency site's own pages.
-_LINK = re.compile(r"^Doc file '(?P<page>[^']+)' contains a link '(?P<url>[^'#?]*)")
+_LINK = re.compile(r"Doc file '(?P<page>[^']+)' contains a link '(?P<url>[^'#?]*)")
 
 
 def by_design(warning: str) -> bool:

@@ -20,7 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from generator.problems import Problem, Severity
 
 MAX_FILE_BYTES = 2_000_000
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 # Files a client folder may hold: the single files and the one-record-per-file folders.
 SINGLE_FILES = ("client.yml", "roadmap.yml", "signoffs.yml", "changes.yml", "risks.yml")
@@ -270,11 +270,34 @@ class ClientFiles:
 
 
 def find_clients(projects: Path) -> list[Path]:
-    """Every client folder below `projects` (hidden and underscore folders are skipped)."""
+    """Every client folder below `projects`. Hidden and underscore folders are skipped, and
+    so is a folder that holds nothing a client folder holds: when the projects folder is the
+    working folder (`--projects .`), Milepost's own folders sit among the clients (the
+    editors' schemas/, a built site/, a server's deploy/) and are not clients with a missing
+    client.yml. A folder with any YAML file or a record folder is a client, whatever it
+    lacks."""
     return sorted(
         p for p in projects.iterdir()
-        if p.is_dir() and not p.name.startswith((".", "_"))
+        if p.is_dir() and not p.name.startswith((".", "_")) and _holds_client_files(p)
     )
+
+
+def _holds_client_files(folder: Path) -> bool:
+    try:
+        return any(p.name in RECORD_FOLDERS or p.suffix in (".yml", ".yaml")
+                   for p in folder.iterdir())
+    except OSError:  # unreadable: reading it as a client says why
+        return True
+
+
+def _unseen(name: str) -> str:
+    """What a name holds that nobody sees in a listing: said, since a line break at its end
+    (`acme⏎`) would otherwise read as a valid slug in the message itself."""
+    if "\n" in name or "\r" in name:
+        return " (it holds a line break)"
+    if any(c.isspace() or not c.isprintable() for c in name):
+        return " (it holds a space or an invisible character)"
+    return ""
 
 
 def read_client(folder: Path, shown_root: str) -> ClientFiles:
@@ -282,11 +305,12 @@ def read_client(folder: Path, shown_root: str) -> ClientFiles:
     slug = folder.name
     shown_folder = f"{shown_root}/{slug}" if shown_root else slug
     client = ClientFiles(slug, folder, {})
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         client.problems.append(Problem(
             shown_folder, 0, 0, "",
-            f"folder name '{slug}' is not a valid client slug: use lowercase letters, digits "
-            "and '-', starting with a letter or digit (e.g. 'northwind-bakery')"))
+            f"folder name '{slug}' is not a valid client slug{_unseen(slug)}: use lowercase "
+            "letters, digits and '-', starting with a letter or digit (e.g. "
+            "'northwind-bakery')"))
     if folder.is_symlink():
         # Read through the link, this client's site would show another folder's records.
         client.problems.append(Problem(

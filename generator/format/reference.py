@@ -11,7 +11,7 @@ from types import NoneType, UnionType
 from typing import Any
 
 from generator.format import records as r
-from generator.format.schema import type_schema
+from generator.format.schema import type_schema, whole
 from generator.format.validate import ID_PATTERN
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -54,7 +54,7 @@ def _type_words(hint: Any) -> str:
         return "number ≥ 0"
     if schema.get("type") == "boolean":
         return "true \\| false"
-    if schema.get("pattern") == ID_PATTERN.pattern:
+    if schema.get("pattern") == whole(ID_PATTERN):
         return "ID"
     marker = hint.__metadata__[0] if typing.get_origin(hint) is typing.Annotated else None
     if typing.get_origin(hint) in (UnionType, typing.Union):

@@ -11,7 +11,7 @@ from pathlib import Path
 from generator.format import records as r
 from generator.format.load import SLUG
 from generator.format.schema import SCHEMA_FILES, write_schemas
-from generator.problems import MilepostError
+from generator.problems import MilepostError, visible
 
 
 @dataclass(frozen=True)
@@ -132,9 +132,9 @@ def new_client(projects: Path, slug: str, name: str, project: str | None, start:
                schemas: Path) -> Path:
     """Create `projects/slug`; refuses a bad slug or an existing folder. Without a project
     name, the folder gets a placeholder for it."""
-    if not SLUG.match(slug):
-        raise MilepostError(f"'{slug}' is not a valid client slug: use lowercase letters, "
-                            "digits and '-', starting with a letter or digit")
+    if not SLUG.fullmatch(slug):
+        raise MilepostError(f"'{visible(slug)}' is not a valid client slug: use lowercase "
+                            "letters, digits and '-', starting with a letter or digit")
     folder = projects / slug
     if folder.exists():
         raise MilepostError(f"{folder} already exists: choose another slug")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import typing
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,13 @@ SCHEMA_FILES = {
 }
 
 
+def whole(pattern: re.Pattern[str]) -> str:
+    """A pattern that Python checks with fullmatch, as a JSON Schema pattern: those are
+    ECMAScript regular expressions found anywhere in the text unless anchored (and there `$`
+    is the end of the text; Python's `$` also matches before a final line break)."""
+    return f"^{pattern.pattern}$"
+
+
 def type_schema(hint: Any) -> dict[str, Any]:
     marker = None
     if typing.get_origin(hint) is typing.Annotated:
@@ -42,13 +50,13 @@ def type_schema(hint: Any) -> dict[str, Any]:
     if hint is bool:
         return {"type": "boolean"}
     if hint is date:
-        return {"type": "string", "format": "date", "pattern": DATE_PATTERN.pattern}
+        return {"type": "string", "format": "date", "pattern": whole(DATE_PATTERN)}
     if hint is float:
         return {"type": "number", "minimum": 0, "maximum": MAX_AMOUNT}
     schema: dict[str, Any] = {"type": "string", "minLength": 1,
                               "maxLength": TEXT_LIMITS.get(marker or r.TEXT, TEXT_LIMITS[r.TEXT])}
     if marker == r.ID:
-        schema["pattern"] = ID_PATTERN.pattern
+        schema["pattern"] = whole(ID_PATTERN)
     if marker == r.EMAIL:
         schema["format"] = "email"
     if marker == r.URL:

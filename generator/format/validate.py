@@ -30,15 +30,15 @@ from generator.problems import Problem, Severity
 
 # Terms that python-markdown's abbr always takes as a definition. A line it refused would
 # stay on the page as a paragraph, raw: so anything else is left out (validation refuses it).
-GLOSSARY_TERM = re.compile(r"^[\w][\w .&'’+/-]*$")
-ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+GLOSSARY_TERM = re.compile(r"[\w][\w .&'’+/-]*")
+ID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # An absolute web address with a host, nothing that would need quoting in a link or a header.
-URL_PATTERN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?"
-                         r"(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$")
-DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-INT_PATTERN = re.compile(r"^[-+]?[0-9]+$")
-FLOAT_PATTERN = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+URL_PATTERN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?"
+                         r"(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?")
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+INT_PATTERN = re.compile(r"[-+]?[0-9]+")
+FLOAT_PATTERN = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 NULLS = ("", "~", "null", "Null", "NULL")
 
 # Limits that keep every accepted file cheap to build and every name usable as a file name.
@@ -224,12 +224,12 @@ class _Reader:
         refused = _control_character(value) or _too_long(value, marker)
         if refused:
             return self.error(node, path, refused)
-        if marker == r.ID and not ID_PATTERN.match(value):
+        if marker == r.ID and not ID_PATTERN.fullmatch(value):
             return self.error(node, path, f"'{value}' is not a valid ID: start with a letter, "
                               "then use letters, digits, '-', '_' or '.' (e.g. M1, DR-001)")
-        if marker == r.EMAIL and not EMAIL_PATTERN.match(value):
+        if marker == r.EMAIL and not EMAIL_PATTERN.fullmatch(value):
             return self.error(node, path, f"'{value}' is not an email address")
-        if marker == r.URL and not URL_PATTERN.match(value):
+        if marker == r.URL and not URL_PATTERN.fullmatch(value):
             return self.error(node, path, f"'{value}' is not a web address: write it in full, "
                               "e.g. https://projects.example.com/acme/")
         return value
@@ -255,7 +255,7 @@ class _Reader:
         value = self.scalar(node, path, "a date (YYYY-MM-DD)")
         if value is INVALID:
             return value
-        if not DATE_PATTERN.match(value):
+        if not DATE_PATTERN.fullmatch(value):
             return self.error(node, path, f"'{value}' is not a date (expected YYYY-MM-DD, "
                               "e.g. 2026-09-30)")
         try:
@@ -273,11 +273,11 @@ class _Reader:
         if value is INVALID:
             return value
         if _style(node) is not None:
-            if INT_PATTERN.match(value) or FLOAT_PATTERN.match(value):
+            if INT_PATTERN.fullmatch(value) or FLOAT_PATTERN.fullmatch(value):
                 return self.error(node, path, f"expected a number, found the text '{value}': "
                                   "remove the quotes")
             return self.error(node, path, f"expected a number, found '{value}'")
-        if not (INT_PATTERN.match(value) or FLOAT_PATTERN.match(value)):
+        if not (INT_PATTERN.fullmatch(value) or FLOAT_PATTERN.fullmatch(value)):
             hint = ": write digits only, without separators or currency" if re.search(
                 r"\d", value) else ""
             return self.error(node, path, f"expected a number, found '{value}'{hint}")
@@ -293,7 +293,7 @@ class _Reader:
         if number > MAX_AMOUNT:
             return self.error(node, path, f"{shown} is too large: amounts and days may be "
                               f"at most {MAX_AMOUNT:,.0f}")
-        return int(number) if INT_PATTERN.match(value) else number
+        return int(number) if INT_PATTERN.fullmatch(value) else number
 
     def sequence(self, node: Node, item: Any, path: str) -> Any:
         if _is_null(node):
@@ -332,7 +332,7 @@ class _Reader:
                            f"long: a term may have at most {TERM_LIMIT}")
                 result[name] = INVALID
                 continue
-            if not GLOSSARY_TERM.match(name):
+            if not GLOSSARY_TERM.fullmatch(name):
                 self.error(key, path, f"'{name}' cannot be a glossary term: use letters, "
                            "digits, spaces and . & ' + / - (starting with a letter or digit)")
                 result[name] = INVALID

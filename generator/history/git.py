@@ -22,7 +22,7 @@ from pathlib import Path
 from generator.numbers import plural
 from generator.problems import MilepostError
 
-VERSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 # Seconds a git command may take: a local one that takes longer is stuck (a lock another
 # process holds); talking to a remote may take longer over a slow network.

@@ -71,7 +71,7 @@ def version_name_problem(name: str) -> str:
     """Why `name` cannot be a version (it becomes a folder of the client's site), or ''."""
     if len(name) > NAME_LIMIT:
         return f"it is longer than {NAME_LIMIT} characters"
-    if not git.VERSION_NAME.match(name):
+    if not git.VERSION_NAME.fullmatch(name):
         return ("a version name holds only letters, digits, '.', '-' and '_', and starts "
                 "with a letter or digit")
     if name.casefold() in {n.casefold() for n in reserved_version_names()}:

@@ -39,9 +39,9 @@ COMMON_WORDS = frozenset("""password passwort motdepasse qwerty qwertz azerty le
 admin administrator login secret iloveyou monkey dragon football baseball sunshine princess
 master shadow superman trustno abc abcdef changeme default""".split())
 
-EMAIL = re.compile(r"^[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
-HASH = re.compile(r"^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$")
-TOKEN = re.compile(r"^[0-9a-f]{40}$")
+EMAIL = re.compile(r"^[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+\Z")
+HASH = re.compile(r"^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}\Z")
+TOKEN = re.compile(r"^[0-9a-f]{40}\Z")
 
 HEADER = """\
 # Who may see which client's site, written by `milepost access`. Only bcrypt hashes of the
@@ -356,7 +356,7 @@ def _access(yf: YamlFile, node: Node | None, problems: list[Problem]) -> Access 
             problems.append(yf.problem(listed, "clients", "expected client slugs as keys"))
             return None
         for key, value in listed.value:
-            if not SLUG.match(key.value):
+            if not SLUG.fullmatch(key.value):
                 problems.append(yf.problem(key, "clients", f"'{key.value}' is not a client "
                                            "slug (lowercase letters, digits and '-')"))
                 continue

@@ -2,20 +2,27 @@
 
 On a pull/merge request: validate (as annotations on GitHub) and keep one comment up to date
 with `milepost diff` of each changed client against the base branch. On main and on a
-`client/version` tag: publish from the head of main (a tag only adds a version). Published
-sites live on a branch (GitHub: gh-pages, one commit per publish) or in GitLab's cached public/
-folder, so published versions are kept and never rebuilt. Both are public hosts: `--deploy
-ssh` publishes instead to the agency's own nginx or Caddy behind a login, as a new release
-folder on the server that one rename makes current (the site there is the cache).
+`client/version` tag: publish from the head of main (a tag only adds a version). By default
+the sites go over SSH to the agency's own nginx or Caddy, behind a login, as a new release
+folder on the server that one rename makes current (the site there is the cache). `--deploy
+pages` publishes to GitHub Pages (the gh-pages branch) or GitLab Pages (the cached public/
+folder) instead: public hosts, so only on that explicit request, with a warning.
+
+No job holds a secret it does not need. The pull/merge-request check runs the branch's own
+code (in this repository's shape, Milepost itself is installed from the branch), so it gets
+no token that can write and no deploy secret; the comment is posted by a job of its own that
+checks nothing out and runs nothing of the branch.
 """
 
 from __future__ import annotations
 
 import json
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.problems import MilepostError
+from generator.ship.host import HOST_NAME
 
 # The hidden first line of the one diff comment per pull/merge request: found again on the
 # next push and edited, so a review thread holds one comment, not one per push.
@@ -30,9 +37,8 @@ on:
   push:
     branches: [main]
     tags: ["*/*"]
-__SCHEDULE__permissions:
-  contents: write
-  pull-requests: write
+__SCHEDULE__# Each job says what its token may do; none may do anything it does not say.
+permissions: {}
 concurrency:
   group: milepost-publish-${{ github.event_name == 'pull_request' && github.ref || 'main' }}
   cancel-in-progress: false
@@ -42,12 +48,17 @@ env:
   NO_MKDOCS_2_WARNING: "1"
 __DEPLOY_ENV__jobs:
   check:
+    # Runs the branch's own code (with MILEPOST_PACKAGE ".", Milepost itself comes from the
+    # branch): a token that can only read, not kept in the checkout, and no secrets.
     if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
+    permissions:
+      contents: read
     steps:
       - uses: actions/checkout@v4
         with:
           fetch-depth: 0
+          persist-credentials: false
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
@@ -65,15 +76,34 @@ __DEPLOY_ENV__jobs:
               >> milepost-diff.md
             echo >> milepost-diff.md
           done
+          { echo '__MARKER__'
+            if [ -s milepost-diff.md ]; then cat milepost-diff.md
+            else echo "No client's site changes in this pull request."; fi
+          } > milepost-comment.md
+      - uses: actions/upload-artifact@v4
+        with:
+          name: milepost-comment
+          path: |
+            milepost-diff.md
+            milepost-comment.md
+          retention-days: 1
+  comment:
+    # The one pull-request job whose token may write (comments only): it checks nothing
+    # out and installs nothing, so no code of the branch runs beside that token.
+    needs: check
+    if: github.event_name == 'pull_request'
+    runs-on: ubuntu-latest
+    permissions:
+      pull-requests: write
+    steps:
+      - uses: actions/download-artifact@v4
+        with:
+          name: milepost-comment
       - name: Comment on the pull request (one comment, updated on every push)
         env:
           GH_TOKEN: ${{ github.token }}
           PR: ${{ github.event.pull_request.number }}
         run: |
-          { echo '__MARKER__'
-            if [ -s milepost-diff.md ]; then cat milepost-diff.md
-            else echo "No client's site changes in this pull request."; fi
-          } > milepost-comment.md
           id=$(gh api --paginate "repos/$GITHUB_REPOSITORY/issues/$PR/comments" \
             --jq '.[] | select(.user.type == "Bot" and (.body | startswith("__MARKER__"))) | .id' \
             | head -n 1)
@@ -87,7 +117,8 @@ __DEPLOY_ENV__jobs:
   publish:
     if: github.event_name == 'push'
     runs-on: ubuntu-latest
-    env:
+    permissions:
+__PUBLISH_PERMISSION__    env:
       MILEPOST_SMTP_URL: ${{ secrets.MILEPOST_SMTP_URL }}
     steps:
       - uses: actions/checkout@v4
@@ -134,6 +165,8 @@ GITHUB_SCHEDULE = """
 GITHUB_DIGEST_JOB = r"""  digest:
     if: github.event_name == 'schedule'
     runs-on: ubuntu-latest
+    permissions:
+      contents: write  # pushes the tag that remembers each digest
     env:
       MILEPOST_SMTP_URL: ${{ secrets.MILEPOST_SMTP_URL }}
     steps:
@@ -149,10 +182,10 @@ GITHUB_DIGEST_JOB = r"""  digest:
 # Publishing to the agency's own server. The secrets MILEPOST_SSH_KEY (a private key only
 # for this) and MILEPOST_SSH_KNOWN_HOSTS (`ssh-keyscan HOST` checked by hand) are written to
 # files and never printed; MILEPOST_ACCESS holds the access file, unless it is committed.
-GITHUB_SSH_ENV = r"""  MILEPOST_DEPLOY_HOST: deploy@portal.agency.example  # the server's SSH login
+GITHUB_SSH_ENV = r"""  MILEPOST_DEPLOY_HOST: deploy@__DOMAIN__  # the server's SSH login
   MILEPOST_DEPLOY_PATH: /srv/milepost  # releases/, shared/ and the current link live here
   MILEPOST_DEPLOY_KEEP: "5"  # releases kept on the server, the current one included
-  MILEPOST_HOST_OPTIONS: "__HOST_OPTIONS__"  # more options for the server configuration
+__TLS__  MILEPOST_HOST_OPTIONS: "__HOST_OPTIONS__"
   MILEPOST_RELOAD: ""  # run on the server instead, e.g. "sudo systemctl reload __SERVER__"
 """
 
@@ -171,7 +204,7 @@ __SSH_CONFIG__ )
         run: |
 __PULL__
       - name: Build what changed
-        run: milepost publish --projects projects --to public
+        run: milepost publish --projects projects --to site
       - name: Upload a new release, then switch the server to it in one rename
         env:
           ACCESS_YML: ${{ secrets.MILEPOST_ACCESS }}
@@ -188,8 +221,11 @@ __RELEASE__
 
 GITLAB = r"""# Written by `milepost init-ci gitlab`. __WHERE__
 # MILEPOST_PACKAGE says how to install Milepost: "." is this repository; to pin a release,
-# use a git URL at a tag ("git+https://gitlab.com/OWNER/milepost@v0.1.0") or a wheel. Set a
-# MILEPOST_TOKEN (API scope) variable to get the diff posted on merge requests.
+# use a git URL at a tag ("git+https://gitlab.com/OWNER/milepost@v0.1.0") or a wheel.
+# Merge requests: set a masked MILEPOST_TOKEN variable (API scope) with the environment
+# scope "milepost-review" to get the diff posted; only the `comment` job, which runs nothing
+# of the branch, is in that environment. Every other secret is Protected (README: The
+# pipelines): a merge request's pipeline never sees it.
 __SCHEDULE__variables:
   GIT_DEPTH: "0"
   MILEPOST_PACKAGE: __PACKAGE__
@@ -198,8 +234,10 @@ __DEPLOY_ENV__default:
   image: python:3.11
   before_script:
     - pip install "$MILEPOST_PACKAGE"
-stages: [check, publish]
+stages: [check, review, publish]
 validate:
+  # Runs the branch's own code (with MILEPOST_PACKAGE ".", Milepost itself comes from the
+  # branch): it reads no token and writes the comment to a file for the job below.
   stage: check
   rules:
     - if: $CI_PIPELINE_SOURCE == "merge_request_event"
@@ -221,6 +259,24 @@ validate:
         if [ -s milepost-diff.md ]; then cat milepost-diff.md
         else echo "No client's site changes in this merge request."; fi
       } > milepost-comment.md
+  artifacts:
+    paths: [milepost-diff.md, milepost-comment.md]
+    expire_in: 1 day
+comment:
+  # Posts what `validate` wrote, with MILEPOST_TOKEN: no checkout, no install, so nothing
+  # of the branch runs beside the token.
+  stage: review
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+  needs: [validate]
+  environment:
+    name: milepost-review
+    action: prepare
+  variables:
+    GIT_STRATEGY: none
+  before_script: []
+  script:
+    - |
       if [ -n "$MILEPOST_TOKEN" ]; then
         notes="$CI_API_V4_URL/projects/$CI_PROJECT_ID/merge_requests/$CI_MERGE_REQUEST_IID/notes"
         id=$(curl --fail --silent --header "PRIVATE-TOKEN: $MILEPOST_TOKEN" \
@@ -234,6 +290,8 @@ validate:
           curl --fail --silent --request POST --header "PRIVATE-TOKEN: $MILEPOST_TOKEN" \
             --data-urlencode "body@milepost-comment.md" "$notes" > /dev/null
         fi
+      else
+        echo "no MILEPOST_TOKEN in this job's environment: the diff is not posted"
       fi
 __PUBLISH____DIGEST_JOB__"""
 
@@ -302,7 +360,7 @@ __SSH_CONFIG__ )
     # Start from the site on the server: published versions are kept, never rebuilt.
     - |
 __PULL__
-    - milepost publish --projects projects --to public
+    - milepost publish --projects projects --to site
     # Upload a new release, then switch the server to it in one rename.
     - |
       access="${MILEPOST_ACCESS:-access.yml}"
@@ -319,17 +377,17 @@ printf '%s\n' "Host ${MILEPOST_DEPLOY_HOST#*@}" "  Port ${MILEPOST_DEPLOY_PORT:-
 PULL = r"""
 server="$MILEPOST_DEPLOY_HOST" path="$MILEPOST_DEPLOY_PATH"
 if [ "$(ssh "$server" "test -d '$path/current/site' && echo yes || echo no")" = yes ]; then
-  rsync -a --delete "$server:$path/current/site/" public/
+  rsync -a --delete "$server:$path/current/site/" site/
 fi""".removeprefix("\n")
 
 RELEASE = r"""
 server="$MILEPOST_DEPLOY_HOST" path="$MILEPOST_DEPLOY_PATH"
-milepost host __SERVER__ --site public --out server --access "$access" \
+milepost host __SERVER__ --site site --out server --access "$access" \
   --root "$path/releases/$release/site"__ADMIN__ \
   $MILEPOST_HOST_OPTIONS
 # The new release goes beside the live one; unchanged files are hard links to it.
 ssh "$server" "mkdir -p '$path/releases/$release' '$path/shared/logs' '$path/shared/tmp'"
-rsync -a --link-dest="$path/current/site/" public/ "$server:$path/releases/$release/site/"
+rsync -a --link-dest="$path/current/site/" site/ "$server:$path/releases/$release/site/"
 rsync -a --exclude=/logs/ --exclude=/tmp/ server/ "$server:$path/releases/$release/server/"
 { printf 'set -- %q %q %q %q\n' "$path" "$release" "$MILEPOST_DEPLOY_KEEP" "$MILEPOST_RELOAD"
   cat <<'SWITCH'
@@ -356,13 +414,21 @@ echo "serving $release"
 SWITCH
 } | ssh "$server" bash -s""".removeprefix("\n")
 
+# Where `--deploy ssh` with nginx expects the certificate (full chain) and its key on the
+# server, and the server's name until `--domain` gives it.
+CERT, KEY = "/etc/ssl/milepost/fullchain.pem", "/etc/ssl/milepost/privkey.pem"
+PLACEHOLDER_DOMAIN = "portal.agency.example"
+
 # What the switch does per server: check the new configuration before anything switches,
 # and reload the running server. The configuration uses absolute paths into its release
 # (the site it was written for) and shared/ (logs, pid, the admin socket), so a reload
 # moves site, logins and headers together.
 SERVERS = {
     "nginx": {
-        "__HOST_OPTIONS__": "--server-name portal.agency.example",
+        "__HOST_OPTIONS__": f"--server-name __DOMAIN__ --cert {CERT} --key {KEY}",
+        "__TLS__": "  # HTTPS on port 443 with the certificate (full chain) and key at these "
+                   "paths on the\n  # server; Basic authentication must never cross the "
+                   "network in the clear.\n",
         "__ADMIN__": "",
         "__CHECK__": "# The server's own files (logs, pid, temporary uploads) outlive "
                      "every release.\n"
@@ -376,7 +442,10 @@ SERVERS = {
         "__START__": "nginx -p $PWD/current/server/ -c nginx.conf",
     },
     "caddy": {
-        "__HOST_OPTIONS__": "--domain portal.agency.example",
+        "__HOST_OPTIONS__": "--domain __DOMAIN__",
+        "__TLS__": "  # HTTPS on port 443: Caddy gets and renews the certificate for "
+                   "--domain itself (its\n  # DNS must point at the server, ports 80 and "
+                   "443 open).\n",
         "__ADMIN__": ' \\\n  --admin-socket "$path/shared/caddy-admin.sock"',
         "__CHECK__": 'caddy validate --config "$release/server/Caddyfile" --adapter caddyfile '
                      "> /dev/null",
@@ -401,7 +470,7 @@ WHERE = {
                        "MILEPOST_SSH_KNOWN_HOSTS,\n# MILEPOST_ACCESS (the access file, unless "
                        "it is committed); set the variables below.",
     ("gitlab", "ssh"): "Publishes over SSH to the agency's own __SERVER__, behind\n"
-                       "# a login (README: Private hosting). \"File\" variables: "
+                       "# a login (README: Private hosting). Protected \"File\" variables: "
                        "MILEPOST_SSH_KEY,\n# MILEPOST_SSH_KNOWN_HOSTS, MILEPOST_ACCESS (the "
                        "access file, unless it is committed).",
 }
@@ -411,7 +480,7 @@ SCHEDULES = {"weekly": ("0 7 * * 1", "every Monday at 07:00"),
              "daily": ("0 7 * * 1-5", "every weekday at 07:00")}
 
 PIPELINES = {"github": ".github/workflows/milepost.yml", "gitlab": ".gitlab-ci.yml"}
-DEPLOYS = ("pages", "ssh")
+DEPLOYS = ("ssh", "pages")  # the first is the default: private
 
 
 def default_package(root: Path) -> str:
@@ -451,11 +520,23 @@ def _ssh_steps(system: str, server: str) -> str:
         "__PULL__": _indent(PULL, depth), "__RELEASE__": _indent(release, depth)})
 
 
-def pipeline_text(system: str, package: str, deploy: str = "pages", server: str = "nginx",
-                  digest_schedule: str | None = None) -> str:
+def _publish_permission(deploy: str, scheduled: bool) -> str:
+    """What the publish job's token may do: push gh-pages (Pages) and the tag that remembers
+    each digest (when the digest goes out after each publish); otherwise only read."""
+    pushes = (["gh-pages"] if deploy == "pages" else []) + \
+        ([] if scheduled else ["the tags that remember each digest"])
+    if not pushes:
+        return "      contents: read\n"
+    return f"      contents: write  # pushes {' and '.join(pushes)}\n"
+
+
+def pipeline_text(system: str, package: str, deploy: str = "ssh", server: str = "nginx",
+                  digest_schedule: str | None = None,
+                  domain: str = PLACEHOLDER_DOMAIN) -> str:
     """The pipeline for `system`, installing Milepost with the pip spec `package`,
-    publishing to `deploy` (its public Pages, or `ssh` to the agency's own `server`), with
-    the digest after each publish or, given `digest_schedule`, on its own on that schedule."""
+    publishing to `deploy` (`ssh` to the agency's own `server` at `domain`, or the public
+    Pages), with the digest after each publish or, given `digest_schedule`, on its own on
+    that schedule."""
     github = system == "github"
     if deploy == "ssh":
         publish = _ssh_steps(system, server)
@@ -467,6 +548,7 @@ def pipeline_text(system: str, package: str, deploy: str = "pages", server: str 
     text = _fill(GITHUB if github else GITLAB, {
         "__WHERE__": WHERE[system, deploy],
         "__PUBLISH__": publish,
+        "__PUBLISH_PERMISSION__": _publish_permission(deploy, scheduled),
         "__DIGEST_JOB__": (GITHUB_DIGEST_JOB if github else GITLAB_DIGEST_JOB)
         if scheduled else "",
         "__DIGEST__": digest,
@@ -477,21 +559,147 @@ def pipeline_text(system: str, package: str, deploy: str = "pages", server: str 
         if deploy == "ssh" else "",
     })
     return _fill(_fill(text, SERVERS[server]), {
-        "__CRON__": cron, "__WHEN__": when, "__SERVER__": server,
+        "__CRON__": cron, "__WHEN__": when, "__SERVER__": server, "__DOMAIN__": domain,
         "__PACKAGE__": json.dumps(package), "__MARKER__": MARKER})
 
 
+# --- what `init-ci` says it set up, and what is left to do ------------------------------------
+
+@dataclass(frozen=True)
+class Setup:
+    """What `init-ci` wrote and what the agency must still do, for the command to print."""
+
+    path: Path
+    done: str                   # what the pipeline does, in one sentence
+    todo: tuple[str, ...]       # the steps left, in order
+    warning: str | None = None  # said before anything else: a public target
+
+
+PUBLIC_WARNING = {
+    "github": "GitHub Pages is public: anyone who has the address reads every client's site "
+              "there, roadmap, budget and decisions included, and one client reads another's "
+              "by changing a word in the address",
+    "gitlab": "GitLab Pages serves public/ to anyone unless the project's Pages access "
+              "control is on (and then only to project members, not to your clients): every "
+              "client's roadmap, budget and decisions, and one client reads another's by "
+              "changing a word in the address",
+}
+SECRETS_PAGE = {"github": "Settings > Secrets and variables > Actions, as repository secrets",
+                "gitlab": "Settings > CI/CD > Variables"}
+
+
+def _server_todo(server: str, domain: str) -> str:
+    """The server's side of `--deploy ssh`: the web server, its TLS, the deploy user."""
+    common = ("On the server: install " + server + " and rsync; a user `deploy` that owns "
+              "/srv/milepost (MILEPOST_DEPLOY_PATH) and may bind port 443 (`sudo setcap "
+              f"cap_net_bind_service=+ep $(command -v {server})`, or run {server} from a "
+              "systemd unit); ")
+    if server == "caddy":
+        return common + (f"point {domain}'s DNS at the server and open ports 80 and 443: Caddy "
+                         "gets and renews the certificate itself (automatic HTTPS)")
+    return common + (f"the certificate for {domain} (full chain) at {CERT} and its key at "
+                     f"{KEY}, readable by `deploy` (e.g. copied there by a certbot deploy "
+                     "hook); nginx serves HTTPS on 443 with them, never plain HTTP")
+
+
+def _ssh_secrets_todo(system: str, domain: str) -> list[str]:
+    keyscan = (f"the output of `ssh-keyscan -t ed25519 {domain}`, checked against `ssh-keygen "
+               "-lf /etc/ssh/ssh_host_ed25519_key.pub` run on the server: the job refuses any "
+               "other host key")
+    key = ("Make a key only for deploying, `ssh-keygen -t ed25519 -N '' -C milepost-deploy "
+           "-f milepost_deploy`, and add milepost_deploy.pub to ~deploy/.ssh/authorized_keys "
+           "on the server")
+    if system == "github":
+        return [key, f"Add in {SECRETS_PAGE[system]}: MILEPOST_SSH_KEY (the content of "
+                "milepost_deploy; then delete the file), MILEPOST_SSH_KNOWN_HOSTS (" + keyscan
+                + ") and MILEPOST_ACCESS (the access file `milepost access add` writes, "
+                "unless you commit it)"]
+    return [key, f"Add in {SECRETS_PAGE[system]}, each of type File and Protected (a merge "
+            "request's pipeline never sees a protected variable): MILEPOST_SSH_KEY (the "
+            "content of milepost_deploy; then delete the file), MILEPOST_SSH_KNOWN_HOSTS ("
+            + keyscan + ") and MILEPOST_ACCESS (the access file, unless you commit it); then "
+            "protect the tags `*/*` (Settings > Repository > Protected tags), so that a "
+            "version's pipeline sees them too"]
+
+
+def _digest_todo(system: str, digest_schedule: str | None) -> list[str]:
+    if system == "github":
+        todo = [f"For the email digests, add in {SECRETS_PAGE[system]}: MILEPOST_SMTP_URL "
+                "(e.g. smtps://user@mail.example:465) and MILEPOST_SMTP_PASSWORD"]
+    else:
+        todo = [f"For the email digests, add in {SECRETS_PAGE[system]}, each Protected: "
+                "MILEPOST_SMTP_URL (e.g. smtps://user@mail.example:465), "
+                "MILEPOST_SMTP_PASSWORD (Masked) and MILEPOST_PUSH_URL (Masked; "
+                "https://oauth2:TOKEN@HOST/GROUP/REPO.git, where the tags that remember each "
+                "digest are pushed)"]
+        if digest_schedule:
+            cron, when = SCHEDULES[digest_schedule]
+            todo.append(f"For the digest {when} (UTC): Build > Pipeline schedules, a schedule "
+                        f"on the default branch with the interval \"{cron}\"")
+    return todo
+
+
+def setup_notes(system: str, path: Path, deploy: str, server: str, domain: str | None,
+                digest_schedule: str | None) -> Setup:
+    """What the pipeline at `path` does and what is left to do before it runs green; without
+    `domain`, the pipeline holds a placeholder for the server's name."""
+    review = "checks each pull request" if system == "github" else "checks each merge request"
+    review += " (validate, and one comment with what it changes for each client)"
+    if deploy == "pages":
+        host = "GitHub Pages (gh-pages)" if system == "github" else "GitLab Pages (public/)"
+        done = (f"{path}: {review}; publishes main and each client/version tag to {host}, "
+                "which is public")
+        todo = ["Settings > Pages > Build and deployment: Deploy from a branch, gh-pages, "
+                "/ (root)"] if system == "github" else []
+        warning = (PUBLIC_WARNING[system] + ". For confidential sites, leave out --deploy "
+                   "pages: the default publishes over SSH to your own server, behind a login")
+    else:
+        done = (f"{path}: {review}; publishes main and each client/version tag over SSH to "
+                f"{server} on your own server, behind a login (nothing is public), over HTTPS")
+        todo = []
+        if domain is None:
+            domain = PLACEHOLDER_DOMAIN
+            todo.append(f"In {path}, replace {PLACEHOLDER_DOMAIN} with your server's name "
+                        "(MILEPOST_DEPLOY_HOST, the SSH login, and MILEPOST_HOST_OPTIONS, the "
+                        "site's name), or run init-ci again with --domain NAME --force")
+        else:
+            todo.append(f"In {path}, check MILEPOST_DEPLOY_HOST (the SSH login, now "
+                        f"deploy@{domain}) and MILEPOST_DEPLOY_PATH (now /srv/milepost)")
+        todo.append(_server_todo(server, domain))
+        todo += _ssh_secrets_todo(system, domain)
+        warning = None
+    todo += _digest_todo(system, digest_schedule)
+    if system == "gitlab":
+        todo.append(f"For the diff on merge requests, add in {SECRETS_PAGE[system]}: "
+                    "MILEPOST_TOKEN (a project access token with the api scope), Masked, not "
+                    "Protected (merge requests need it), with the environment scope "
+                    "milepost-review: only the `comment` job, which runs nothing of the "
+                    "branch, sees it")
+    if deploy == "ssh":
+        todo.append(f"After the first deploy, start {server} once on the server (the job "
+                    f"prints the line), then open https://{domain or PLACEHOLDER_DOMAIN}"
+                    "/CLIENT/")
+    return Setup(path, done, tuple(todo), warning)
+
+
 def write_pipeline(system: str, root: Path, force: bool = False, package: str | None = None,
-                   deploy: str = "pages", server: str | None = None,
-                   digest_schedule: str | None = None) -> list[Path]:
+                   deploy: str = "ssh", server: str | None = None,
+                   digest_schedule: str | None = None, domain: str | None = None) -> Setup:
     if server and deploy != "ssh":
         raise MilepostError(f"--server {server} says which server `--deploy ssh` publishes "
-                            "to: add --deploy ssh, or leave --server out")
+                            "to: leave --deploy pages out (ssh is the default), or leave "
+                            "--server out")
+    if domain and deploy != "ssh":
+        raise MilepostError(f"--domain {domain} names your own server for `--deploy ssh`: "
+                            "leave --deploy pages out (ssh is the default), or leave --domain "
+                            "out")
+    if domain and not HOST_NAME.fullmatch(domain):
+        raise MilepostError(f"--domain '{domain}' is not a host name (e.g. portal.agency.example)")
     target = root / PIPELINES[system]
     if target.exists() and not force:
         raise MilepostError(f"{target} exists already: pass --force to overwrite it")
     text = pipeline_text(system, package or default_package(root), deploy, server or "nginx",
-                         digest_schedule)
+                         digest_schedule, domain or PLACEHOLDER_DOMAIN)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    return [target]
+    return setup_notes(system, target, deploy, server or "nginx", domain, digest_schedule)

@@ -34,9 +34,9 @@ FEED_FILES = ("calendar.ics",)
 ROBOTS = "User-agent: *\nDisallow: /\n"
 # Paths written into a configuration: nothing a server would read as syntax or a variable
 # (`$` in nginx, `{}` in Caddy, quotes, `;`, spaces).
-SAFE_PATH = re.compile(r"^[A-Za-z0-9_./@+=,:~-]+$")
+SAFE_PATH = re.compile(r"^[A-Za-z0-9_./@+=,:~-]+\Z")
 HOST_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*"
-                       r"[A-Za-z0-9])?)*$")
+                       r"[A-Za-z0-9])?)*\Z")
 JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
 
 
@@ -61,6 +61,7 @@ class HostPlan:
     clients: tuple[ClientSite, ...]
     access: Access
     agency: ClientSite | None = None  # `_agency/`, the agency's view: its staff only
+    tls: tuple[str, str] | None = None  # nginx: certificate and key files on the server
 
 
 # --- what is in the built site -----------------------------------------------------------------
@@ -132,7 +133,7 @@ def find_client_sites(site: Path) -> tuple[ClientSite, ...]:
         raise MilepostError(f"--site {site} is not a folder: build the sites first with "
                             f"`milepost build --out {site}` (or `milepost publish --to {site}`)")
     folders = [p for p in sorted(site.iterdir())
-               if p.is_dir() and SLUG.match(p.name) and _is_client_site(p)]
+               if p.is_dir() and SLUG.fullmatch(p.name) and _is_client_site(p)]
     if not folders:
         raise MilepostError(f"--site {site} is not a Milepost output: it holds no client site "
                             "(a SLUG/ folder with index.html and calendar.ics or versions.json, "
@@ -208,14 +209,18 @@ def _check_listen(address: str) -> str:
 
 
 def make_plan(site: Path, access: Access, port: int, listen: str = "", name: str = "",
-              root: str | None = None, name_option: str = "--server-name") -> HostPlan:
+              root: str | None = None, name_option: str = "--server-name",
+              tls: tuple[str, str] | None = None) -> HostPlan:
     """Check every input and gather what the configuration will say; writes nothing."""
     if not 0 < port < 65536:
         raise MilepostError(f"--port {port} is not a port number (1-65535)")
     clients = find_client_sites(site)
     server_root = _check_path(root or str(site.resolve()), "--root" if root else "--site")
+    if tls:  # paths on the server, read by nginx there: only their spelling is checked here
+        tls = (_check_path(tls[0], "--cert"), _check_path(tls[1], "--key"))
     return HostPlan(server_root.rstrip("/") or "/", port, _check_listen(listen),
-                    _check_name(name, name_option), clients, access, find_agency_site(site))
+                    _check_name(name, name_option), clients, access, find_agency_site(site),
+                    tls)
 
 
 def unlisted(plan: HostPlan) -> tuple[list[str], list[str]]:
@@ -316,6 +321,15 @@ def _nginx_agency(a: ClientSite) -> list[str]:
     ]
 
 
+def _nginx_tls(tls: tuple[str, str] | None) -> list[str]:
+    """HTTPS with the agency's certificate: Basic authentication sends the password with
+    every request, so it must never cross the network in the clear."""
+    if tls is None:
+        return []
+    return [f"        ssl_certificate {tls[0]};", f"        ssl_certificate_key {tls[1]};",
+            "        ssl_protocols TLSv1.2 TLSv1.3;"]
+
+
 def nginx_config(plan: HostPlan) -> str:
     """A complete main configuration for `nginx -p DEPLOY -c nginx.conf`; paths without a
     leading / are inside DEPLOY."""
@@ -362,8 +376,9 @@ def nginx_config(plan: HostPlan) -> str:
         "    merge_slashes on;",
         *maps,
         "    server {",
-        f"        listen {listen} default_server;",
+        f"        listen {listen}{' ssl' if plan.tls else ''} default_server;",
         f"        server_name {plan.name or '_'};",
+        *_nginx_tls(plan.tls),
         f"        root {plan.root};",
         "        index index.html;",
         f'        auth_basic "{REALM}";',

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -89,6 +89,27 @@ def plan(projects_dir: Path, since: str) -> list[str]:
         return clients
     touched = {p[len(prefix):].split("/", 1)[0] for p in changed if p.startswith(prefix)}
     return [c for c in clients if c in touched]
+
+
+# --- folders a public host serves --------------------------------------------------------------
+
+def served_publicly(to: Path, env: Mapping[str, str], cwd: Path) -> str | None:
+    """Why a Pages host would serve the folder `to` to anyone, or None. The agency's view
+    holds every internal record and note: it must never be published into one. Known: GitLab
+    Pages serves the `public/` folder of the project's pipeline (CI_PROJECT_DIR) to anyone,
+    whichever job writes it; GitHub Pages serves a branch's root, which `publish --branch`
+    marks with `.nojekyll` (a checkout of such a branch, or a folder inside one)."""
+    where = (cwd / to).resolve()
+    if env.get("GITLAB_CI"):
+        pages = (Path(env.get("CI_PROJECT_DIR") or cwd) / "public").resolve()
+        if where.is_relative_to(pages):
+            return ("in GitLab CI, GitLab Pages serves public/ (to anyone who has the address, "
+                    "unless the project's Pages access control is on)")
+    for folder in (where, *where.parents):
+        if (folder / ".nojekyll").is_file():
+            return (f"{folder} is a GitHub Pages folder (it holds .nojekyll): GitHub Pages "
+                    "serves it to anyone who has the address")
+    return None
 
 
 # --- publishing to a branch (GitHub Pages' "deploy from a branch") ---------------------------

@@ -201,7 +201,7 @@ def run_mkdocs(config_file: Path) -> list[str]:
 
 
 # MkDocs names the page in its warnings about a page's links and anchors.
-_PAGE = re.compile(r"^Doc file '([^']+)'")
+_PAGE = re.compile(r"Doc file '([^']+)'")
 
 
 def mkdocs_problem(slug: str, version: str | None, message: str, strict: bool) -> Problem:

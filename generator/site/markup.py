@@ -167,7 +167,7 @@ class RichText:
     def __init__(self, glossary: dict[str, str]) -> None:
         # Meanings as written: `_Sanitize` makes every abbreviation's title inert.
         terms = {term: meaning for term, meaning in glossary.items()
-                 if GLOSSARY_TERM.match(term) and meaning.strip()}
+                 if GLOSSARY_TERM.fullmatch(term) and meaning.strip()}
         self._md = markdown.Markdown(
             extensions=["abbr", "tables", "sane_lists", _SafeExtension()],
             extension_configs={"abbr": {"glossary": terms}},
@@ -189,7 +189,7 @@ def abbreviations(glossary: dict[str, str]) -> str:
     lines = []
     for term, meaning in sorted(glossary.items()):
         meaning = tooltip_text(meaning)
-        if GLOSSARY_TERM.match(term) and meaning:
+        if GLOSSARY_TERM.fullmatch(term) and meaning:
             lines.append(f"*[{term}]: {meaning}")
     return "\n".join(lines)
 

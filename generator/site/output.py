@@ -34,8 +34,8 @@ PLAIN, VERSIONED = "plain", "versioned"
 # `.<slug>.publishing-p<pid>-…` in a published folder, `milepost-<what>-…-p<pid>-…` in the
 # system's temporary folder. They hold Markdown and a mkdocs.yml with local paths: they must
 # never stay behind, and never be published.
-SCRATCH_NAME = re.compile(r"^(?:\..+\.(?:building|publishing)|milepost-[a-z]+(?:-.*)?)"
-                          r"-p(?P<pid>\d+)-[a-z0-9_]{8}$")
+SCRATCH_NAME = re.compile(r"(?:\..+\.(?:building|publishing)|milepost-[a-z]+(?:-.*)?)"
+                          r"-p(?P<pid>\d+)-[a-z0-9_]{8}")
 
 
 def layout_of(folder: Path) -> str | None:
@@ -93,7 +93,7 @@ def remove_stale_scratch(folder: Path | None = None) -> None:
     except OSError:
         return
     for entry in entries:
-        match = SCRATCH_NAME.match(entry.name)
+        match = SCRATCH_NAME.fullmatch(entry.name)
         if match is None or entry.is_symlink() or not entry.is_dir():
             continue
         if _pid_running(int(match["pid"])):

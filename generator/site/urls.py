@@ -35,7 +35,7 @@ def base_site_url(base_config: Path) -> str | None:
     value = data.get("site_url") if isinstance(data, dict) else None
     if not isinstance(value, str) or not value.strip():
         return None
-    if not URL_PATTERN.match(value.strip()):
+    if not URL_PATTERN.fullmatch(value.strip()):
         raise MilepostError(f"{base_config}: site_url '{value}' is not a web address: write "
                             "the host's root in full, e.g. https://projects.example.com/")
     return value.strip()

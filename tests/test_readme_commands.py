@@ -1,0 +1,74 @@
+"""README's first sections, followed as written in a fresh shell: every command they give is
+found. (`milepost: command not found` after `make site` was a new agency's first hour.)"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def first_steps() -> list[str]:
+    """The shell lines of README's code blocks before "How it works", in order."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    head = readme.split("\n## How it works", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", head, re.S)
+    return [line for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def first_words(line: str) -> list[str]:
+    """The command of each part of a shell line (`a && b | c; d`), comments left out.
+    $EDITOR is the reader's own editor: it stands for `true`. Nothing is run."""
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    words, start = [], True
+    for token in lexer:
+        if token in ("&&", "||", "|", ";", "&"):
+            start = True
+        elif start:
+            words.append("true" if token == "$EDITOR" else token)
+            start = False
+    return words
+
+
+def test_the_first_sections_have_commands_to_follow():
+    lines = first_steps()
+    assert any(line.startswith("make site") for line in lines)
+    assert sum(line.startswith("milepost ") for line in lines) >= 4
+    assert first_words('git add x && git commit -m "a # b"   # note') == ["git", "git"]
+    assert first_words("# then, week by week:") == []
+
+
+@pytest.mark.slow
+def test_every_command_of_the_first_sections_is_found_in_a_fresh_shell(tmp_path: Path):
+    """Each line runs as the README says in one shell, from a checkout where `make site` has
+    made .venv (here: the environment running the tests): a line that sets the shell up
+    (`. .venv/bin/activate`, `cd`, `export`) runs; of every other line, each command must be
+    found (none of them is run)."""
+    venv = Path(sys.prefix)
+    if not (venv / "bin" / "activate").is_file() or not (venv / "bin" / "milepost").is_file():
+        pytest.skip("the tests do not run in a virtual environment with milepost installed")
+    (tmp_path / ".venv").symlink_to(venv)
+    # A fresh shell: nothing that holds milepost on the PATH.
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep)
+                           if p and not (Path(p) / "milepost").exists())
+    script = []
+    for line in first_steps():
+        if re.match(r"(\.|source|cd|export)\s", line):
+            script.append(line)
+            continue
+        for word in first_words(line):
+            script.append(f"command -v {shlex.quote(word)} > /dev/null || echo "
+                          f"{shlex.quote(f'not found: {word} in: {line}')}")
+    done = subprocess.run(["bash", "-c", "\n".join(script)], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60,
+                          env={"PATH": path, "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
