@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
-from generator.problems import MilepostError, errors, report, visible
+from generator.problems import MilepostError, errors, redact, report, visible
 
 if TYPE_CHECKING:  # the commands import the pipeline only when they run
     from generator.pipeline import Mode
@@ -246,7 +246,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                   f"{args.branch} is up to date", flush=True)
             if changed and args.push:
                 git.push_branch(folder, args.push, args.branch)
-                print(f"pushed {args.branch} to {args.push}")
+                print(f"pushed {args.branch} to {redact(args.push)}")
     return code
 
 
@@ -295,11 +295,11 @@ def cmd_notify(args: argparse.Namespace) -> int:
         except MilepostError as exc:
             if not args.all:
                 raise
-            print(f"error: {exc}", file=sys.stderr)
+            print(visible(redact(f"error: {exc}"), lines=True), file=sys.stderr)
             failed.append(slug)
             continue
-        print(f"{slug}: {outcome.message}", file=sys.stderr if outcome.failed else sys.stdout,
-              flush=True)
+        print(visible(redact(f"{slug}: {outcome.message}")),
+              file=sys.stderr if outcome.failed else sys.stdout, flush=True)
         if outcome.failed:
             failed.append(slug)
     if failed:
@@ -694,7 +694,7 @@ def main(argv: list[str] | None = None) -> int:
             print(visible(note), file=sys.stderr, flush=True)
         return args.run(args)
     except MilepostError as exc:
-        print(visible(f"error: {exc}", lines=True), file=sys.stderr)
+        print(visible(redact(f"error: {exc}"), lines=True), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted: stopped; every client not finished keeps its last good site",
@@ -702,12 +702,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except OSError as exc:  # a folder that cannot be written, a file that is not a folder
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(visible(redact(f"error: {where}{exc.strerror or exc}")), file=sys.stderr)
         return 1
     except Exception as exc:  # a traceback is a bug: say so plainly, show it only with --debug
         if args.debug:
-            traceback.print_exc()
+            print(redact(traceback.format_exc()), end="", file=sys.stderr)
         else:
-            print(f"error: internal error ({type(exc).__name__}: {exc}); this is a bug in "
-                  "Milepost: run again with --debug and report it", file=sys.stderr)
+            print(visible(redact(f"error: internal error ({type(exc).__name__}: {exc}); this "
+                                 "is a bug in Milepost: run again with --debug and report it")),
+                  file=sys.stderr)
         return 2
