@@ -267,7 +267,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_notify(args: argparse.Namespace) -> int:
     from generator.pipeline import client_scope, locate_client, select_clients
-    from generator.ship.notify import Options, notify_client
+    from generator.ship.notify import SENDER_VARIABLE, Options, notify_client
     from generator.ship.publish import plan
     from generator.site.build import base_config_for
 
@@ -286,7 +286,12 @@ def cmd_notify(args: argparse.Namespace) -> int:
         projects, slug = locate_client(Path(args.projects), args.slug)
         slugs = [slug]
     options = Options(eml=Path(args.eml) if args.eml else None, smtp=args.smtp,
-                      sender=args.sender, since=args.since, push=args.push)
+                      sender=args.sender or os.environ.get(SENDER_VARIABLE) or None,
+                      since=args.since, push=args.push)
+    if args.smtp and not args.push and in_ci():
+        print("warning: no --push: the tags that remember each digest stay in this CI "
+              "checkout, so the next pipeline does not know what was sent and sends it "
+              "again; push them with --push REMOTE", file=sys.stderr, flush=True)
     base = base_config_for(projects.resolve().parent)
     failed = []
     for slug in slugs:
@@ -605,8 +610,9 @@ def parser() -> argparse.ArgumentParser:
     how.add_argument("--smtp", metavar="URL", help="send: smtp://HOST:PORT (no TLS), "
                      "smtp+starttls://USER@HOST:587 or smtps://USER@HOST:465; the password "
                      "comes from MILEPOST_SMTP_PASSWORD")
-    nt.add_argument("--from", dest="sender", metavar="ADDRESS", help="sender address "
-                    "(default: the agency's project lead)")
+    nt.add_argument("--from", dest="sender", metavar="ADDRESS", help="sender address, e.g. "
+                    "'Brightfold projects <projects@agency.example>' (default: "
+                    "$MILEPOST_FROM, else who answers for the agency: its project lead)")
     nt.add_argument("--push", metavar="REMOTE", help="push the tag that remembers the digest")
     nt.set_defaults(run=cmd_notify)
 
