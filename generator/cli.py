@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
-from generator.problems import MilepostError, errors, report, visible
+from generator.problems import MilepostError, errors, redact, report, visible
 
 if TYPE_CHECKING:  # the commands import the pipeline only when they run
     from generator.pipeline import Mode
@@ -255,7 +255,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                   f"{args.branch} is up to date", flush=True)
             if changed and args.push:
                 git.push_branch(folder, args.push, args.branch)
-                print(f"pushed {args.branch} to {args.push}")
+                print(f"pushed {args.branch} to {redact(args.push)}")
     return code
 
 
@@ -276,7 +276,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_notify(args: argparse.Namespace) -> int:
     from generator.pipeline import client_scope, locate_client, select_clients
-    from generator.ship.notify import Options, notify_client
+    from generator.ship.notify import SENDER_VARIABLE, Options, notify_client
     from generator.ship.publish import plan
     from generator.site.build import base_config_for
 
@@ -295,7 +295,12 @@ def cmd_notify(args: argparse.Namespace) -> int:
         projects, slug = locate_client(Path(args.projects), args.slug)
         slugs = [slug]
     options = Options(eml=Path(args.eml) if args.eml else None, smtp=args.smtp,
-                      sender=args.sender, since=args.since, push=args.push)
+                      sender=args.sender or os.environ.get(SENDER_VARIABLE) or None,
+                      since=args.since, push=args.push)
+    if args.smtp and not args.push and in_ci():
+        print("warning: no --push: the tags that remember each digest stay in this CI "
+              "checkout, so the next pipeline does not know what was sent and sends it "
+              "again; push them with --push REMOTE", file=sys.stderr, flush=True)
     base = base_config_for(projects.resolve().parent)
     failed = []
     for slug in slugs:
@@ -304,11 +309,11 @@ def cmd_notify(args: argparse.Namespace) -> int:
         except MilepostError as exc:
             if not args.all:
                 raise
-            print(f"error: {exc}", file=sys.stderr)
+            print(visible(redact(f"error: {exc}"), lines=True), file=sys.stderr)
             failed.append(slug)
             continue
-        print(f"{slug}: {outcome.message}", file=sys.stderr if outcome.failed else sys.stdout,
-              flush=True)
+        print(visible(redact(f"{slug}: {outcome.message}")),
+              file=sys.stderr if outcome.failed else sys.stdout, flush=True)
         if outcome.failed:
             failed.append(slug)
     if failed:
@@ -636,8 +641,9 @@ def parser() -> argparse.ArgumentParser:
     how.add_argument("--smtp", metavar="URL", help="send: smtp://HOST:PORT (no TLS), "
                      "smtp+starttls://USER@HOST:587 or smtps://USER@HOST:465; the password "
                      "comes from MILEPOST_SMTP_PASSWORD")
-    nt.add_argument("--from", dest="sender", metavar="ADDRESS", help="sender address "
-                    "(default: the agency's project lead)")
+    nt.add_argument("--from", dest="sender", metavar="ADDRESS", help="sender address, e.g. "
+                    "'Brightfold projects <projects@agency.example>' (default: "
+                    "$MILEPOST_FROM, else who answers for the agency: its project lead)")
     nt.add_argument("--push", metavar="REMOTE", help="push the tag that remembers the digest")
     nt.set_defaults(run=cmd_notify)
 
@@ -732,7 +738,7 @@ def main(argv: list[str] | None = None) -> int:
             print(visible(note), file=sys.stderr, flush=True)
         return args.run(args)
     except MilepostError as exc:
-        print(visible(f"error: {exc}", lines=True), file=sys.stderr)
+        print(visible(redact(f"error: {exc}"), lines=True), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted: stopped; every client not finished keeps its last good site",
@@ -740,12 +746,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except OSError as exc:  # a folder that cannot be written, a file that is not a folder
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(visible(redact(f"error: {where}{exc.strerror or exc}")), file=sys.stderr)
         return 1
     except Exception as exc:  # a traceback is a bug: say so plainly, show it only with --debug
         if args.debug:
-            traceback.print_exc()
+            print(redact(traceback.format_exc()), end="", file=sys.stderr)
         else:
-            print(f"error: internal error ({type(exc).__name__}: {exc}); this is a bug in "
-                  "Milepost: run again with --debug and report it", file=sys.stderr)
+            print(visible(redact(f"error: internal error ({type(exc).__name__}: {exc}); this "
+                                 "is a bug in Milepost: run again with --debug and report it")),
+                  file=sys.stderr)
         return 2

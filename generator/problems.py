@@ -32,6 +32,11 @@ class Problem:
     severity: Severity = "error"
     client: str = ""
 
+    def __post_init__(self) -> None:
+        # A message may quote a value as written (a site_url with a login in it): it is
+        # printed, annotated in CI and written as JSON, so it never holds the secret.
+        object.__setattr__(self, "message", redact(self.message))
+
     def what(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 
@@ -62,6 +67,18 @@ def visible(text: str, lines: bool = False) -> str:
         return c if lines and c == "\n" else _NAMED.get(c, f"\\x{ord(c):02x}")
 
     return _UNPRINTABLE.sub(shown, text)
+
+
+# The user info of a URL (`user:password@`, or a token as the user name, as GitHub and
+# GitLab take it): everything between `//` and the last `@` before the host ends.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s]*@")
+
+
+def redact(text: str) -> str:
+    """Text with the user info of every URL in it replaced by `***`: what Milepost prints
+    (errors, git's own messages, where it pushed) may end up in a CI log anyone on the
+    project reads, so it never holds a password or token given in a URL."""
+    return _USERINFO.sub(r"\1***@", text)
 
 
 def _github_message(text: str) -> str:

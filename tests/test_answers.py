@@ -59,8 +59,12 @@ def test_waiting_page_has_answer_links_to_the_agency_lead(make_project, run_cli,
 
 
 @pytest.mark.slow
-def test_without_an_agency_lead_there_is_nobody_to_answer(make_project, run_cli, tmp_path):
-    projects = make_project({"acme": files_with({})})
+def test_without_anyone_at_the_agency_to_write_to_there_are_no_answer_links(
+        make_project, run_cli, tmp_path):
+    # No lead: true, and nobody on the agency's side with an email (who_answers falls back
+    # to a project manager, the only agency-side person or a communication address).
+    projects = make_project({"acme": files_with({"client.yml": VALID_TEXT["client.yml"].replace(
+        LEAD, "")})})
     code, _, err = run_cli("build", "--projects", str(projects), "--out", str(tmp_path / "site"),
                            "--as-of", AS_OF, "-j", "1")
     assert code == 0, err

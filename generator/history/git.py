@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.numbers import plural
-from generator.problems import MilepostError
+from generator.problems import MilepostError, redact
 
 VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -47,9 +47,9 @@ def _run(repo: Path, args: tuple[str, ...], *, binary: bool = False,
             raise MilepostError(NOT_INSTALLED)
         raise  # the folder itself is missing: reported with its name
     except subprocess.TimeoutExpired:
-        raise MilepostError(f"git {' '.join(args)} did not finish within "
-                            f"{plural(timeout, 'second')} (in {repo}): is another git process "
-                            "holding a lock there?")
+        raise MilepostError(redact(f"git {' '.join(args)} did not finish within "
+                                   f"{plural(timeout, 'second')} (in {repo}): is another git "
+                                   "process holding a lock there?"))
 
 
 def run_git(repo: Path, *args: str, check: bool = True, timeout: int | None = None) -> str:
@@ -57,7 +57,8 @@ def run_git(repo: Path, *args: str, check: bool = True, timeout: int | None = No
     functions: the rest of Milepost calls those, each named after what it does."""
     done = _run(repo, args, timeout=timeout)
     if check and done.returncode != 0:
-        raise MilepostError(f"git {' '.join(args)} failed: {done.stderr.strip()}")
+        # A remote may be a URL with a token in it, and git may quote it back.
+        raise MilepostError(redact(f"git {' '.join(args)} failed: {done.stderr.strip()}"))
     return done.stdout
 
 

@@ -313,7 +313,7 @@ GITLAB_CHECKOUT = r"""
 
 GITLAB_DIGEST = r"""
     # Digests: set MILEPOST_SMTP_URL (e.g. smtps://user@mail.example:465), a masked
-    # MILEPOST_SMTP_PASSWORD and a MILEPOST_PUSH_URL the tags remembering each digest are
+    # MILEPOST_SMTP_PASSWORD and a masked MILEPOST_PUSH_URL the digest tags are
     # pushed to (e.g. https://oauth2:TOKEN@gitlab.example/group/repo.git).
     - |
       if [ -n "$MILEPOST_SMTP_URL" ]; then

@@ -1,28 +1,37 @@
 """Answer links: one click opens the client's own mail program with a message to the
-agency's project lead already written, so answering a sign-off, a decision or a task takes
-a click, and the project manager can record the answer as written (`via: email`).
+agency's project lead already written, so answering a sign-off, a decision, a change request
+or a task takes a click, and the project manager can record the answer as written (`via:
+email`).
 
 Built at build time, as plain mailto: links: no script and no third party. Every part of a
 link is percent-encoded (RFC 6068), and the subject is one line, so no text from YAML can
 add a header or a recipient in the mail program. Used by the Waiting on you page and the
-email digest, which therefore offer the same answers.
+email digest, which therefore offer the same answers, to the same person (`who_answers`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import quote
 
 from markupsafe import Markup
 
+from generator.format import records as r
 from generator.site import derive
 from generator.site.markup import attr
 from generator.site.model import Project
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_OPTIONS = 4  # a decision with more options gets a link to say which one, not one each
+# A communication channel's address that is an email address (not a phone or a link).
+_EMAIL = re.compile(r"(?:mailto:)?([^@\s<>,;:\"]+@[^@\s<>,;:\"]+\.[^@\s<>,;:\"]+)")
+# Roles that run the project for the agency, and any role that leads or manages.
+_PROJECT_ROLE = re.compile(r"\b(project|delivery|account|programme|program|engagement|client)"
+                           r"\b.*\b(lead|manager|director|owner)\b|\bhead of (delivery|projects?)"
+                           r"\b|\bproject lead\b", re.IGNORECASE)
+_ANY_LEAD_ROLE = re.compile(r"\b(lead|manager|head)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -31,14 +40,55 @@ class Answer:
     url: str     # the mailto: link, percent-encoded
 
 
+@dataclass(frozen=True)
+class Answerer:
+    """Who the client's answers (and replies to the digest) reach."""
+
+    name: str            # 'Pat Lee', or a channel's name: 'Project inbox'
+    email: str
+    role: str | None     # 'Delivery lead', shown beside the name
+    chosen: str          # why this one, for the PM: 'lead: true', 'the role Delivery lead', …
+    where: r.Where = field(default_factory=r.Where, compare=False)  # the record it came from
+    key: str = "email"   # the record's field that holds the address
+
+
 def _line(text: object) -> str:
     return " ".join(_CONTROL.sub(" ", str(text)).split())
 
 
+def who_answers(p: Project) -> Answerer | None:
+    """The agency's project lead (`lead: true` on the team side); where no one is marked,
+    who a client would take for them, in this order: the one whose role says they run the
+    project (Project manager, Delivery lead, …), the only agency-side person with an email,
+    a communication channel whose address is an email, anyone whose role leads or manages.
+    None when there is nobody to write to."""
+    team = [c for c in p.client.team if c.side == "team" and c.email and c.email.strip()]
+
+    def person(c: r.Contact, chosen: str) -> Answerer:
+        return Answerer(_line(c.name), (c.email or "").strip(), c.role and _line(c.role),
+                        chosen, c.where)
+
+    lead = next((c for c in team if c.lead), None)
+    if lead:
+        return person(lead, "lead: true")
+    runs = next((c for c in team if c.role and _PROJECT_ROLE.search(c.role)), None)
+    if runs:
+        return person(runs, f"the role {_line(runs.role)}")
+    if len(team) == 1:
+        return person(team[0], "the only agency-side person with an email")
+    for ch in p.client.communication:
+        found = _EMAIL.fullmatch((ch.address or "").strip())
+        if found:
+            return Answerer(_line(ch.channel), found.group(1), None,
+                            "the communication address", ch.where, "address")
+    leads = next((c for c in team if c.role and _ANY_LEAD_ROLE.search(c.role)), None)
+    return person(leads, f"the role {_line(leads.role)}") if leads else None
+
+
 def lead_email(p: Project) -> str | None:
-    """The agency's project lead: who answers go to."""
-    lead = next((c for c in p.client.team if c.side == "team" and c.lead and c.email), None)
-    return lead.email.strip() if lead and lead.email else None
+    """Where answers go: the address of `who_answers`."""
+    found = who_answers(p)
+    return found.email if found else None
 
 
 def mailto(to: str, subject: str, body: str) -> str:
@@ -94,12 +144,37 @@ def task_answers(p: Project, task_id: str) -> list[Answer]:
             _answer(p, "Ask for more time", subject, facts, "we need more time, until …")]
 
 
-KINDS = {"signoff": signoff_answers, "decision": decision_answers, "task": task_answers}
+def change_answers(p: Project, change_id: str) -> list[Answer]:
+    x = next((c for c in derive.awaiting_changes(p) if c.id == change_id), None)
+    if x is None:
+        return []
+    terms = derive.change_terms(x, p)
+    facts = [f"Change request: {x.id} {x.title} (requested by {x.requested_by} on "
+             f"{derive.long_date(x.date)})", *([f"Terms: {terms}"] if terms else [])]
+    subject = f"Change request {x.id}"
+    return [_answer(p, "Approve", subject, facts, "approved"),
+            _answer(p, "Decline", subject, facts, "declined"),
+            _answer(p, "Ask a question", subject, facts, "a question: …")]
+
+
+KINDS = {"signoff": signoff_answers, "decision": decision_answers, "task": task_answers,
+         "change": change_answers}
+
+
+def waiting_items(p: Project, today: date) -> list[tuple[str, str, str]]:
+    """Every item waiting on the client as (kind, ID, label), in the Waiting on you page's
+    order: the same items the page, the overview and the digest count (`derive.waiting`)."""
+    w = derive.waiting(p, today)
+    return [*(("task", t.id, f"{t.title} ({t.id})") for t in w.tasks),
+            *(("signoff", dl.id, f"Sign off {dl.title} ({dl.id})") for _, dl, _ in w.signoffs),
+            *(("decision", d.id, f"Decide {d.id}: {d.title}") for d in w.decisions),
+            *(("change", x.id, f"Change request {x.id}: {x.title}")
+              for x in w.changes)]
 
 
 def answers_for(p: Project, kind: str, item_id: str) -> list[Answer]:
-    """The answer links for one item waiting on the client; none without an agency lead
-    (there is nobody to write to)."""
+    """The answer links for one item waiting on the client; none without anyone at the
+    agency to write to."""
     if lead_email(p) is None:
         return []
     return KINDS[kind](p, item_id)
@@ -115,11 +190,7 @@ def answer_link(a: Answer) -> Markup:
 
 def waiting_answers(p: Project, today: date) -> list[tuple[str, Markup]]:
     """Each item waiting on the client, in the page's order, with its answer links."""
-    items = [("task", t.id, f"{t.title} ({t.id})") for t in derive.open_tasks(p, today)]
-    items += [("signoff", dl.id, f"Sign off {dl.title} ({dl.id})")
-              for _, dl, _ in derive.awaiting_signoff(p)]
-    items += [("decision", d.id, f"Decide {d.id}: {d.title}")
-              for d in derive.awaiting_decisions(p)]
-    found = [(label, answers_for(p, kind, item_id)) for kind, item_id, label in items]
+    found = [(label, answers_for(p, kind, item_id))
+             for kind, item_id, label in waiting_items(p, today)]
     return [(label, Markup(" · ").join(answer_link(a) for a in answers))
             for label, answers in found if answers]
