@@ -47,6 +47,8 @@ SAMPLES = {
     "generator.ship.access.TOKEN": "0123456789abcdef0123456789abcdef01234567",
     "generator.ship.host.SAFE_PATH": "/srv/milepost/releases/1/site",
     "generator.ship.host.HOST_NAME": "portal.agency.example",
+    "generator.ship.notify._ATOM": "O'Neill",
+    "generator.site.answers._EMAIL": "mailto:hello@agency.example",
 }
 
 
