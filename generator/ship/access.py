@@ -36,8 +36,9 @@ DEFAULT_ACCESS = "access.yml"
 # themselves: generated ones carry ~124 bits of chance, chosen ones need MIN_GUESSES (the
 # arithmetic is in the README, "Private hosting").
 BCRYPT_ROUNDS = 4
-# A chosen password must need at least 10^16 guesses, as zxcvbn estimates them: one current
-# GPU tries about 350,000 cost-4 bcrypt hashes a second, so that is ~900 years of one GPU.
+# A chosen password must need at least 10^16 guesses, as zxcvbn estimates them: a current
+# high-end GPU tries on the order of 500,000 cost-4 bcrypt hashes a second, so that is ~600
+# years of one GPU.
 MIN_GUESSES_LOG10 = 16
 # Shorter passwords cannot reach it: zxcvbn rates even a random character as 10 guesses.
 MIN_LENGTH = MIN_GUESSES_LOG10
