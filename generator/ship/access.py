@@ -21,7 +21,6 @@ from typing import Any
 import bcrypt
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from zxcvbn import zxcvbn
 
 from generator.format.load import SLUG, YamlFile, read_yaml
 from generator.problems import MilepostError, Problem
@@ -117,6 +116,8 @@ def weak_password(password: str, hints: Sequence[str] = ()) -> str | None:
     if len(password.encode("utf-8")) > 72:
         return ("the password is longer than 72 bytes, and bcrypt ignores the rest: use a "
                 "shorter one")
+    from zxcvbn import zxcvbn  # its word lists take a fifth of a second to load: only here
+
     rated = zxcvbn(password, user_inputs=list(hints))
     if rated["guesses_log10"] >= MIN_GUESSES_LOG10 and len(password) >= MIN_LENGTH:
         return None
