@@ -88,7 +88,25 @@ def _run(args: argparse.Namespace, out: Path, mode: Mode, verb: str) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    return _run(args, Path(args.out), "versions" if args.versions else "site", "built")
+    code = _run(args, Path(args.out), "versions" if args.versions else "site", "built")
+    warn_gone_clients(Path(args.out), Path(args.projects))
+    return code
+
+
+def warn_gone_clients(out: Path, projects: Path) -> None:
+    """Name each client folder in the output whose client is no longer in the projects
+    folder: `build` never removes what it did not build this time, and `host` leaves such a
+    folder unserved."""
+    from generator.pipeline import client_scope
+    from generator.ship.publish import gone_clients
+
+    projects_dir, _ = client_scope(projects, None)
+    shown = str(out).rstrip("/")
+    for folder in gone_clients(out, projects_dir):
+        print(visible(f"warning: {shown}/{folder.name}/ is left from {folder.name}, which is no "
+                      f"longer in {projects}: `milepost host` does not serve it; remove the "
+                      "folder (`milepost publish --to DIR --prune` removes such folders)"),
+              file=sys.stderr, flush=True)
 
 
 class Progress:
@@ -381,14 +399,16 @@ def _who(args: argparse.Namespace) -> tuple[str | None, str]:
     return args.slug, check_email(args.email)
 
 
-def _password(args: argparse.Namespace, email: str) -> tuple[str, bool]:
-    """The password from stdin (checked), or a new one; True when it must be shown."""
-    from generator.ship.access import new_password, weak_password
+def _password(args: argparse.Namespace, slug: str | None, email: str) -> tuple[str, bool]:
+    """The password from stdin (checked against the login, the person's and the client's
+    names), or a new one; True when it must be shown."""
+    from generator.ship.access import names_for, new_password, password_hints, weak_password
 
     if not args.password_stdin:
         return new_password(), True
     given = sys.stdin.read().removesuffix("\n").removesuffix("\r")
-    problem = weak_password(given, email)
+    hints = password_hints(email, names_for(Path(args.projects), slug, email))
+    problem = weak_password(given, hints)
     if problem:
         raise MilepostError(f"{problem}; nothing was changed (leave out --password-stdin to "
                             "get a generated one)")
@@ -412,7 +432,7 @@ def cmd_access(args: argparse.Namespace) -> int:
         return 0
     if slug is not None and args.action == "add":
         _check_client(Path(args.projects), slug)
-    password, show = _password(args, email)
+    password, show = _password(args, slug, email)
     hashed = acc.hash_password(password)
     if args.action == "add":
         updated = acc.add_person(current, slug, acc.Person(email, hashed, today))
@@ -449,8 +469,11 @@ def cmd_host(args: argparse.Namespace) -> int:
     port = args.port if args.port is not None else (
         443 if (args.server == "caddy" and name) or tls else 8080)
     access = acc.load_access(acc.access_path(args.access))
+    refusal = host.Refusal(args.agency_name or "", args.contact or "")
+    rate = 0 if args.server == "caddy" else host.DEFAULT_RATE if args.rate is None \
+        else args.rate
     plan = host.make_plan(Path(args.site), access, port, args.listen, name, args.root, option,
-                          tls)
+                          rate, refusal, current_clients(Path(args.projects)), tls)
     out = Path(args.out)
     if args.server == "nginx":
         written = host.write_nginx(plan, out)
@@ -463,7 +486,32 @@ def cmd_host(args: argparse.Namespace) -> int:
         print(f"note: only agency staff can see {', '.join(nobody)} (nobody of theirs is listed)")
     if no_site:
         print(f"note: no site for {', '.join(no_site)} in {args.site}: skipped")
+    for slug in plan.gone:
+        print(visible(f"warning: {args.site.rstrip('/')}/{slug}/ is not served: {slug} is no "
+                      f"longer in {args.projects} (remove the folder, or `milepost publish "
+                      "--prune` it)"), file=sys.stderr)
+    old = host.old_hashes(plan)
+    if old:
+        print(f"note: {', '.join(old)} still have passwords hashed at another cost than "
+              f"{acc.BCRYPT_ROUNDS} (an access file from before): they work, but give them "
+              "new passwords with `milepost access rotate` (each of their requests costs the "
+              "server more, and a wrong password for them answers slower than for an unknown "
+              "login)")
     return 0
+
+
+def current_clients(projects: Path) -> frozenset[str]:
+    """The clients `host` may serve: those in the projects folder. Without it, `host`
+    cannot tell a removed client's folder from a current one, so it refuses."""
+    from generator.format.load import find_clients
+    from generator.pipeline import client_scope
+
+    if not projects.is_dir():
+        raise MilepostError(f"--projects {projects} is not a folder: `host` serves only the "
+                            "sites of the clients in it (a removed client's folder stays "
+                            "offline); run it where the projects folder is, or give --projects")
+    projects_dir, _ = client_scope(projects)
+    return frozenset(p.name for p in find_clients(projects_dir))
 
 
 def port_number(text: str) -> int:
@@ -686,7 +734,7 @@ def parser() -> argparse.ArgumentParser:
     for action, text in (("add", "give a person access (prints a new password once)"),
                          ("rotate", "give a person a new password"),
                          ("revoke", "take a person's access away")):
-        a = acs.add_parser(action, parents=[projects] if action == "add" else [], help=text)
+        a = acs.add_parser(action, parents=[projects] if action != "revoke" else [], help=text)
         a.add_argument("slug", nargs="?", metavar="SLUG")
         a.add_argument("email", nargs="?", metavar="EMAIL", help="the person's login")
         a.add_argument("--agency", metavar="EMAIL", help="agency staff: every client")
@@ -704,7 +752,7 @@ def parser() -> argparse.ArgumentParser:
                         "client its own site")
     hos = ho.add_subparsers(dest="server", required=True, metavar="SERVER")
     for server in ("nginx", "caddy"):
-        h = hos.add_parser(server, help=f"a {server} configuration")
+        h = hos.add_parser(server, parents=[projects], help=f"a {server} configuration")
         h.add_argument("--site", default="site", help="the built site (default: site)")
         h.add_argument("--out", required=True, help="folder to write the configuration to")
         h.add_argument("--port", type=int, help="port (default: 8080; 443 with --cert, or "
@@ -726,6 +774,16 @@ def parser() -> argparse.ArgumentParser:
                        "--site's absolute path)")
         h.add_argument("--access", metavar="FILE", help="the access file (default: "
                        "$MILEPOST_ACCESS, else access.yml)")
+        h.add_argument("--agency-name", metavar="NAME", help="whose sites these are, on the "
+                       "page a refused visitor sees")
+        h.add_argument("--contact", metavar="ADDRESS", help="whom a refused visitor asks for "
+                       "access: an email address or an https:// address")
+        if server == "nginx":
+            h.add_argument("--rate", type=int, metavar="N", help="requests a second one "
+                           "address may make on average, after a burst of a few pages "
+                           "(default 10; 0: no limit)")
+        else:
+            h.set_defaults(rate=None)  # the stock Caddy has no rate limit (see the README)
         h.set_defaults(run=cmd_host)
     return p
 

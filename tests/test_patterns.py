@@ -43,10 +43,10 @@ SAMPLES = {
     "generator.format.checks.LOGO_NAME": "logo.svg",
     "generator.site.output.SCRATCH_NAME": ".acme.building-p123-abcd1234",
     "generator.ship.access.EMAIL": "mia@acme.example",
-    "generator.ship.access.HASH": "$2b$10$" + "N" * 53,
-    "generator.ship.access.TOKEN": "0123456789abcdef0123456789abcdef01234567",
     "generator.ship.host.SAFE_PATH": "/srv/milepost/releases/1/site",
     "generator.ship.host.HOST_NAME": "portal.agency.example",
+    "generator.ship.host.AGENCY_NAME": "Brightfold & Co.",
+    "generator.ship.host.CONTACT_URL": "https://agency.example/contact",
     "generator.ship.notify._ATOM": "O'Neill",
     "generator.site.answers._EMAIL": "mailto:hello@agency.example",
 }
@@ -252,6 +252,8 @@ def test_host_refuses_a_name_or_path_ending_in_a_line_break(option: str, value: 
     (tmp_path / "site" / "acme" / "index.html").write_text("<html></html>")
     (tmp_path / "site" / "acme" / "calendar.ics").write_text("BEGIN:VCALENDAR\r\n")
     (tmp_path / "access.yml").write_text("clients: {}\nagency: []\n")
+    (tmp_path / "projects" / "acme").mkdir(parents=True)  # the client `host` may serve
+    (tmp_path / "projects" / "acme" / "client.yml").write_text("name: Acme\n")
     code, out, err = run_cli("host", "nginx", "--site", "site", "--out", "deploy",
                              "--access", "access.yml", option, value)
     assert (code, out) == (1, "") and message in err, err

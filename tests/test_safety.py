@@ -120,6 +120,9 @@ def _material_inline_scripts() -> list[re.Pattern[str]]:
 
 MATERIAL_INLINE_SCRIPTS = _material_inline_scripts()
 MATERIAL_BUNDLE = re.compile(r"(\.\./)*assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js")
+# Milepost's own scripts, static files of content/assets that no client text reaches: the
+# Roadmap's calendar subscription box.
+MILEPOST_SCRIPTS = re.compile(r"assets/calendar\.js")
 # Material's bundle can fetch these itself: a ResizeObserver polyfill (only in browsers without
 # ResizeObserver) and Mermaid (only when a page has a Mermaid diagram, which Milepost never
 # writes). Anything else third-party in it is news.
@@ -300,7 +303,8 @@ class Scanner(HTMLParser):
     def check_script(self, attrs: dict[str, str], body: str) -> None:
         src = attrs.get("src")
         if src is not None:
-            if body.strip() or not MATERIAL_BUNDLE.fullmatch(src):
+            if body.strip() or not (MATERIAL_BUNDLE.fullmatch(src)
+                                    or MILEPOST_SCRIPTS.fullmatch(src)):
                 self.finding(f"<script src={src!r}>: not Material's bundle")
             return
         if attrs.get("id") == "__config" and attrs.get("type") == "application/json":

@@ -987,7 +987,7 @@ os.execvp("bash", ["bash", "-c", " ".join(args[1:])])
 """
 SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nkey-canary-5d1e\n-----END OPENSSH PRIVATE KEY-----"
 KNOWN_HOSTS = "portal.agency.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKnownHostCanary"
-LENA, LENA_PASSWORD = "lena@kestrel.example", "kestrel-Harbour-9051"
+LENA, LENA_PASSWORD = "lena@kestrel.example", "velvet thimble quasar orchard"
 
 
 def _latest_page(port: int) -> str:

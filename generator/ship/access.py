@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import bcrypt
 import yaml
@@ -26,22 +28,28 @@ from generator.problems import MilepostError, Problem
 ACCESS_ENV = "MILEPOST_ACCESS"  # a CI secret stored as a file (GitLab "File" variables)
 DEFAULT_ACCESS = "access.yml"
 
-# bcrypt's cost: 2^10 rounds. nginx checks the hash on every request (it keeps no cache), so
-# each step up doubles the server's work per file served; generated passwords carry ~124 bits
-# of chance, and chosen ones must pass `weak_password`, so 10 is slow enough.
-BCRYPT_ROUNDS = 10
-MIN_LENGTH = 12
+# bcrypt's cost: 2^4 rounds, about 1 ms a check. Both servers check the hash of every
+# request that carries a login (nginx keeps no cache), so this cost is paid per file served,
+# and the time it takes is what tells a listed login from an unlisted one: it is kept at
+# bcrypt's lowest. What keeps a stolen access file or configuration safe is the passwords
+# themselves: generated ones carry ~124 bits of chance, chosen ones need MIN_GUESSES (the
+# arithmetic is in the README, "Private hosting").
+BCRYPT_ROUNDS = 4
+# A chosen password must need at least 10^16 guesses, as zxcvbn estimates them: a current
+# high-end GPU tries on the order of 500,000 cost-4 bcrypt hashes a second, so that is ~600
+# years of one GPU.
+MIN_GUESSES_LOG10 = 16
+# Shorter passwords cannot reach it: zxcvbn rates even a random character as 10 guesses.
+MIN_LENGTH = MIN_GUESSES_LOG10
 # Letters and digits that cannot be mistaken for one another when read out or retyped.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-# The words most leaked passwords are built on; a password that is one of them with digits
-# and symbols around it is refused.
-COMMON_WORDS = frozenset("""password passwort motdepasse qwerty qwertz azerty letmein welcome
-admin administrator login secret iloveyou monkey dragon football baseball sunshine princess
-master shadow superman trustno abc abcdef changeme default""".split())
 
-EMAIL = re.compile(r"^[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+\Z")
-HASH = re.compile(r"^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}\Z")
-TOKEN = re.compile(r"^[0-9a-f]{40}\Z")
+EMAIL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+")
+HASH = re.compile(r"\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}")
+TOKEN = re.compile(r"[0-9a-f]{40}")
+# Every field is one line of printable text: a line break or another control character in a
+# login would write a second line into the servers' user files.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 HEADER = """\
 # Who may see which client's site, written by `milepost access`. Only bcrypt hashes of the
@@ -98,27 +106,82 @@ def new_feed_token() -> str:
     return secrets.token_hex(20)
 
 
-def weak_password(password: str, email: str) -> str | None:
-    """Why a chosen password is refused, or None when it may be used."""
+def weak_password(password: str, hints: Sequence[str] = ()) -> str | None:
+    """Why a chosen password is refused, or None when it may be used. `hints` are the words
+    an attacker would try first: the login, the person's name, the client's name."""
     if not password:
         return "the password is empty"
-    if any(ord(c) < 32 or ord(c) == 127 for c in password):
+    if CONTROL.search(password):
         return "the password contains a control character or a line break"
     if len(password.encode("utf-8")) > 72:
         return ("the password is longer than 72 bytes, and bcrypt ignores the rest: use a "
                 "shorter one")
-    if len(password) < MIN_LENGTH:
-        return (f"the password is too weak: {len(password)} characters, at least {MIN_LENGTH} "
-                "are needed")
-    if len(set(password)) < 6:
-        return "the password is too weak: it repeats too few different characters"
-    lower = password.lower()
-    local = email.split("@")[0]
-    if (len(local) >= 4 and local in lower) or lower in email:
-        return "the password is too weak: it contains the login"
-    if re.sub(r"[^a-z]", "", lower) in COMMON_WORDS | {""}:
-        return "the password is too weak: it is a common password with digits or symbols added"
-    return None
+    from zxcvbn import zxcvbn  # its word lists take a fifth of a second to load: only here
+
+    rated = zxcvbn(password, user_inputs=list(hints))
+    if rated["guesses_log10"] >= MIN_GUESSES_LOG10 and len(password) >= MIN_LENGTH:
+        return None
+    return _why_weak(rated, len(password))
+
+
+def _why_weak(rated: Mapping[str, Any], length: int) -> str:
+    """zxcvbn's findings in words: how many guesses, what it is built on, what would help."""
+    found = int(rated["guesses_log10"])
+    within = f"about 10^{found} guesses" if found >= 1 else "a few guesses"
+    why = [f"the password is too weak: a cracking program would find it within {within}, "
+           f"and at least 10^{MIN_GUESSES_LOG10} are needed"]
+    if length < MIN_LENGTH:
+        why.append(f"it has {length} characters, and no password shorter than {MIN_LENGTH} "
+                   "gets there")
+    own = sorted({m["matched_word"] for m in rated["sequence"]
+                  if m.get("dictionary_name") == "user_inputs"})
+    if own:
+        words = ", ".join(f"'{w}'" for w in own)
+        why.append(f"it is built on {words}, from the login, the person's name or the "
+                   "client's name")
+    feedback = rated["feedback"]
+    # zxcvbn's sentences ("Add another word or two. Uncommon words are better.") become
+    # clauses of the one message
+    for tip in [feedback["warning"], *feedback["suggestions"]]:
+        if tip:
+            clause = tip.strip().rstrip(".").replace('"', "'")
+            why.append(re.sub(r"(^|\. )([A-Z])", lambda m: (m[1] and ": ") + m[2].lower(),
+                              clause))
+    if not any("another word" in clause for clause in why):
+        why.append("add another word or two: uncommon words are better")
+    return "; ".join(why)
+
+
+def password_hints(email: str, names: Sequence[str] = ()) -> list[str]:
+    """The words of a login and of names, as zxcvbn takes them: an attacker with the access
+    file knows every login, and the clients and people are named on their sites."""
+    local, _, domain = email.partition("@")
+    words = [email, local, *re.split(r"[._%+-]+", local), *domain.split(".")[:-1]]
+    for name in names:
+        words += [name, *re.split(r"[\W_]+", name)]
+    return sorted({w.lower() for w in words if len(w) >= 3})
+
+
+def names_for(projects: Path, slug: str | None, email: str) -> list[str]:
+    """The client's name and the person's name as its client.yml has them (for the agency:
+    every client's), for `password_hints`. A file that cannot be read gives nothing:
+    `validate` reports it, and the password is still rated on the login."""
+    folders = [projects / slug] if slug else sorted(p for p in projects.glob("*")
+                                                    if p.is_dir()) if projects.is_dir() else []
+    names: list[str] = []
+    for folder in folders:
+        try:
+            data = yaml.safe_load((folder / "client.yml").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if not isinstance(data, dict):
+            continue
+        names += [str(data["name"])] if data.get("name") else []
+        team = data.get("team")
+        names += [str(t["name"]) for t in (team if isinstance(team, list) else [])
+                  if isinstance(t, dict) and t.get("name")
+                  and str(t.get("email", "")).strip().lower() == email]
+    return names
 
 
 def hash_password(password: str) -> str:
@@ -128,7 +191,7 @@ def hash_password(password: str) -> str:
 def check_email(email: str) -> str:
     """The login as stored: lowercase, so `Mia@…` and `mia@…` are one person."""
     login = email.strip().lower()
-    if not EMAIL.match(login):
+    if not EMAIL.fullmatch(login):
         raise MilepostError(f"'{email}' is not an email address (the login is the person's "
                             "email, e.g. mia@northwind.example)")
     return login
@@ -274,9 +337,22 @@ def _mapping(yf: YamlFile, node: Node | None, path: str, keys: dict[str, bool],
     return found
 
 
+def _control(yf: YamlFile, node: Node, path: str, problems: list[Problem]) -> bool:
+    """True (and a problem) when a scalar holds a control character: whatever the field,
+    a line break in it would become a second line of a server's user file."""
+    if isinstance(node, ScalarNode) and CONTROL.search(node.value):
+        problems.append(yf.problem(node, path, f"{node.value!r} contains a control character "
+                                   "(a line break, a tab, …): every field is one line of "
+                                   "text"))
+        return True
+    return False
+
+
 def _text(yf: YamlFile, node: Node, path: str, pattern: re.Pattern, what: str,
           problems: list[Problem]) -> str | None:
-    if isinstance(node, ScalarNode) and pattern.match(node.value):
+    if _control(yf, node, path, problems):
+        return None
+    if isinstance(node, ScalarNode) and pattern.fullmatch(node.value):
         return node.value
     shown = node.value if isinstance(node, ScalarNode) else "a list or mapping"
     problems.append(yf.problem(node, path, f"'{shown}' is not {what}"))
@@ -284,6 +360,8 @@ def _text(yf: YamlFile, node: Node, path: str, pattern: re.Pattern, what: str,
 
 
 def _date(yf: YamlFile, node: Node, path: str, problems: list[Problem]) -> date | None:
+    if _control(yf, node, path, problems):
+        return None
     if isinstance(node, ScalarNode):  # a list or mapping is no date either
         try:
             return date.fromisoformat(node.value)
@@ -356,6 +434,8 @@ def _access(yf: YamlFile, node: Node | None, problems: list[Problem]) -> Access 
             problems.append(yf.problem(listed, "clients", "expected client slugs as keys"))
             return None
         for key, value in listed.value:
+            if _control(yf, key, "clients", problems):
+                continue
             if not SLUG.fullmatch(key.value):
                 problems.append(yf.problem(key, "clients", f"'{key.value}' is not a client "
                                            "slug (lowercase letters, digits and '-')"))

@@ -386,7 +386,9 @@ milepost host __SERVER__ --site site --out server --access "$access" \
   --root "$path/releases/$release/site"__ADMIN__ \
   $MILEPOST_HOST_OPTIONS
 # The new release goes beside the live one; unchanged files are hard links to it.
-ssh "$server" "mkdir -p '$path/releases/$release' '$path/shared/logs' '$path/shared/tmp'"
+# The error log names failed logins: the logs are the deploy user's and its group's only.
+ssh "$server" "mkdir -p '$path/releases/$release' '$path/shared/logs' '$path/shared/tmp' \
+  && chmod 750 '$path/shared/logs'"
 rsync -a --link-dest="$path/current/site/" site/ "$server:$path/releases/$release/site/"
 rsync -a --exclude=/logs/ --exclude=/tmp/ server/ "$server:$path/releases/$release/server/"
 { printf 'set -- %q %q %q %q\n' "$path" "$release" "$MILEPOST_DEPLOY_KEEP" "$MILEPOST_RELOAD"
