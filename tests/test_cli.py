@@ -32,7 +32,7 @@ def test_text_format(make_project, run_cli) -> None:
         "real date (expected YYYY-MM-DD)",
         "projects/acme/roadmp.yml: warning: unknown file 'roadmp.yml' (did you mean "
         "'roadmap.yml'?): Milepost reads client.yml, roadmap.yml, signoffs.yml, changes.yml, "
-        "risks.yml and the folders decisions/ and updates/",
+        "risks.yml, feedback.yml and the folders decisions/ and updates/",
         "1 client checked: 1 error, 1 warning (1 with errors)",
         "",
     ]

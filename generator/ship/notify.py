@@ -57,7 +57,7 @@ SENDER_VARIABLE = "MILEPOST_FROM"
 SECTION_PAGES = {"Milestones": "roadmap.md", "Sign-offs": "signoffs.md",
                  "Decisions": "decisions/index.md", "Scope changes": "changes.md",
                  "Risks": "risks.md", "Your tasks": "waiting.md", "Budget": "index.md",
-                 "Updates": "updates/index.md"}
+                 "Updates": "updates/index.md", "Your feedback": "feedback.md"}
 RAG_COLOURS = {"green": "#1a7f37", "amber": "#9a6700", "red": "#cf222e"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
