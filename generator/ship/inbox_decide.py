@@ -93,7 +93,7 @@ def read_mail(raw: bytes) -> Mail | Listed:
     msg = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(msg, EmailMessage)
     try:
-        subject = str(msg.get("Subject", ""))
+        subject = str(msg.get("Subject", "")).strip()
         froms = msg.get_all("From") or []
         msgid = str(msg.get("Message-ID", "")).strip()
     except Exception as exc:  # the email package raises many kinds on a malformed header
@@ -213,7 +213,8 @@ def authenticated(headers: tuple[str, ...], authserv_id: str, from_domain: str) 
         if (x["method"] == "dmarc" and x["result"] == "pass"
                 and x.get("header.from", from_domain) == from_domain):
             return None
-    for x in results:
+    failed = [x for x in results if x["method"] == "dmarc" and x["result"] not in ("none",)]
+    for x in [] if failed else results:  # a failed DMARC check is never outweighed by DKIM
         d = x.get("header.d") or x.get("header.i", "")
         if x["method"] == "dkim" and x["result"] == "pass" and d and aligned(d, from_domain):
             return None

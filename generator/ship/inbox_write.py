@@ -45,6 +45,9 @@ def _yaml(indent: int, offset: int) -> YAML:
     y = YAML(typ="rt")
     y.preserve_quotes = True
     y.width = 4096  # never re-wrap a PM's long lines
+    # The same date in a record and its evidence would become an anchor and an alias, which
+    # Milepost refuses: write each value out.
+    y.representer.ignore_aliases = lambda *_: True
     y.indent(mapping=max(indent - offset, 2) if offset else indent, sequence=indent,
              offset=offset)
     return y
@@ -54,8 +57,9 @@ def _load(text: str) -> tuple[Any, YAML]:
     if not text.strip() or all(line.lstrip().startswith("#") or not line.strip()
                                for line in text.splitlines()):
         return None, _yaml(2, 0)
-    data, indent, offset = load_yaml_guess_indent(text)
-    return data, _yaml(indent or 2, offset or 0)
+    _, indent, offset = load_yaml_guess_indent(text)  # how this PM indents
+    y = _yaml(indent or 2, offset or 0)
+    return y.load(text), y
 
 
 def _dump(data: Any, y: YAML, head: str = "") -> str:
@@ -153,7 +157,7 @@ def edit(folder: Path, a: Applied, p: Project) -> tuple[str, str]:
     data, y = _load(_read(folder / "changes.yml"))
     change = _find(data, ref.item)
     _put(change, "status", "approved" if ref.answer == "approve" else "rejected")
-    _put(change, "decided", day, after="date")
+    _put(change, "decided", day, after="status")
     _put(change, "evidence", _evidence(e))
     return "changes.yml", _dump(data, y)
 
