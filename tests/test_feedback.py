@@ -83,5 +83,5 @@ def test_evidence_is_said_on_sign_offs_and_decisions(tmp_path):
         "Decided by email on 4 February 2026 by Cleo Client")
     pages = render_pages(p, TODAY)
     assert "Signed off by email on 4 February 2026 by Cleo Client" in pages["signoffs.md"]
-    assert "*Decided by email on 4 February 2026 by Cleo Client.*" in pages[
+    assert "Pat Lee\n\n*Decided by email on 4 February 2026 by Cleo Client.*\n" in pages[
         "decisions/dr-001.md"]

@@ -355,8 +355,9 @@ def _feedback_entry(x: r.Feedback, places: dict[str, tuple[str, str]], today: da
     if x.responded:
         status = f"We responded on {derive.long_date(x.responded)}"
     else:
+        waited = (today - x.date).days
         status = (f"Waiting on us since {derive.long_date(x.date)} "
-                  f"({days((today - x.date).days)})")
+                  f"({days(waited) if waited else 'today'})")
     return FeedbackEntry(derive.long_date(x.date), x.by, about,
                          f"{x.score:g} of 5" if x.score is not None else "", x.comment,
                          x.response, status, x.responded is None)
