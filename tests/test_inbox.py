@@ -308,3 +308,57 @@ def test_imap_addresses():
     for bad in ("imap://pm@mail.example/", "imaps://pm:secret@mail.example/"):
         with pytest.raises(MilepostError):
             parse_imap(bad)
+
+
+def _page_links(page: Path) -> list[str]:
+    import html
+    import re
+    return [html.unescape(h) for h in re.findall(r'class="mp-answer" href="([^"]+)"',
+                                                 page.read_text())]
+
+
+@pytest.mark.slow
+def test_replies_to_the_built_site_and_the_digest_are_applied(acme: Path, tmp_path: Path,
+                                                              run_cli):
+    import html
+    import re
+    from email import message_from_bytes, policy
+
+    client = acme / "acme" / "client.yml"
+    client.write_text(client.read_text().replace(
+        "project: Website relaunch\n", "project: Website relaunch\n"
+        "site_url: https://projects.agency.example/acme/\n"))
+    code, _, err = run_cli("build", "--projects", str(acme), "--out", str(tmp_path / "site"),
+                           "--as-of", "2026-06-01", "-j", "1")
+    assert code == 0, err
+    site = _page_links(tmp_path / "site" / "acme" / "waiting.html")
+    site += _page_links(tmp_path / "site" / "acme" / "index.html")  # the rating
+    code, _, err = run_cli("notify", "acme", "--projects", str(acme), "--eml",
+                           str(tmp_path / "out"), "--as-of", "2026-06-01")
+    assert code == 0, err
+    digest = message_from_bytes((tmp_path / "out" / "acme.eml").read_bytes(),
+                                policy=policy.default)
+    mail = [html.unescape(h) for h in re.findall(r'href="(mailto:[^"]+)"',
+                                                 digest.get_body(("html",)).get_content())]
+    # The site and the digest offer the same answers, with the same references.
+    assert sorted(site) == sorted(mail)
+    kinds = ["/task/T1/done/", "/signoff/D2/changes/", "/decision/DR-002/o2/",
+             "/change/CR-2/decline/", "/rating/M1/5/"]
+    chosen = [next(u for u in mail if k.replace("/", "%2F") in u) for k in kinds]
+    maildir_with(tmp_path / "md", *(reply(u, msgid=f"<e{i}@client.example>", notes="Fine.")
+                                    for i, u in enumerate(chosen)))
+    code, out, err = run_cli("inbox", "--maildir", str(tmp_path / "md"), "--authserv-id",
+                             AUTHSERV, "--projects", str(acme), "--as-of", "2026-06-01")
+    assert code == 0, err
+    assert out.splitlines()[-1].startswith("5 applied, 0 listed"), out
+    assert "sign-off D2 changes requested by Cleo Client" in out
+    assert "change request CR-2 declined by Cleo Client" in out
+    code, _, err = run_cli("build", "--projects", str(acme), "--out", str(tmp_path / "site"),
+                           "--as-of", "2026-06-01", "-j", "1")
+    assert code == 0, err
+    signoffs = (tmp_path / "site" / "acme" / "signoffs.html").read_text()
+    assert "Changes requested by email on 1 June 2026 by Cleo Client" in signoffs
+    assert "Decided by email on 1 June 2026 by Cleo Client" in (
+        tmp_path / "site" / "acme" / "decisions" / "dr-002.html").read_text()
+    assert "Waiting on us since 1 June 2026 &#40;today&#41;" in (
+        tmp_path / "site" / "acme" / "feedback.html").read_text()
