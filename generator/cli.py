@@ -346,9 +346,8 @@ def cmd_inbox(args: argparse.Namespace) -> int:
         if repo is None:
             raise MilepostError(f"{projects} is not in a git repository: nothing committed")
         files = [str(f.resolve().relative_to(repo.resolve())) for f in sorted(report.files)]
-        git.run_git(repo, "add", "--", *files)
-        git.run_git(repo, "commit", "-q", "-m", f"Answers by email: {report.applied} applied "
-                    "by milepost inbox", "--", *files)
+        git.commit_files(repo, files, f"Answers by email: {report.applied} applied by "
+                         "milepost inbox")
         print(f"committed {len(files)} file(s)")
     return 0
 

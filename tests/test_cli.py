@@ -762,7 +762,8 @@ def test_every_command_takes_the_projects_folder_as_the_option_projects() -> Non
             if action.dest == "projects":
                 takes[words] = action.option_strings
     assert takes == dict.fromkeys(["validate", "build", "serve", "release", "diff", "publish",
-                                   "plan", "notify", "new", "access add"], ["--projects"])
+                                   "plan", "notify", "inbox", "new", "access add"],
+                                  ["--projects"])
 
 
 def test_shared_options_read_the_same_in_every_command() -> None:

@@ -254,5 +254,11 @@ def commit_everything(folder: Path, message: str) -> bool:
     return True
 
 
+def commit_files(repo: Path, files: list[str], message: str) -> None:
+    """Commit exactly these files (paths relative to `repo`), whatever else is staged."""
+    run_git(repo, "add", "--", *files)
+    run_git(repo, "commit", "-q", "-m", message, "--", *files)
+
+
 def push_branch(repo: Path, remote: str, branch: str) -> None:
     run_git(repo, "push", remote, branch, timeout=REMOTE_TIMEOUT)

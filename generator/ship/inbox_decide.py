@@ -30,9 +30,10 @@ MAX_MESSAGE_BYTES = 5_000_000  # a reply with a signed PDF fits; a 10 MB body is
 REFERENCE_TEXT = re.compile(r"\[mp:[^\]\s]{1,200}\]")
 # Where an earlier email starts below a reply: "On … wrote:", Outlook's separator and header
 # block, or a quoted line.
-QUOTE_START = re.compile(r"^(>|On .{0,300}wrote:\s*$|-{2,}\s*Original Message\s*-{2,}|"
-                         r"_{10,}\s*$|From:\s.*$|Le .{0,300}a écrit\s*:\s*$|Am .{0,300}schrieb"
-                         r".{0,100}:\s*$)", re.IGNORECASE)
+# Matched against one stripped line.
+QUOTE_START = re.compile(r"^(>|On .{0,300}wrote:|-{2,}\s*Original Message\s*-{2,}|_{10,}|"
+                         r"From:\s|Le .{0,300}a écrit\s*:|Am .{0,300}schrieb.{0,100}:)",
+                         re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 # What each answer says in the email's "Answer:" line, as the link wrote it.
 ANSWER_WORDS = {"approve": "approved", "changes": "changes requested", "done": "done",
