@@ -362,3 +362,24 @@ def test_replies_to_the_built_site_and_the_digest_are_applied(acme: Path, tmp_pa
         tmp_path / "site" / "acme" / "decisions" / "dr-002.html").read_text()
     assert "Waiting on us since 1 June 2026 &#40;today&#41;" in (
         tmp_path / "site" / "acme" / "feedback.html").read_text()
+
+
+@pytest.mark.slow
+def test_commit_commits_only_the_answered_files(acme: Path, tmp_path: Path, run_cli):
+    from tests.conftest import git
+
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "start")
+    (tmp_path / "notes.txt").write_text("the PM's own work in progress\n")
+    git(tmp_path, "add", "notes.txt")  # staged, and not the inbox's to commit
+    maildir_with(tmp_path / "md", reply(links(acme)["task"][0]))
+    code, out, err = run_cli("inbox", "--maildir", str(tmp_path / "md"), "--authserv-id",
+                             AUTHSERV, "--projects", str(acme), "--as-of", "2026-06-01",
+                             "--commit")
+    assert code == 0, err
+    assert "committed 1 file(s)" in out
+    assert git(tmp_path, "show", "--name-only", "--format=%s", "HEAD").split() == [
+        "Answers", "by", "email:", "1", "applied", "by", "milepost", "inbox",
+        "projects/acme/roadmap.yml"]
+    assert "A  notes.txt" in git(tmp_path, "status", "--porcelain")
