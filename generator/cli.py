@@ -340,6 +340,36 @@ def cmd_notify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_inbox(args: argparse.Namespace) -> int:
+    from generator.history import git
+    from generator.pipeline import client_scope
+    from generator.ship.inbox import open_source, run_inbox
+
+    if args.commit and args.dry_run:
+        raise MilepostError("--commit writes a commit; --dry-run writes nothing: give one")
+    projects, _ = client_scope(Path(args.projects))
+    source = open_source(args.maildir, args.imap)
+    try:
+        report = run_inbox(projects, source, args.authserv_id, today_from(args.as_of),
+                           args.dry_run)
+    finally:
+        source.close()
+    for line in report.lines:
+        print(line)
+    print(report.summary() + (" (dry run: nothing written or marked)" if args.dry_run else
+                              "; review with git diff, then commit" if report.applied
+                              and not args.commit else ""))
+    if args.commit and report.files:
+        repo = git.repo_root(projects)
+        if repo is None:
+            raise MilepostError(f"{projects} is not in a git repository: nothing committed")
+        files = [str(f.resolve().relative_to(repo.resolve())) for f in sorted(report.files)]
+        git.commit_files(repo, files, f"Answers by email: {report.applied} applied by "
+                         "milepost inbox")
+        print(f"committed {len(files)} file(s)")
+    return 0
+
+
 def _wrapped(text: str, first: str = "", rest: str = "  ") -> str:
     """Text wrapped at 100 columns, never inside a `command`, so each one is copied whole."""
     import re
@@ -694,6 +724,22 @@ def parser() -> argparse.ArgumentParser:
                     "$MILEPOST_FROM, else who answers for the agency: its project lead)")
     nt.add_argument("--push", metavar="REMOTE", help="push the tag that remembers the digest")
     nt.set_defaults(run=cmd_notify)
+
+    ib = sub.add_parser("inbox", parents=[projects, as_of], help="write the client's "
+                        "answers by email (sign-offs, tasks, decisions, change requests, "
+                        "ratings) into their YAML")
+    box = ib.add_mutually_exclusive_group(required=True)
+    box.add_argument("--maildir", metavar="DIR", help="read a Maildir folder")
+    box.add_argument("--imap", metavar="URL", help="read imaps://USER@HOST/FOLDER or "
+                     "imap+starttls://USER@HOST/FOLDER (TLS verified); the password comes "
+                     "from MILEPOST_IMAP_PASSWORD")
+    ib.add_argument("--authserv-id", required=True, metavar="NAME", help="your receiving "
+                    "mail server's name in its Authentication-Results header, e.g. "
+                    "mx.agency.example: only its results are trusted")
+    ib.add_argument("--dry-run", action="store_true", help="say what would be applied; "
+                    "write and mark nothing")
+    ib.add_argument("--commit", action="store_true", help="commit the changed files")
+    ib.set_defaults(run=cmd_inbox)
 
     ci = sub.add_parser("init-ci", help="write a CI pipeline that validates and publishes")
     ci.add_argument("system", choices=["github", "gitlab"])

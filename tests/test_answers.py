@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from generator.site.answers import mailto
+from generator.site.answers import mailto, signature
 from tests.conftest import AS_OF, VALID_TEXT, files_with
 
 LEAD = "    email: pat@agency.example\n"
@@ -42,7 +42,9 @@ def answer_links(page: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_waiting_page_has_answer_links_to_the_agency_lead(make_project, run_cli, tmp_path):
+def test_waiting_page_has_answer_links_to_the_agency_lead(make_project, run_cli, tmp_path,
+                                                          monkeypatch):
+    monkeypatch.delenv("MILEPOST_ANSWER_KEY", raising=False)
     client = VALID_TEXT["client.yml"].replace(LEAD, LEAD + "    lead: true\n")
     projects = make_project({"acme": files_with({"client.yml": client})})
     code, _, err = run_cli("build", "--projects", str(projects), "--out", str(tmp_path / "site"),
@@ -52,10 +54,12 @@ def test_waiting_page_has_answer_links_to_the_agency_lead(make_project, run_cli,
     assert set(links) == {"Tell us it is done", "Ask for more time"}
     to, query = decode(links["Tell us it is done"])
     assert to == "pat@agency.example"
-    assert query["subject"] == "Acme & Co: Task T1: done"
-    assert query["body"].split("\r\n")[:4] == [
+    # Without MILEPOST_ANSWER_KEY the reference is unsigned: inbox lists, never applies it.
+    assert query["subject"] == "Acme & Co: Task T1: done [mp:acme/task/T1/done/-/unsigned]"
+    assert query["body"].split("\r\n") == [
         "Client: Acme & Co", "Project: Website relaunch",
-        "Task: T1 Send brand assets (due 1 March 2026)", "Answer: done"]
+        "Task: T1 Send brand assets (due 1 March 2026)", "Answer: done", "", "Notes:", "", "",
+        "Reference: [mp:acme/task/T1/done/-/unsigned]"]
 
 
 @pytest.mark.slow
@@ -73,7 +77,9 @@ def test_without_anyone_at_the_agency_to_write_to_there_are_no_answer_links(
 
 
 @pytest.mark.slow
-def test_a_sign_off_answer_names_the_item_and_its_version(make_project, run_cli, tmp_path):
+def test_a_sign_off_answer_names_the_item_and_its_version(make_project, run_cli, tmp_path,
+                                                          monkeypatch):
+    monkeypatch.setenv("MILEPOST_ANSWER_KEY", "k" * 32)
     client = VALID_TEXT["client.yml"].replace(LEAD, LEAD + "    lead: true\n")
     roadmap = VALID_TEXT["roadmap.yml"].replace(
         "        title: Visual design\n        signoff: true\n",
@@ -85,11 +91,15 @@ def test_a_sign_off_answer_names_the_item_and_its_version(make_project, run_cli,
     assert code == 0, err
     links = answer_links(tmp_path / "site" / "acme" / "waiting.html")
     _, query = decode(links["Approve"])
+    # The reference names the version by its handover date, signed with the agency's key.
+    mark = "[mp:acme/signoff/D2/approve/2026-05-20/"
+    sig = signature(b"k" * 32, "acme/signoff/D2/approve/2026-05-20")
     assert query["subject"] == ("Acme & Co: Sign-off D2 (the version delivered on 20 May "
-                                "2026): approved")
+                                f"2026): approved {mark}{sig}]")
     assert "Version: the version delivered on 20 May 2026" in query["body"]
+    assert query["body"].endswith(f"Reference: {mark}{sig}]")
     _, query = decode(links["Request changes"])
-    assert query["subject"].endswith(": changes requested: …")
+    assert ": changes requested: … [mp:acme/signoff/D2/changes/2026-05-20/" in query["subject"]
 
 
 @pytest.mark.slow

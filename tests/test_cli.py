@@ -32,7 +32,7 @@ def test_text_format(make_project, run_cli) -> None:
         "real date (expected YYYY-MM-DD)",
         "projects/acme/roadmp.yml: warning: unknown file 'roadmp.yml' (did you mean "
         "'roadmap.yml'?): Milepost reads client.yml, roadmap.yml, signoffs.yml, changes.yml, "
-        "risks.yml and the folders decisions/ and updates/",
+        "risks.yml, feedback.yml and the folders decisions/ and updates/",
         "1 client checked: 1 error, 1 warning (1 with errors)",
         "",
     ]
@@ -762,8 +762,9 @@ def test_every_command_takes_the_projects_folder_as_the_option_projects() -> Non
             if action.dest == "projects":
                 takes[words] = action.option_strings
     assert takes == dict.fromkeys(["validate", "build", "serve", "release", "diff", "publish",
-                                   "plan", "notify", "new", "access add", "access rotate",
-                                   "host nginx", "host caddy"], ["--projects"])
+                                   "plan", "notify", "inbox", "new", "access add",
+                                   "access rotate", "host nginx", "host caddy"],
+                                  ["--projects"])
 
 
 def test_shared_options_read_the_same_in_every_command() -> None:

@@ -231,7 +231,8 @@ def test_other_entries_milepost_does_not_read_are_reported(tmp_path: Path) -> No
         "folders decisions/ and updates/ (and the files beside them); rename it if it holds "
         "records, or move it out of the client's folder",
         "projects/acme/roadmap.YML": "Milepost does not read 'roadmap.YML': it reads client.yml, "
-        "roadmap.yml, signoffs.yml, changes.yml, risks.yml and the folders decisions/ and "
+        "roadmap.yml, signoffs.yml, changes.yml, risks.yml, feedback.yml and the folders "
+        "decisions/ and "
         "updates/ (a logo may be .svg or .png); rename it if it holds records, or move it out "
         "of the client's folder",
         "projects/acme/updates/2026-03": "'2026-03' is a folder: updates/ holds one .yml file "

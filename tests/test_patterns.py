@@ -31,6 +31,7 @@ RE_CALLS = {"compile", "match", "search", "fullmatch", "sub", "subn", "split", "
 # A valid value for every module-level pattern that checks a whole value: each must refuse it
 # with a line break added. A new pattern of that kind must be given one here.
 SAMPLES = {
+    "generator.site.answers.REFERENCE": "[mp:acme/signoff/D2/approve/2026-05-20/unsigned]",
     "generator.format.load.SLUG": "northwind-bakery",
     "generator.history.git.VERSION_NAME": "v1.2",
     "generator.format.validate.GLOSSARY_TERM": "CMS",

@@ -133,7 +133,7 @@ CASES = [
          {"decisions/DR-001.yml": DECISION + "Note from Cleo: we can live with it\n"},
          [Expect("decisions/DR-001.yml", 14, 1, "", "unknown field 'Note from Cleo' (allowed: "
                  "id, title, status, date, deciders, context, options, decision, consequences, "
-                 "supersedes, related, internal, internal_notes); if this is text, a ':' inside "
+                 "supersedes, related, evidence, internal, internal_notes); if this is text, a ':' inside "
                  "it needs quotes: \"Note from Cleo: we can live with it\"")]),
     Case("unknown-field-no-close-match",
          {"client.yml": CLIENT + "colour_scheme: dark\n"},

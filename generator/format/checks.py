@@ -158,7 +158,7 @@ def check_client(c: ClientRecords, today: date) -> list[Problem]:
     checks = [
         _unique_ids(c), _team(c), _milestones(c, index, today), _tasks(c, index, today),
         _decisions(c, index), _signoffs(c, index, today), _changes(c, index, today),
-        _risks(c, index),
+        _risks(c, index), _feedback(c, index, today),
         _updates(c, today), _budget(c, today), _theme(c), _far_dates(c),
         _schedule(c),
     ]
@@ -430,6 +430,32 @@ def _signoffs(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:
         previous = s
         if s.date > today:
             yield problem(s, "date", f"sign-off date {s.date} is in the future", "warning")
+
+
+def _feedback(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:
+    for x in c.feedback:
+        if x.about is not None:
+            known = (index.deliverables if x.about in index.deliverables.records
+                     else index.milestones)
+            yield from _reference(x, "about", x.about, known, not x.internal, index,
+                                  "be about")
+        yield from _person(x, "by", x.by, index, "warning")
+        if x.score is not None and (x.score != int(x.score) or not 1 <= x.score <= 5):
+            yield problem(x, "score", f"{x.score} is not a rating: give a whole number from "
+                          "1 (poor) to 5 (excellent)")
+        if x.score is None and not x.comment:
+            yield problem(x, "score", "feedback needs a score or a comment (or both)")
+        if x.responded and not x.response:
+            yield problem(x, "responded", "a response date without a response: write what "
+                          "we did in response, or remove responded")
+        if x.response and not x.responded:
+            yield problem(x, "response", "a response without its date: add responded: "
+                          "YYYY-MM-DD, so the client sees when we answered")
+        if x.responded and x.responded < x.date:
+            yield problem(x, "responded", f"{x.responded} is before the feedback was given "
+                          f"({x.date})")
+        if x.date > today:
+            yield problem(x, "date", f"feedback date {x.date} is in the future", "warning")
 
 
 def _left_out_between(above: Any, below: Any, gaps: list[tuple[int, int]]) -> bool:

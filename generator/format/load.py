@@ -23,7 +23,8 @@ MAX_FILE_BYTES = 2_000_000
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 # Files a client folder may hold: the single files and the one-record-per-file folders.
-SINGLE_FILES = ("client.yml", "roadmap.yml", "signoffs.yml", "changes.yml", "risks.yml")
+SINGLE_FILES = ("client.yml", "roadmap.yml", "signoffs.yml", "changes.yml", "risks.yml",
+                "feedback.yml")
 RECORD_FOLDERS = ("decisions", "updates")
 
 

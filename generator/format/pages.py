@@ -18,6 +18,7 @@ NAV = [
     ("Scope changes", "changes.md"),
     ("Risks", "risks.md"),
     ("Updates", "updates/index.md"),
+    ("Your feedback", "feedback.md"),
     ("Team & communication", "team.md"),
     ("Glossary", "glossary.md"),
 ]

@@ -72,6 +72,23 @@ def where_field() -> Any:
                              metadata={"hidden": True})
 
 
+# --- evidence of an answer by email (written by `milepost inbox`) ----------------------
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where an answer came from: the client's email that `milepost inbox` wrote in."""
+
+    message_id: Text = f("The email's Message-ID, e.g. <abc@mail.client.example>: inbox "
+                         "applies each email once")
+    sender: Email = f("The address it came from, authenticated by the agency's mail server")
+    by: Text = f("Who sent it: the name of the client-side team member")
+    date: date = f("The day it was sent (YYYY-MM-DD)")
+    where: Where = where_field()
+
+
+EVIDENCE_DOC = "Where the answer came from, when it came by email (written by milepost inbox)"
+
+
 # --- client.yml -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -87,6 +104,9 @@ class Contact:
                    "agency's project lead (who answers reach, and the digest's Reply-To)", False)
     notify: bool = f("true sends this client-side person the email digest (milepost notify); "
                      "needs an email", False)
+    signs_off: bool = f("true lets this client-side person sign off deliverables and approve "
+                        "change requests by email reply (milepost inbox); the client's lead "
+                        "always may", False)
     internal: bool = f(INTERNAL_DOC, False)
     where: Where = where_field()
 
@@ -190,6 +210,7 @@ class ClientTask:
     done: date | None = f("Date it was done", None)
     description: Markdown | None = f("More detail (Markdown)", None)
     blocks: list[Id] = f("IDs of milestones that wait on this task", [])
+    evidence: Evidence | None = f(EVIDENCE_DOC, None)
     internal: bool = f(INTERNAL_DOC, False)
     where: Where = where_field()
 
@@ -231,6 +252,7 @@ class Decision:
     consequences: Markdown | None = f("What follows from it (Markdown)", None)
     supersedes: list[Id] = f("IDs of earlier decisions this one replaces", [])
     related: list[Id] = f("Related milestone, deliverable, change, risk or decision IDs", [])
+    evidence: Evidence | None = f(EVIDENCE_DOC, None)
     internal: bool = f(INTERNAL_DOC, False)
     where: Where = where_field()
 
@@ -248,6 +270,7 @@ class Signoff:
     outcome: Outcome = f("approved, changes-requested or rejected")
     via: Via = f("email, meeting, call, e-signature or other")
     notes: Markdown | None = f("What was said (Markdown)", None)
+    evidence: Evidence | None = f(EVIDENCE_DOC, None)
     internal: bool = f(INTERNAL_DOC, False)
     where: Where = where_field()
 
@@ -276,6 +299,7 @@ class Change:
     # `dt.date`: inside this class, `date` is the field above, not the type.
     decided: dt.date | None = f("Date it was approved or rejected", None)
     related: list[Id] = f("Related milestone, deliverable, decision or risk IDs", [])
+    evidence: Evidence | None = f(EVIDENCE_DOC, None)
     internal: bool = f(INTERNAL_DOC, False)
     where: Where = where_field()
 
@@ -317,6 +341,25 @@ class Update:
     where: Where = where_field()
 
 
+# --- feedback.yml -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Feedback:
+    """The client's rating or comment, and what the agency did about it."""
+
+    date: date = f("Date the client gave it (YYYY-MM-DD)")
+    by: Text = f("Who gave it: a client-side team member")
+    about: Id | None = f("ID of the milestone or deliverable it is about (none: the project "
+                         "as a whole)", None)
+    score: Amount | None = f("Rating from 1 (poor) to 5 (excellent)", None)
+    comment: Markdown | None = f("What they said (Markdown)", None)
+    response: Markdown | None = f("What we did about it (Markdown); shown to the client", None)
+    responded: dt.date | None = f("Date we responded (YYYY-MM-DD)", None)
+    evidence: Evidence | None = f(EVIDENCE_DOC, None)
+    internal: bool = f(INTERNAL_DOC, False)
+    where: Where = where_field()
+
+
 # What each file holds: a record, or a list of records.
 FILE_KINDS: dict[str, tuple[type, bool]] = {
     "client.yml": (Client, False),
@@ -326,6 +369,7 @@ FILE_KINDS: dict[str, tuple[type, bool]] = {
     "changes.yml": (Change, True),
     "risks.yml": (Risk, True),
     "updates": (Update, False),
+    "feedback.yml": (Feedback, True),
 }
 
 

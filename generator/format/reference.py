@@ -26,6 +26,7 @@ FILE_TITLES = {
     "changes.yml": "changes.yml: change requests (a list)",
     "risks.yml": "risks.yml: the risk register (a list)",
     "updates": "updates/*.yml: one status update per file",
+    "feedback.yml": "feedback.yml: the client's ratings and comments, and our responses (a list)",
 }
 
 

@@ -110,6 +110,12 @@ client_tasks: []
 """,
         "changes.yml": "# Change requests: scope added, removed or changed after the plan.\n[]\n",
         "risks.yml": "# The risk register: likelihood and impact are low, medium or high.\n[]\n",
+        "feedback.yml": """\
+# The client's ratings (score 1 to 5) and comments, and what we did about each (response,
+# responded). `milepost inbox` adds the ratings the client sends by email, e.g.
+# - {date: 2026-01-30, by: Jane Doe, about: M1, score: 4, comment: Clear and on time.}
+[]
+""",
         f"decisions/{KEEP_FILE}": "# One decision per file, e.g. DR-001.yml; fields: see "
                                  "README.md#decisionsyml-one-decision-record-per-file\n",
         f"updates/{KEEP_FILE}": "# One status update per file, named after its date; fields: "

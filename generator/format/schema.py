@@ -22,6 +22,7 @@ SCHEMA_FILES = {
     "changes.yml": "changes.schema.json",
     "risks.yml": "risks.schema.json",
     "updates": "update.schema.json",
+    "feedback.yml": "feedback.schema.json",
 }
 
 

@@ -101,6 +101,7 @@ class ClientRecords:
     changes: list[r.Change] = field(default_factory=list)
     risks: list[r.Risk] = field(default_factory=list)
     updates: list[r.Update] = field(default_factory=list)
+    feedback: list[r.Feedback] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
 
     @property
@@ -613,6 +614,7 @@ def records_of(files: ClientFiles) -> tuple[ClientRecords, list[Problem]]:
         changes=singles.get("changes.yml", []),
         risks=singles.get("risks.yml", []),
         updates=folders["updates"],
+        feedback=singles.get("feedback.yml", []),
         unreadable=unreadable,
     )
     return records, problems

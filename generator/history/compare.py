@@ -242,6 +242,30 @@ def tasks(old: Project, new: Project, since: str | None = None) -> list[str]:
     return out
 
 
+def _about(x: r.Feedback) -> str:
+    return f" on {x.about}" if x.about else ""
+
+
+def feedback(old: Project, new: Project, since: str | None = None) -> list[str]:
+    """Feedback is kept oldest first and never renumbered: entries pair by position."""
+    out = []
+    for i, x in enumerate(new.feedback):
+        was = old.feedback[i] if i < len(old.feedback) else None
+        given = f"Your feedback{_about(x)} of {derive.long_date(x.date)}"
+        if was is None:
+            score = f" ({x.score:g} of 5)" if x.score is not None else ""
+            out.append(f"{given}{score} recorded" + (
+                f"; we responded on {derive.long_date(x.responded)}." if x.responded else "."))
+            continue
+        answered = was.responded is None and x.responded is not None
+        if answered:
+            out.append(f"We responded on {derive.long_date(x.responded)} to {given[0].lower()}"
+                       f"{given[1:]}.")
+        out += [f"{given}: {p}." for p in _dates_moved(
+            was, x, since, ("responded",) if answered else ())]
+    return out
+
+
 def updates(old: Project, new: Project) -> list[str]:
     seen = {u.date for u in old.updates}
     return [f"Status update of {derive.long_date(u.date)} (overall {u.overall})."
@@ -262,6 +286,7 @@ def what_changed(old: Project, new: Project, since: str | None = None) -> list[S
         Section("Your tasks", tasks(old, new, since)),
         Section("Budget", budget(old, new, since)),
         Section("Updates", updates(old, new)),
+        Section("Your feedback", feedback(old, new, since)),
     ]
     return [s for s in sections if s.sentences]
 

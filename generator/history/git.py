@@ -254,5 +254,14 @@ def commit_everything(folder: Path, message: str) -> bool:
     return True
 
 
+def commit_files(repo: Path, files: list[str], message: str) -> None:
+    """Commit exactly these files (paths relative to `repo`), whatever else is staged."""
+    run_git(repo, "add", "--", *files)
+    # The PM's own name where git knows it; in CI, where it often does not, Milepost's.
+    known = run_git(repo, "config", "user.email", check=False).strip()
+    who = () if known else ("-c", "user.name=milepost", "-c", "user.email=milepost@localhost")
+    run_git(repo, *who, "commit", "-q", "-m", message, "--", *files)
+
+
 def push_branch(repo: Path, remote: str, branch: str) -> None:
     run_git(repo, "push", remote, branch, timeout=REMOTE_TIMEOUT)

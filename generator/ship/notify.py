@@ -57,7 +57,7 @@ SENDER_VARIABLE = "MILEPOST_FROM"
 SECTION_PAGES = {"Milestones": "roadmap.md", "Sign-offs": "signoffs.md",
                  "Decisions": "decisions/index.md", "Scope changes": "changes.md",
                  "Risks": "risks.md", "Your tasks": "waiting.md", "Budget": "index.md",
-                 "Updates": "updates/index.md"}
+                 "Updates": "updates/index.md", "Your feedback": "feedback.md"}
 RAG_COLOURS = {"green": "#1a7f37", "amber": "#9a6700", "red": "#cf222e"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -323,6 +323,7 @@ class Digest:
     since: str | None         # "our last email of 9 November", None: nothing to compare with
     first: bool               # no digest was sent to this client before
     status: str | None
+    rating: tuple[str, list[Answer]] | None = None  # "How did we do on M3 Design?", 1…5
 
     def link(self, page: str) -> str:
         # Digests follow `milepost publish`, which keeps the current pages in latest/.
@@ -354,6 +355,21 @@ def something_to_say(d: Digest, before: Baseline) -> bool:
     return any((x.kind, x.id, bool(x.overdue)) not in then for x in d.needs)
 
 
+def rating_ask(p: Project, before: Project | None) -> tuple[str, list[Answer]] | None:
+    """Ask once for a rating: when the milestone to rate (the last one done, not rated yet)
+    was done, or one of its deliverables signed off, since the last digest."""
+    m = derive.rating_milestone(p)
+    if m is None:
+        return None
+    was = next((x for x in before.milestones if x.id == m.id), None) if before else None
+    approved_before = {(s.deliverable, s.date) for s in before.signoffs} if before else set()
+    news = (was is None or was.done is None or any(
+        s.outcome == "approved" and (s.deliverable, s.date) not in approved_before
+        for s in p.signoffs if s.deliverable in {d.id for d in m.deliverables}))
+    links = answers_for(p, "rating", m.id)
+    return (f"How did we do on {m.id} {m.title}?", links) if news and links else None
+
+
 def compose(p: Project, before: Baseline, today: date, site: str) -> Digest:
     """The digest of a client's public project, against what the last digest described."""
     changes = (what_changed(before.project, p, since=before.in_sentences)
@@ -365,7 +381,7 @@ def compose(p: Project, before: Baseline, today: date, site: str) -> Digest:
         today=today, site=site, to=recipients(p), reply_to=reply_address(who), answerer=who,
         subject=subject(p, waiting, changes, moved_milestone(before.project, p)),
         needs=waiting, changes=changes, since=before.since if changes else None,
-        first=before.first, status=status_line(p))
+        first=before.first, status=status_line(p), rating=rating_ask(p, before.project))
 
 
 # --- the words both parts say (the text part and the HTML part say the same) ---------------
@@ -424,6 +440,10 @@ def as_text(d: Digest) -> str:
         for s in d.changes:
             lines += [f"{s.title}:", *(f"  - {one_line(x)}" for x in s.sentences),
                       f"  {d.link(SECTION_PAGES.get(s.title, 'index.md'))}", ""]
+    if d.rating:
+        lines += [d.rating[0].upper(), "", "Rate it from 1 (poor) to 5 (excellent): the links "
+                  "are in this email's HTML view and on the site's overview: "
+                  f"{d.link('index.md')}", ""]
     lines.append(f"The project site: {d.link('index.md')}")
     if (reply := who_answers_sentence(d)):
         lines.append(reply)
@@ -480,6 +500,17 @@ def _changes_html(d: Digest) -> str:
     return "".join(parts)
 
 
+def _rating_html(d: Digest) -> str:
+    if not d.rating:
+        return ""
+    question, answers = d.rating
+    scores = " ".join(_a(a.url, a.label, "color:#0969da;font-size:17px;padding:0 6px")
+                      for a in answers)
+    return (f'<h2 style="{_H2}">{_e(question)}</h2><p style="margin:0 0 8px">{scores}</p>'
+            f'<p style="{_SMALL}">1 is poor, 5 excellent. Each opens an email to us; add a '
+            "comment if you like, then send it.</p>")
+
+
 def as_html(d: Digest, overall: str | None = None) -> str:
     """The HTML part: inline styles only, no images, nothing fetched, every text escaped."""
     first = opening(d)
@@ -494,7 +525,7 @@ def as_html(d: Digest, overall: str | None = None) -> str:
         f"{_e(derive.long_date(d.today))}</p>"
         f'<h1 style="font-size:22px;margin:0 0 16px">{_e(d.project)}</h1>'
         + (f'<p style="margin:0 0 16px">{_e(first)}</p>' if first else "")
-        + f"{_status_html(d, overall)}{_needs_html(d)}{_changes_html(d)}"
+        + f"{_status_html(d, overall)}{_needs_html(d)}{_changes_html(d)}{_rating_html(d)}"
         f'<p style="margin:24px 0 8px">{_a(d.link("index.md"), "Open the project site")}</p>'
         + (f'<p style="{_SMALL}">{_e(reply)}</p>' if reply else "")
         + "</div></body></html>\n")

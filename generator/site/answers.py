@@ -11,6 +11,9 @@ email digest, which therefore offer the same answers, to the same person (`who_a
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,6 +35,65 @@ _PROJECT_ROLE = re.compile(r"\b(project|delivery|account|programme|program|engag
                            r"\b.*\b(lead|manager|director|owner)\b|\bhead of (delivery|projects?)"
                            r"\b|\bproject lead\b", re.IGNORECASE)
 _ANY_LEAD_ROLE = re.compile(r"\b(lead|manager|head)\b", re.IGNORECASE)
+
+
+# --- the reference each answer carries, so `milepost inbox` can tell what it answers ------
+
+KEY_VARIABLE = "MILEPOST_ANSWER_KEY"
+UNSIGNED = "unsigned"
+# [mp:acme/signoff/D2/approve/2026-11-20/4be1…]: client folder, kind, item ID, answer, the
+# version answered (a deliverable's handover date; '-' for other kinds) and a signature.
+# Nothing in it is internal: the folder name is in the site's address, the ID on its pages.
+REFERENCE = re.compile(r"\[mp:([a-z0-9][a-z0-9-]*)/(task|signoff|decision|change|rating)/"
+                       r"([A-Za-z][A-Za-z0-9_.-]*)/([a-z0-9]{1,12})/([0-9-]{1,10})/"
+                       r"([0-9a-f]{24}|unsigned)\]")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What an answer link answers: the client, the item, the answer and its version."""
+
+    slug: str
+    kind: str      # task | signoff | decision | change | rating
+    item: str      # the item's ID (a milestone's, for a rating)
+    answer: str    # approve, changes, done, time, agree, question, o1…o4, decline, 1…5
+    version: str   # a deliverable's handover date (YYYY-MM-DD); '-' for other kinds
+    signature: str = UNSIGNED
+
+    def payload(self) -> str:
+        return f"{self.slug}/{self.kind}/{self.item}/{self.answer}/{self.version}"
+
+    def text(self) -> str:
+        return f"[mp:{self.payload()}/{self.signature}]"
+
+
+def answer_key() -> bytes | None:
+    """The agency's secret that signs every reference (a CI secret, like the SMTP password):
+    the site build and `milepost inbox` must see the same. None when it is not set."""
+    key = os.environ.get(KEY_VARIABLE, "").strip()
+    return key.encode() if key else None
+
+
+def signature(key: bytes, payload: str) -> str:
+    return hmac.new(key, f"milepost-answer-1\0{payload}".encode(), hashlib.sha256
+                    ).hexdigest()[:24]
+
+
+def signed(ref: Reference, key: bytes | None) -> Reference:
+    """The reference with its signature; without a key, marked unsigned (inbox then lists
+    the answer for the PM instead of applying it)."""
+    mark = signature(key, ref.payload()) if key else UNSIGNED
+    return Reference(ref.slug, ref.kind, ref.item, ref.answer, ref.version, mark)
+
+
+def genuine(ref: Reference, key: bytes) -> bool:
+    return ref.signature != UNSIGNED and hmac.compare_digest(
+        ref.signature, signature(key, ref.payload()))
+
+
+def parse_reference(text: str) -> Reference | None:
+    found = REFERENCE.fullmatch(text)
+    return Reference(*found.groups()) if found else None
 
 
 @dataclass(frozen=True)
@@ -98,12 +160,15 @@ def mailto(to: str, subject: str, body: str) -> str:
             f"&body={'%0D%0A'.join(quote(_line(x), safe='') for x in lines)}")
 
 
-def _answer(p: Project, label: str, subject: str, facts: list[str], answer: str) -> Answer:
+def _answer(p: Project, label: str, subject: str, facts: list[str], answer: str,
+            ref: tuple[str, str, str, str], notes: str = "Notes:") -> Answer:
     to = lead_email(p)
     assert to is not None
+    kind, item, code, version = ref
+    mark = signed(Reference(p.slug, kind, item, code, version), answer_key()).text()
     body = "\n".join([f"Client: {p.client.name}", f"Project: {p.client.project}", *facts,
-                      f"Answer: {answer}", "", "Notes:", ""])
-    return Answer(label, mailto(to, f"{p.client.name}: {subject}: {answer}", body))
+                      f"Answer: {answer}", "", notes, "", "", f"Reference: {mark}"])
+    return Answer(label, mailto(to, f"{p.client.name}: {subject}: {answer} {mark}", body))
 
 
 def signoff_answers(p: Project, deliverable_id: str) -> list[Answer]:
@@ -117,8 +182,10 @@ def signoff_answers(p: Project, deliverable_id: str) -> list[Answer]:
     facts = [f"Sign-off of: {dl.id} {dl.title} (milestone {m.id} {m.title})",
              f"Version: {version}"]
     subject = f"Sign-off {dl.id} ({version})"
-    return [_answer(p, "Approve", subject, facts, "approved"),
-            _answer(p, "Request changes", subject, facts, "changes requested: …")]
+    on = state.since.isoformat() if state.since else "-"
+    return [_answer(p, "Approve", subject, facts, "approved", ("signoff", dl.id, "approve", on)),
+            _answer(p, "Request changes", subject, facts, "changes requested: …",
+                    ("signoff", dl.id, "changes", on))]
 
 
 def decision_answers(p: Project, decision_id: str) -> list[Answer]:
@@ -128,10 +195,12 @@ def decision_answers(p: Project, decision_id: str) -> list[Answer]:
     facts = [f"Decision: {dec.id} {dec.title} (proposed on {derive.long_date(dec.date)})"]
     subject = f"Decision {dec.id}"
     if 0 < len(dec.options) <= MAX_OPTIONS:
-        return [_answer(p, f"Choose {_line(o.name)}", subject, facts, f"we choose {o.name}")
-                for o in dec.options]
-    return [_answer(p, "Agree", subject, facts, "agreed"),
-            _answer(p, "Ask a question", subject, facts, "a question: …")]
+        return [_answer(p, f"Choose {_line(o.name)}", subject, facts, f"we choose {o.name}",
+                        ("decision", dec.id, f"o{i}", "-"))
+                for i, o in enumerate(dec.options, start=1)]
+    return [_answer(p, "Agree", subject, facts, "agreed", ("decision", dec.id, "agree", "-")),
+            _answer(p, "Ask a question", subject, facts, "a question: …",
+                    ("decision", dec.id, "question", "-"))]
 
 
 def task_answers(p: Project, task_id: str) -> list[Answer]:
@@ -140,8 +209,9 @@ def task_answers(p: Project, task_id: str) -> list[Answer]:
         return []
     facts = [f"Task: {t.id} {t.title} (due {derive.long_date(t.due)})"]
     subject = f"Task {t.id}"
-    return [_answer(p, "Tell us it is done", subject, facts, "done"),
-            _answer(p, "Ask for more time", subject, facts, "we need more time, until …")]
+    return [_answer(p, "Tell us it is done", subject, facts, "done", ("task", t.id, "done", "-")),
+            _answer(p, "Ask for more time", subject, facts, "we need more time, until …",
+                    ("task", t.id, "time", "-"))]
 
 
 def change_answers(p: Project, change_id: str) -> list[Answer]:
@@ -152,13 +222,24 @@ def change_answers(p: Project, change_id: str) -> list[Answer]:
     facts = [f"Change request: {x.id} {x.title} (requested by {x.requested_by} on "
              f"{derive.long_date(x.date)})", *([f"Terms: {terms}"] if terms else [])]
     subject = f"Change request {x.id}"
-    return [_answer(p, "Approve", subject, facts, "approved"),
-            _answer(p, "Decline", subject, facts, "declined"),
-            _answer(p, "Ask a question", subject, facts, "a question: …")]
+    return [_answer(p, "Approve", subject, facts, "approved", ("change", x.id, "approve", "-")),
+            _answer(p, "Decline", subject, facts, "declined", ("change", x.id, "decline", "-")),
+            _answer(p, "Ask a question", subject, facts, "a question: …",
+                    ("change", x.id, "question", "-"))]
+
+
+def rating_answers(p: Project, milestone_id: str) -> list[Answer]:
+    """'How did we do on M3? 1 2 3 4 5': one link per score."""
+    m = next((x for x in p.milestones if x.id == milestone_id), None)
+    if m is None:
+        return []
+    facts = [f"Rating of: {m.id} {m.title}", "Scale: 1 (poor) to 5 (excellent)"]
+    return [_answer(p, str(n), f"How did we do on {m.id}?", facts, f"{n} of 5",
+                    ("rating", m.id, str(n), "-"), notes="Comment:") for n in range(1, 6)]
 
 
 KINDS = {"signoff": signoff_answers, "decision": decision_answers, "task": task_answers,
-         "change": change_answers}
+         "change": change_answers, "rating": rating_answers}
 
 
 def waiting_items(p: Project, today: date) -> list[tuple[str, str, str]]:

@@ -198,6 +198,19 @@ def signoff_state(m: r.Milestone, d: r.Deliverable, history: list[r.Signoff]) ->
     return SignoffState("not-delivered", "Not delivered yet")
 
 
+def by_email(what: str, e: r.Evidence | None) -> str:
+    """'Signed off by email on 3 December 2026 by Dana Cruz': the evidence of an answer that
+    `milepost inbox` wrote in from the client's email; '' for one written by hand."""
+    return f"{what} by email on {long_date(e.date)} by {e.by}" if e else ""
+
+
+def rating_milestone(p: Project) -> r.Milestone | None:
+    """The milestone to ask the client to rate: the last one done, unless they rated it."""
+    rated = {f.about for f in p.feedback if f.score is not None}
+    done = sorted((m for m in p.milestones if m.done), key=lambda m: (m.done, m.id))
+    return done[-1] if done and done[-1].id not in rated else None
+
+
 def waiting_since(state: SignoffState, today: date) -> str:
     """How long a deliverable has been with the client for sign-off: '5 days'."""
     return days((today - state.since).days) if state.since else ""

@@ -29,6 +29,7 @@ class Project:
     changes: list[r.Change] = field(default_factory=list)
     risks: list[r.Risk] = field(default_factory=list)
     updates: list[r.Update] = field(default_factory=list)  # oldest first
+    feedback: list[r.Feedback] = field(default_factory=list)  # oldest first
 
 
 class _MaybeInternal(Protocol):
@@ -62,6 +63,7 @@ def build_model(c: ClientRecords) -> Project:
         changes=_public(c.changes),
         risks=_public(c.risks),
         updates=sorted(_public(c.updates), key=lambda u: u.date),
+        feedback=sorted(_public(c.feedback), key=lambda x: x.date),
     )
 
 

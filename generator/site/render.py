@@ -183,6 +183,9 @@ def pages(p: Project, today: date, version: SiteVersion | None = None) -> list[P
         Page("updates/index.md", "updates.md.j2", "Updates", view(views.updates)),
         Page("team.md", "team.md.j2", "Team & communication", view(views.team)),
     ]
+    if p.feedback:
+        result.append(Page("feedback.md", "feedback.md.j2", "Your feedback",
+                           view(views.feedback)))
     if p.client.glossary:
         result.append(Page("glossary.md", "glossary.md.j2", "Glossary", view(views.glossary)))
     if version is not None:

@@ -22,8 +22,9 @@ from markupsafe import Markup
 
 from generator.format import records as r
 from generator.format.pages import decision_page
-from generator.numbers import money, plural, signed
+from generator.numbers import days, money, plural, signed
 from generator.site import derive
+from generator.site.answers import answer_link, answers_for
 from generator.site.markup import plain
 from generator.site.model import Project, Section
 from generator.site.timeline import timeline_svg
@@ -263,6 +264,13 @@ class OverviewView:
     project_end: str             # 'The project is planned to end on …', or ''
     budget: BudgetView | None
     feed: str                    # the Atom feed's address, relative to the page
+    rating: RatingAsk | None = None  # "How did we do on M3?", until they answer
+
+
+@dataclass(frozen=True)
+class RatingAsk:
+    question: str                # 'How did we do on M3 Design?'
+    links: Markup                # the scores 1 to 5, each a one-click email
 
 
 def _waiting_summary(p: Project, today: date) -> WaitingSummary:
@@ -308,7 +316,57 @@ def overview(p: Project, today: date, version: SiteVersion | None = None) -> Ove
         project_end=derive.project_end(p),
         budget=_budget(p),
         feed=("../" if version else "") + "feed.xml",
+        rating=rating_ask(p) if version is None or version.is_latest else None,
     )
+
+
+def rating_ask(p: Project) -> RatingAsk | None:
+    m = derive.rating_milestone(p)
+    links = answers_for(p, "rating", m.id) if m else []
+    if m is None or not links:
+        return None
+    return RatingAsk(f"How did we do on {m.id} {m.title}?",
+                     Markup(" ").join(answer_link(a) for a in links))
+
+
+# --- Your feedback -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FeedbackEntry:
+    date: str
+    by: str
+    about: str                   # 'M3 Design', or 'the project'
+    score: str                   # '4 of 5', or ''
+    comment: str | None          # Markdown, as written
+    response: str | None         # Markdown, as written
+    status: str                  # 'We responded on …' or 'Waiting on us since … (5 days)'
+    waiting: bool
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    entries: tuple[FeedbackEntry, ...]   # newest first
+    open: int                            # how many wait on the agency
+
+
+def _feedback_entry(x: r.Feedback, places: dict[str, tuple[str, str]], today: date
+                    ) -> FeedbackEntry:
+    about = f"{x.about} {places[x.about][0]}" if x.about in places else x.about or "the project"
+    if x.responded:
+        status = f"We responded on {derive.long_date(x.responded)}"
+    else:
+        waited = (today - x.date).days
+        status = (f"Waiting on us since {derive.long_date(x.date)} "
+                  f"({days(waited) if waited else 'today'})")
+    return FeedbackEntry(derive.long_date(x.date), x.by, about,
+                         f"{x.score:g} of 5" if x.score is not None else "", x.comment,
+                         x.response, status, x.responded is None)
+
+
+def feedback(p: Project, today: date, version: SiteVersion | None = None) -> FeedbackView:
+    places = related_places(p)
+    entries = tuple(_feedback_entry(x, places, today) for x in reversed(p.feedback))
+    return FeedbackView(entries, sum(e.waiting for e in entries))
 
 
 # --- Updates and their monthly archive ---------------------------------------------------------
@@ -460,7 +518,7 @@ class SignoffEntry:
     date: str
     outcome: Badge
     by: str
-    via: str
+    via: str         # 'email', or with its evidence: 'Signed off by email on … by …'
     notes: str       # flattened to one line for the table, or a dash
 
 
@@ -487,8 +545,10 @@ class SignoffsView:
 
 def _signoff_entry(s: r.Signoff) -> SignoffEntry:
     outcome = Badge(f"signoff-{s.outcome}", s.outcome.replace("-", " ").capitalize())
-    return SignoffEntry(s.version, derive.long_date(s.date), outcome, s.by,
-                        s.via.replace("-", " "), _or_dash(plain(s.notes)))
+    said = "Signed off" if s.outcome == "approved" else outcome.label
+    via = derive.by_email(said, s.evidence) or s.via.replace("-", " ")
+    return SignoffEntry(s.version, derive.long_date(s.date), outcome, s.by, via,
+                        _or_dash(plain(s.notes)))
 
 
 def _deliverable_signoffs(m: r.Milestone, dl: r.Deliverable,
@@ -568,6 +628,7 @@ class DecisionView:
     consequences: str | None
     supersedes: tuple[Link, ...]
     related: tuple[Link, ...]    # a link's url is '' where the ID is not shown on the site
+    evidence: str = ""           # 'Decided by email on … by …', when inbox wrote it in
 
     @property
     def has_links(self) -> bool:
@@ -611,6 +672,7 @@ def decision(p: Project, dec: r.Decision) -> DecisionView:
         decision=dec.decision, consequences=dec.consequences,
         supersedes=tuple(decision_link(by_id[old], "") for old in dec.supersedes),
         related=_related(dec.related, related_places(p), "../"),
+        evidence=derive.by_email("Decided", dec.evidence),
     )
 
 
