@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import http.server
+import json
 import re
 import subprocess
 import sys
@@ -379,6 +380,56 @@ def test_search_finds_a_decision_by_its_context(tab) -> None:  # noqa: ANN001
     links = search(northwind.page, word)
     pages = {urlsplit(link).path.rsplit("/", 1)[-1] for link in links}
     assert f"{decision.lower()}.html" in pages, (word, links)
+    assert not visit.problems(), visit.problems()
+
+
+# Text that runs together in a search snippet: a health card's label and badge
+# ('OverallAmber'), a date's number and the next label ('Sep 26Oct 26', '2026M1').
+RUN_TOGETHER = re.compile(r"\b(?:Overall|Schedule|Budget|Scope) ?(?:Green|Amber|Red)\b|\d[A-Z]")
+
+
+def drawings_and_cards(page_html: str) -> list[str]:
+    """What a page draws (each SVG's description, and its labels two by two, as they ran
+    together) and what its health cards say (label and badge): none of it is for search."""
+    texts = []
+    for svg in re.findall(r"<svg\b.*?</svg>", page_html, re.S):
+        texts += [html.unescape(d) for d in re.findall(r"<desc[^>]*>(.*?)</desc>", svg, re.S)]
+        labels = [html.unescape(re.sub(r"<title>.*?</title>", "", x, flags=re.S)).strip()
+                  for x in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, re.S)]
+        texts += [a + b for a, b in zip(labels, labels[1:], strict=False) if a and b]
+    for card in re.findall(r'<div class="mp-health-item">(.*?)</div>', page_html, re.S):
+        texts.append(" ".join(html.unescape(re.sub(r"<[^>]+>", " ", card)).split()))
+    return texts
+
+
+@pytest.mark.parametrize("slug", ["alder-and-finch", "harbor-health", "northwind"])
+def test_search_leaves_out_drawings_and_badges(out: Path, slug: str) -> None:
+    """Search reads each page as a reader does: no timeline, no badge, no health card, and
+    a table row as sentences under its headings. (Before: 'Roadmap timeline of …', 'Sep
+    26Oct 26…', 'OverallAmber: Needs attention ScheduleAmber…' in the snippets.)"""
+    root = out / site_prefix(out, slug).strip("/")
+    docs = json.loads((root / "search" / "search_index.json").read_text("utf-8"))["docs"]
+    index = " ".join(html.unescape(d["text"]) for d in docs)
+    left_out = {t for rel in html_pages(out, slug)
+                for t in drawings_and_cards((root / rel).read_text("utf-8"))}
+    assert any("Overall" in t for t in left_out) and any(len(t) > 40 for t in left_out)
+    assert [t for t in left_out if t in index] == []
+    assert RUN_TOGETHER.findall(index) == []
+    roadmap = [d["text"] for d in docs if d["location"].startswith("roadmap.html#")]
+    assert any(re.search(r"<p>Milestone: M\d+ [^<]+\. Planned: \d+", t) for t in roadmap), roadmap
+
+
+def test_a_search_result_reads_as_sentences(tab) -> None:  # noqa: ANN001
+    """Searching a word of a sign-off's notes shows the note as written, under its heading,
+    and no snippet runs labels and values together."""
+    northwind = tab("northwind")
+    visit = northwind.open("index.html")
+    search(northwind.page, "photos")
+    snippets = northwind.page.eval_on_selector_all(
+        ".md-search-result__article", "all => all.map(a => a.textContent)")
+    assert any("Notes: Product photos look too dark on the homepage; use the lighter shots "
+               "from the spring shoot." in " ".join(s.split()) for s in snippets), snippets
+    assert [s for s in snippets if RUN_TOGETHER.search(s)] == []
     assert not visit.problems(), visit.problems()
 
 

@@ -142,7 +142,9 @@ def html_text(value: Any) -> Markup:
 
 
 def badge(key: str, label: Any) -> Markup:
-    return Markup(f'<span class="mp-badge mp-{attr(key)}">{attr(label)}</span>')
+    """A state in a coloured box: left out of search, whose snippets it would break up."""
+    return Markup(f'<span class="mp-badge mp-{attr(key)}" data-search-exclude>'
+                  f"{attr(label)}</span>")
 
 
 def rag(value: str | None) -> Markup:
