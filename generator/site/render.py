@@ -52,10 +52,11 @@ class SiteVersion:
 
     @property
     def changes_since(self) -> str:
-        """'3 changes since v2 (2 November 2026)': one per sentence of What changed."""
-        if self.previous is None:
-            return ""
+        """'3 changes since v2 (2 November 2026)': one per sentence of What changed; '' when
+        nothing changed ('0 changes since v2' read like a fault of the site)."""
         n = sum(len(s.sentences) for s in self.changes)
+        if self.previous is None or n == 0:
+            return ""
         name, day = self.previous
         return f"{derive.plural(n, 'change')} since {name} ({derive.long_date(day)})"
 
