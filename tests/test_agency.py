@@ -540,6 +540,18 @@ def test_the_box_says_is_for_one_item_held_back_and_are_for_more(make_project):
                                  "held back from their site.")
 
 
+def test_the_box_names_a_client_ending_in_s_with_the_apostrophe_alone(make_project):
+    """Before: "the agency's copy of Crumb & Co Bakeries's site"."""
+    from generator.agency.copies import box_view, version_box_view
+
+    data = valid_data()
+    data["client.yml"]["name"] = "Crumb & Co Bakeries"
+    c = agency_client(make_project, data)
+    title = "Internal: the agency's copy of Crumb & Co Bakeries' site"
+    assert box_view(c, "risks.html", [], [], "../").title == title
+    assert version_box_view(c, "v1", "risks.html", "risks.html", "../").title == title
+
+
 # --- MkDocs' warnings on the agency's site -----------------------------------------------------
 
 def test_mkdocs_warnings_on_the_agency_site_are_shown_and_strict_holds_it_back(tmp_path: Path):
