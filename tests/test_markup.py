@@ -81,10 +81,12 @@ def test_the_site_name_is_inert_and_fits_an_attribute():
 def test_headings_get_look_alikes_and_nothing_else_does():
     page = ("# M1: &lt;img src=x&gt; &#60;b&#62; &amp;lt;kept&amp;gt;\n"
             "Text &lt;b&gt; stays escaped.\n"
-            "   ### <span>ours</span> &#x3C;i&#x3e;\n")
+            "   ### <span>ours</span> &#x3C;i&#x3e;\n"
+            "Underlined &lt;u&gt;\n===\n\n| a &lt;td&gt; |\n| --- |\n")
     assert inert_headings(page) == ("# M1: ‹img src=x› ‹b› &amp;lt;kept&amp;gt;\n"
                                     "Text &lt;b&gt; stays escaped.\n"
-                                    "   ### <span>ours</span> ‹i›\n")
+                                    "   ### <span>ours</span> ‹i›\n"
+                                    "Underlined ‹u›\n===\n\n| a &lt;td&gt; |\n| --- |\n")
 
 
 def test_no_heading_page_title_or_navigation_label_of_the_hostile_fixture_holds_markup():

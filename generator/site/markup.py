@@ -62,7 +62,9 @@ _REFERENCE_START = re.compile(r"&(?=[A-Za-z0-9#])")
 # '<' and '>' as `md_text` escapes them (and as `attr` does), for headings: the first group
 # is a '<'. See `inert_headings`.
 _ESCAPED_ANGLE = re.compile(r"&(?:(lt|#0*60|#x0*3c)|gt|#0*62|#x0*3e);", re.IGNORECASE)
-_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t].*)?$", re.MULTILINE)
+# A heading line: '## Title', or a line of text underlined with '===' or '---' (setext).
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t].*)?$|^.*\S.*(?=\n {0,3}(?:=+|-+)[ \t]*$)",
+                      re.MULTILINE)
 
 
 def inert(value: object) -> str:
@@ -80,7 +82,7 @@ def inert_headings(page: str) -> str:
     heading line become look-alikes; markup a template writes itself stays as it is."""
     def heading(line: re.Match[str]) -> str:
         return _ESCAPED_ANGLE.sub(lambda m: "‹" if m.group(1) else "›", line.group(0))
-    return _ATX_HEADING.sub(heading, page)
+    return _HEADING.sub(heading, page)
 
 
 def safe_url(url: str) -> str | None:
