@@ -82,11 +82,14 @@ def test_headings_get_look_alikes_and_nothing_else_does():
     page = ("# M1: &lt;img src=x&gt; &#60;b&#62; &amp;lt;kept&amp;gt;\n"
             "Text &lt;b&gt; stays escaped.\n"
             "   ### <span>ours</span> &#x3C;i&#x3e;\n"
-            "Underlined &lt;u&gt;\n===\n\n| a &lt;td&gt; |\n| --- |\n")
+            "Underlined &lt;u&gt;\n===\n\n| a &lt;td&gt; |\n| --- |\n"
+            '<div class="mp-rich">\n<pre><code>x\n# code &lt;kept&gt;\n</code></pre>\n</div>\n')
     assert inert_headings(page) == ("# M1: ‹img src=x› ‹b› &amp;lt;kept&amp;gt;\n"
                                     "Text &lt;b&gt; stays escaped.\n"
                                     "   ### <span>ours</span> ‹i›\n"
-                                    "Underlined ‹u›\n===\n\n| a &lt;td&gt; |\n| --- |\n")
+                                    "Underlined ‹u›\n===\n\n| a &lt;td&gt; |\n| --- |\n"
+                                    '<div class="mp-rich">\n<pre><code>x\n# code &lt;kept&gt;\n'
+                                    "</code></pre>\n</div>\n")
 
 
 def test_no_heading_page_title_or_navigation_label_of_the_hostile_fixture_holds_markup():

@@ -62,9 +62,10 @@ _REFERENCE_START = re.compile(r"&(?=[A-Za-z0-9#])")
 # '<' and '>' as `md_text` escapes them (and as `attr` does), for headings: the first group
 # is a '<'. See `inert_headings`.
 _ESCAPED_ANGLE = re.compile(r"&(?:(lt|#0*60|#x0*3c)|gt|#0*62|#x0*3e);", re.IGNORECASE)
-# A heading line: '## Title', or a line of text underlined with '===' or '---' (setext).
-_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t].*)?$|^.*\S.*(?=\n {0,3}(?:=+|-+)[ \t]*$)",
-                      re.MULTILINE)
+# A heading line ('## Title'), and the line under a heading written as underlined text.
+_ATX_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t].*)?")
+_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
+RICH_OPEN = '<div class="mp-rich">'  # a rendered Markdown field starts so, on a line of its own
 
 
 def inert(value: object) -> str:
@@ -80,9 +81,14 @@ def inert_headings(page: str) -> str:
     table of contents, and Material shows a long entry by inserting its text as HTML. The
     page's data is already escaped (`md_text`), so only the escaped '<' and '>' of each
     heading line become look-alikes; markup a template writes itself stays as it is."""
-    def heading(line: re.Match[str]) -> str:
-        return _ESCAPED_ANGLE.sub(lambda m: "‹" if m.group(1) else "›", line.group(0))
-    return _HEADING.sub(heading, page)
+    lines, field = page.split("\n"), False
+    for k, line in enumerate(lines):
+        # A Markdown field is HTML already (`RichText`): its code is shown as written.
+        field = line.strip() == RICH_OPEN or (field and line.strip() != "</div>")
+        underlined = k + 1 < len(lines) and line.strip() and _UNDERLINE.fullmatch(lines[k + 1])
+        if not field and (underlined or _ATX_HEADING.fullmatch(line)):
+            lines[k] = _ESCAPED_ANGLE.sub(lambda m: "‹" if m.group(1) else "›", line)
+    return "\n".join(lines)
 
 
 def safe_url(url: str) -> str | None:
@@ -196,7 +202,7 @@ class RichText:
             return Markup("")
         self._md.reset()
         body = self._md.convert(text)
-        return Markup(f'<div class="mp-rich">\n{body}\n</div>')
+        return Markup(f"{RICH_OPEN}\n{body}\n</div>")
 
 
 
