@@ -14,26 +14,53 @@ but ends an excluded element at the first closing tag of the same name (a nested
 
 from __future__ import annotations
 
+import functools
 import html
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+import re
 from typing import Any
 
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 EXCLUDE = "data-search-exclude"  # Material's own marker, on what we write in HTML
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-         "source", "track", "wbr"}
 _EMPTY_CELL = {"", "–", "-"}
 
+# What search leaves out starts with one of these tags: a drawing, or an element marked.
+_LEFT_OUT = re.compile(rf"<(svg)\b[^>]*>|<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\s{EXCLUDE}\b[^>]*>")
+_TABLE = re.compile(r"<table\b[^>]*>(.*?)</table>", re.S)
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
+_CELL = re.compile(r"<t([hd])\b[^>]*>(.*?)</t[hd]>", re.S)
+_BREAK = re.compile(r"<br\s*/?>")
+_TAG = re.compile(r"<[^>]+>")
 
-@dataclass
-class _Table:
-    headers: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
-    cell: list[str] | None = None   # the text of the cell being read
-    in_head: bool = False
-    headings_row: bool = False      # the row being read has only <th> cells so far
+
+@functools.cache
+def _tags_named(name: str) -> re.Pattern[str]:
+    """Opening, closing and self-closing tags of one name."""
+    return re.compile(rf"<(/?){name}\b[^>]*?(/?)>", re.IGNORECASE)
+
+
+def _without_left_out(page: str) -> str:
+    """`page` without its drawings and marked elements, each with all it holds (counting the
+    tags of its name, so a nested element of the same name does not end it)."""
+    kept, at = [], 0
+    while (start := _LEFT_OUT.search(page, at)) is not None:
+        kept.append(page[at:start.start()])
+        at = start.end()
+        if start.group(0).endswith("/>"):
+            continue
+        depth = 1
+        for tag in _tags_named(start.group(1) or start.group(2)).finditer(page, at):
+            depth += 0 if tag.group(2) else -1 if tag.group(1) else 1
+            if depth == 0:
+                at = tag.end()
+                break
+        else:
+            at = len(page)  # never closed: the rest of the page belongs to it
+    return "".join(kept) + page[at:]
+
+
+def _cell_text(cell: str) -> str:
+    return " ".join(html.unescape(_TAG.sub("", _BREAK.sub(", ", cell))).split())
 
 
 def _label(header: str) -> str:
@@ -54,96 +81,24 @@ def row_text(headers: list[str], cells: list[str]) -> str:
                     for k, cell in enumerate(cells) if cell.strip() not in _EMPTY_CELL)
 
 
-class _Reader(HTMLParser):
-    """Copies HTML, leaving out drawings and excluded elements, and writing each table as one
-    paragraph per row."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.skipping = 0        # depth inside an element left out
-        self.table: _Table | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.skipping:
-            self.skipping += tag not in _VOID
-            return
-        if tag == "svg" or any(name == EXCLUDE for name, _ in attrs):
-            self.skipping = int(tag not in _VOID)
-            return
-        if tag == "table":
-            self.table = _Table()
-        elif self.table is not None:
-            self._table_start(self.table, tag)
-        else:
-            self.out.append(f"<{tag}{''.join(_attribute(n, v) for n, v in attrs)}>")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in _VOID and self.skipping:  # <svg/>: nothing inside to skip
-            self.skipping -= 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.skipping:
-            self.skipping -= tag not in _VOID
-            return
-        table = self.table
-        if table is None:
-            if tag not in _VOID:
-                self.out.append(f"</{tag}>")
-        elif tag == "table":
-            self.out += [f"<p>{html.escape(row_text(table.headers, row), quote=False)}</p>\n"
-                         for row in table.rows if any(c.strip() not in _EMPTY_CELL for c in row)]
-            self.table = None
-        else:
-            self._table_end(table, tag)
-
-    def handle_data(self, data: str) -> None:
-        if self.skipping:
-            return
-        if self.table is None:
-            self.out.append(html.escape(data, quote=False))
-        elif self.table.cell is not None:
-            self.table.cell.append(data)
-
-    @staticmethod
-    def _table_start(table: _Table, tag: str) -> None:
-        if tag == "thead":
-            table.in_head = True
-        elif tag == "tr" and not table.in_head:
-            table.rows.append([])
-            table.headings_row = True
-        elif tag in ("td", "th"):
-            table.cell = []
-            table.headings_row &= tag == "th"
-        elif tag == "br" and table.cell is not None:
-            table.cell.append(", ")
-
-    @staticmethod
-    def _table_end(table: _Table, tag: str) -> None:
-        if tag == "thead":
-            table.in_head = False
-        elif tag == "tr" and table.headings_row and not table.headers and table.rows:
-            table.headers = table.rows.pop()  # a table without <thead>: its row of <th>
-        elif tag in ("td", "th") and table.cell is not None:
-            text = " ".join("".join(table.cell).split())
-            if table.in_head:
-                table.headers.append(text)
-            elif table.rows:
-                table.rows[-1].append(text)
-            table.cell = None
-
-
-def _attribute(name: str, value: str | None) -> str:
-    return f" {name}" if value is None else f' {name}="{html.escape(value)}"'
+def _table_as_sentences(table: re.Match[str]) -> str:
+    """A table as one paragraph per row; its heading row (the first, of <th> cells) names
+    each cell."""
+    rows = [[(kind, _cell_text(text)) for kind, text in _CELL.findall(row)]
+            for row in _ROW.findall(table.group(1))]
+    headers: list[str] = []
+    if rows and rows[0] and all(kind == "h" for kind, _ in rows[0]):
+        headers = [text for _, text in rows.pop(0)]
+    return "".join(f"<p>{html.escape(row_text(headers, cells), quote=False)}</p>\n"
+                   for cells in ([text for _, text in row] for row in rows)
+                   if any(c not in _EMPTY_CELL for c in cells))
 
 
 def searchable(page_html: str) -> str:
     """The page's content as search should read it (see the module's docstring)."""
-    reader = _Reader()
-    reader.feed(page_html)
-    reader.close()
-    return "".join(reader.out)
+    if EXCLUDE in page_html or "<svg" in page_html:
+        page_html = _without_left_out(page_html)
+    return _TABLE.sub(_table_as_sentences, page_html) if "<table" in page_html else page_html
 
 
 class SearchText(BasePlugin):
