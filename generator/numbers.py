@@ -1,4 +1,5 @@
-"""Numbers as a reader sees them: one formatter for amounts and days, one plural helper.
+"""Numbers as a reader sees them: one formatter for amounts and days, one plural helper,
+and the one possessive ("Bakeries'", not "Bakeries's").
 
 Every number on a client's page, in What changed, in the calendar feed and in a validation
 message goes through here, so an estimate of 2.05 days reads "2.05 days" (not "25 days")
@@ -65,3 +66,10 @@ def signed(n: float) -> str:
 def percent(part: float, whole: float) -> str:
     """56%: the share of `part` in `whole`, in whole percent (0% when there is no whole)."""
     return number(part / whole * 100 if whole else 0, 0) + "%"
+
+
+def possessive(name: str) -> str:
+    """"Northwind Bakery's", "Crumb & Co Bakeries'", "M3's": a name ending in s takes the
+    apostrophe alone. Every possessive made from a name or an ID goes through here."""
+    name = name.rstrip()
+    return name + ("'" if name.endswith(("s", "S")) else "'s")

@@ -46,14 +46,14 @@ def test_a_troubled_client_has_its_figures_worded():
     x = views.portfolio_row(figures(
         health="red", trend=("green", "amber", "red"), next=nxt, days_late=14, overdue_tasks=2,
         oldest_overdue=1, signoffs_waiting=1, longest_signoff_wait=9, changes_waiting=3,
-        oldest_change_wait=20, burn=pf.Burn(0.564, 0.5, TODAY), last_update=None,
+        oldest_change_wait=20, burn=pf.Burn(0.664, 0.5, TODAY), last_update=None,
         days_since_update=None), versioned=True)
     assert (x.trend, x.trend_word, x.next, x.next_internal) == (
         "green → amber → red", "worse", "M4: Build", True)
     assert (x.days_late, x.overdue_tasks, x.oldest_overdue, x.longest_signoff_wait,
             x.changes_waiting, x.oldest_change_wait) == (
         "+14", "2", "1 day", "9 days", "3", "20 days")
-    assert (x.spent, x.faster, x.elapsed) == ("56%", True, "50%")
+    assert (x.spent, x.faster, x.elapsed) == ("66%", True, "50%")
     assert (x.last_update, x.stale) == ("none", "No update yet")
     assert x.site == Link("Open", "../acme/latest/index.html")
 
@@ -120,3 +120,13 @@ def test_a_risk_has_its_severity_as_a_badge():
 def test_across_says_whether_any_client_has_a_version_to_compare_with():
     assert [views.across([], [], n, TODAY).any_version for n in (0, 2)] == [False, True]
     assert views.across([], [], 0, TODAY).as_of == "1 June 2026"
+
+
+def test_spending_is_flagged_only_well_ahead_of_the_time_and_the_page_says_so():
+    """Before: 38% spent at 36% of the time showed the red 'faster than time' badge."""
+    assert not pf.Burn(0.38, 0.36, TODAY).faster
+    assert not pf.Burn(0.46, 0.36, TODAY).faster   # 10 points: still within the tolerance
+    assert pf.Burn(0.47, 0.36, TODAY).faster
+    assert pf.Burn(1.2, 0.9, TODAY).faster
+    page = views.portfolio([], [], TODAY, frozenset())
+    assert page.burn_tolerance == "10 percentage points"

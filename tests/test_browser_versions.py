@@ -52,12 +52,13 @@ def test_version_selector_lists_and_switches_versions(base_url: str):
             page.goto(f"{base_url}/kestrel/v1/roadmap.html")
             current = page.locator(".md-version__current")
             current.wait_for(timeout=10_000)
-            assert current.inner_text() == "v1 (2026-10-01)"
+            assert current.inner_text() == "v1 (1\u00a0Oct\u00a02026): Signed plan"
             titles = page.locator(".md-version__link").all_inner_texts()
-            assert [t.strip() for t in titles] == ["latest", "v2 (2026-11-02)",
-                                                    "v1 (2026-10-01)"]
+            assert [t.strip() for t in titles] == [
+                "latest", "v2 (2\u00a0Nov\u00a02026): November baseline",
+                "v1 (1\u00a0Oct\u00a02026): Signed plan"]
             page.locator(".md-version").hover()
-            page.locator(".md-version__link", has_text="v2 (2026-11-02)").click()
+            page.locator(".md-version__link", has_text="November baseline").click()
             page.wait_for_url(f"{base_url}/kestrel/v2/**")
             assert "You are viewing the plan as of v2" in page.inner_text("article")
             page.get_by_role("link", name="See the latest.").click()

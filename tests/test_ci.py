@@ -143,7 +143,7 @@ def test_the_domain_fills_in_the_server_and_the_checklist(repo: Path, run_cli):
     assert "portal.agency.example" not in text + out  # nothing left to replace
     steps = " ".join(out.split())
     assert "1. In " in steps and "check MILEPOST_DEPLOY_HOST" in steps
-    assert "point sites.brightfold.example's DNS at the server and open ports 80 and 443: " \
+    assert "point the DNS name sites.brightfold.example at the server and open ports 80 and 443: " \
            "Caddy gets and renews the certificate itself (automatic HTTPS)" in steps
     assert "`ssh-keyscan -t ed25519 sites.brightfold.example`" in steps
 

@@ -78,6 +78,28 @@ def test_change_totals_count_approved_and_done_changes_only():
         "2 approved changes add 3.05 days of work, and move the schedule by 3 days.")
 
 
+def test_change_totals_say_nothing_of_a_zero_and_nothing_they_do_not_know():
+    """Before: '1 approved change adds 2 days of work, and moves the schedule by 0 days',
+    and '0 approved changes add 0 days of work, and move the schedule by 0 days'."""
+    def change(status: str, days: float | None, moves: float | None) -> r.Change:
+        return r.Change(id=f"CR-{status}{days}{moves}", title="x", requested_by="Cleo",
+                        date=TODAY, status=status,
+                        estimate=r.Estimate(days=days) if days is not None else None,
+                        schedule_impact_days=moves)
+
+    def said(*changes: r.Change) -> str:
+        return derive.change_totals_sentence(project(changes=list(changes)))
+
+    assert said(change("approved", 2, 0)) == (
+        "1 approved change adds 2 days of work, and does not move the schedule.")
+    assert said(change("approved", 2, None)) == "1 approved change adds 2 days of work."
+    assert said(change("approved", None, 4), change("done", None, -6)) == (
+        "2 approved changes bring the schedule forward by 2 days.")
+    assert said(change("done", 0, None)) == "1 approved change, not estimated yet."
+    assert said(change("requested", 9, 9)) == (
+        "No change request has been approved yet: the agreed scope and schedule stand.")
+
+
 def test_updates_by_month_newest_month_first_and_newest_update_first():
     ups = [update(date(2026, 4, 6)), update(date(2026, 5, 4)), update(date(2026, 4, 20))]
     assert [(k, [u.date.day for u in us]) for k, us in derive.updates_by_month(ups)] == [

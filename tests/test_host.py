@@ -543,7 +543,7 @@ def test_search_and_the_version_selector_work_behind_the_login(server: Server):
         current = page.locator(".md-version__current")
         current.wait_for(timeout=10_000)
         titles = [t.strip() for t in page.locator(".md-version__link").all_inner_texts()]
-        assert titles == ["latest", "v1 (2026-03-01)"], titles
+        assert titles == ["latest", "v1 (1\u00a0Mar\u00a02026): first plan"], titles
         page.locator(".md-version").hover()
         page.locator(".md-version__link", has_text="latest").click()
         page.wait_for_url(f"{base}/a/latest/**")

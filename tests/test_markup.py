@@ -2,7 +2,29 @@
 
 from __future__ import annotations
 
-from generator.site.markup import RichText, abbreviations, attr, md_text, plain, safe_url
+import html
+import re
+from datetime import date
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.agency.render import agency_config
+from generator.pipeline import check_projects
+from generator.site.markup import (
+    RichText,
+    abbreviations,
+    attr,
+    inert,
+    inert_headings,
+    md_text,
+    plain,
+    safe_url,
+)
+from generator.site.render import render_pages, site_name
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def test_md_text_is_one_literal_line():
@@ -34,3 +56,56 @@ def test_plain_flattens_a_markdown_field_and_abbreviations_list_the_glossary():
     assert plain("**Ask** early\n\n- and *often*") == "Ask early and often"
     assert plain(None) == ""
     assert abbreviations({"b": "<two>", "a": "one"}) == "*[a]: one\n*[b]: ‹two›"
+
+
+# --- what Material inserts as HTML ---------------------------------------------------------------
+
+def test_inert_text_opens_no_tag_however_often_it_is_decoded():
+    assert inert(" Evil\n<img src=x onerror=1> &lt;b&gt; R&D & Co ") == \
+        "Evil ‹img src=x onerror=1› &amp;lt;b&amp;gt; R&amp;D & Co"
+
+
+@given(st.text(alphabet=st.sampled_from(list("<>&;#ltgx3c0 aA\"'")), max_size=40))
+def test_inert_text_decoded_once_holds_no_angle_bracket(text: str) -> None:
+    """What Material inserts is the text as the browser decoded it once: no '<' there, so
+    inserting it as HTML makes text, never an element."""
+    assert "<" not in html.unescape(inert(text))
+
+
+def test_the_site_name_is_inert_and_fits_an_attribute():
+    """Before: '&lt;img…&gt;', which Material's header tooltip inserted as an element."""
+    assert site_name('Evil <img src=x onerror=window.__pwned=1> "q" R&D & Co') == \
+        "Evil ‹img src=x onerror=window.__pwned=1› &quot;q&quot; R&amp;D & Co"
+
+
+def test_headings_get_look_alikes_and_nothing_else_does():
+    page = ("# M1: &lt;img src=x&gt; &#60;b&#62; &amp;lt;kept&amp;gt;\n"
+            "Text &lt;b&gt; stays escaped.\n"
+            "   ### <span>ours</span> &#x3C;i&#x3e;\n"
+            "Underlined &lt;u&gt;\n===\n\n| a &lt;td&gt; |\n| --- |\n"
+            '<div class="mp-rich">\n<pre><code>x\n# code &lt;kept&gt;\n</code></pre>\n</div>\n')
+    assert inert_headings(page) == ("# M1: ‹img src=x› ‹b› &amp;lt;kept&amp;gt;\n"
+                                    "Text &lt;b&gt; stays escaped.\n"
+                                    "   ### <span>ours</span> ‹i›\n"
+                                    "Underlined ‹u›\n===\n\n| a &lt;td&gt; |\n| --- |\n"
+                                    '<div class="mp-rich">\n<pre><code>x\n# code &lt;kept&gt;\n'
+                                    "</code></pre>\n</div>\n")
+
+
+def test_no_heading_page_title_or_navigation_label_of_the_hostile_fixture_holds_markup():
+    """Headings become the table of contents, whose long entries Material shows as HTML;
+    page titles and navigation labels are shown so too. (Before: '&lt;img …&gt;' in the
+    headings of Sign-offs, a decision's page, …)"""
+    checked = check_projects(FIXTURES, date(2026, 11, 23), ["hostile"])
+    pages = render_pages(checked.projects[0], date(2026, 11, 23))
+    headings = [line for text in pages.values()
+                for line in re.findall(r"^#{1,6} .*$", text, re.MULTILINE)]
+    titles = [line for text in pages.values() for line in re.findall(r"^title: .*$", text,
+                                                                      re.MULTILINE)]
+    assert any("‹img src=x onerror=window" in h for h in headings)  # Markdown-escaped after
+    assert titles and any("‹img src=x onerror=window.__pwned=1›" in t for t in titles)
+    for line in headings + titles:
+        assert "<" not in html.unescape(line), line
+    config = agency_config(Path("base.yml"), ["clients/hostile.md"],
+                           {"clients/hostile.md": checked.projects[0].client.name})
+    assert "<" not in html.unescape(config)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
-from generator.numbers import days, money, number, percent, plural, signed
+from generator.numbers import days, money, number, percent, plural, possessive, signed
 
 
 @pytest.mark.parametrize(("value", "shown"), [
@@ -34,3 +37,22 @@ def test_signed_and_percent():
     assert signed(5) == "+5" and signed(-3) == "\u22123" and signed(0) == "0"
     assert signed(1.025) == "+1.03"
     assert percent(83600, 148000) == "56%" and percent(5, 0) == "0%"
+
+
+def test_a_name_ending_in_s_takes_the_apostrophe_alone():
+    """Before: "Crumb & Co Bakeries's site"."""
+    assert possessive("Crumb & Co Bakeries") == "Crumb & Co Bakeries'"
+    assert possessive("Northwind Bakery ") == "Northwind Bakery's"
+    assert possessive("HARBOR WORKS") == "HARBOR WORKS'"
+    assert possessive("M3") == "M3's"
+
+
+def test_every_possessive_made_from_a_value_goes_through_the_helper():
+    """A possessive glued to a value ("{name}'s") would say "Bakeries's" again."""
+    root = Path(__file__).resolve().parent.parent
+    glued = re.compile(r"\}\}?['’]s\b")
+    found = [f"{path.relative_to(root)}:{k}" for folder in ("generator", "content")
+             for path in sorted((root / folder).rglob("*")) if path.suffix in (".py", ".j2")
+             for k, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+             if glued.search(line)]
+    assert found == []

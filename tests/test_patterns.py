@@ -50,6 +50,8 @@ SAMPLES = {
     "generator.ship.host.CONTACT_URL": "https://agency.example/contact",
     "generator.ship.notify._ATOM": "O'Neill",
     "generator.site.answers._EMAIL": "mailto:hello@agency.example",
+    "generator.site.markup._ATX_HEADING": "## Roadmap",
+    "generator.site.markup._UNDERLINE": "===",
 }
 
 

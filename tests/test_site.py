@@ -179,7 +179,7 @@ def test_overview_shows_the_final_milestone_and_the_projects_end(make_project):
     final = overview[overview.index("## Final milestone"):]
     assert final.startswith("## Final milestone\n\n**Launch** (M3): planned for 30 September "
                             "2026, now forecast for **7 October 2026** (+7 days).\n"
-                            '<span class="mp-badge mp-at-risk">')
+                            '<span class="mp-badge mp-at-risk" data-search-exclude>')
     assert "The project is planned to end on 18 December 2026." in final
     data["roadmap.yml"]["milestones"].pop()
     overview = render_client(make_project, data)["index.md"]

@@ -5,6 +5,7 @@ syntax tree, so a computation cannot hide behind spacing or a line break. Fast."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,32 @@ def test_the_scan_lets_layout_through():
               '{% for x in w.items %}{{ link_to(x.link) }}{{ ", " if not loop.last }}'
               '{% else %}–{% endfor %}{{ badge(view.state.key, view.state.label) }}')
     assert computations("probe.md.j2", layout) == []
+
+
+# --- every table column has a heading -------------------------------------------------------------
+
+_RULE = re.compile(r"\|(?:\s*:?-{3,}:?\s*\|)+")
+
+
+def table_headings(markdown: str) -> list[list[str]]:
+    """Each Markdown table's heading row, cell by cell."""
+    lines = markdown.splitlines()
+    return [[c.strip() for c in lines[k - 1].strip().strip("|").split("|")]
+            for k, line in enumerate(lines) if k and _RULE.fullmatch(line.strip())]
+
+
+def test_every_table_column_has_a_heading():
+    """A column without a heading leaves the reader to guess what '4 days late' or
+    '148,000 EUR' is about (before: Completed tasks, and the budget on Scope changes).
+    The templates, and every page of the example clients as rendered."""
+    from generator.pipeline import check_projects
+    from generator.site.render import render_pages
+    from tests.conftest import EXAMPLES, TODAY
+
+    texts = {t.name: t.read_text("utf-8") for t in TEMPLATES}
+    for p in check_projects(EXAMPLES, TODAY).projects:
+        texts |= {f"{p.slug}/{rel}": text for rel, text in render_pages(p, TODAY).items()}
+    headings = {name: table_headings(text) for name, text in texts.items()}
+    assert sum(map(len, headings.values())) > 30
+    assert [f"{name}: {row}" for name, rows in headings.items() for row in rows
+            if not all(row)] == []

@@ -119,8 +119,8 @@ def test_layout_and_versions_json(built: Path):
         "feed.xml", "index.html", "latest", "robots.txt", "v1", "v2", "versions.json"]
     assert json.loads((site / "versions.json").read_text()) == [
         {"version": "latest", "title": "latest", "aliases": []},
-        {"version": "v2", "title": "v2 (2026-11-02)", "aliases": []},
-        {"version": "v1", "title": "v1 (2026-10-01)", "aliases": []},
+        {"version": "v2", "title": "v2 (2\u00a0Nov\u00a02026): November baseline", "aliases": []},
+        {"version": "v1", "title": "v1 (1\u00a0Oct\u00a02026): Signed plan", "aliases": []},
     ]
     assert 'url=latest/index.html' in (site / "index.html").read_text()
     # Material's version selector reads mike's versions.json only with provider mike.

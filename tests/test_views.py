@@ -126,9 +126,14 @@ def test_overview_budget_with_approved_changes_and_without_a_budget():
 
 
 def test_overview_in_a_versioned_site_says_what_changed_and_finds_the_feed_above():
-    version = SiteVersion("latest", TODAY, True, previous=("v1", date(2026, 5, 1)))
+    changed = [Section("Milestones", ["Milestone M1 Design: forecast moved."])]
+    version = SiteVersion("latest", TODAY, True, previous=("v1", date(2026, 5, 1)),
+                          changes=changed)
     v = views.overview(project(), TODAY, version)
-    assert (v.changes_since, v.feed) == ("0 changes since v1 (1 May 2026)", "../feed.xml")
+    assert (v.changes_since, v.feed) == ("1 change since v1 (1 May 2026)", "../feed.xml")
+    # Nothing changed: nothing to say (before: '0 changes since v1', which reads like a bug).
+    unchanged = SiteVersion("latest", TODAY, True, previous=("v1", date(2026, 5, 1)))
+    assert views.overview(project(), TODAY, unchanged).changes_since == ""
     plain = views.overview(project(), TODAY)
     assert (plain.changes_since, plain.feed, plain.latest) == ("", "feed.xml", None)
 

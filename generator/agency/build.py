@@ -28,6 +28,7 @@ from generator.agency.views import COPIES
 from generator.history import git
 from generator.history.compare import slip_history
 from generator.history.versions import LATEST, gather, version_model
+from generator.numbers import possessive
 from generator.problems import Problem
 from generator.site.build import (
     ROBOTS,
@@ -143,8 +144,8 @@ def gather_view(parts: list[AgencyPart], invalid: list[str], settings: BuildSett
 
 def copy_problems(parts: list[AgencyPart]) -> list[Problem]:
     """A warning for each client whose copy could not be made: its own site stands."""
-    return [Problem(FOLDER, 0, 0, "", f"the agency's copy of {p.client.slug}'s site was not "
-                    f"made, so its page links to the client's own site: {p.trouble}",
+    return [Problem(FOLDER, 0, 0, "", f"the agency's copy of {possessive(p.client.slug)} site "
+                    f"was not made, so its page links to the client's own site: {p.trouble}",
                     "warning", FOLDER) for p in parts if p.trouble]
 
 

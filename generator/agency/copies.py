@@ -29,7 +29,7 @@ from markupsafe import escape
 from generator.agency.full import AgencyClient, Held, Note
 from generator.agency.views import BOX_ID
 from generator.history.versions import LATEST
-from generator.numbers import plural
+from generator.numbers import plural, possessive
 from generator.site.output import VERSIONED, layout_of
 from generator.site.render import CONTENT
 
@@ -103,7 +103,7 @@ def box_view(c: AgencyClient, page: str, held: list[Held], notes: list[Note],
     else:
         says = (f"Nothing on this page is held back: {name} sees exactly what follows.")
     return BoxView(
-        title=f"Internal: the agency's copy of {name}'s site",
+        title=f"Internal: the agency's copy of {possessive(name)} site",
         says=says, agency_href=f"{up}index.html",
         summary_href=f"{up}clients/{c.slug}.html", summary_text=f"{name} in the agency's view",
         held=tuple(HeldView(f"{BOX_ID}-{k + 1}", h.about,
@@ -122,7 +122,7 @@ def version_box_view(c: AgencyClient, version: str, page: str, now: str,
     up = "../" * page.count("/") + agency_root
     name = c.public.client.name
     return BoxView(
-        title=f"Internal: the agency's copy of {name}'s site",
+        title=f"Internal: the agency's copy of {possessive(name)} site",
         says=(f"This is {version}, as {name} saw it. What is held back from the client is "
               "shown on the current pages."),
         agency_href=f"{up}index.html", summary_href=f"{up}clients/{c.slug}.html",

@@ -20,6 +20,10 @@ from generator.site.model import Project
 STALE_AFTER = 14          # days without a status update before a client is flagged
 TREND_UPDATES = 4         # the last updates the health trend is drawn from
 RAG_SCORE = {"green": 0, "amber": 1, "red": 2}
+# Percentage points the budget spent may run ahead of the time gone by before it is flagged:
+# spending is never exactly even (a deposit, a design phase heavy with people), and a flag at
+# 38% spent against 36% of the time only teaches staff to ignore it.
+BURN_TOLERANCE = 10
 
 
 @dataclass(frozen=True)
@@ -33,8 +37,9 @@ class Burn:
 
     @property
     def faster(self) -> bool:
-        """Spending runs ahead of the calendar: more budget gone than time."""
-        return self.spent > self.elapsed
+        """Spending runs well ahead of the calendar: more than BURN_TOLERANCE points more
+        of the budget gone than of the time."""
+        return round((self.spent - self.elapsed) * 100, 6) > BURN_TOLERANCE
 
     @property
     def words(self) -> str:

@@ -20,7 +20,7 @@ from generator.agency import FOLDER as FOLDER  # where the site goes, for those 
 from generator.agency import portfolio as pf
 from generator.agency import views
 from generator.agency.full import AgencyClient
-from generator.site.markup import title_text
+from generator.site.markup import inert, inert_headings
 from generator.site.render import CONTENT, environment
 
 AGENCY = CONTENT / "agency"
@@ -81,10 +81,10 @@ def render_agency(view: AgencyView, project_root: Path | None = None) -> dict[st
     env = agency_environment(project_root)
     out = {}
     for path, (title, template, context) in pages(view).items():
-        body = env.get_template(template).render(context).rstrip() + "\n"
+        body = inert_headings(env.get_template(template).render(context)).rstrip() + "\n"
         # the wide tables need the whole width: no navigation beside them, no contents
         hide = ["navigation", "toc"] if path in WIDE else ["toc"]
-        meta = {"title": title_text(title), "hide": hide}
+        meta = {"title": inert(title), "hide": hide}
         out[path] = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + \
             "---\n" + body
     return out
@@ -92,7 +92,7 @@ def render_agency(view: AgencyView, project_root: Path | None = None) -> dict[st
 
 def agency_config(base_config: Path, page_paths: list[str], names: dict[str, str]) -> str:
     """The agency site's mkdocs.yml: the base config, its own nav, styles and sort script."""
-    clients = [{title_text(names[p]): p} for p in page_paths if p.startswith("clients/")]
+    clients = [{inert(names[p]): p} for p in page_paths if p.startswith("clients/")]
     config: dict[str, Any] = {
         "INHERIT": str(base_config),
         "site_name": "Agency view",

@@ -67,7 +67,7 @@ class PortfolioRow:
     changes_waiting: str
     oldest_change_wait: str     # '3 days', or '' with none waiting
     spent: str                  # '56%', or '–' without a budget to compare
-    faster: bool                # more of the budget gone than of the time
+    faster: bool                # more of the budget gone than of the time, past the tolerance
     elapsed: str                # '53%', or '–'
     last_update: str            # '20 Nov 2026', or 'none'
     stale: str                  # 'No update for 20 days', 'No update yet', or ''
@@ -81,6 +81,7 @@ class PortfolioView:
     invalid: str                # 'acme, globex': clients not shown, or ''
     rows: tuple[PortfolioRow, ...]
     stale_after: str            # '14 days'
+    burn_tolerance: str         # '10 percentage points': how far ahead spending is flagged
 
 
 def trend_word(trend: tuple[str, ...]) -> str:
@@ -133,6 +134,7 @@ def portfolio(rows: list[pf.Row], invalid: list[str], today: date,
         invalid=", ".join(invalid),
         rows=tuple(portfolio_row(x, x.slug in versioned) for x in rows),
         stale_after=days(pf.STALE_AFTER),
+        burn_tolerance=plural(pf.BURN_TOLERANCE, "percentage point"),
     )
 
 

@@ -28,7 +28,7 @@ from generator.format.logo import png_problems, svg_problems
 from generator.format.pages import NAV, decision_page
 from generator.format.scaffold import PLACEHOLDERS  # the one place these texts are written
 from generator.format.validate import ClientRecords, Unreadable
-from generator.numbers import days, number
+from generator.numbers import days, number, possessive
 from generator.problems import Problem, Severity
 
 
@@ -643,9 +643,9 @@ def _before_dependencies(milestones: list[r.Milestone]) -> Iterator[Problem]:
         for dep in (by_id.get(i) for i in m.depends_on):
             if dep is None or dep is m or own >= _expected(dep):
                 continue
-            fix = (f"move {m.id}'s forecast to {_expected(dep)} or later" if m.forecast else
-                   f"add a forecast of {_expected(dep)} or later to {m.id} (planned stays "
-                   "as agreed)")
+            fix = (f"move {possessive(m.id)} forecast to {_expected(dep)} or later"
+                   if m.forecast else f"add a forecast of {_expected(dep)} or later to {m.id} "
+                   "(planned stays as agreed)")
             yield problem(m, key, f"{m.id} is {'forecast' if m.forecast else 'planned'} for "
                           f"{own}, before {_expected_words(dep)}, which it depends on: {fix}, "
                           f"or remove {dep.id} from depends_on if {m.id} no longer waits for it",

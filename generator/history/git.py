@@ -77,6 +77,7 @@ class Version:
     date: date           # the tag's date: that version's "today"
     note: str
     commit: str
+    time: str = ""       # the tag's time of day, 'HH:MM' in its own time zone
 
     @property
     def tag(self) -> str:
@@ -86,14 +87,14 @@ class Version:
 def list_versions(repo: Path, slug: str) -> list[Version]:
     """Every tag `slug/…` as a version, oldest first (by tag date, then name)."""
     fmt = "%(refname:strip=2)%00%(creatordate:short)%00%(*objectname)%00%(objectname)%00" \
-          "%(objecttype)%00%(contents:subject)"
+          "%(objecttype)%00%(creatordate:format:%H:%M)%00%(contents:subject)"
     out = run_git(repo, "for-each-ref", f"--format={fmt}", f"refs/tags/{slug}/")
     versions = []
     for line in out.splitlines():
-        tag, day, peeled, obj, kind, subject = line.split("\0")
+        tag, day, peeled, obj, kind, time, subject = line.split("\0")
         name = tag.split("/", 1)[1]  # may be any name git accepts: versions.py judges it
         versions.append(Version(slug, name, date.fromisoformat(day), release_note(kind, subject),
-                                peeled or obj))
+                                peeled or obj, time))
     return sorted(versions, key=lambda v: (v.date, v.name))
 
 
@@ -102,6 +103,11 @@ def release_note(object_type: str, subject: str) -> str:
     commit's subject, which was written for the repository (and may be about another
     client), never for this client's readers."""
     return subject.strip() if object_type == "tag" else ""
+
+
+def default_note(slug: str, name: str) -> str:
+    """The note `milepost release` gives a version released without one."""
+    return f"Version {name} of {slug}"
 
 
 def is_shallow_without_tags(repo: Path) -> bool:

@@ -54,7 +54,7 @@ def release(projects_dir: Path, slug: str, name: str, note: str | None, today: d
     if errors(problems):
         listing = "\n".join(p.text() for p in errors(problems))
         raise MilepostError(f"{slug} does not validate at HEAD; not released:\n{listing}")
-    git.create_tag(repo, tag, note or f"Version {name} of {slug}")
+    git.create_tag(repo, tag, note or git.default_note(slug, name))
     return tag
 
 

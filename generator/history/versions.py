@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import time
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,7 @@ from generator.format.pages import NAV
 from generator.history import git
 from generator.history.compare import slip_history, what_changed
 from generator.problems import MilepostError, Problem, errors
+from generator.site import derive
 from generator.site.build import (
     CONTENT,
     ROBOTS,
@@ -35,6 +37,7 @@ from generator.site.build import (
 )
 from generator.site.client import check_client_folder
 from generator.site.feeds import Release
+from generator.site.markup import inert
 from generator.site.model import Project
 from generator.site.output import (
     INPUTS_FILE,
@@ -222,10 +225,35 @@ def releases(cv: ClientVersions, models: list[Project]) -> list[Release]:
             for k, v in enumerate(cv.versions)]
 
 
+NOTE_IN_MENU = 48  # characters of a release note the version menu shows
+
+
+def _menu_note(v: git.Version) -> str:
+    """The release note, cut at a word to fit the menu; '' for none, or for the note
+    `milepost release` writes when given none (it only repeats the version's name)."""
+    note = " ".join(v.note.split())
+    if note == git.default_note(v.slug, v.name):
+        return ""
+    if len(note) <= NOTE_IN_MENU:
+        return note
+    return note[:NOTE_IN_MENU].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
+
+
+def version_title(v: git.Version, same_day: bool) -> str:
+    """A version in Material's menu: 'v2 (2 Nov 2026): November baseline'. Its note tells
+    it from the others; without one, a version released on the same day as another gets
+    its time ('v2 (2 Nov 2026, 16:40)'). `inert`: the menu inserts titles as HTML."""
+    note = _menu_note(v)
+    when = derive.short_date(v.date) + (f", {v.time}" if same_day and v.time and not note
+                                        else "")
+    return inert(f"{v.name} ({when})" + (f": {note}" if note else ""))
+
+
 def versions_json(cv: ClientVersions) -> str:
     """mike's format, newest first, so Material's version selector lists every version."""
+    days = Counter(v.date for v in cv.versions)
     entries = [{"version": LATEST, "title": "latest", "aliases": []}]
-    entries += [{"version": v.name, "title": f"{v.name} ({v.date.isoformat()})", "aliases": []}
+    entries += [{"version": v.name, "title": version_title(v, days[v.date] > 1), "aliases": []}
                 for v in reversed(cv.versions)]
     return json.dumps(entries, indent=2) + "\n"
 

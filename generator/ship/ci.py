@@ -597,8 +597,8 @@ def _server_todo(server: str, domain: str) -> str:
               f"cap_net_bind_service=+ep $(command -v {server})`, or run {server} from a "
               "systemd unit); ")
     if server == "caddy":
-        return common + (f"point {domain}'s DNS at the server and open ports 80 and 443: Caddy "
-                         "gets and renews the certificate itself (automatic HTTPS)")
+        return common + (f"point the DNS name {domain} at the server and open ports 80 and "
+                         "443: Caddy gets and renews the certificate itself (automatic HTTPS)")
     return common + (f"the certificate for {domain} (full chain) at {CERT} and its key at "
                      f"{KEY}, readable by `deploy` (e.g. copied there by a certbot deploy "
                      "hook); nginx serves HTTPS on 443 with them, never plain HTTP")

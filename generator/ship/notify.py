@@ -40,7 +40,7 @@ from generator.format import records as r
 from generator.history import git
 from generator.history.compare import what_changed
 from generator.history.versions import version_name_problem
-from generator.numbers import days, plural
+from generator.numbers import days, plural, possessive
 from generator.problems import MilepostError, errors, redact
 from generator.site import derive
 from generator.site.answers import Answer, Answerer, answers_for, who_answers
@@ -806,7 +806,7 @@ def notify_client(projects_dir: Path, slug: str, today: date, base_config: Path,
     if site is None:
         raise MilepostError(f"{slug} has no site address for the digest's links: set site_url "
                             "in the base mkdocs.yml (the host's root; the client's site is "
-                            f"<site_url>/{slug}/) or site_url in {slug}'s client.yml")
+                            f"<site_url>/{slug}/) or site_url in {possessive(slug)} client.yml")
     d_to = recipients(p)
     if not d_to:
         return Outcome(slug, False, "nobody to notify (no client-side team member with "

@@ -179,14 +179,18 @@ COMPILED = CompiledTemplates()
 def run_mkdocs(config_file: Path) -> list[str]:
     """Build with MkDocs' Python API; returns its warnings. Raises on failure.
 
-    The theme's 404.html is removed: MkDocs renders it for a site served at the host's root
+    Search indexes each page as `search.searchable` writes it for reading. The theme's
+    404.html is removed: MkDocs renders it for a site served at the host's root
     (links and assets under '/'), while each client's site lives in a folder of its own."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    from generator.site.search import SearchText
+
     with _collected(logging.getLogger("mkdocs")) as handler:
         config = load_config(config_file=str(config_file))
+        config.plugins["milepost/search-text"] = SearchText()  # what search reads, and shows
         theme_environment = config.theme.get_env
 
         def with_compiled() -> jinja2.Environment:

@@ -259,9 +259,19 @@ def change_terms(x: r.Change, p: Project) -> str:
     if x.estimate and x.estimate.cost is not None:
         parts.append(f"costs {money(x.estimate.cost, currency(p))}")
     if x.schedule_impact_days is not None:
-        parts.append(f"moves the schedule by {days(x.schedule_impact_days)}"
-                     if x.schedule_impact_days else "does not move the schedule")
+        parts.append(schedule_move(x.schedule_impact_days, one=True))
     return "it " + " and ".join(parts) if parts else ""
+
+
+def schedule_move(moved: float, *, one: bool) -> str:
+    """'moves the schedule by 4 days', 'brings the schedule forward by 2 days' or 'does not
+    move the schedule' ('move', 'bring', 'do not' after a plural)."""
+    verbs = ("moves", "brings", "does") if one else ("move", "bring", "do")
+    if moved > 0:
+        return f"{verbs[0]} the schedule by {days(moved)}"
+    if moved < 0:
+        return f"{verbs[1]} the schedule forward by {days(-moved)}"
+    return f"{verbs[2]} not move the schedule"
 
 
 @dataclass(frozen=True)
@@ -352,12 +362,21 @@ def change_schedule(x: r.Change) -> str:
 
 def change_totals_sentence(p: Project) -> str:
     """'2 approved changes add 14 days of work and 12,600 EUR, and move the schedule by 10
-    days.' (the amount only with a budget, whose currency it is in)."""
-    t = change_totals(p)
-    add, move = ("adds", "moves") if t.count == 1 else ("add", "move")
-    cost = f" and {money(t.cost, currency(p))}" if p.client.budget else ""
-    return (f"{plural(t.count, 'approved change')} {add} {days(t.days)} of work{cost}, "
-            f"and {move} the schedule by {days(t.schedule_days)}.")
+    days.' Only what is known and not nothing: no '0 days', no '0 EUR', nothing about the
+    schedule when no approved change gives its effect (the amount only with a budget,
+    whose currency it is in)."""
+    approved, t = approved_changes(p), change_totals(p)
+    if not approved:
+        agreed = "scope, budget and schedule" if p.client.budget else "scope and schedule"
+        return f"No change request has been approved yet: the agreed {agreed} stand."
+    one = t.count == 1
+    added = [*([f"{days(t.days)} of work"] if t.days else []),
+             *([money(t.cost, currency(p))] if p.client.budget and t.cost else [])]
+    clauses = [f"{'adds' if one else 'add'} {' and '.join(added)}"] if added else []
+    if any(x.schedule_impact_days is not None for x in approved):
+        clauses.append(schedule_move(t.schedule_days, one=one))
+    counted = plural(t.count, "approved change")
+    return f"{counted} {', and '.join(clauses)}." if clauses else f"{counted}, not estimated yet."
 
 
 def budget_sentence(b: r.Budget) -> str:

@@ -50,22 +50,45 @@ def attr(value: object) -> str:
     return _BREAKS.sub(" ", str(value)).strip().translate(_HTML_AND_MD)
 
 
-def title_text(value: object) -> str:
-    """A page title for MkDocs' front matter. Themes print it raw in some places and through
-    `striptags` (which decodes entities) in <title>: so '<' and '>' become look-alikes and
-    '&' is escaped once, leaving nothing that can close <title> or open a tag."""
-    text = _BREAKS.sub(" ", str(value)).strip().replace("<", "‹").replace(">", "›")
-    return html.escape(text, quote=False)
+# Material shows some texts by inserting them as HTML after the browser decoded them once:
+# an element's text cut short by an ellipsis (the site name and the page title in the header,
+# a label of the navigation or of the table of contents) becomes its tooltip, and so does an
+# abbreviation's title; the version menu inserts each title of versions.json. Such text gets
+# '<' and '>' as look-alikes (nothing can open a tag, however often it is decoded) and every
+# '&' that could start a character reference escaped once more (entity text such as '&lt;'
+# decodes to text the second time, never to markup).
+_LOOK_ALIKES = str.maketrans({"<": "‹", ">": "›"})
+_REFERENCE_START = re.compile(r"&(?=[A-Za-z0-9#])")
+# '<' and '>' as `md_text` escapes them (and as `attr` does), for headings: the first group
+# is a '<'. See `inert_headings`.
+_ESCAPED_ANGLE = re.compile(r"&(?:(lt|#0*60|#x0*3c)|gt|#0*62|#x0*3e);", re.IGNORECASE)
+# A heading line ('## Title'), and the line under a heading written as underlined text.
+_ATX_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t].*)?")
+_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
+RICH_OPEN = '<div class="mp-rich">'  # a rendered Markdown field starts so, on a line of its own
 
 
-def tooltip_text(value: object) -> str:
-    """A glossary meaning as an abbreviation's title. Material's tooltips take the title as
-    the browser decoded it and insert it as HTML: so '<' and '>' become look-alikes (nothing
-    can open a tag) and every '&' is escaped once more (entity text such as '&lt;' decodes to
-    text the second time, never to markup). Markdown's serializer keeps '&amp;' as it is, so
-    the reader sees the meaning as written, "R&D" included."""
-    text = _BREAKS.sub(" ", str(value)).strip().replace("<", "‹").replace(">", "›")
-    return text.replace("&", "&amp;")
+def inert(value: object) -> str:
+    """One line of text Material may insert as HTML, made inert (see above). A lone '&' (as
+    in "Alder & Finch") stays as it is: it decodes to itself, and places that escape the
+    text once more (Material's `| e`) then show '&', not '&amp;'."""
+    text = _BREAKS.sub(" ", str(value)).strip().translate(_LOOK_ALIKES)
+    return _REFERENCE_START.sub("&amp;", text)
+
+
+def inert_headings(page: str) -> str:
+    """A Markdown page whose headings read as `inert` text: each heading is an entry of the
+    table of contents, and Material shows a long entry by inserting its text as HTML. The
+    page's data is already escaped (`md_text`), so only the escaped '<' and '>' of each
+    heading line become look-alikes; markup a template writes itself stays as it is."""
+    lines, field = page.split("\n"), False
+    for k, line in enumerate(lines):
+        # A Markdown field is HTML already (`RichText`): its code is shown as written.
+        field = line.strip() == RICH_OPEN or (field and line.strip() != "</div>")
+        underlined = k + 1 < len(lines) and line.strip() and _UNDERLINE.fullmatch(lines[k + 1])
+        if not field and (underlined or _ATX_HEADING.fullmatch(line)):
+            lines[k] = _ESCAPED_ANGLE.sub(lambda m: "‹" if m.group(1) else "›", line)
+    return "\n".join(lines)
 
 
 def safe_url(url: str) -> str | None:
@@ -85,7 +108,7 @@ class _Sanitize(Treeprocessor):
                     parent[i] = self._image_as_link(el)
                 elif el.tag == "abbr":
                     # From the glossary or from a '*[term]: meaning' line in the field itself.
-                    el.set("title", tooltip_text(el.get("title", "")))
+                    el.set("title", inert(el.get("title", "")))
                 elif el.tag == "a":
                     self._link(el)
                 elif re.fullmatch(r"h[1-6]", el.tag):
@@ -165,7 +188,7 @@ class RichText:
     """Renders Markdown fields to safe HTML, with glossary terms explained on hover."""
 
     def __init__(self, glossary: dict[str, str]) -> None:
-        # Meanings as written: `_Sanitize` makes every abbreviation's title inert.
+        # Meanings as written: `_Sanitize` makes every abbreviation's title `inert`.
         terms = {term: meaning for term, meaning in glossary.items()
                  if GLOSSARY_TERM.fullmatch(term) and meaning.strip()}
         self._md = markdown.Markdown(
@@ -179,16 +202,18 @@ class RichText:
             return Markup("")
         self._md.reset()
         body = self._md.convert(text)
-        return Markup(f'<div class="mp-rich">\n{body}\n</div>')
+        return Markup(f"{RICH_OPEN}\n{body}\n</div>")
 
 
 
 def abbreviations(glossary: dict[str, str]) -> str:
     """Glossary as Markdown abbreviation definitions: terms get their meaning on hover.
-    MkDocs' own Markdown renders these, so the meanings are made inert here."""
+    MkDocs' own Markdown renders these, so the meanings are made `inert` here. Markdown's
+    serializer keeps '&amp;' as it is and escapes a lone '&': the reader sees the meaning
+    as written, "R&D" included."""
     lines = []
     for term, meaning in sorted(glossary.items()):
-        meaning = tooltip_text(meaning)
+        meaning = inert(meaning)
         if GLOSSARY_TERM.fullmatch(term) and meaning:
             lines.append(f"*[{term}]: {meaning}")
     return "\n".join(lines)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -24,7 +23,7 @@ from markupsafe import Markup
 from generator.format.pages import NAV, decision_page
 from generator.site import derive, views
 from generator.site.answers import waiting_answers
-from generator.site.markup import RichText, abbreviations, attr, md_text, title_text
+from generator.site.markup import RichText, abbreviations, attr, inert, inert_headings, md_text
 from generator.site.model import Project, Section
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # the generator package
@@ -53,10 +52,11 @@ class SiteVersion:
 
     @property
     def changes_since(self) -> str:
-        """'3 changes since v2 (2 November 2026)': one per sentence of What changed."""
-        if self.previous is None:
-            return ""
+        """'3 changes since v2 (2 November 2026)': one per sentence of What changed; '' when
+        nothing changed ('0 changes since v2' read like a fault of the site)."""
         n = sum(len(s.sentences) for s in self.changes)
+        if self.previous is None or n == 0:
+            return ""
         name, day = self.previous
         return f"{derive.plural(n, 'change')} since {name} ({derive.long_date(day)})"
 
@@ -143,7 +143,9 @@ def html_text(value: Any) -> Markup:
 
 
 def badge(key: str, label: Any) -> Markup:
-    return Markup(f'<span class="mp-badge mp-{attr(key)}">{attr(label)}</span>')
+    """A state in a coloured box: left out of search, whose snippets it would break up."""
+    return Markup(f'<span class="mp-badge mp-{attr(key)}" data-search-exclude>'
+                  f"{attr(label)}</span>")
 
 
 def rag(value: str | None) -> Markup:
@@ -203,12 +205,13 @@ def pages(p: Project, today: date, version: SiteVersion | None = None) -> list[P
 
 def render_pages(p: Project, today: date, project_root: Path | None = None,
                  version: SiteVersion | None = None) -> dict[str, str]:
-    """Page path -> Markdown text. Each page ends with the glossary as abbreviations."""
+    """Page path -> Markdown text. Each page ends with the glossary as abbreviations; its
+    headings are `inert`, whichever template (Milepost's or the project's) wrote them."""
     env = environment(project_root)
     glossary = abbreviations(p.client.glossary)
     out = {}
     for page in pages(p, today, version):
-        text = env.get_template(page.template).render(page.context)
+        text = inert_headings(env.get_template(page.template).render(page.context))
         if version is not None and not version.is_latest:
             text = _banner(version, page.path) + text
         body = text.rstrip() + ("\n\n" + glossary if glossary else "") + "\n"
@@ -217,8 +220,9 @@ def render_pages(p: Project, today: date, project_root: Path | None = None,
 
 
 def _front_matter(page: Page) -> str:
-    """The page's title (made safe for the theme, see `title_text`) and layout."""
-    meta: dict[str, Any] = {"title": title_text(page.title)}
+    """The page's title (`inert`: the theme prints it raw, and shows it as HTML in a
+    tooltip) and layout."""
+    meta: dict[str, Any] = {"title": inert(page.title)}
     if page.wide:
         meta["hide"] = ["toc"]
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
@@ -233,11 +237,9 @@ def _banner(version: SiteVersion, page_path: str) -> str:
 
 
 def site_name(name: str) -> str:
-    """The client's name for MkDocs' site_name, which themes print both raw and through
-    `| e`: markup characters are escaped, while a lone '&' (as in "Alder & Finch") stays,
-    so the `| e` places do not show '&amp;'."""
-    name = re.sub(r"&(?=[A-Za-z0-9#])", "&amp;", name)
-    return name.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    """The client's name for MkDocs' site_name: `inert`, as Material shows it in the header's
+    tooltip, and with '"' escaped for the attribute (aria-label) the theme prints it in raw."""
+    return inert(name).replace('"', "&quot;")
 
 
 def site_config(p: Project, base_config: Path, docs_dir: str, site_dir: str,
