@@ -235,5 +235,6 @@ def test_the_built_pages_show_the_figures_lowest_and_falling_first(make_project,
     assert [row[0] for row in figures[3:]] == ["Rated 4 of 5 on the project",
                                                "Rated 3 of 5 on the project internal"]
     assert "Quietly worse." in figures[4][3]
-    # the client's own page never shows the internal rating
+    # the client's own page never shows the internal rating; the agency's copy of it does
     assert "Quietly worse." not in (out / "falling" / "feedback.html").read_text("utf-8")
+    assert "Quietly worse." in (agency / "sites" / "falling" / "feedback.html").read_text("utf-8")
