@@ -41,10 +41,12 @@ PAGE_OF: dict[type, tuple[str, str]] = {
     r.Change: ("Scope changes", "changes.html"), r.Estimate: ("Scope changes", "changes.html"),
     r.Risk: ("Risks", "risks.html"),
     r.Update: ("Updates", "updates/index.html"),
+    r.Feedback: ("Your feedback", "feedback.html"),
 }
 GLOSSARY_PAGE = ("Glossary", "glossary.html")
 PAGE_ORDER = ["Overview", "Waiting on you", "Roadmap", "Decisions", "Sign-offs",
-              "Scope changes", "Risks", "Updates", "Team & communication", "Glossary"]
+              "Scope changes", "Risks", "Updates", "Your feedback", "Team & communication",
+              "Glossary"]
 
 
 def page_rank(title: str) -> int:
@@ -100,6 +102,7 @@ def full_model(c: ClientRecords) -> Project:
         decisions=_settle_superseded(list(c.decisions)), signoffs=list(c.signoffs),
         changes=list(c.changes), risks=list(c.risks),
         updates=sorted(c.updates, key=lambda u: u.date),
+        feedback=sorted(c.feedback, key=lambda x: x.date),
     )
 
 
@@ -111,7 +114,22 @@ def agency_client(read: ReadClient) -> AgencyClient | None:
         return None
     notes = tuple(_notes(read.files, read.records))
     held = tuple(_held(read.records))
+    if not read.project.feedback:  # no "Your feedback" page: the copy shows them on Overview
+        held = tuple(_on_overview_if(h, FEEDBACK_PAGE) for h in held)
+        notes = tuple(_on_overview_if(n, FEEDBACK_PAGE) for n in notes)
     return AgencyClient(read.project, full_model(read.records), notes, held)
+
+
+FEEDBACK_PAGE = "feedback.html"   # built only when the client has public feedback
+
+
+def _on_overview_if(item: Any, link: str) -> Any:
+    """A held record or note moved from the page `link` to Overview, where the copy puts
+    what belongs on a page the client's site does not have."""
+    if item.link != link:
+        return item
+    page, overview = PAGE_OF[r.Client]
+    return dataclasses.replace(item, page=page, link=overview)
 
 
 def read_agency_client(folder: Path, shown_root: str, today: date) -> AgencyClient | None:
@@ -153,7 +171,7 @@ def _children(rec: Any) -> list[Any]:
 
 def _all_records(c: ClientRecords) -> list[Any]:
     stack: list[Any] = [c.client, c.roadmap, *c.decisions, *c.signoffs, *c.changes,
-                        *c.risks, *c.updates]
+                        *c.risks, *c.updates, *c.feedback]
     found = []
     while stack:
         rec = stack.pop()
@@ -174,6 +192,8 @@ def describe(rec: Any) -> str:
         return f"{kind} of {rec.deliverable} version {rec.version} ({rec.date.isoformat()})"
     if isinstance(rec, r.Update):
         return f"{kind} of {rec.date.isoformat()}"
+    if isinstance(rec, r.Feedback):
+        return f"{kind} of {rec.date.isoformat()} by {rec.by}"
     ident = getattr(rec, "id", None)
     label = (getattr(rec, "title", None) or getattr(rec, "name", None)
              or getattr(rec, "channel", None) or "")
@@ -237,7 +257,7 @@ def _held(c: ClientRecords) -> list[Held]:
     """Every internal record, outermost only: what is inside one is held back with it."""
     found: list[Held] = []
     stack = [c.client, c.roadmap, *c.decisions, *c.signoffs, *c.changes, *c.risks,
-             *c.updates]
+             *c.updates, *c.feedback]
     for rec in stack:
         found += _held_in(rec)
     return sorted(found, key=lambda h: page_rank(h.page))

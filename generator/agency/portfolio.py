@@ -221,3 +221,125 @@ def slipped(slug: str, client: str, snapshots: list[tuple[str, Project]],
             found.append(Slip(slug, client, m, version, derive.expected_date(was),
                               derive.expected_date(m), tuple(history.get(m.id, []))))
     return found
+
+
+# --- satisfaction and feedback ---------------------------------------------------------------
+
+TREND_RATINGS = 4         # the last ratings a client's rating trend is drawn from
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """One client's ratings and how quickly the agency answers its feedback. Every feedback
+    counts, internal included (`latest_internal` says the latest rating is one)."""
+
+    slug: str
+    name: str
+    latest: r.Feedback | None       # the latest feedback with a score
+    latest_about: str               # what it rates: 'M3: Design', 'the project'; or ''
+    ratings: tuple[int, ...]        # the last scores, oldest first
+    unanswered: int                 # feedback without a response (as "Your feedback" shows)
+    oldest_unanswered: int          # days the oldest of them has waited
+    answered: int                   # feedback with a response
+    median_response: float | None   # days from the feedback to our response; None: none yet
+
+    @property
+    def latest_internal(self) -> bool:
+        return bool(self.latest and self.latest.internal)
+
+    @property
+    def change(self) -> int:
+        """The latest score against the one before: negative when falling, 0 with one."""
+        return self.ratings[-1] - self.ratings[-2] if len(self.ratings) > 1 else 0
+
+    @property
+    def falling(self) -> bool:
+        return self.change < 0
+
+
+def scored_in_order(feedback: list[r.Feedback]) -> list[r.Feedback]:
+    """The feedback that has a score, oldest first (as written on the same day)."""
+    return sorted((x for x in feedback if x.score is not None), key=lambda x: x.date)
+
+
+def median(values: list[int]) -> float | None:
+    """The middle value (the mean of the two middle ones for an even count); None if empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def response_days(feedback: list[r.Feedback]) -> list[int]:
+    """Days from each answered feedback to our response."""
+    return [(x.responded - x.date).days for x in feedback if x.responded is not None]
+
+
+def waiting_feedback(feedback: list[r.Feedback]) -> list[r.Feedback]:
+    """Feedback without a response: it waits on the agency, as the client's page says."""
+    return [x for x in feedback if x.responded is None]
+
+
+def satisfaction(c: AgencyClient, today: date) -> Satisfaction:
+    feedback = c.full.feedback
+    scored = scored_in_order(feedback)
+    waiting = waiting_feedback(feedback)
+    answered = response_days(feedback)
+    return Satisfaction(
+        slug=c.slug, name=c.full.client.name,
+        latest=scored[-1] if scored else None,
+        latest_about=feedback_about(scored[-1], c.full) if scored else "",
+        ratings=tuple(int(x.score or 0) for x in scored[-TREND_RATINGS:]),
+        unanswered=len(waiting),
+        oldest_unanswered=max(((today - x.date).days for x in waiting), default=0),
+        answered=len(answered), median_response=median(answered),
+    )
+
+
+def satisfaction_order(x: Satisfaction) -> tuple[int, int, int, int, str]:
+    """The lowest latest rating first; at the same rating, the one that fell most first; then
+    the oldest feedback waiting on us. Clients never rated come last."""
+    score = x.ratings[-1] if x.ratings else 6
+    return (score, x.change, -x.oldest_unanswered if x.unanswered else 1, -x.unanswered,
+            x.name.lower())
+
+
+def satisfaction_rows(clients: list[AgencyClient], today: date) -> list[Satisfaction]:
+    """Every client's satisfaction, the lowest and falling ratings first."""
+    return sorted((satisfaction(c, today) for c in clients), key=satisfaction_order)
+
+
+def unanswered_feedback(clients: list[AgencyClient], today: date) -> list[Item]:
+    """Every feedback of every client still without our response, the oldest first."""
+    found = [Item(c.slug, c.full.client.name, feedback_what(x, c.full),
+                  feedback_detail(x), x.date, (today - x.date).days, x.internal,
+                  "feedback.html")
+             for c in clients for x in waiting_feedback(c.full.feedback)]
+    return sorted(found, key=lambda x: (-x.days, x.client.lower(), x.what))
+
+
+def feedback_about(x: r.Feedback, p: Project) -> str:
+    """'M3: Design', 'D2: Visual design' or 'the project'."""
+    if x.about is None:
+        return "the project"
+    titles = {m.id: m.title for m in p.milestones}
+    titles |= {d.id: d.title for m in p.milestones for d in m.deliverables}
+    return f"{x.about}: {titles[x.about]}" if x.about in titles else x.about
+
+
+def feedback_what(x: r.Feedback, p: Project) -> str:
+    """'Rated 2 of 5 on M3: Design', or 'Comment on the project'."""
+    about = feedback_about(x, p)
+    return f"Rated {x.score:g} of 5 on {about}" if x.score is not None else f"Comment on {about}"
+
+
+COMMENT_SHOWN = 80   # characters of a comment shown in a list
+
+
+def feedback_detail(x: r.Feedback) -> str:
+    """'by Cleo Client: "The designs came late …"': who, and the start of what they said."""
+    line = " ".join((x.comment or "").split())
+    if len(line) > COMMENT_SHOWN:
+        line = line[:COMMENT_SHOWN].rsplit(" ", 1)[0] + " …"
+    return f"by {x.by}" + (f": “{line}”" if line else "")

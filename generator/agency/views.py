@@ -286,7 +286,8 @@ def copy_of(slug: str, versioned: bool, up: str = "") -> str:
 def _client_pages(c: AgencyClient, base: str) -> tuple[Link, ...]:
     """Each page the client's site has, under `base`."""
     shown = [(t, path) for t, path in NAV if path != "what-changed.md"
-             and (path != "glossary.md" or c.public.client.glossary)]
+             and (path != "glossary.md" or c.public.client.glossary)
+             and (path != "feedback.md" or c.public.feedback)]
     return tuple(Link(t, base + path[:-3] + ".html") for t, path in shown)
 
 
@@ -319,3 +320,78 @@ def client(c: AgencyClient, x: pf.Row, copied: bool, versioned: bool,
         copied=copied, pages=_client_pages(c, base),
         own_site=Link("The client's own site", own + "index.html"),
         sections=_sections(c, base, copied))
+
+
+# --- Satisfaction and feedback ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SatisfactionRow:
+    """One client's ratings and our answers to its feedback."""
+
+    client: Link
+    latest: str            # '3 of 5', or '–' never rated
+    latest_internal: bool  # the latest rating is internal: the client's page does not show it
+    rated_on: str          # '20 Nov 2026', or ''
+    rated: str             # what the latest rating is about: 'M3: Design', 'the project'
+    ratings: str           # '5 → 4 → 3', or '–'
+    trend_word: str        # 'falling', 'rising', 'steady', or '' with fewer than two
+    falling: bool
+    unanswered: str        # '2'
+    oldest_unanswered: str  # '12 days', 'today', or '' with none waiting
+    median_response: str   # '3 days', '2.5 days', or '–' with none answered yet
+    answered: str          # '4 answered', or ''
+
+
+@dataclass(frozen=True)
+class SatisfactionView:
+    rows: tuple[SatisfactionRow, ...]       # the lowest and falling ratings first
+    waiting: tuple[ItemRow, ...]            # feedback waiting on us, the oldest first
+    trend_ratings: str                      # '4 ratings'
+
+
+def rating_trend_word(x: pf.Satisfaction) -> str:
+    """'falling', 'rising' or 'steady': the latest score against the one before."""
+    if len(x.ratings) < 2:
+        return ""
+    return "falling" if x.change < 0 else "rising" if x.change > 0 else "steady"
+
+
+def waited(n: int) -> str:
+    """'today', '1 day', '12 days'."""
+    return days(n) if n else "today"
+
+
+def satisfaction_row(x: pf.Satisfaction) -> SatisfactionRow:
+    last = x.latest
+    return SatisfactionRow(
+        client=client_page(x.slug, x.name),
+        latest=f"{last.score:g} of 5" if last and last.score is not None else DASH,
+        latest_internal=x.latest_internal,
+        rated_on=derive.short_date(last.date) if last else "",
+        rated=x.latest_about,
+        ratings=TREND_ARROW.join(map(str, x.ratings)) or DASH,
+        trend_word=rating_trend_word(x), falling=x.falling,
+        unanswered=str(x.unanswered),
+        oldest_unanswered=waited(x.oldest_unanswered) if x.unanswered else "",
+        median_response=(days(x.median_response) if x.median_response is not None else DASH),
+        answered=f"{x.answered} answered" if x.answered else "",
+    )
+
+
+def feedback_row(x: pf.Item) -> ItemRow:
+    """Feedback waiting on us: given on, and how long it has waited ('today' on the day)."""
+    return ItemRow(client_page(x.slug, x.client), x.what, x.internal,
+                   derive.short_date(x.since), waited(x.days), x.detail)
+
+
+def satisfaction(clients: list[AgencyClient], today: date) -> SatisfactionView:
+    """Every client's ratings, the lowest and falling first, and the feedback we owe."""
+    return SatisfactionView(
+        rows=tuple(satisfaction_row(x) for x in pf.satisfaction_rows(clients, today)),
+        waiting=tuple(feedback_row(x) for x in pf.unanswered_feedback(clients, today)),
+        trend_ratings=plural(pf.TREND_RATINGS, "rating"))
+
+
+def client_satisfaction(c: AgencyClient, today: date) -> SatisfactionView:
+    """The same for the agency's page on one client."""
+    return satisfaction([c], today)
