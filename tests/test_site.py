@@ -284,8 +284,8 @@ def test_a_milestone_past_its_planned_date_is_late_whatever_the_forecast_says():
                                                   "Overdue by 3 days")
     assert derive.milestone_state(stale, today, set()).label == (
         "Overdue by 3 days · its forecast (14 November 2026) has passed")
-    assert derive.milestone_state(stale, today, set()).short == (
-        "Overdue by 3 days · forecast passed")
+    assert derive.milestone_state(stale, today, set()).short == "Overdue by 3 days"
+    assert derive.against_plan(stale, today) == "1 day later · forecast passed"
     ahead = derive.milestone_state(forecast, date(2026, 11, 10), set())
     assert (ahead.key, ahead.label) == ("at-risk", "At risk: forecast 21 days after plan")
 

@@ -45,11 +45,14 @@ def shift_words(n: int) -> str:
 
 def against_plan(m: r.Milestone, today: date) -> str:
     """A milestone's date against its plan, for a table cell headed so: '14 days later',
-    '3 days earlier', 'On plan', or 'No new date yet' for an overdue milestone whose only
+    '3 days earlier', 'On plan', '14 days later · forecast passed' for an open milestone
+    whose forecast is behind us, or 'No new date yet' for an overdue milestone whose only
     date is the one that passed."""
     n = plan_shift(m)
     if n:
-        return f"{days(abs(n))} {'later' if n > 0 else 'earlier'}"
+        passed = not m.done and m.forecast is not None and m.forecast < today
+        return f"{days(abs(n))} {'later' if n > 0 else 'earlier'}" + (
+            " · forecast passed" if passed else "")
     return "No new date yet" if days_overdue(m, today) else "On plan"
 
 
@@ -84,11 +87,11 @@ def milestone_state(m: r.Milestone, today: date, overdue_blockers: set[str]) -> 
 
 def _overdue(m: r.Milestone, today: date) -> MilestoneState:
     """An open milestone past its planned date: how many days, and whether its forecast has
-    passed too (a forecast still ahead is shown beside the state, as the forecast)."""
+    passed too (in a table, the Against plan column says that)."""
     late = f"Overdue by {days(days_overdue(m, today))}"
     if m.forecast and m.forecast < today and m.forecast != m.planned:
         return MilestoneState("late", f"{late} · its forecast ({long_date(m.forecast)}) has "
-                              "passed", f"{late} · forecast passed")
+                              "passed", late)
     return MilestoneState("late", late, late)
 
 
