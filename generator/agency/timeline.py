@@ -65,7 +65,8 @@ def _client_row(p: Project, layout: Layout, y: float, x: XScale) -> str:
                                  f"{derive.shift_words(derive.plan_shift(m))}", 5))
         if m.done:
             parts.append(diamond(x(m.done), mid, "mp-tl-done",
-                                 f"{who}: done {derive.long_date(m.done)}", 5))
+                                 f"{who}: done {derive.long_date(m.done)}, "
+                                 f"{derive.shift_words(derive.plan_shift(m))}", 5))
     return "".join(parts)
 
 
