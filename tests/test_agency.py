@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
+from generator.site.views import Badge
 from tests.conftest import TODAY as JUNE_1
 from tests.conftest import valid_data
 
@@ -243,7 +244,8 @@ def plural_days(n: int) -> str:
 @dataclass
 class Expected:
     next_id: str | None
-    days_late: int
+    next_overdue: int  # days the next milestone is past its planned date
+    next_shift: int    # days from its planned date to its forecast
     overdue: list[int]
     signoff_waits: list[int]
     changes_waiting: list[int]
@@ -260,9 +262,10 @@ def expected(folder: Path, today: date) -> Expected:
     open_ones = [m for m in milestones if not m.get("done")]
     nxt = min(open_ones, key=lambda m: (m.get("forecast") or m["planned"], m["planned"]),
               default=None)
-    late = (max(nxt.get("forecast") or nxt["planned"], today) - nxt["planned"]).days if nxt else 0
-    overdue = sorted(((today - t["due"]).days for t in roadmap.get("client_tasks", [])
-                      if not t.get("done") and t["due"] < today), reverse=True)
+    next_overdue = max((today - nxt["planned"]).days, 0) if nxt else 0
+    next_shift = ((nxt.get("forecast") or nxt["planned"]) - nxt["planned"]).days if nxt else 0
+    tasks = sorted(((today - t["due"]).days for t in roadmap.get("client_tasks", [])
+                    if not t.get("done") and t["due"] < today), reverse=True)
     answers = load(folder / "signoffs.yml") or []
     waits = []
     for m in milestones:
@@ -287,7 +290,7 @@ def expected(folder: Path, today: date) -> Expected:
         share = (on - client["start"]).days / (end - client["start"]).days
         elapsed = whole_percent(min(max(share, 0), 1))
     updates = [load(p)["date"] for p in sorted((folder / "updates").glob("*.yml"))]
-    return Expected(nxt["id"] if nxt else None, late, overdue, sorted(waits, reverse=True),
+    return Expected(nxt["id"] if nxt else None, next_overdue, next_shift, tasks, sorted(waits, reverse=True),
                     changes, spent, elapsed, max(updates, default=None))
 
 
@@ -306,7 +309,10 @@ def test_the_portfolio_figures_match_the_records(builds):
         row, want = rows[name], expected(folder, TODAY)
         assert row["Next milestone"].startswith(f"{want.next_id}: ") if want.next_id else \
             row["Next milestone"] == "–", name
-        assert row["Days late"] == signed(want.days_late), name
+        assert row["Forecast against plan"] == (f"{signed(want.next_shift)} days" if want.next_id
+                                                else "–"), name
+        assert ((f"Overdue by {plural_days(want.next_overdue)}" in row["Next milestone"])
+                == bool(want.next_overdue)), name
         overdue = str(len(want.overdue)) + (
             f" (oldest {plural_days(want.overdue[0])})" if want.overdue else "")
         assert row["Overdue tasks"] == overdue, name
@@ -325,7 +331,8 @@ def test_the_portfolio_figures_match_the_records(builds):
     # the examples hold something of each kind, or the comparisons above prove little
     everything = [expected(f, TODAY) for f in names.values()]
     assert checked_waits and any(e.overdue for e in everything)
-    assert any(e.changes_waiting for e in everything) and any(e.days_late for e in everything)
+    assert any(e.changes_waiting for e in everything) and any(e.next_shift for e in everything)
+    assert any(e.next_overdue for e in everything)
 
 
 def test_a_client_not_updated_for_two_weeks_is_flagged(builds):
@@ -693,3 +700,22 @@ def test_fields_left_at_their_defaults_are_not_listed_as_written(make_project):
     names = [name for name, _ in field_texts(ina)]
     assert names == ["name", "side", "role", "email"], names
     assert isinstance(ina, r.Contact)
+
+
+def test_the_next_milestone_is_overdue_only_past_its_planned_date(make_project):
+    """Issue 17, item 8: a forecast four weeks after a plan still ahead is a warning, said as
+    '+28 days' against plan, never as lateness; past its planned date it is overdue."""
+    from generator.agency.portfolio import row
+    from generator.agency.views import portfolio_row
+
+    data = valid_data()  # M2 planned 1 April, forecast 10 April
+    data["roadmap.yml"]["milestones"][1].update(planned=date(2026, 6, 18),
+                                                forecast=date(2026, 7, 16))
+    x = row(agency_client(make_project, data), JUNE_1)
+    shown = portfolio_row(x, versioned=False)
+    assert (x.overdue, x.shift, shown.against_plan) == (0, 28, "+28 days")
+    assert shown.next_state == Badge("at-risk", "At risk")
+    data["roadmap.yml"]["milestones"][1].update(planned=date(2026, 5, 27))
+    shown = portfolio_row(row(agency_client(make_project, data, "other"), JUNE_1), False)
+    assert (shown.against_plan, shown.next_state) == ("+50 days",
+                                                      Badge("late", "Overdue by 5 days"))

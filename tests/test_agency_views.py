@@ -13,6 +13,7 @@ from generator.agency import portfolio as pf
 from generator.agency import views
 from generator.format import records as r
 from generator.numbers import MINUS
+from generator.site import derive
 from generator.site.views import Badge, Link
 
 TODAY = date(2026, 6, 1)
@@ -23,7 +24,7 @@ def figures(**kw: Any) -> pf.Row:
     fields: dict[str, Any] = dict(
         slug="acme", name="Acme & Co", project="Relaunch", health="green", health_internal=False,
         trend=("green",),
-        next=None, days_late=0, overdue_tasks=0, oldest_overdue=0, signoffs_waiting=0,
+        next=None, next_state=None, overdue=0, shift=0, overdue_tasks=0, oldest_overdue=0, signoffs_waiting=0,
         longest_signoff_wait=0, changes_waiting=0, oldest_change_wait=0, burn=None,
         last_update=date(2026, 5, 25), days_since_update=7)
     return pf.Row(**{**fields, **kw})
@@ -33,34 +34,38 @@ def test_a_quiet_client_reads_as_zeros_and_dashes():
     x = views.portfolio_row(figures(), versioned=False)
     assert (x.client, x.trend, x.trend_word, x.next, x.next_internal) == (
         Link("Acme & Co", "clients/acme.md"), "green", "", "–", False)
-    assert (x.days_late, x.overdue_tasks, x.oldest_overdue, x.signoffs_waiting,
-            x.longest_signoff_wait, x.changes_waiting, x.oldest_change_wait) == (
-        "0", "0", "", "0", "–", "0", "")
+    assert (x.next_state, x.against_plan, x.overdue_tasks, x.oldest_overdue,
+            x.signoffs_waiting, x.longest_signoff_wait, x.changes_waiting,
+            x.oldest_change_wait) == (None, "–", "0", "", "0", "–", "0", "")
     assert (x.spent, x.faster, x.elapsed) == ("–", False, "–")
     assert (x.last_update, x.stale) == ("25\u00a0May\u00a02026", "")
     assert x.site == Link("Open", "../acme/index.html")
 
 
 def test_a_troubled_client_has_its_figures_worded():
-    nxt = r.Milestone(id="M4", title="Build", planned=date(2026, 5, 1), internal=True)
+    nxt = r.Milestone(id="M4", title="Build", planned=date(2026, 5, 1),
+                      forecast=date(2026, 6, 15), internal=True)
     x = views.portfolio_row(figures(
-        health="red", trend=("green", "amber", "red"), next=nxt, days_late=14, overdue_tasks=2,
+        health="red", trend=("green", "amber", "red"), next=nxt,
+        next_state=derive.milestone_state(nxt, TODAY, set()), overdue=31, shift=45,
+        overdue_tasks=2,
         oldest_overdue=1, signoffs_waiting=1, longest_signoff_wait=9, changes_waiting=3,
         oldest_change_wait=20, burn=pf.Burn(0.664, 0.5, TODAY), last_update=None,
         days_since_update=None), versioned=True)
     assert (x.trend, x.trend_word, x.next, x.next_internal) == (
         "green → amber → red", "worse", "M4: Build", True)
-    assert (x.days_late, x.overdue_tasks, x.oldest_overdue, x.longest_signoff_wait,
-            x.changes_waiting, x.oldest_change_wait) == (
-        "+14", "2", "1 day", "9 days", "3", "20 days")
+    assert (x.next_state, x.against_plan) == (Badge("late", "Overdue by 31 days"), "+45 days")
+    assert (x.overdue_tasks, x.oldest_overdue, x.longest_signoff_wait,
+            x.changes_waiting, x.oldest_change_wait) == ("2", "1 day", "9 days", "3", "20 days")
     assert (x.spent, x.faster, x.elapsed) == ("66%", True, "50%")
     assert (x.last_update, x.stale) == ("none", "No update yet")
     assert x.site == Link("Open", "../acme/latest/index.html")
 
 
 def test_days_ahead_of_plan_keep_a_real_minus_sign_shown_as_it_is():
-    shown = views.portfolio_row(figures(days_late=-3), versioned=False).days_late
-    assert shown == f"{MINUS}3" and isinstance(shown, Markup)
+    nxt = r.Milestone(id="M4", title="Build", planned=date(2026, 7, 1))
+    shown = views.portfolio_row(figures(next=nxt, shift=-3), versioned=False).against_plan
+    assert shown == f"{MINUS}3 days" and isinstance(shown, Markup)
 
 
 def test_the_trend_word_compares_the_last_two_updates_only():

@@ -324,14 +324,19 @@ def test_clean_svg_logo_is_shown(tab) -> None:  # noqa: ANN001
 
 # --- northwind --------------------------------------------------------------------------------
 
-def test_timeline_is_visible(tab) -> None:  # noqa: ANN001
-    northwind = tab("northwind")
+@pytest.mark.parametrize(("viewport", "shown"), [(DESKTOP, "wide"), (PHONE, "narrow")])
+def test_timeline_is_visible(tab, viewport: dict[str, int], shown: str) -> None:  # noqa: ANN001
+    """One of the two drawings is shown: the wide one on a desktop, the narrow one on a
+    phone, as wide as the page's text."""
+    northwind = tab("northwind", viewport)
     visit = northwind.open("roadmap.html")
-    timeline = northwind.page.locator("svg.mp-timeline")
-    assert timeline.count() == 1
-    assert timeline.is_visible()
+    drawings = northwind.page.locator("svg.mp-timeline")
+    assert drawings.count() == 2
+    timeline = northwind.page.locator(f"svg.mp-timeline-{shown}")
+    assert timeline.is_visible() and sum(d.is_visible() for d in drawings.all()) == 1
     box = timeline.bounding_box()
-    assert box is not None and box["width"] > 100 and box["height"] > 50, box
+    assert box is not None and box["width"] > 300 and box["height"] > 50, box
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], box
     assert not visit.problems(), visit.problems()
 
 

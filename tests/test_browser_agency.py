@@ -132,8 +132,8 @@ def test_a_click_on_a_heading_sorts_the_table(agency) -> None:  # noqa: ANN001
 def test_the_timeline_draws_every_client(agency) -> None:  # noqa: ANN001
     tab = agency()
     visit = tab.open("timeline.html")
-    labels = tab.page.locator("svg.mp-timeline .mp-tl-label").all_text_contents()
+    labels = tab.page.locator("svg.mp-timeline-wide .mp-tl-label").all_text_contents()
     assert len(labels) == 3 and any("Northwind" in x for x in labels), labels
-    marks = tab.page.locator("svg.mp-timeline polygon title").count()
+    marks = tab.page.locator("svg.mp-timeline-wide polygon title").count()
     assert marks > 10
     assert not visit.problems(), visit.problems()

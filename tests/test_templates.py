@@ -27,6 +27,7 @@ LAYOUT_HELPERS = {
     "html",      # text escaped for HTML we write ourselves
     "rag",       # a health value in words and colour
     "bar",       # the budget bar: the share is drawn, its words are given
+    "cell",      # a table cell's column named for a phone, from the template's own words
     "rich",      # a Markdown field rendered safely (the escaping of Markdown fields)
 }
 # The answer links' include asks answers.py for its rows: the links are built and tested
@@ -152,3 +153,51 @@ def test_every_table_column_has_a_heading():
     assert sum(map(len, headings.values())) > 30
     assert [f"{name}: {row}" for name, rows in headings.items() for row in rows
             if not all(row)] == []
+
+
+# --- a table cell's name on a phone is its column's heading ----------------------------------
+
+CELL_NAME = re.compile(r'^<span class="mp-cell" data-label="([^"]*)"></span>')
+
+
+def _tables(markdown: str) -> list[tuple[list[str], list[list[str]]]]:
+    """Each Markdown table of a page: its headings and its rows, cells stripped."""
+    tables, lines = [], markdown.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("| ---") and i and lines[i - 1].startswith("|"):
+            cells = [c.strip() for c in lines[i - 1].strip("|").split(" | ")]
+            rows = []
+            for row in lines[i + 1:]:
+                if not row.startswith("|"):
+                    break
+                rows.append([c.strip() for c in row.strip()[2:-2].split(" | ")])
+            tables.append((cells, rows))
+    return tables
+
+
+def _pages_with_tables() -> dict[str, str]:
+    """Northwind's pages and the agency's, rendered from the example clients."""
+    from generator.agency.full import read_agency_client
+    from generator.agency.render import AgencyView, render_agency
+    from tests.conftest import EXAMPLES
+    from tests.golden import AS_OF, current_pages
+
+    clients = [read_agency_client(p, "examples", AS_OF) for p in sorted(EXAMPLES.iterdir())]
+    view = AgencyView(AS_OF, [c for c in clients if c], [], [], 0, frozenset(), frozenset())
+    return {**current_pages(), **{f"agency/{k}": v for k, v in render_agency(view).items()}}
+
+
+def test_each_cells_name_on_a_phone_is_its_columns_heading():
+    """On a phone a row is a card whose lines are named by `cell("…")` in the template; the
+    name must be the heading the same column has on a wide screen."""
+    named = 0
+    for page, text in _pages_with_tables().items():
+        for headings, rows in _tables(text):
+            for row in rows:
+                assert len(row) == len(headings), (page, headings, row)
+                for heading, value in zip(headings, row, strict=True):
+                    found = CELL_NAME.match(value)
+                    if found:
+                        named += 1
+                        assert found[1] == re.sub(r"\\(.)", r"\1", heading), (page, value)
+    assert named > 200

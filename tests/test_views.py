@@ -10,7 +10,7 @@ from typing import Any
 from generator.format import records as r
 from generator.site import views
 from generator.site.model import Project, Section
-from generator.site.render import SiteVersion
+from generator.site.render import SiteVersion, render_pages
 
 TODAY = date(2026, 6, 1)
 
@@ -103,7 +103,8 @@ def test_overview_next_and_final_milestone_with_dates_in_words():
         client={"end": date(2026, 12, 18)})
     v = views.overview(p, TODAY)
     assert v.next == views.MilestoneWhen(
-        "M2", "Milestone M2", "1 July 2026", "", "8 July 2026", "+7 days", "at-risk",
+        "M2", "Milestone M2", "1 July 2026", "", "8 July 2026", "7 days later than planned",
+        "at-risk",
         "At risk: forecast 7 days after plan")
     assert v.final is not None and (v.final.id, v.final.forecast, v.final.slip) == ("M3", "", "")
     assert not v.final_is_next
@@ -165,7 +166,7 @@ def test_updates_without_any():
 
 # --- Roadmap ------------------------------------------------------------------------------------
 
-def test_roadmap_rows_by_phase_with_short_dates_days_late_and_signoff_states():
+def test_roadmap_rows_by_phase_with_short_dates_dates_against_plan_and_signoff_states():
     p = project(milestones=[
         milestone("M1", date(2026, 5, 1), phase="Plan", done=date(2026, 5, 4), deliverables=[
             r.Deliverable(id="D1", title="Plan", signoff=True),
@@ -178,12 +179,60 @@ def test_roadmap_rows_by_phase_with_short_dates_days_late_and_signoff_states():
     m1, m3 = v.phases[0].milestones
     m2 = v.phases[1].milestones[0]
     assert (m1.planned, m1.forecast, m1.done) == ("1\u00a0May\u00a02026", "–", "4\u00a0May\u00a02026")
-    assert (m1.days_late, m2.days_late, m3.days_late) == ("+3", "+12", "−6")
-    assert (m2.state, m2.depends_on, m1.depends_on) == (views.Badge("late", "Late"), "M1", "–")
+    assert (m1.against_plan, m2.against_plan, m3.against_plan) == (
+        "3 days later", "No new date yet", "6 days earlier")
+    assert (m2.state, m2.depends_on, m1.depends_on) == (
+        views.Badge("late", "Overdue by 12 days"), "M1", "–")
     assert m1.deliverables == (views.DeliverableState("D1", "awaiting your sign-off"),
                                views.DeliverableState("D2", "no sign-off needed"))
     assert v.timeline.startswith('<div class="mp-timeline-wrap"><svg')
     assert (v.dates_moved, v.slips, v.about) == (False, (), ())
+
+
+# Issue 17, item 8: M3 planned 18 December, forecast 4 weeks later, seen on 2 December: a
+# warning (at risk), never "late"; and M4 planned 27 November, forecast 49 days later, seen 5
+# days after its planned date: late, said as "overdue", apart from how far the forecast moved.
+DEC_2 = date(2026, 12, 2)
+NOT_DUE_YET = milestone("M3", date(2026, 12, 18), forecast=date(2027, 1, 15))
+PAST_ITS_DATE = milestone("M4", date(2026, 11, 27), forecast=date(2027, 1, 15))
+
+
+def test_a_forecast_after_plan_is_not_lateness_until_the_planned_date_passes():
+    v = views.roadmap(project(milestones=[NOT_DUE_YET, PAST_ITS_DATE]), DEC_2)
+    m3, m4 = v.phases[0].milestones
+    assert (m3.against_plan, m3.state) == ("28 days later", views.Badge("at-risk", "At risk"))
+    assert (m4.against_plan, m4.state) == ("49 days later",
+                                           views.Badge("late", "Overdue by 5 days"))
+    text = render_pages(project(milestones=[NOT_DUE_YET, PAST_ITS_DATE]), DEC_2)["roadmap.md"]
+    assert "Days late" not in text and "| Against plan |" in text
+    assert ('| <span class="mp-cell" data-label="Against plan"></span>28 days later | <span '
+            'class="mp-cell" data-label="Status"></span><span class="mp-badge mp-at-risk" data-search-exclude>'
+            "At risk</span> |") in text
+
+
+def test_the_overview_says_how_far_the_forecast_moved_and_how_overdue_apart():
+    v = views.overview(project(milestones=[PAST_ITS_DATE, NOT_DUE_YET]), DEC_2)
+    assert v.next is not None and v.final is not None
+    assert (v.next.forecast, v.next.slip, v.next.state_label) == (
+        "15 January 2027", "49 days later than planned", "Overdue by 5 days")
+    assert (v.final.slip, v.final.state_label) == (
+        "28 days later than planned", "At risk: forecast 28 days after plan")
+    text = render_pages(project(milestones=[PAST_ITS_DATE, NOT_DUE_YET]), DEC_2)["index.md"]
+    assert ("planned for 27 November 2026, now forecast for **15 January 2027**, 49 days later "
+            "than planned.\n<span class=\"mp-badge mp-late\" data-search-exclude>Overdue by 5 days</span>") in text
+
+
+def test_an_overdue_milestone_says_when_its_forecast_passed_or_that_it_has_no_new_date():
+    stale = milestone("M1", date(2026, 11, 13), forecast=date(2026, 11, 27))
+    bare = milestone("M2", date(2026, 11, 20))
+    early = milestone("M3", date(2026, 12, 20), forecast=date(2026, 12, 17))
+    done = milestone("M4", date(2026, 9, 25), done=date(2026, 10, 2))
+    rows = views.roadmap(project(milestones=[stale, bare, early, done]), DEC_2).phases[0]
+    assert [(m.against_plan, m.state.label) for m in rows.milestones] == [
+        ("14 days later · forecast passed", "Overdue by 19 days"),
+        ("No new date yet", "Overdue by 12 days"),
+        ("3 days earlier", "On track"),
+        ("7 days later", "Done")]
 
 
 def test_roadmap_of_a_version_says_how_the_dates_moved():

@@ -58,7 +58,9 @@ class Row:
     health_internal: bool           # ... of an internal update: the client sees another
     trend: tuple[str, ...]          # overall health of the last updates, oldest first
     next: r.Milestone | None
-    days_late: int                  # of the next milestone, against its plan (as Roadmap)
+    next_state: derive.MilestoneState | None   # where it stands, as the client's Roadmap says
+    overdue: int                    # days the next milestone is past its planned date
+    shift: int                      # days from its planned date to its forecast (+ later)
     overdue_tasks: int
     oldest_overdue: int             # days the most overdue client task is late
     signoffs_waiting: int
@@ -99,6 +101,7 @@ def burn(p: Project, today: date) -> Burn | None:
 def row(c: AgencyClient, today: date) -> Row:
     p = c.full
     nxt = derive.next_milestone(p)
+    blockers = derive.overdue_blockers(p, today)
     overdue = [t for t in p.client_tasks if derive.overdue_days(t, today)]
     signoffs = derive.awaiting_signoff(p)
     changes = derive.awaiting_changes(p)
@@ -108,7 +111,9 @@ def row(c: AgencyClient, today: date) -> Row:
         health=last.overall if last else None,
         health_internal=bool(last and last.internal),
         trend=tuple(u.overall for u in p.updates[-TREND_UPDATES:]),
-        next=nxt, days_late=derive.days_late(nxt, today) if nxt else 0,
+        next=nxt, next_state=derive.milestone_state(nxt, today, blockers) if nxt else None,
+        overdue=derive.days_overdue(nxt, today) if nxt else 0,
+        shift=derive.plan_shift(nxt) if nxt else 0,
         overdue_tasks=len(overdue),
         oldest_overdue=max((derive.overdue_days(t, today) for t in overdue), default=0),
         signoffs_waiting=len(signoffs),
@@ -124,9 +129,9 @@ def row(c: AgencyClient, today: date) -> Row:
 
 def portfolio(clients: list[AgencyClient], today: date) -> list[Row]:
     """One row per client, the most troubled first: red before amber before green, then
-    the most days late."""
+    the next milestone most overdue, then the one forecast furthest after its plan."""
     rows = [row(c, today) for c in clients]
-    return sorted(rows, key=lambda x: (-x.health_order, -x.days_late, x.name.lower()))
+    return sorted(rows, key=lambda x: (-x.health_order, -x.overdue, -x.shift, x.name.lower()))
 
 
 # --- across clients ------------------------------------------------------------------------

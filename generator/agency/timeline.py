@@ -1,13 +1,14 @@
 """Every client's milestones on one SVG: one row per client, drawn at build time.
 
-The marks are the client Roadmap's (`site/timeline.py`, whose grid and diamonds are reused):
-planned hollow, forecast amber, done filled, joined by a slip bar; each row spans the
-project from its start to its planned end, with a today line across all of them.
+The marks and the two drawings are the client Roadmap's (`site/timeline.py`, whose layouts,
+axis and diamonds are reused): planned hollow, forecast amber, done filled, joined by a slip
+bar; each row spans the project from its start to its planned end, with a today line across
+all of them. The wide drawing names each client on the left, the narrow one (a phone's)
+above its row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 
 from generator.agency.portfolio import project_end
@@ -15,7 +16,20 @@ from generator.numbers import plural
 from generator.site import derive
 from generator.site.markup import attr
 from generator.site.model import Project
-from generator.site.timeline import LABEL, RIGHT, ROW, TOP, WIDTH, _diamond, _grid, slip_line
+from generator.site.timeline import (
+    LAYOUTS,
+    TOP,
+    Layout,
+    XScale,
+    axis,
+    cut,
+    diamond,
+    row_label,
+    scale,
+    slip_line,
+    svg_open,
+    today_line,
+)
 
 ROWS_GAP = 8
 
@@ -32,10 +46,10 @@ def _span(projects: list[Project], today: date) -> tuple[date, date]:
     return first, last
 
 
-def _client_row(p: Project, mid: float, x: Callable[[date], float], today: date) -> str:
-    name = p.client.name if len(p.client.name) <= 28 else p.client.name[:27] + "…"
-    parts = [f'<text class="mp-tl-label" x="8" y="{mid + 4:.0f}"><title>{attr(p.client.name)}: '
-             f'{attr(p.client.project)}</title>{attr(name)}</text>']
+def _client_row(p: Project, layout: Layout, y: float, x: XScale) -> str:
+    text_y, mid = layout.place(y)
+    parts = [row_label(layout, text_y, cut(p.client.name, layout.label_chars),
+                       f"{p.client.name}: {p.client.project}")]
     end = project_end(p)
     if end:
         parts.append(f'<line class="mp-tl-grid mp-ag-span" x1="{x(p.client.start):.1f}" '
@@ -43,44 +57,40 @@ def _client_row(p: Project, mid: float, x: Callable[[date], float], today: date)
     for m in p.milestones:
         parts += slip_line(m, mid, x)
         who = f"{p.client.name} {m.id} {m.title}"
-        parts.append(_diamond(x(m.planned), mid, "mp-tl-planned",
-                              f"{who}: planned {derive.long_date(m.planned)}", 5))
+        parts.append(diamond(x(m.planned), mid, "mp-tl-planned",
+                             f"{who}: planned {derive.long_date(m.planned)}", 5))
         if m.forecast and not m.done and m.forecast != m.planned:
-            parts.append(_diamond(x(m.forecast), mid, "mp-tl-forecast",
-                                  f"{who}: forecast {derive.long_date(m.forecast)}", 5))
+            parts.append(diamond(x(m.forecast), mid, "mp-tl-forecast",
+                                 f"{who}: forecast {derive.long_date(m.forecast)}, "
+                                 f"{derive.shift_words(derive.plan_shift(m))}", 5))
         if m.done:
-            parts.append(_diamond(x(m.done), mid, "mp-tl-done",
-                                  f"{who}: done {derive.long_date(m.done)}", 5))
+            parts.append(diamond(x(m.done), mid, "mp-tl-done",
+                                 f"{who}: done {derive.long_date(m.done)}, "
+                                 f"{derive.shift_words(derive.plan_shift(m))}", 5))
     return "".join(parts)
 
 
 def portfolio_timeline(projects: list[Project], today: date) -> str:
-    """One SVG element with no blank lines (it sits in a Markdown page)."""
+    """Both drawings in one element with no blank lines (it sits in a Markdown page)."""
+    return "".join(['<div class="mp-timeline-wrap">',
+                    *(_drawing(projects, today, layout) for layout in LAYOUTS), "</div>"])
+
+
+def _drawing(projects: list[Project], today: date, layout: Layout) -> str:
     first, last = _span(projects, today)
-    scale = (WIDTH - LABEL - RIGHT) / max((last - first).days, 1)
-
-    def x(d: date) -> float:
-        return LABEL + (d - first).days * scale
-
+    x = scale(layout, first, last)
     rows = []
-    y = TOP + ROWS_GAP
+    y: float = TOP + ROWS_GAP
     for p in projects:
-        y += ROW
-        rows.append(_client_row(p, y - ROW / 2, x, today))
-    height = y + 20
-    today_x = x(today)
-    today_line = (
-        f'<line class="mp-tl-today" x1="{today_x:.1f}" y1="{TOP - 6}" x2="{today_x:.1f}" '
-        f'y2="{height - 10}"/><text class="mp-tl-today-label" x="{today_x + 3:.1f}" '
-        f'y="{TOP - 8}">Today</text>')
+        rows.append(_client_row(p, layout, y, x))
+        y += layout.row
     desc = (f"{plural(len(projects), 'client')} from {derive.long_date(first)} to "
             f"{derive.long_date(last)}: each client's milestones with planned, forecast and "
             f"done dates; today is {derive.long_date(today)}.")
+    ids = layout.ids
     return "".join([
-        '<div class="mp-timeline-wrap">',
-        '<svg class="mp-timeline" role="img" aria-labelledby="mp-ag-title mp-ag-desc" '
-        f'viewBox="0 0 {WIDTH} {height:.0f}" xmlns="http://www.w3.org/2000/svg">',
-        '<title id="mp-ag-title">Timeline of all clients</title>',
-        f'<desc id="mp-ag-desc">{attr(desc)}</desc>',
-        _grid(first, last, x, height + 24), *rows, today_line, "</svg></div>",
+        svg_open(layout, y + 12, f"mp-ag-title{ids} mp-ag-desc{ids}"),
+        f'<title id="mp-ag-title{ids}">Timeline of all clients</title>',
+        f'<desc id="mp-ag-desc{ids}">{attr(desc)}</desc>',
+        axis(layout, first, last, x, y), today_line(layout, x(today), y), *rows, "</svg>",
     ])

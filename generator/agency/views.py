@@ -22,7 +22,7 @@ from generator.agency import portfolio as pf
 from generator.agency.full import AgencyClient, page_rank
 from generator.agency.timeline import portfolio_timeline
 from generator.format.pages import NAV
-from generator.numbers import days, percent, plural, signed
+from generator.numbers import days, percent, plural
 from generator.site import derive
 from generator.site.views import DASH, Badge, Link
 
@@ -59,7 +59,8 @@ class PortfolioRow:
     trend_word: str             # 'worse', 'better', 'steady', or '' with fewer than two
     next: str                   # 'M4: Catalogue built', or '–' when every milestone is done
     next_internal: bool
-    days_late: Markup           # '+14', '−3' or '0': a real minus sign, shown as it is
+    next_state: Badge | None    # 'Overdue by 5 days', 'At risk', 'On track' (as Roadmap)
+    against_plan: Markup        # '+14 days', '−3 days', '0 days': a real minus, as it is
     overdue_tasks: str          # '1'
     oldest_overdue: str         # '7 days', or '' with no overdue task
     signoffs_waiting: str
@@ -111,7 +112,8 @@ def portfolio_row(x: pf.Row, versioned: bool) -> PortfolioRow:
         trend_word=trend_word(x.trend),
         next=f"{x.next.id}: {x.next.title}" if x.next else DASH,
         next_internal=bool(x.next and x.next.internal),
-        days_late=Markup(signed(x.days_late)),
+        next_state=Badge(x.next_state.key, x.next_state.short) if x.next_state else None,
+        against_plan=Markup(days(x.shift, sign=True)) if x.next else Markup(DASH),
         overdue_tasks=overdue, oldest_overdue=oldest_overdue,
         signoffs_waiting=str(x.signoffs_waiting),
         longest_signoff_wait=days(x.longest_signoff_wait) if x.signoffs_waiting else DASH,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from generator.format import records as r
-from generator.numbers import days, money, percent, plural, signed  # templates: d.days, ...
+from generator.numbers import days, money, percent, plural  # templates: d.days, ...
 from generator.site.model import Project
 
 LEVEL_SCORE = {"low": 1, "medium": 2, "high": 3}
@@ -23,12 +23,37 @@ def expected_date(m: r.Milestone) -> date:
     return m.done or m.forecast or m.planned
 
 
-def days_late(m: r.Milestone, today: date) -> int:
-    """Days against the baseline: positive is late, negative early. An open milestone past
-    its expected date counts as late up to today."""
-    if m.done:
-        return (m.done - m.planned).days
-    return (max(m.forecast or m.planned, today) - m.planned).days
+def days_overdue(m: r.Milestone, today: date) -> int:
+    """How late a milestone is: the days since its planned (agreed) date passed while it is
+    not done; 0 when it is done or its date has not come yet, whatever the forecast says."""
+    return (today - m.planned).days if not m.done and m.planned < today else 0
+
+
+def plan_shift(m: r.Milestone) -> int:
+    """Days from the planned date to the date the milestone is expected on (done, else
+    forecast): positive later, negative earlier, 0 without another date. Not lateness: a
+    forecast after the plan is a warning until the planned date passes (`days_overdue`)."""
+    return (expected_date(m) - m.planned).days
+
+
+def shift_words(n: int) -> str:
+    """'14 days later than planned', '3 days earlier than planned', or 'as planned'."""
+    if n == 0:
+        return "as planned"
+    return f"{days(abs(n))} {'later' if n > 0 else 'earlier'} than planned"
+
+
+def against_plan(m: r.Milestone, today: date) -> str:
+    """A milestone's date against its plan, for a table cell headed so: '14 days later',
+    '3 days earlier', 'On plan', '14 days later · forecast passed' for an open milestone
+    whose forecast is behind us, or 'No new date yet' for an overdue milestone whose only
+    date is the one that passed."""
+    n = plan_shift(m)
+    if n:
+        passed = not m.done and m.forecast is not None and m.forecast < today
+        return f"{days(abs(n))} {'later' if n > 0 else 'earlier'}" + (
+            " · forecast passed" if passed else "")
+    return "No new date yet" if days_overdue(m, today) else "On plan"
 
 
 @dataclass(frozen=True)
@@ -39,15 +64,15 @@ class MilestoneState:
 
 
 def milestone_state(m: r.Milestone, today: date, overdue_blockers: set[str]) -> MilestoneState:
-    """Where a milestone stands. Late means its planned (agreed) date has passed and it is
-    not done, whatever the forecast says; the forecast is said next to it. At risk means
-    not late yet, but forecast after plan or held up by an overdue task of the client's."""
+    """Where a milestone stands. Late ('Overdue by 5 days') means its planned (agreed) date
+    has passed and it is not done, whatever the forecast says. At risk means not late yet,
+    but forecast after plan or held up by an overdue task of the client's."""
     if m.done:
         late = (m.done - m.planned).days
         return MilestoneState("done", "Done" + (f", {days(late)} late" if late > 0 else ""),
                               "Done")
     if m.planned < today:
-        return _late(m, today)
+        return _overdue(m, today)
     if m.forecast and m.forecast < today:
         return MilestoneState("at-risk", f"At risk: its forecast ({long_date(m.forecast)}) has"
                               " passed", "At risk")
@@ -60,21 +85,14 @@ def milestone_state(m: r.Milestone, today: date, overdue_blockers: set[str]) -> 
     return MilestoneState("on-track", "On track", "On track")
 
 
-def _late(m: r.Milestone, today: date) -> MilestoneState:
-    """An open milestone past its planned date, with what the forecast says now."""
-    late = f"Late by {days((today - m.planned).days)}"
-    if m.forecast and m.forecast >= today:
-        return MilestoneState("late", f"{late} · forecast {long_date(m.forecast)}",
-                              f"Late · forecast {short_date(m.forecast)}")
-    if m.forecast and m.forecast != m.planned:
+def _overdue(m: r.Milestone, today: date) -> MilestoneState:
+    """An open milestone past its planned date: how many days, and whether its forecast has
+    passed too (in a table, the Against plan column says that)."""
+    late = f"Overdue by {days(days_overdue(m, today))}"
+    if m.forecast and m.forecast < today and m.forecast != m.planned:
         return MilestoneState("late", f"{late} · its forecast ({long_date(m.forecast)}) has "
-                              "passed", "Late")
-    return MilestoneState("late", late, "Late")
-
-
-def signed_days(n: int) -> str:
-    """+5, −3 or 0: days against plan, with a real minus sign."""
-    return signed(n)
+                              "passed", late)
+    return MilestoneState("late", late, late)
 
 
 def next_milestone(p: Project) -> r.Milestone | None:
@@ -88,10 +106,10 @@ def final_milestone(p: Project) -> r.Milestone | None:
 
 
 def shown_slip(m: r.Milestone) -> str:
-    """'+7 days': how far the date shown beside the plan (done, else forecast) is from it;
-    '' when there is no other date or it is the planned one."""
-    shown = m.done or m.forecast
-    return days((shown - m.planned).days, sign=True) if shown and shown != m.planned else ""
+    """'7 days later than planned': how far the date shown beside the plan (done, else
+    forecast) is from it; '' when there is no other date or it is the planned one."""
+    n = plan_shift(m)
+    return shift_words(n) if n else ""
 
 
 def project_end(p: Project) -> str:

@@ -120,7 +120,7 @@ def _environment(template_files: tuple[tuple[str, tuple[str, ...]], ...]
     )
     # Only helpers that lay out: what a page shows comes worked out in its view.
     env.globals.update(
-        link=link, mailto=mailto, rag=rag, badge=badge, html=html_text, bar=bar,
+        link=link, mailto=mailto, rag=rag, badge=badge, html=html_text, bar=bar, cell=cell,
         waiting_answers=waiting_answers,
     )
     return env
@@ -146,6 +146,13 @@ def badge(key: str, label: Any) -> Markup:
     """A state in a coloured box: left out of search, whose snippets it would break up."""
     return Markup(f'<span class="mp-badge mp-{attr(key)}" data-search-exclude>'
                   f"{attr(label)}</span>")
+
+
+def cell(column: str) -> Markup:
+    """Names a table cell's column, for a phone: there a table whose cells do so becomes a
+    card per row, each value after its column's name (milepost.css). The name is drawn from
+    `data-label`, so it is not in the cell's text: search, sorting and copying skip it."""
+    return Markup(f'<span class="mp-cell" data-label="{attr(column)}"></span>')
 
 
 def rag(value: str | None) -> Markup:

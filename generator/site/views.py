@@ -9,7 +9,7 @@ they loop, branch on a field and print it, and their wording stays theirs.
 Text from YAML stays data here: views hold plain strings, and the templates' printing
 escapes them (see `render._finalize`). Markdown fields are kept as written, for the
 template's `rich(...)` to render safely; a view holds `Markup` only for what Milepost
-draws itself (the timeline, a signed number).
+draws itself (the timeline).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from generator.format import records as r
 from generator.format.pages import decision_page
-from generator.numbers import days, money, plural, signed
+from generator.numbers import days, money, plural
 from generator.site import derive
 from generator.site.answers import answer_link, answers_for
 from generator.site.markup import plain
@@ -104,7 +104,7 @@ class MilestoneWhen:
     planned: str
     done: str            # '' while open
     forecast: str        # '' when done, without a forecast, or forecast as planned
-    slip: str            # '+7 days' between the plan and the date shown, or ''
+    slip: str            # '7 days later than planned' (the date shown against the plan), or ''
     state_key: str
     state_label: str
 
@@ -437,8 +437,8 @@ class RoadmapRow:
     planned: str
     forecast: str
     done: str
-    days_late: Markup   # '+5', '−3' or '0': a real minus sign, shown as it is
-    state: Badge
+    against_plan: str   # '14 days later', '3 days earlier', 'On plan' or 'No new date yet'
+    state: Badge        # 'Overdue by 5 days' only once the planned date has passed
     deliverables: tuple[DeliverableState, ...]
     depends_on: str
 
@@ -483,7 +483,7 @@ def _roadmap_row(m: r.Milestone, today: date, blockers: set[str],
     state = derive.milestone_state(m, today, blockers)
     return RoadmapRow(
         m.id, m.title, derive.short_date(m.planned), _or_dash(derive.short_date(m.forecast)),
-        _or_dash(derive.short_date(m.done)), Markup(signed(derive.days_late(m, today))),
+        _or_dash(derive.short_date(m.done)), derive.against_plan(m, today),
         Badge(state.key, state.short),
         tuple(DeliverableState(dl.id, derive.signoff_state(m, dl, history.get(dl.id, [])).short)
               for dl in m.deliverables),
