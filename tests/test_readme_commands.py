@@ -16,9 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def first_steps() -> list[str]:
-    """The shell lines of README's code blocks before "How it works", in order."""
+    """The shell lines of README's code blocks up to the end of "A project manager's week",
+    in order: what a newcomer types first."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    head = readme.split("\n## How it works", 1)[0]
+    week = readme.index("\n## A project manager's week")
+    head = readme[:readme.index("\n## ", week + 1)]
     blocks = re.findall(r"```sh\n(.*?)```", head, re.S)
     return [line for block in blocks for line in block.splitlines() if line.strip()]
 
