@@ -628,6 +628,12 @@ def take_old_projects(args: argparse.Namespace) -> str:
         raise MilepostError(f"the projects folder is given twice ({old} and --projects "
                             f"{args.projects}): give it once, as --projects DIR")
     note = ""
+    if old is not None and not Path(old).is_dir() and (Path(DEFAULT_PROJECTS) / old).is_dir():
+        # `milepost build acme`, as `serve acme` is written: the client, not a folder of them.
+        better = f"--client {old}" if hasattr(args, "client") else \
+            f"--projects {Path(DEFAULT_PROJECTS) / old}"
+        raise MilepostError(f"'{old}' is a client in {DEFAULT_PROJECTS}/, not a projects "
+                            f"folder: write `milepost {args.command} {better}`")
     if old is not None:
         note = (f"note: `milepost {args.command} {old}` is deprecated: write `milepost "
                 f"{args.command} --projects {old}` (the folder as a positional argument will "

@@ -880,3 +880,17 @@ def test_new_in_the_projects_folder_itself_then_validate_reads_only_clients(tmp_
     (tmp_path / "beta" / "roadmap.yml").write_text("milestones: []\n")
     code, out, _ = run_cli("validate", "--projects", ".", "--as-of", AS_OF)
     assert code == 1 and "beta: error: missing client.yml" in out
+
+
+def test_a_client_named_where_the_old_projects_folder_went_is_pointed_to_client(
+        make_project, run_cli) -> None:
+    """`milepost build acme`, written as `serve acme` is: the old note said to write
+    `--projects acme`, which fails in turn; the client option is what was meant."""
+    make_project({"acme": files_with({})})
+    code, out, err = run_cli("build", "acme", "--out", "site", "--as-of", AS_OF)
+    assert (code, out) == (1, "")
+    assert err == ("error: 'acme' is a client in projects/, not a projects folder: write "
+                   "`milepost build --client acme`\n")
+    code, out, err = run_cli("plan", "acme", "--changed-since", "HEAD")
+    assert (code, err) == (1, "error: 'acme' is a client in projects/, not a projects folder: "
+                              "write `milepost plan --projects projects/acme`\n")

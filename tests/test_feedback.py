@@ -85,3 +85,12 @@ def test_evidence_is_said_on_sign_offs_and_decisions(tmp_path):
     assert "Signed off by email on 4 February 2026 by Cleo Client" in pages["signoffs.md"]
     assert "Pat Lee\n\n*Decided by email on 4 February 2026 by Cleo Client.*\n" in pages[
         "decisions/dr-001.md"]
+
+
+def test_the_editor_schema_takes_the_scores_validate_takes() -> None:
+    """The schema said 'number ≥ 0' while validate refused 0 and 4.5: an editor's completion
+    never flagged a wrong score."""
+    from generator.format.schema import record_schema
+
+    score = record_schema(r.Feedback)["properties"]["score"]
+    assert (score["type"], score["minimum"], score["maximum"]) == ("integer", 1, 5)

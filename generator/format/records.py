@@ -26,6 +26,8 @@ Id = Annotated[str, ID]
 Text = Annotated[str, TEXT]
 Markdown = Annotated[str, MARKDOWN]
 Amount = Annotated[float, AMOUNT]
+SCORE = "score"      # a rating: a whole number from 1 to 5
+Score = Annotated[float, SCORE]
 Email = Annotated[str, EMAIL]
 Url = Annotated[str, URL]
 
@@ -351,7 +353,7 @@ class Feedback:
     by: Text = f("Who gave it: a client-side team member")
     about: Id | None = f("ID of the milestone or deliverable it is about (none: the project "
                          "as a whole)", None)
-    score: Amount | None = f("Rating from 1 (poor) to 5 (excellent)", None)
+    score: Score | None = f("Rating from 1 (poor) to 5 (excellent)", None)
     comment: Markdown | None = f("What they said (Markdown)", None)
     response: Markdown | None = f("What we did about it (Markdown); shown to the client", None)
     responded: dt.date | None = f("Date we responded (YYYY-MM-DD)", None)

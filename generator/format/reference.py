@@ -51,6 +51,8 @@ def _type_words(hint: Any) -> str:
         return base.__name__
     if schema.get("format") == "date":
         return "date YYYY-MM-DD"
+    if schema.get("type") == "integer":
+        return f"whole number {schema['minimum']}–{schema['maximum']}"
     if schema.get("type") == "number":
         return "number ≥ 0"
     if schema.get("type") == "boolean":

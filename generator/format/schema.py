@@ -52,6 +52,8 @@ def type_schema(hint: Any) -> dict[str, Any]:
         return {"type": "boolean"}
     if hint is date:
         return {"type": "string", "format": "date", "pattern": whole(DATE_PATTERN)}
+    if hint is float and marker == r.SCORE:  # what `validate` accepts, so editors flag 0 or 4.5
+        return {"type": "integer", "minimum": 1, "maximum": 5}
     if hint is float:
         return {"type": "number", "minimum": 0, "maximum": MAX_AMOUNT}
     schema: dict[str, Any] = {"type": "string", "minLength": 1,
