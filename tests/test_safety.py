@@ -873,7 +873,7 @@ PERSON = "Cleo Client"
 REFERENCES: dict[str, Any] = {
     "owner": PERSON, "by": PERSON, "requested_by": PERSON, "deciders": [PERSON],
     "deliverable": "Deliverable-1", "depends_on": [], "blocks": [], "supersedes": [],
-    "related": [], "logo": "logo.svg",
+    "related": [], "logo": "logo.svg", "about": "Milestone-1",
 }
 CLEAN_LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
               '<rect width="10" height="10" fill="#0a7"/></svg>\n')

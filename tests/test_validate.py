@@ -882,7 +882,9 @@ def test_validation_time_grows_linearly_with_the_milestones(make_project) -> Non
         return best
 
     small, big = fastest("small"), fastest("big")
-    assert big / small < 6, f"4 times the milestones took {big / small:.1f} times as long"
+    # Linear is 4, the quadratic search this guards against was 16; a loaded 2-core machine
+    # measured 6.1 and 6.6 for linear code, so the bound sits between.
+    assert big / small < 9, f"4 times the milestones took {big / small:.1f} times as long"
 
 
 # --- text is kept exactly as written -------------------------------------------------------

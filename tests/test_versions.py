@@ -861,7 +861,8 @@ def test_release_refuses_a_name_the_site_uses_itself(name: str, tmp_path: Path):
     assert result.returncode == 1
     assert result.stderr == (
         f"error: '{name}' cannot be a version name: the site uses that name itself (in any "
-        "capitals): assets, calendar.ics, changes.html, decisions, feed.xml, glossary.html, "
+        "capitals): assets, calendar.ics, changes.html, decisions, feed.xml, feedback.html, "
+        "glossary.html, "
         "index.html, latest, risks.html, roadmap.html, robots.txt, search, signoffs.html, "
         "sitemap.xml, sitemap.xml.gz, team.html, updates, versions.json, waiting.html, "
         "what-changed.html. "
