@@ -13,7 +13,10 @@ fails any unmarked test that does one of those, so the tiers stay what they say.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import functools
+import http.server
 import multiprocessing.process
 import os
 import shutil
@@ -21,6 +24,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from datetime import date
 from html.parser import HTMLParser
@@ -374,3 +378,22 @@ def readable_tmp() -> Iterator[Path]:
     folder.chmod(0o755)
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
+        pass
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """A folder over HTTP on 127.0.0.1 (a free port), from a daemon thread: Material's search
+    needs http, not file:. The browser tests' servers are all this one."""
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

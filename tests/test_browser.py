@@ -8,14 +8,11 @@ the roadmap timeline are checked on northwind; screenshots go to test-artifacts/
 
 from __future__ import annotations
 
-import functools
 import html
-import http.server
 import json
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +20,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+
+from tests.conftest import serve_folder
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -62,23 +61,11 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(out: Path) -> Iterator[str]:
     """The output folder over HTTP on 127.0.0.1 (a free port), from a daemon thread."""
-    handler = functools.partial(_Quiet, directory=str(out))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve_folder(out) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

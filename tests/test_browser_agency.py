@@ -5,22 +5,19 @@ test-artifacts/."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import serve_folder
 from tests.test_browser import (  # noqa: F401 (browser is a fixture)
     ARTIFACTS,
     DESKTOP,
     PHONE,
     Tab,
-    _Quiet,
     browser,
 )
 
@@ -43,14 +40,8 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(out: Path) -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve_folder(out) as url:
+        yield url
 
 
 @pytest.fixture

@@ -15,23 +15,19 @@ tooltip reads as the text it explains.
 
 from __future__ import annotations
 
-import functools
 import html
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import git, milepost
+from tests.conftest import git, milepost, serve_folder
 from tests.test_browser import (  # noqa: F401 (browser is a fixture)
     DESKTOP,
     FIXTURES,
     Tab,
-    _Quiet,
     browser,
     sync_api,
 )
@@ -64,14 +60,8 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(out: Path) -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve_folder(out) as url:
+        yield url
 
 
 # Records every Material tooltip as it is added (the header's, `.md-tooltip`, and the

@@ -3,16 +3,13 @@ format) and moves between versions; the banner of an old version leads to the la
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import milepost
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, _Quiet
+from tests.conftest import milepost, serve_folder
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 from tests.test_versions import repo as repo  # noqa: F401 (the git repository fixture)
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -29,14 +26,8 @@ def versioned_site(repo: Path) -> Path:  # noqa: F811
 
 @pytest.fixture(scope="module")
 def base_url(versioned_site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(versioned_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve_folder(versioned_site) as url:
+        yield url
 
 
 def test_version_selector_lists_and_switches_versions(base_url: str):
