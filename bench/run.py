@@ -62,7 +62,7 @@ from synthetic import write_clients  # noqa: E402
 
 from generator.format.pages import NAV  # noqa: E402
 from generator.pipeline import check_projects  # noqa: E402
-from generator.site.model import Project  # noqa: E402
+from generator.project.model import Project  # noqa: E402
 from generator.site.render import render_pages  # noqa: E402
 
 TARGET_OVERHEAD = 1.2

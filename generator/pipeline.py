@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from generator.agency import FOLDER as AGENCY_FOLDER
 from generator.format.load import RECORD_FOLDERS, find_clients
 from generator.problems import MilepostError, Problem, display_path, errors
+from generator.project.client import check_client_folder, read_and_check
+from generator.project.model import Project
 from generator.site.build import BuildResult, BuildSettings, build_client, failed
-from generator.site.client import check_client_folder, read_and_check
-from generator.site.model import Project
 from generator.site.output import remove_stale_scratch
 
 if TYPE_CHECKING:  # the agency's wing is imported only by a run that builds its site

@@ -13,7 +13,7 @@ from generator.agency import portfolio as pf
 from generator.agency import views
 from generator.format import records as r
 from generator.numbers import MINUS
-from generator.site import derive
+from generator.project import derive
 from generator.site.views import Badge, Link
 
 TODAY = date(2026, 6, 1)

@@ -264,7 +264,7 @@ def test_every_text_the_scaffold_writes_for_the_pm_is_a_placeholder_reported_whe
     latter is in PLACEHOLDERS and reported at its line and column ('Project for Acme', the
     project's name when none is given, once was not)."""
     from generator.format.scaffold import new_client
-    from generator.site.client import check_client_folder
+    from generator.project.client import check_client_folder
 
     name = "Acme & Co"
     folder = new_client(tmp_path / "projects", "acme", name, None, date(2026, 1, 5),
@@ -621,7 +621,7 @@ def test_a_decision_id_cannot_take_the_place_of_the_decisions_index(
 # Loaded by every Milepost process of the test (workers included, whatever the start method):
 # validating the client "broken" raises an error no check anticipates.
 FAULT = '''\
-import generator.site.client as client
+import generator.project.client as client
 
 _real = client.read_and_check
 

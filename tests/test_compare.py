@@ -12,7 +12,7 @@ import pytest
 from generator.format import records as r
 from generator.history.compare import date_fields, slip_history, what_changed
 from generator.pipeline import check_projects
-from generator.site import derive
+from generator.project import derive
 from tests.conftest import EXAMPLES, TODAY, valid_data
 
 ROOT = Path(__file__).resolve().parent.parent

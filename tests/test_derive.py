@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from generator.format import records as r
-from generator.site import derive
+from generator.project import derive
 from tests.test_views import TODAY, milestone, project, task, update
 
 

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from generator.pipeline import check_projects
+from generator.project.model import Project
 from generator.ship.notify import Baseline, as_html, as_text, compose, version_words
 from generator.site import views
 from generator.site.answers import waiting_answers, who_answers
-from generator.site.model import Project
 from tests.conftest import EXAMPLES, TODAY, VALID_TEXT, files_with
 
 SITE = "https://projects.example.com/acme/"

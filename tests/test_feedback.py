@@ -7,8 +7,8 @@ import dataclasses
 from datetime import date
 
 from generator.format import records as r
+from generator.project.client import check_client_folder
 from generator.site import views
-from generator.site.client import check_client_folder
 from generator.site.render import render_pages
 from tests.conftest import VALID_TEXT, files_with, write_client
 

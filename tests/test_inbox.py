@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from generator.problems import MilepostError
+from generator.project.client import check_client_folder
 from generator.ship.inbox import MaildirSource, parse_imap, run_inbox
 from generator.ship.inbox_decide import above_quote, authenticated, parse_auth_results
 from generator.site.answers import answers_for
-from generator.site.client import check_client_folder
 from tests.conftest import write_client
 from tests.inbox_mail import AUTHSERV, KEY, answering_client, auth_header, maildir_with, reply
 

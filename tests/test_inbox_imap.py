@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.project.client import check_client_folder
 from generator.site.answers import answers_for
-from generator.site.client import check_client_folder
 from tests.conftest import free_port, write_client
 from tests.inbox_mail import KEY, answering_client, auth_header, reply
 from tests.test_inbox import TODAY

@@ -11,11 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "generator"
 
 # Lower may never import higher:
-# cli -> pipeline -> ship -> agency -> history -> site -> format -> shared.
+# cli -> pipeline -> ship -> agency -> history -> site -> project -> format -> shared.
 RANK = {"generator": 0, "generator.problems": 0, "generator.numbers": 0,
-        "generator.format": 1, "generator.site": 2, "generator.history": 3,
-        "generator.agency": 4, "generator.ship": 5,
-        "generator.pipeline": 6, "generator.cli": 7, "generator.__main__": 7}
+        "generator.format": 1, "generator.project": 2, "generator.site": 3,
+        "generator.history": 4, "generator.agency": 5, "generator.ship": 6,
+        "generator.pipeline": 7, "generator.cli": 8, "generator.__main__": 8}
 
 
 def modules() -> dict[str, Path]:

@@ -10,7 +10,7 @@ import pytest
 from generator.format.checks import check_client
 from generator.format.validate import read_client_records
 from generator.pipeline import check_projects
-from generator.site.model import Project, build_model
+from generator.project.model import Project, build_model
 from tests.conftest import TODAY, valid_data
 
 SECRET = "zq-secret-7731"   # in every internal record

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.pipeline import check_projects
-from generator.site import derive
+from generator.project import derive
 from generator.site.render import render_pages
 from tests.conftest import EXAMPLES, TODAY, VALID_TEXT, valid_data, valid_files
 from tests.conftest import article_text as text_of
@@ -577,7 +577,7 @@ def test_an_override_folder_created_after_a_render_is_used_by_the_next(tmp_path,
     to it later, count from the next rebuild (the templates were once kept per repository
     root, seeing neither)."""
     from generator.agency.render import agency_environment
-    from generator.site.client import check_client_folder
+    from generator.project.client import check_client_folder
 
     project, _ = check_client_folder(make_project({"acme": valid_files()}) / "acme",
                                      "projects", TODAY)
@@ -671,8 +671,8 @@ def test_a_build_leaves_the_logging_set_up_as_it_found_it(make_project, tmp_path
 
     import mkdocs.commands.build  # noqa: F401 (MkDocs makes its loggers as it is imported)
 
+    from generator.project.client import check_client_folder
     from generator.site.build import BuildSettings, base_config_for, build_client
-    from generator.site.client import check_client_folder
 
     project, _ = check_client_folder(make_project({"acme": valid_files()}) / "acme", "", TODAY)
     settings = BuildSettings(tmp_path / "site", TODAY, base_config_for(None), None)

@@ -868,7 +868,7 @@ def test_validation_time_grows_linearly_with_the_milestones(make_project) -> Non
     """Four times the milestones take about four times as long, not sixteen: a search over
     every ID for each unknown reference made 6,000 milestones take minutes. A ratio of two
     timings in the same test, best of three, so it holds on a slow or busy machine."""
-    from generator.site.client import check_client_folder
+    from generator.project.client import check_client_folder
 
     root = make_project({"small": _big_roadmap(500), "big": _big_roadmap(2000)})
 

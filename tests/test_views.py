@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.format import records as r
+from generator.project.model import Project, Section
 from generator.site import views
-from generator.site.model import Project, Section
 from generator.site.render import SiteVersion, render_pages
 
 TODAY = date(2026, 6, 1)

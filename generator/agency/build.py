@@ -30,6 +30,8 @@ from generator.history.compare import slip_history
 from generator.history.versions import LATEST, gather, version_model
 from generator.numbers import possessive
 from generator.problems import Problem
+from generator.project.client import ReadClient
+from generator.project.model import Project
 from generator.site.build import (
     ROBOTS,
     BuildResult,
@@ -40,8 +42,6 @@ from generator.site.build import (
     run_mkdocs,
     source_date,
 )
-from generator.site.client import ReadClient
-from generator.site.model import Project
 from generator.site.output import VERSIONED, layout_of, scratch_folder, swap_in
 from generator.site.render import CONTENT
 

@@ -1,6 +1,6 @@
 """One client folder read for the agency: internal records and `internal_notes` kept.
 
-The client path (`site/client.py`) drops `internal_notes` while reading and internal records
+The client path (`project/client.py`) drops `internal_notes` while reading and internal records
 while modelling, so no page of a client can show them. This module is the one other way in,
 used only by the agency's site: it reads the same files with the same checks, keeps every
 record, and collects every `internal_notes` text from the YAML nodes, with where it stands.
@@ -22,9 +22,9 @@ from generator.format import records as r
 from generator.format.load import ClientFiles
 from generator.format.pages import decision_page
 from generator.format.validate import ClientRecords
-from generator.site import derive
-from generator.site.client import ReadClient, read_and_check
-from generator.site.model import Project, _settle_superseded
+from generator.project import derive
+from generator.project.client import ReadClient, read_and_check
+from generator.project.model import Project, _settle_superseded
 
 # Which client page each kind of record is shown on: what is held back is listed beside it.
 PAGE_OF: dict[type, tuple[str, str]] = {

@@ -1,6 +1,6 @@
 """The agency's figures: one row per client, and the lists across clients.
 
-Pure functions of the agency's models and a date, like `site/derive.py` (whose rules they
+Pure functions of the agency's models and a date, like `project/derive.py` (whose rules they
 reuse: a figure here is the figure the client's own pages show); `views.py` words them for
 the pages. Everything the agency knows counts, internal records included; the lists say
 which items are internal.
@@ -14,8 +14,8 @@ from datetime import date
 from generator.agency.full import AgencyClient
 from generator.format import records as r
 from generator.numbers import percent
-from generator.site import derive
-from generator.site.model import Project
+from generator.project import derive
+from generator.project.model import Project
 
 STALE_AFTER = 14          # days without a status update before a client is flagged
 TREND_UPDATES = 4         # the last updates the health trend is drawn from

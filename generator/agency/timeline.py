@@ -13,9 +13,9 @@ from datetime import date, timedelta
 
 from generator.agency.portfolio import project_end
 from generator.numbers import plural
-from generator.site import derive
+from generator.project import derive
+from generator.project.model import Project
 from generator.site.markup import attr
-from generator.site.model import Project
 from generator.site.timeline import (
     LAYOUTS,
     TOP,

@@ -23,7 +23,7 @@ from generator.agency.full import AgencyClient, page_rank
 from generator.agency.timeline import portfolio_timeline
 from generator.format.pages import NAV
 from generator.numbers import days, percent, plural
-from generator.site import derive
+from generator.project import derive
 from generator.site.views import DASH, Badge, Link
 
 TREND_ARROW = " → "   # between the health of one update and the next

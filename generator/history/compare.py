@@ -18,8 +18,8 @@ from typing import Any
 
 from generator.format import records as r
 from generator.numbers import days
-from generator.site import derive
-from generator.site.model import Project, Section
+from generator.project import derive
+from generator.project.model import Project, Section
 
 
 def date_fields(record_type: type) -> list[str]:

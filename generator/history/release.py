@@ -17,8 +17,8 @@ from generator.history.versions import (
     version_name_problem,
 )
 from generator.problems import MilepostError, errors
-from generator.site.client import check_client_folder
-from generator.site.model import Project
+from generator.project.client import check_client_folder
+from generator.project.model import Project
 from generator.site.output import scratch_folder
 
 

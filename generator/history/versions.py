@@ -23,7 +23,9 @@ from generator.format.pages import NAV
 from generator.history import git
 from generator.history.compare import slip_history, what_changed
 from generator.problems import MilepostError, Problem, errors
-from generator.site import derive
+from generator.project import derive
+from generator.project.client import check_client_folder
+from generator.project.model import Project
 from generator.site.build import (
     CONTENT,
     ROBOTS,
@@ -35,10 +37,8 @@ from generator.site.build import (
     client_feed,
     failed,
 )
-from generator.site.client import check_client_folder
 from generator.site.feeds import Release
 from generator.site.markup import inert
-from generator.site.model import Project
 from generator.site.output import (
     INPUTS_FILE,
     LAYOUT_FILE,

@@ -22,6 +22,7 @@ from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from generator.problems import MilepostError, display_path, visible
+from generator.project.client import check_client_folder
 from generator.ship.inbox_decide import (
     MAX_MESSAGE_BYTES,
     Applied,
@@ -33,7 +34,6 @@ from generator.ship.inbox_decide import (
 )
 from generator.ship.inbox_write import write_answer
 from generator.site.answers import answer_key
-from generator.site.client import check_client_folder
 
 PASSWORD_VARIABLE = "MILEPOST_IMAP_PASSWORD"
 APPLIED_KEYWORD = "$MilepostApplied"

@@ -22,9 +22,9 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
 from generator.format import records as r
-from generator.site import derive
+from generator.project import derive
+from generator.project.model import Project
 from generator.site.answers import Reference, genuine, parse_reference
-from generator.site.model import Project
 
 MAX_MESSAGE_BYTES = 5_000_000  # a reply with a signed PDF fits; a 10 MB body is listed
 REFERENCE_TEXT = re.compile(r"\[mp:[^\]\s]{1,200}\]")

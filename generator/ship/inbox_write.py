@@ -24,9 +24,9 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from generator.format import records as r
 from generator.problems import errors
+from generator.project.client import read_and_check
+from generator.project.model import Project
 from generator.ship.inbox_decide import Applied, option_name
-from generator.site.client import read_and_check
-from generator.site.model import Project
 
 NEW_FEEDBACK = """\
 # The client's ratings (score 1 to 5) and comments, and what we did about each (response,

@@ -42,11 +42,11 @@ from generator.history.compare import what_changed
 from generator.history.versions import version_name_problem
 from generator.numbers import days, plural, possessive
 from generator.problems import MilepostError, errors, redact
-from generator.site import derive
+from generator.project import derive
+from generator.project.client import check_client_folder
+from generator.project.model import Project, Section
 from generator.site.answers import Answer, Answerer, answers_for, who_answers
-from generator.site.client import check_client_folder
 from generator.site.markup import plain
-from generator.site.model import Project, Section
 from generator.site.urls import client_site_url, page_url
 from generator.site.views import change_link, decision_link
 

@@ -20,8 +20,8 @@ from generator.format.load import find_clients
 from generator.history import git
 from generator.history.versions import VersionedJob, build_versioned_client
 from generator.problems import MilepostError
+from generator.project.model import Project
 from generator.site.build import BuildResult, BuildSettings
-from generator.site.model import Project
 from generator.site.output import hidden, made_by_milepost, scratch_folder, stage_copy, swap_in
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.problems import MilepostError, Problem, display_path, errors, report, sort_problems
+from generator.project.client import check_client_folder
 from generator.site.build import BuildResult, BuildSettings, base_config_for, build_site
-from generator.site.client import check_client_folder
 from generator.site.output import remove_stale_scratch, scratch_folder
 from generator.site.render import template_dirs
 

@@ -22,9 +22,9 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from generator.format import records as r
-from generator.site import derive
+from generator.project import derive
+from generator.project.model import Project
 from generator.site.markup import attr
-from generator.site.model import Project
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_OPTIONS = 4  # a decision with more options gets a link to say which one, not one each

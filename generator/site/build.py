@@ -26,9 +26,9 @@ import jinja2
 import jinja2.bccache
 
 from generator.problems import MilepostError, Problem
+from generator.project.model import Project
 from generator.site.feeds import Release, atom_feed
 from generator.site.ical import calendar_ics
-from generator.site.model import Project
 from generator.site.output import (
     INPUTS_FILE,
     LAYOUT_FILE,

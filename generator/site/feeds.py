@@ -20,9 +20,9 @@ from datetime import UTC, date, datetime, time
 from feedgen.feed import FeedGenerator
 
 from generator.format.pages import decision_page
-from generator.site import derive
+from generator.project import derive
+from generator.project.model import Project, Section
 from generator.site.markup import plain
-from generator.site.model import Project, Section
 from generator.site.urls import page_url
 
 # Fixed for good: changing it would change every entry ID and repeat every item in readers.

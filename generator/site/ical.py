@@ -17,8 +17,8 @@ from datetime import UTC, date, datetime, timedelta
 from icalendar import Calendar, Event, Todo, vText
 
 from generator.format import records as r
-from generator.site import derive
-from generator.site.model import Project
+from generator.project import derive
+from generator.project.model import Project
 
 
 def _one_line(text: str) -> vText:

@@ -21,10 +21,11 @@ import yaml
 from markupsafe import Markup
 
 from generator.format.pages import NAV, decision_page
-from generator.site import derive, views
+from generator.project import derive
+from generator.project.model import Project, Section
+from generator.site import views
 from generator.site.answers import waiting_answers
 from generator.site.markup import RichText, abbreviations, attr, inert, inert_headings, md_text
-from generator.site.model import Project, Section
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # the generator package
 _SOURCE = _PACKAGE.parent

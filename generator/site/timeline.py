@@ -19,9 +19,9 @@ from datetime import date, timedelta
 
 from generator.format import records as r
 from generator.numbers import days, plural
-from generator.site import derive
+from generator.project import derive
+from generator.project.model import Project
 from generator.site.markup import attr
-from generator.site.model import Project
 
 TOP = 48          # room for the month names, their years and the today label
 MONTH_Y, YEAR_Y, TODAY_Y = 14, 28, 42

@@ -16,7 +16,7 @@ import yaml
 
 from generator.format.validate import URL_PATTERN
 from generator.problems import MilepostError
-from generator.site.model import Project
+from generator.project.model import Project
 
 
 class _Lenient(yaml.SafeLoader):

@@ -23,10 +23,10 @@ from markupsafe import Markup
 from generator.format import records as r
 from generator.format.pages import decision_page
 from generator.numbers import days, money, plural
-from generator.site import derive
+from generator.project import derive
+from generator.project.model import Project, Section
 from generator.site.answers import answer_link, answers_for
 from generator.site.markup import plain
-from generator.site.model import Project, Section
 from generator.site.timeline import timeline_svg
 
 if TYPE_CHECKING:  # render imports this module: the type only, to keep imports one way

@@ -11,7 +11,7 @@ from datetime import date
 
 from generator.format import records as r
 from generator.numbers import days, money, percent, plural  # templates: d.days, ...
-from generator.site.model import Project
+from generator.project.model import Project
 
 LEVEL_SCORE = {"low": 1, "medium": 2, "high": 3}
 

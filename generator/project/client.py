@@ -15,7 +15,7 @@ from generator.format.checks import check_client, placeholders
 from generator.format.load import ClientFiles, read_client
 from generator.format.validate import ClientRecords, records_of
 from generator.problems import Problem, errors, sort_problems
-from generator.site.model import Project, build_model
+from generator.project.model import Project, build_model
 
 
 @dataclass(frozen=True)
