@@ -17,6 +17,7 @@ import pytest
 
 from generator.pipeline import check_projects
 from generator.project import derive
+from generator.site import wording
 from generator.site.render import render_pages
 from tests.conftest import EXAMPLES, TODAY, VALID_TEXT, valid_data, valid_files
 from tests.conftest import article_text as text_of
@@ -278,20 +279,23 @@ def test_a_milestone_past_its_planned_date_is_late_whatever_the_forecast_says():
                            forecast=date(2026, 12, 4))
     stale = r.Milestone(id="M3", title="EHR integration", planned=planned,
                         forecast=date(2026, 11, 14))
-    assert derive.milestone_state(no_forecast, today, set()).label == "Overdue by 3 days"
-    late = derive.milestone_state(forecast, today, set())
+    def state(m: r.Milestone, today: date) -> wording.Worded:
+        return wording.milestone_words(m, derive.milestone_state(m, today, set()))
+
+    assert state(no_forecast, today).label == "Overdue by 3 days"
+    late = state(forecast, today)
     assert (late.key, late.label, late.short) == ("late", "Overdue by 3 days",
                                                   "Overdue by 3 days")
-    assert derive.milestone_state(stale, today, set()).label == (
+    assert state(stale, today).label == (
         "Overdue by 3 days · its forecast (14 November 2026) has passed")
-    assert derive.milestone_state(stale, today, set()).short == "Overdue by 3 days"
-    assert derive.against_plan(stale, today) == "1 day later · forecast passed"
-    ahead = derive.milestone_state(forecast, date(2026, 11, 10), set())
+    assert state(stale, today).short == "Overdue by 3 days"
+    assert wording.against_plan(stale, today) == "1 day later · forecast passed"
+    ahead = state(forecast, date(2026, 11, 10))
     assert (ahead.key, ahead.label) == ("at-risk", "At risk: forecast 21 days after plan")
 
 
 def test_a_date_against_plan_in_words():
-    assert [derive.shift_words(n) for n in (14, 1, -3, 0)] == [
+    assert [wording.shift_words(n) for n in (14, 1, -3, 0)] == [
         "14 days later than planned", "1 day later than planned",
         "3 days earlier than planned", "as planned"]
 

@@ -22,9 +22,9 @@ from generator.format import records as r
 from generator.format.load import ClientFiles
 from generator.format.pages import decision_page
 from generator.format.validate import ClientRecords
-from generator.project import derive
 from generator.project.client import ReadClient, read_and_check
 from generator.project.model import Project, _settle_superseded
+from generator.site import wording
 
 # Which client page each kind of record is shown on: what is held back is listed beside it.
 PAGE_OF: dict[type, tuple[str, str]] = {
@@ -294,7 +294,7 @@ def value_text(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, date):
-        return derive.long_date(value)
+        return wording.long_date(value)
     if isinstance(value, list):
         return "; ".join(map(value_text, value))
     if isinstance(value, dict):

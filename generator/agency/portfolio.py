@@ -16,6 +16,7 @@ from generator.format import records as r
 from generator.numbers import percent
 from generator.project import derive
 from generator.project.model import Project
+from generator.site import wording
 
 STALE_AFTER = 14          # days without a status update before a client is flagged
 TREND_UPDATES = 4         # the last updates the health trend is drawn from
@@ -171,7 +172,7 @@ def waiting_signoffs(clients: list[AgencyClient], today: date) -> list[Item]:
 def waiting_changes(clients: list[AgencyClient], today: date) -> list[Item]:
     """Every change request still waiting for the client's answer, oldest first."""
     found = [Item(c.slug, c.full.client.name, f"{x.id}: {x.title}",
-                  derive.change_terms(x, c.full) or "no cost or schedule impact given",
+                  wording.change_terms(x, c.full) or "no cost or schedule impact given",
                   x.date, (today - x.date).days, x.internal, "changes.html")
              for c in clients for x in derive.awaiting_changes(c.full)]
     return sorted(found, key=lambda x: (-x.days, x.client.lower(), x.what))
@@ -189,7 +190,7 @@ class RiskItem:
 def risks_by_severity(clients: list[AgencyClient]) -> list[RiskItem]:
     """Every open risk of every client, the most severe first."""
     found = [RiskItem(c.slug, c.full.client.name, x, derive.severity(x),
-                      derive.severity_label(x))
+                      wording.severity_label(x))
              for c in clients for x in c.full.risks if x.status == "open"]
     return sorted(found, key=lambda x: (-x.severity, x.client.lower(), x.risk.id))
 

@@ -23,9 +23,9 @@ from generator.format.pages import NAV
 from generator.history import git
 from generator.history.compare import slip_history, what_changed
 from generator.problems import MilepostError, Problem, errors
-from generator.project import derive
 from generator.project.client import check_client_folder
 from generator.project.model import Project
+from generator.site import wording
 from generator.site.build import (
     CONTENT,
     ROBOTS,
@@ -244,7 +244,7 @@ def version_title(v: git.Version, same_day: bool) -> str:
     it from the others; without one, a version released on the same day as another gets
     its time ('v2 (2 Nov 2026, 16:40)'). `inert`: the menu inserts titles as HTML."""
     note = _menu_note(v)
-    when = derive.short_date(v.date) + (f", {v.time}" if same_day and v.time and not note
+    when = wording.short_date(v.date) + (f", {v.time}" if same_day and v.time and not note
                                         else "")
     return inert(f"{v.name} ({when})" + (f": {note}" if note else ""))
 

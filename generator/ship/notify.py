@@ -45,6 +45,7 @@ from generator.problems import MilepostError, errors, redact
 from generator.project import derive
 from generator.project.client import check_client_folder
 from generator.project.model import Project, Section
+from generator.site import wording
 from generator.site.answers import Answer, Answerer, answers_for, who_answers
 from generator.site.markup import plain
 from generator.site.urls import client_site_url, page_url
@@ -94,24 +95,24 @@ def needs(p: Project, today: date) -> list[Need]:
     found = []
     for t in w.tasks:
         late = derive.overdue_days(t, today)
-        when = (f"overdue by {days(late)} (due {derive.long_date(t.due)})" if late
-                else f"due {derive.long_date(t.due)}")
+        when = (f"overdue by {days(late)} (due {wording.long_date(t.due)})" if late
+                else f"due {wording.long_date(t.due)}")
         found.append(Need("task", t.id, f"{t.title} ({t.id}), {when}{_holds_up(p, t.blocks)}."
                           f" Owner: {t.owner}.", late, "waiting.md"))
     for m, dl, state in w.signoffs:
         waited = (today - state.since).days if state.since else 0
         found.append(Need("signoff", dl.id, f"Sign off {dl.title} ({dl.id}), with you since "
-                          f"{derive.long_date(state.since)} ({days(waited)}); part of "
+                          f"{wording.long_date(state.since)} ({days(waited)}); part of "
                           f"milestone {m.id} {m.title}.", 0, "waiting.md"))
     for dec in w.decisions:
         found.append(Need("decision", dec.id, f"Decide {dec.id} {dec.title}, proposed on "
-                          f"{derive.long_date(dec.date)}{_holds_up(p, dec.related)}.", 0,
+                          f"{wording.long_date(dec.date)}{_holds_up(p, dec.related)}.", 0,
                           decision_link(dec).url))
     for x in w.changes:
-        terms = derive.change_terms(x, p)
+        terms = wording.change_terms(x, p)
         found.append(Need("change", x.id, f"Approve or decline change request {x.id} "
                           f"{x.title}, requested by {x.requested_by} on "
-                          f"{derive.long_date(x.date)}{': ' + terms if terms else ''}.", 0,
+                          f"{wording.long_date(x.date)}{': ' + terms if terms else ''}.", 0,
                           change_link(x).url))
     # Overdue first (most overdue first), then in the page's order.
     return sorted(found, key=lambda n: -n.overdue)
@@ -126,8 +127,8 @@ def status_line(p: Project) -> str | None:
     first = re.split(r"(?<=[.!?])\s", summary, maxsplit=1)[0] if summary else ""
     if len(first) > 200:
         first = first[:199].rstrip() + "…"
-    return one_line(f"Latest status, {derive.long_date(u.date)}: {u.overall}, "
-                    f"{derive.RAG_WORDS[u.overall].lower()}. {first}")
+    return one_line(f"Latest status, {wording.long_date(u.date)}: {u.overall}, "
+                    f"{wording.RAG_WORDS[u.overall].lower()}. {first}")
 
 
 def moved_milestone(old: Project | None, new: Project) -> str | None:
@@ -141,7 +142,7 @@ def moved_milestone(old: Project | None, new: Project) -> str | None:
         return None
     _, m = max(moves, key=lambda x: x[0])
     day = derive.expected_date(m)
-    return f"{m.id} moved to {day.day} {derive.MONTHS[day.month - 1][:3]}"
+    return f"{m.id} moved to {day.day} {wording.MONTHS[day.month - 1][:3]}"
 
 
 def subject(p: Project, waiting: list[Need], changes: list[Section], moved: str | None) -> str:
@@ -424,7 +425,7 @@ def who_answers_sentence(d: Digest) -> str | None:
 
 
 def as_text(d: Digest) -> str:
-    lines = [f"{d.project} · {d.client}", f"Digest of {derive.long_date(d.today)}", ""]
+    lines = [f"{d.project} · {d.client}", f"Digest of {wording.long_date(d.today)}", ""]
     if (first := opening(d)):
         lines += [first, ""]
     if d.status:
@@ -522,7 +523,7 @@ def as_html(d: Digest, overall: str | None = None) -> str:
         '<div style="max-width:640px;margin:0 auto;padding:24px;background:#ffffff;'
         'font-family:Arial,Helvetica,sans-serif;font-size:15px;color:#1f2328">'
         f'<p style="{_SMALL};margin:0 0 4px">{_e(d.client)} · digest of '
-        f"{_e(derive.long_date(d.today))}</p>"
+        f"{_e(wording.long_date(d.today))}</p>"
         f'<h1 style="font-size:22px;margin:0 0 16px">{_e(d.project)}</h1>'
         + (f'<p style="margin:0 0 16px">{_e(first)}</p>' if first else "")
         + f"{_status_html(d, overall)}{_needs_html(d)}{_changes_html(d)}{_rating_html(d)}"
@@ -674,7 +675,7 @@ def _model_at(repo: Path, folder: str, rev: str, day: date, scratch: Path) -> Pr
 
 def _day(d: date, today: date) -> str:
     """'25 November', with the year only when it is not this year's."""
-    text = derive.long_date(d)
+    text = wording.long_date(d)
     return text.rsplit(" ", 1)[0] if d.year == today.year else text
 
 
@@ -699,10 +700,10 @@ def _named(where: Where, slug: str, rev: str, commit: str, day: date,
                     if tags & {v.tag, v.name} and v.commit == commit), None)
     if version:
         words = version_words(version.name)
-        return f"{words} ({derive.long_date(version.date)})", words
+        return f"{words} ({wording.long_date(version.date)})", words
     if any(t.startswith(DIGEST_TAG.format(slug=slug)) for t in tags):
         return f"our email of {_day(day, today)}", f"our email of {_day(day, today)}"
-    return derive.long_date(day), None
+    return wording.long_date(day), None
 
 
 def baseline(where: Where, slug: str, since: str | None, today: date,
@@ -728,7 +729,7 @@ def baseline(where: Where, slug: str, since: str | None, today: date,
     elif versions:
         commit, day = versions[-1].commit, versions[-1].date
         words = version_words(versions[-1].name)
-        label, in_sentences = f"{words} ({derive.long_date(day)})", words
+        label, in_sentences = f"{words} ({wording.long_date(day)})", words
     else:
         return Baseline(None, None, None, None, first=True)
     project = _model_at(where.repo, where.folder, commit, day, scratch)

@@ -21,9 +21,9 @@ import yaml
 from markupsafe import Markup
 
 from generator.format.pages import NAV, decision_page
-from generator.project import derive
+from generator.numbers import plural
 from generator.project.model import Project, Section
-from generator.site import views
+from generator.site import views, wording
 from generator.site.answers import waiting_answers
 from generator.site.markup import RichText, abbreviations, attr, inert, inert_headings, md_text
 
@@ -59,7 +59,7 @@ class SiteVersion:
         if self.previous is None or n == 0:
             return ""
         name, day = self.previous
-        return f"{derive.plural(n, 'change')} since {name} ({derive.long_date(day)})"
+        return f"{plural(n, 'change')} since {name} ({wording.long_date(day)})"
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def rag(value: str | None) -> Markup:
     """Health in words and colour: colour alone does not carry the meaning."""
     if not value:
         return badge("none", "Not reported")
-    return badge(f"rag-{value}", f"{value.capitalize()}: {derive.RAG_WORDS[value]}")
+    return badge(f"rag-{value}", f"{value.capitalize()}: {wording.RAG_WORDS[value]}")
 
 
 def bar(part: float, whole: float, label: str) -> Markup:
@@ -240,7 +240,7 @@ def _banner(version: SiteVersion, page_path: str) -> str:
     """Every page of an older version says so first, with a way to the latest."""
     up = "../" * (page_path.count("/") + 1)
     return (f'<div class="mp-callout mp-callout-version"><strong>You are viewing the plan '
-            f"as of {attr(version.name)} ({attr(derive.long_date(version.date))}).</strong> "
+            f"as of {attr(version.name)} ({attr(wording.long_date(version.date))}).</strong> "
             f'<a href="{up}latest/{page_path[:-3]}.html">See the latest.</a></div>\n\n')
 
 

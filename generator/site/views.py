@@ -25,6 +25,7 @@ from generator.format.pages import decision_page
 from generator.numbers import days, money, plural
 from generator.project import derive
 from generator.project.model import Project, Section
+from generator.site import wording
 from generator.site.answers import answer_link, answers_for
 from generator.site.markup import plain
 from generator.site.timeline import timeline_svg
@@ -90,7 +91,7 @@ class UpdateView:
 
 
 def update_view(u: r.Update) -> UpdateView:
-    return UpdateView(derive.long_date(u.date), Health(u.overall, u.schedule, u.budget, u.scope),
+    return UpdateView(wording.long_date(u.date), Health(u.overall, u.schedule, u.budget, u.scope),
                       u.summary, tuple(u.done), tuple(u.next), tuple(u.problems),
                       tuple(u.asks))
 
@@ -110,10 +111,10 @@ class MilestoneWhen:
 
 
 def milestone_when(m: r.Milestone, today: date, blockers: set[str]) -> MilestoneWhen:
-    state = derive.milestone_state(m, today, blockers)
+    state = wording.milestone_words(m, derive.milestone_state(m, today, blockers))
     forecast = m.forecast if not m.done and m.forecast and m.forecast != m.planned else None
-    return MilestoneWhen(m.id, m.title, derive.long_date(m.planned), derive.long_date(m.done),
-                         derive.long_date(forecast), derive.shown_slip(m), state.key,
+    return MilestoneWhen(m.id, m.title, wording.long_date(m.planned), wording.long_date(m.done),
+                         wording.long_date(forecast), wording.shown_slip(m), state.key,
                          state.label)
 
 
@@ -188,35 +189,35 @@ class WaitingView:
 
 
 def _open_task(t: r.ClientTask, today: date, titles: dict[str, str]) -> OpenTask:
-    return OpenTask(t.id, t.title, t.owner, derive.long_date(t.due),
-                    derive.overdue_label(t, today), derive.due_label(t, today),
+    return OpenTask(t.id, t.title, t.owner, wording.long_date(t.due),
+                    wording.overdue_label(t, today), wording.due_label(t, today),
                     tuple(Holdup(ms, titles[ms]) for ms in t.blocks))
 
 
 def _awaiting_signoff(m: r.Milestone, dl: r.Deliverable, state: derive.SignoffState,
                       today: date) -> AwaitingSignoff:
-    return AwaitingSignoff(dl.id, dl.title, m.id, m.title, derive.long_date(state.since),
-                           derive.waiting_since(state, today))
+    return AwaitingSignoff(dl.id, dl.title, m.id, m.title, wording.long_date(state.since),
+                           wording.waiting_since(state, today))
 
 
 def _awaiting_decision(dec: r.Decision) -> AwaitingDecision:
-    return AwaitingDecision(decision_link(dec), derive.long_date(dec.date),
+    return AwaitingDecision(decision_link(dec), wording.long_date(dec.date),
                             ", ".join(dec.deciders))
 
 
 def _awaiting_change(x: r.Change, p: Project) -> AwaitingChange:
-    return AwaitingChange(change_link(x), x.requested_by, derive.long_date(x.date),
-                          derive.change_terms(x, p))
+    return AwaitingChange(change_link(x), x.requested_by, wording.long_date(x.date),
+                          wording.change_terms(x, p))
 
 
 def waiting(p: Project, today: date, version: SiteVersion | None = None) -> WaitingView:
     """Everything waiting on the client, overdue first, and the tasks they have done."""
     w = derive.waiting(p, today)
     titles = {m.id: m.title for m in p.milestones}
-    done = [DoneTask(t.id, t.title, t.owner, derive.long_date(t.due), derive.long_date(t.done),
-                     derive.task_timeliness(t)) for t in derive.done_tasks(p)]
+    done = [DoneTask(t.id, t.title, t.owner, wording.long_date(t.due), wording.long_date(t.done),
+                     wording.task_timeliness(t)) for t in derive.done_tasks(p)]
     return WaitingView(
-        as_of=derive.long_date(today),
+        as_of=wording.long_date(today),
         tasks=tuple(_open_task(t, today, titles) for t in w.tasks),
         signoffs=tuple(_awaiting_signoff(m, dl, s, today) for m, dl, s in w.signoffs),
         decisions=tuple(_awaiting_decision(dec) for dec in w.decisions),
@@ -294,7 +295,7 @@ def _budget(p: Project) -> BudgetView | None:
         return None
     cost = derive.change_totals(p).cost
     label = f"Budget: {money(b.spent, b.currency)} of {money(b.total, b.currency)} spent"
-    return BudgetView(derive.budget_sentence(b), b.spent, b.total, label,
+    return BudgetView(wording.budget_sentence(b), b.spent, b.total, label,
                       money(cost, b.currency) if cost else "")
 
 
@@ -305,7 +306,7 @@ def overview(p: Project, today: date, version: SiteVersion | None = None) -> Ove
     return OverviewView(
         project=p.client.project,
         client=p.client.name,
-        as_of=derive.long_date(today),
+        as_of=wording.long_date(today),
         summary=p.client.summary,
         changes_since=version.changes_since if version else "",
         latest=update_view(latest) if latest else None,
@@ -313,7 +314,7 @@ def overview(p: Project, today: date, version: SiteVersion | None = None) -> Ove
         next=milestone_when(nxt, today, blockers) if nxt else None,
         final=milestone_when(final, today, blockers) if final else None,
         final_is_next=final is not None and final is nxt,
-        project_end=derive.project_end(p),
+        project_end=wording.project_end(p),
         budget=_budget(p),
         feed=("../" if version else "") + "feed.xml",
         rating=rating_ask(p) if version is None or version.is_latest else None,
@@ -353,12 +354,12 @@ def _feedback_entry(x: r.Feedback, places: dict[str, tuple[str, str]], today: da
                     ) -> FeedbackEntry:
     about = f"{x.about} {places[x.about][0]}" if x.about in places else x.about or "the project"
     if x.responded:
-        status = f"We responded on {derive.long_date(x.responded)}"
+        status = f"We responded on {wording.long_date(x.responded)}"
     else:
         waited = (today - x.date).days
-        status = (f"Waiting on us since {derive.long_date(x.date)} "
+        status = (f"Waiting on us since {wording.long_date(x.date)} "
                   f"({days(waited) if waited else 'today'})")
-    return FeedbackEntry(derive.long_date(x.date), x.by, about,
+    return FeedbackEntry(wording.long_date(x.date), x.by, about,
                          f"{x.score:g} of 5" if x.score is not None else "", x.comment,
                          x.response, status, x.responded is None)
 
@@ -407,7 +408,7 @@ def _earlier_months(p: Project) -> list[tuple[str, list[r.Update]]]:
 
 def updates(p: Project, today: date, version: SiteVersion | None = None) -> UpdatesView:
     latest = derive.latest_update(p)
-    months = [MonthEntry(Link(derive.month_name(key), f"{key}.md"), plural(len(us), "update"),
+    months = [MonthEntry(Link(wording.month_name(key), f"{key}.md"), plural(len(us), "update"),
                          tuple(u.overall for u in reversed(us)))
               for key, us in _earlier_months(p)]
     return UpdatesView(update_view(latest) if latest else None, tuple(months))
@@ -416,7 +417,7 @@ def updates(p: Project, today: date, version: SiteVersion | None = None) -> Upda
 def update_months(p: Project, today: date,
                   version: SiteVersion | None = None) -> tuple[MonthView, ...]:
     """One archive page per month of earlier updates."""
-    return tuple(MonthView(key, derive.month_name(key), tuple(update_view(u) for u in us))
+    return tuple(MonthView(key, wording.month_name(key), tuple(update_view(u) for u in us))
                  for key, us in _earlier_months(p))
 
 
@@ -480,12 +481,13 @@ class RoadmapView:
 
 def _roadmap_row(m: r.Milestone, today: date, blockers: set[str],
                  history: dict[str, list[r.Signoff]]) -> RoadmapRow:
-    state = derive.milestone_state(m, today, blockers)
+    state = wording.milestone_words(m, derive.milestone_state(m, today, blockers))
     return RoadmapRow(
-        m.id, m.title, derive.short_date(m.planned), _or_dash(derive.short_date(m.forecast)),
-        _or_dash(derive.short_date(m.done)), derive.against_plan(m, today),
+        m.id, m.title, wording.short_date(m.planned), _or_dash(wording.short_date(m.forecast)),
+        _or_dash(wording.short_date(m.done)), wording.against_plan(m, today),
         Badge(state.key, state.short),
-        tuple(DeliverableState(dl.id, derive.signoff_state(m, dl, history.get(dl.id, [])).short)
+        tuple(DeliverableState(dl.id, wording.signoff_words(
+            derive.signoff_state(m, dl, history.get(dl.id, []))).short)
               for dl in m.deliverables),
         _or_dash(", ".join(m.depends_on)))
 
@@ -495,10 +497,10 @@ def roadmap(p: Project, today: date, version: SiteVersion | None = None) -> Road
     slips = version.slips if version else {}
     baseline = version.baseline if version else {}
     return RoadmapView(
-        as_of=derive.long_date(today),
+        as_of=wording.long_date(today),
         timeline=Markup(timeline_svg(p, today, baseline)),
         phases=tuple(Phase(name, tuple(_roadmap_row(m, today, blockers, history) for m in ms))
-                     for name, ms in derive.phases(p)),
+                     for name, ms in derive.phases(p, wording.UNPHASED)),
         dates_moved=bool(slips),
         first_planned_marked=bool(baseline),
         slips=tuple(Slip(m.id, m.title, "; ".join(slips[m.id]))
@@ -546,14 +548,14 @@ class SignoffsView:
 def _signoff_entry(s: r.Signoff) -> SignoffEntry:
     outcome = Badge(f"signoff-{s.outcome}", s.outcome.replace("-", " ").capitalize())
     said = "Signed off" if s.outcome == "approved" else outcome.label
-    via = derive.by_email(said, s.evidence) or s.via.replace("-", " ")
-    return SignoffEntry(s.version, derive.long_date(s.date), outcome, s.by, via,
+    via = wording.by_email(said, s.evidence) or s.via.replace("-", " ")
+    return SignoffEntry(s.version, wording.long_date(s.date), outcome, s.by, via,
                         _or_dash(plain(s.notes)))
 
 
 def _deliverable_signoffs(m: r.Milestone, dl: r.Deliverable,
                           history: list[r.Signoff]) -> DeliverableSignoffs:
-    state = derive.signoff_state(m, dl, history)
+    state = wording.signoff_words(derive.signoff_state(m, dl, history))
     return DeliverableSignoffs(dl.id, dl.title, Badge(f"signoff-{state.key}", state.label),
                                dl.description, tuple(_signoff_entry(s) for s in history))
 
@@ -592,7 +594,7 @@ class DecisionsView:
 def decisions(p: Project, today: date, version: SiteVersion | None = None) -> DecisionsView:
     superseded = derive.superseded_by(p)
     return DecisionsView(tuple(
-        DecisionRow(decision_link(dec, ""), _status(dec, superseded), derive.long_date(dec.date),
+        DecisionRow(decision_link(dec, ""), _status(dec, superseded), wording.long_date(dec.date),
                     _or_dash(", ".join(dec.deciders)))
         for dec in derive.decisions_newest_first(p)))
 
@@ -664,7 +666,7 @@ def decision(p: Project, dec: r.Decision) -> DecisionView:
     return DecisionView(
         id=dec.id, title=dec.title,
         replaced_by=tuple(Replacement(new.lower(), new, by_id[new].title) for new in replaced),
-        status=_status(dec, {}), date=derive.long_date(dec.date),
+        status=_status(dec, {}), date=wording.long_date(dec.date),
         deciders=", ".join(dec.deciders),
         context=dec.context,
         options=tuple(OptionView(o.name, o.summary, tuple(o.pros), tuple(o.cons))
@@ -672,7 +674,7 @@ def decision(p: Project, dec: r.Decision) -> DecisionView:
         decision=dec.decision, consequences=dec.consequences,
         supersedes=tuple(decision_link(by_id[old], "") for old in dec.supersedes),
         related=_related(dec.related, related_places(p), "../"),
-        evidence=derive.by_email("Decided", dec.evidence),
+        evidence=wording.by_email("Decided", dec.evidence),
     )
 
 
@@ -713,9 +715,9 @@ class ChangesView:
 
 def _change_row(x: r.Change, p: Project) -> ChangeRow:
     return ChangeRow(x.id, x.title, Badge(f"change-{x.status}", x.status.capitalize()),
-                     derive.long_date(x.date), x.requested_by,
-                     _or_dash(derive.long_date(x.decided)), derive.change_effort(x),
-                     derive.change_cost(x, p), derive.change_schedule(x))
+                     wording.long_date(x.date), x.requested_by,
+                     _or_dash(wording.long_date(x.decided)), wording.change_effort(x),
+                     wording.change_cost(x, p), wording.change_schedule(x))
 
 
 def _budget_with_changes(p: Project) -> BudgetWithChanges | None:
@@ -725,14 +727,14 @@ def _budget_with_changes(p: Project) -> BudgetWithChanges | None:
     cost = derive.change_totals(p).cost
     return BudgetWithChanges(money(b.total, b.currency), money(cost, b.currency),
                              money(b.total + cost, b.currency), money(b.spent, b.currency),
-                             derive.long_date(b.as_of))
+                             wording.long_date(b.as_of))
 
 
 def changes(p: Project, today: date, version: SiteVersion | None = None) -> ChangesView:
     newest_first = sorted(p.changes, key=lambda x: x.date, reverse=True)
     return ChangesView(
         any=bool(p.changes),
-        totals=derive.change_totals_sentence(p),
+        totals=wording.change_totals_sentence(p),
         budget=_budget_with_changes(p),
         changes=tuple(_change_row(x, p) for x in newest_first),
         details=tuple(Described(x.id, x.title, x.description) for x in p.changes
@@ -771,7 +773,7 @@ class RisksView:
 
 
 def _open_risk(x: r.Risk, yours: set[str]) -> OpenRisk:
-    label = derive.severity_label(x)
+    label = wording.severity_label(x)
     return OpenRisk(x.id, x.title, Badge(f"severity-{label.lower()}", label), x.likelihood,
                     x.impact, x.owner, x.owner in yours, _or_dash(plain(x.mitigation)))
 
@@ -783,7 +785,7 @@ def risks(p: Project, today: date, version: SiteVersion | None = None) -> RisksV
     return RisksView(
         open=tuple(_open_risk(x, yours) for x in derive.open_risks(p)),
         past=tuple(PastRisk(x.id, x.title, Badge(f"risk-{x.status}", x.status.capitalize()),
-                            derive.severity_label(x), x.owner, _or_dash(plain(x.mitigation)))
+                            wording.severity_label(x), x.owner, _or_dash(plain(x.mitigation)))
                    for x in past),
     )
 
@@ -884,9 +886,9 @@ def what_changed(p: Project, today: date, version: SiteVersion | None = None) ->
         raise ValueError("What changed needs the version being built")
     since, since_day = version.previous or ("", None)
     return WhatChangedView(
-        is_latest=version.is_latest, name=version.name, date=derive.long_date(version.date),
+        is_latest=version.is_latest, name=version.name, date=wording.long_date(version.date),
         compared=version.previous is not None, since=since,
-        since_date=derive.long_date(since_day),
+        since_date=wording.long_date(since_day),
         scope="this site" if version.is_latest else version.name,
         note="" if version.is_latest else version.note,
         sections=tuple(version.changes),
