@@ -23,7 +23,7 @@ from generator.format.load import ClientFiles
 from generator.format.pages import decision_page
 from generator.format.validate import ClientRecords
 from generator.project.client import ReadClient, read_and_check
-from generator.project.model import Project, _settle_superseded
+from generator.project.model import Project, settle_superseded
 from generator.site import wording
 
 # Which client page each kind of record is shown on: what is held back is listed beside it.
@@ -99,7 +99,7 @@ def full_model(c: ClientRecords) -> Project:
     return Project(
         slug=c.slug, folder=c.folder, client=c.client,
         milestones=list(c.roadmap.milestones), client_tasks=list(c.roadmap.client_tasks),
-        decisions=_settle_superseded(list(c.decisions)), signoffs=list(c.signoffs),
+        decisions=settle_superseded(list(c.decisions)), signoffs=list(c.signoffs),
         changes=list(c.changes), risks=list(c.risks),
         updates=sorted(c.updates, key=lambda u: u.date),
         feedback=sorted(c.feedback, key=lambda x: x.date),
