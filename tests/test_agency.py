@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.site.views import Badge
+from generator.site.views.shared import Badge
 from tests.conftest import TODAY as JUNE_1
 from tests.conftest import valid_data
 

@@ -24,7 +24,7 @@ from generator.agency.timeline import portfolio_timeline
 from generator.format.pages import NAV
 from generator.numbers import days, percent, plural
 from generator.site import wording
-from generator.site.views import DASH, Badge, Link
+from generator.site.views.shared import DASH, Badge, Link
 
 TREND_ARROW = " → "   # between the health of one update and the next
 COPIES = "sites"     # in the agency's site, the copy of each client's site (copies.py)

@@ -49,7 +49,7 @@ from generator.site import wording
 from generator.site.answers import Answer, Answerer, answers_for, who_answers
 from generator.site.markup import plain
 from generator.site.urls import client_site_url, page_url
-from generator.site.views import change_link, decision_link
+from generator.site.views.shared import change_link, decision_link
 
 DIGEST_TAG = "{slug}/digest/"
 PASSWORD_VARIABLE = "MILEPOST_SMTP_PASSWORD"

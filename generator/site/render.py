@@ -24,7 +24,6 @@ from generator.format.pages import NAV, decision_page
 from generator.numbers import plural
 from generator.project.model import Project, Section
 from generator.site import views, wording
-from generator.site.answers import waiting_answers
 from generator.site.markup import RichText, abbreviations, attr, inert, inert_headings, md_text
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # the generator package
@@ -122,7 +121,6 @@ def _environment(template_files: tuple[tuple[str, tuple[str, ...]], ...]
     # Only helpers that lay out: what a page shows comes worked out in its view.
     env.globals.update(
         link=link, mailto=mailto, rag=rag, badge=badge, html=html_text, bar=bar, cell=cell,
-        waiting_answers=waiting_answers,
     )
     return env
 
@@ -174,10 +172,11 @@ def bar(part: float, whole: float, label: str) -> Markup:
 # --- pages ------------------------------------------------------------------------------------
 
 def pages(p: Project, today: date, version: SiteVersion | None = None) -> list[Page]:
-    """Every page of a client's site, each with its view (see `views`). `p`, `today` and
-    `version` stay in every page's context for the answer links and for an agency's own
-    templates written before views."""
-    common = {"p": p, "today": today, "rich": RichText(p.client.glossary), "version": version}
+    """Every page of a client's site, each with its view (see `views`). A template gets
+    its view and `rich`, the safe rendering of the Markdown fields the view holds as
+    written (with the glossary's terms marked): not the project, nor the day, since what
+    a page shows is worked out in its view."""
+    common = {"rich": RichText(p.client.glossary)}
 
     def view(build: Callable[..., Any]) -> dict[str, Any]:
         return {"view": build(p, today, version)}
