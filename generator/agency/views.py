@@ -194,6 +194,7 @@ class AcrossView:
     slips: tuple[SlipRow, ...]
     any_version: bool  # some client has a released version to compare with
     risks: tuple[RiskRow, ...]
+    satisfaction: SatisfactionView
 
 
 def item_row(x: pf.Item) -> ItemRow:
@@ -225,6 +226,7 @@ def across(clients: list[AgencyClient], slips: list[pf.Slip], versioned_clients:
         slips=tuple(slip_row(x) for x in slips),
         any_version=versioned_clients > 0,
         risks=tuple(risk_row(x) for x in pf.risks_by_severity(clients)),
+        satisfaction=satisfaction(clients, today),
     )
 
 
@@ -280,6 +282,7 @@ class ClientView:
     pages: tuple[Link, ...]      # each page the client sees (in the copy when there is one)
     own_site: Link
     sections: tuple[Section, ...]
+    satisfaction: SatisfactionView   # its ratings, and the feedback we owe it
 
 
 def lines_of(text: str) -> tuple[str, ...]:
@@ -328,7 +331,7 @@ def client(c: AgencyClient, x: pf.Row, copied: bool, versioned: bool,
         row=portfolio_row(x, versioned), budget=x.burn.words if x.burn else DASH,
         copied=copied, pages=_client_pages(c, base),
         own_site=Link("The client's own site", own + "index.html"),
-        sections=_sections(c, base, copied))
+        sections=_sections(c, base, copied), satisfaction=client_satisfaction(c, today))
 
 
 # --- Satisfaction and feedback ---------------------------------------------------------------
