@@ -35,6 +35,50 @@ def test_signoff_state_follows_delivery_and_the_last_answer():
     assert state(done, _deliverable(signoff=True), []).key == "awaiting"
 
 
+def test_a_milestone_state_is_facts_and_the_site_words_them():
+    """derive says where a milestone stands and why, in keys and days; wording says it."""
+    planned, today = date(2026, 5, 20), TODAY  # 1 June 2026
+    cases = [
+        (milestone("M1", planned, done=date(2026, 5, 27)), set(),
+         derive.MilestoneState("done", days=7), "Done, 7 days late", "Done"),
+        (milestone("M1", planned, done=date(2026, 5, 1)), set(),
+         derive.MilestoneState("done"), "Done", "Done"),
+        (milestone("M1", planned, forecast=date(2026, 5, 25)), set(),
+         derive.MilestoneState("late", "forecast-passed", 12),
+         "Overdue by 12 days · its forecast (25 May 2026) has passed", "Overdue by 12 days"),
+        (milestone("M1", planned, forecast=date(2026, 6, 9)), set(),
+         derive.MilestoneState("late", "", 12), "Overdue by 12 days", "Overdue by 12 days"),
+        (milestone("M1", date(2026, 6, 20), forecast=date(2026, 5, 30)), set(),
+         derive.MilestoneState("at-risk", "forecast-passed"),
+         "At risk: its forecast (30 May 2026) has passed", "At risk"),
+        (milestone("M1", date(2026, 6, 20), forecast=date(2026, 6, 23)), set(),
+         derive.MilestoneState("at-risk", "forecast-after-plan", 3),
+         "At risk: forecast 3 days after plan", "At risk"),
+        (milestone("M1", date(2026, 6, 20)), {"M1"}, derive.MilestoneState("at-risk", "blocked"),
+         "At risk: waiting on an overdue task of yours", "At risk"),
+        (milestone("M1", date(2026, 6, 20)), set(), derive.MilestoneState("on-track"),
+         "On track", "On track"),
+    ]
+    for m, blockers, state, label, short in cases:
+        assert derive.milestone_state(m, today, blockers) == state
+        assert wording.milestone_words(m, state) == wording.Worded(state.key, label, short)
+
+
+def test_a_signoff_state_is_facts_and_the_site_words_them():
+    m, sent = milestone("M1", date(2026, 5, 1)), _deliverable(signoff=True)
+    approved = r.Signoff(deliverable="D1", version="2", date=date(2026, 5, 3), by="Dana Cruz",
+                         outcome="approved", via="email")
+    state = derive.signoff_state(m, sent, [approved])
+    assert state == derive.SignoffState("approved", date(2026, 5, 3), approved)
+    assert wording.signoff_words(state) == wording.Worded(
+        "approved", "Approved: version 2 on 3 May 2026 by Dana Cruz", "approved")
+    rejected = derive.signoff_state(m, sent, [_answer(date(2026, 5, 12), "rejected")])
+    assert (wording.signoff_words(rejected).label, wording.signoff_words(rejected).short) == (
+        "Rejected on 12 May 2026", "rejected")
+    assert wording.signoff_words(derive.signoff_state(m, _deliverable(), [])).label == (
+        "Sign-off not required")
+
+
 def test_next_milestone_is_the_open_one_expected_first_and_final_the_one_planned_last():
     ms = [milestone("M1", date(2026, 5, 1), done=date(2026, 5, 1)),
           milestone("M2", date(2026, 7, 1), forecast=date(2026, 9, 1)),
