@@ -1,5 +1,5 @@
 """Templates only lay out: every number, count, list and sentence comes worked out in the
-page's view (generator/site/views.py, and generator/agency/views.py for the agency's pages),
+page's view (generator/site/views/, and generator/agency/views.py for the agency's pages),
 where it is tested. This reads each template's
 syntax tree, so a computation cannot hide behind spacing or a line break. Fast."""
 

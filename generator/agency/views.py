@@ -1,6 +1,6 @@
 """What the agency's pages show, worked out and worded in Python: one small view per page.
 
-The agency's counterpart of `site/views.py`: `portfolio.py` computes the figures (days,
+The agency's counterpart of `site/views/`: `portfolio.py` computes the figures (days,
 shares, counts), and the views here give every date, figure and word as the text staff read,
 dates as a client's pages spell them (`wording.long_date`, `wording.short_date`) and numbers
 through `generator.numbers`. The templates in `content/agency/templates` then only lay them

@@ -1,5 +1,4 @@
-"""Scope changes: every change request, their totals, and the budget with them.
-"""
+"""Scope changes: every change request, their totals, and the budget with them."""
 
 from __future__ import annotations
 

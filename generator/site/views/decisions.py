@@ -1,5 +1,4 @@
-"""Decisions: the index, newest first, and one page per decision.
-"""
+"""Decisions: the index, newest first, and one page per decision."""
 
 from __future__ import annotations
 

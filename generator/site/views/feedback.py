@@ -1,5 +1,4 @@
-"""Your feedback: what the client told the agency, and what it did about it.
-"""
+"""Your feedback: what the client told the agency, and what it did about it."""
 
 from __future__ import annotations
 

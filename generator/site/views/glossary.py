@@ -1,5 +1,4 @@
-"""The glossary: the client's terms, alphabetical.
-"""
+"""The glossary: the client's terms, alphabetical."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Risks: the open ones, most severe first, then those closed or occurred.
-"""
+"""Risks: the open ones, most severe first, then those closed or occurred."""
 
 from __future__ import annotations
 

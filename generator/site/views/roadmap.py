@@ -1,5 +1,4 @@
-"""The roadmap: the timeline, each milestone against its plan, and how dates moved.
-"""
+"""The roadmap: the timeline, each milestone against its plan, and how dates moved."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Sign-offs: where each deliverable's sign-off stands, and every answer the client gave.
-"""
+"""Sign-offs: where each deliverable's sign-off stands, and every answer the client gave."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Team & communication: who is who on each side, and how they keep in touch.
-"""
+"""Team & communication: who is who on each side, and how they keep in touch."""
 
 from __future__ import annotations
 

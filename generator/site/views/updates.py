@@ -1,5 +1,4 @@
-"""Updates: the latest status update in full, and one archive page per earlier month.
-"""
+"""Updates: the latest status update in full, and one archive page per earlier month."""
 
 from __future__ import annotations
 

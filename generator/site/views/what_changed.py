@@ -1,5 +1,4 @@
-"""What changed: this version of the site against the one before it.
-"""
+"""What changed: this version of the site against the one before it."""
 
 from __future__ import annotations
 
