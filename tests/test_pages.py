@@ -1,6 +1,7 @@
 """The one list of a client site's pages (`format/pages.py`): a page added there is in the
-navigation, among the pages written, where the agency's copy puts what is held back, and in
-the digest's links; and the list matches the templates. Fast."""
+navigation, among the pages written, where the agency's copy puts what is held back, in the
+digest's links and among the names versions and decision IDs may not take; and the list
+matches the views and templates. Fast."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ from generator.agency import full
 from generator.format import pages
 from generator.format import records as r
 from generator.history.versions import reserved_version_names
+from generator.project.client import read_and_check
 from generator.project.model import Project, Section
 from generator.ship.notify import Digest, as_html, as_text
 from generator.site import views
 from generator.site.render import CONTENT, site_config
 from generator.site.render import pages as site_pages
+from tests.conftest import AS_OF, VALID_TEXT, files_with
 
 TODAY = date(2026, 6, 1)
 BUDGET_PAGE = pages.PageKind("budget", "Budget", "budget.md", "budget.md.j2", wide=True,
@@ -115,3 +118,18 @@ def test_every_kind_of_record_stands_on_a_page() -> None:
              and "where" in {f.name for f in dataclasses.fields(x)} and x is not r.Evidence]
     shown = {t for kind in pages.PAGES for t in kind.records}
     assert set(kinds) == shown
+
+
+def test_a_page_added_beside_the_decisions_reserves_its_name(
+        monkeypatch: pytest.MonkeyPatch, make_project) -> None:
+    archive = pages.PageKind("archive", "Archived decisions", "decisions/archive.md",
+                             "archive.md.j2")
+    monkeypatch.setattr(pages, "PAGES", (*pages.PAGES, archive))
+    decision = VALID_TEXT["decisions/DR-001.yml"].replace("id: DR-001", "id: Archive")
+    folder = make_project({"acme": files_with({"decisions/DR-001.yml": decision})}) / "acme"
+    problems = read_and_check(folder, "projects/acme", date.fromisoformat(AS_OF)).problems
+    assert [x.message for x in problems] == [
+        "decision ID 'Archive' would replace the Archived decisions page "
+        "(decisions/archive.md): each decision gets a page named after its ID, and these IDs "
+        "are reserved for pages the site writes: archive, index (in any capitals); choose "
+        "another ID, e.g. DR-001"]

@@ -18,9 +18,10 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from generator.format import pages
 from generator.format import records as r
 from generator.format.load import ClientFiles
-from generator.format.pages import decision_page, navigation_rank, page, page_showing
+from generator.format.pages import decision_page, navigation_rank, page_showing
 from generator.format.validate import ClientRecords
 from generator.project import derive
 from generator.project.client import ReadClient, read_and_check
@@ -30,7 +31,7 @@ from generator.project.model import Project, _settle_superseded
 def page_rank(title: str) -> int:
     """Where a client page comes in the site's order (a decision's page with Decisions)."""
     if title.startswith("Decision "):
-        title = page("decisions").title
+        title = pages.DECISIONS.title
     return navigation_rank(title)
 
 
@@ -93,8 +94,8 @@ def agency_client(read: ReadClient) -> AgencyClient | None:
     notes = tuple(_notes(read.files, read.records))
     held = tuple(_held(read.records))
     if not read.project.feedback:  # no "Your feedback" page: the copy shows them on Overview
-        held = tuple(_on_overview_if(h, page("feedback").html) for h in held)
-        notes = tuple(_on_overview_if(n, page("feedback").html) for n in notes)
+        held = tuple(_on_overview_if(h, pages.FEEDBACK.html) for h in held)
+        notes = tuple(_on_overview_if(n, pages.FEEDBACK.html) for n in notes)
     return AgencyClient(read.project, full_model(read.records), notes, held)
 
 
@@ -103,8 +104,7 @@ def _on_overview_if(item: Any, link: str) -> Any:
     what belongs on a page the client's site does not have."""
     if item.link != link:
         return item
-    overview = page("overview")
-    return dataclasses.replace(item, page=overview.title, link=overview.html)
+    return dataclasses.replace(item, page=pages.OVERVIEW.title, link=pages.OVERVIEW.html)
 
 
 def read_agency_client(folder: Path, shown_root: str, today: date) -> AgencyClient | None:
@@ -212,8 +212,7 @@ def _note_nodes(node: Node, path: str) -> list[tuple[str, str]]:
 
 def _note(file: str, rec: Any, top: Any, path: str, text: str) -> Note:
     if rec is None:  # a mapping that is not a record: the glossary
-        glossary = page("glossary")
-        return Note(file, path, "Glossary", glossary.title, glossary.html, text)
+        return Note(file, path, "Glossary", pages.GLOSSARY.title, pages.GLOSSARY.html, text)
     title, link = page_of(top if isinstance(top, r.Decision | r.Update) else rec)
     return Note(file, path, describe(rec), title, link, text)
 

@@ -32,8 +32,10 @@ class PageKind:
     template: str              # in content/templates/
     wide: bool = False         # tables need the room: no table of contents on the side
     when: When = "always"
-    records: tuple[type, ...] = ()   # the kinds of record the page shows
-    sections: tuple[str, ...] = ()   # the sections of What changed whose news it shows
+    records: tuple[type, ...] = ()   # kinds of record it shows: the agency's copy puts what
+                                     # is held back of them beside it
+    sections: tuple[str, ...] = ()   # sections of What changed whose news it shows: the
+                                     # digest links each to it
     project_named: bool = False      # titled with the project's name, not `title`
 
     @property
@@ -41,42 +43,46 @@ class PageKind:
         """The page's address within the built site, e.g. "decisions/index.html"."""
         return self.path.removesuffix(".md") + ".html"
 
-
-# Every page kind, in the navigation's order.
-PAGES: tuple[PageKind, ...] = (
-    PageKind("overview", "Overview", "index.md", "overview.md.j2", project_named=True,
-             records=(r.Client, r.Budget, r.Theme), sections=("Project", "Budget")),
-    PageKind("what_changed", "What changed", "what-changed.md", "what-changed.md.j2",
-             when="versioned"),
-    PageKind("waiting", "Waiting on you", "waiting.md", "waiting.md.j2", wide=True,
-             records=(r.ClientTask,), sections=("Your tasks",)),
-    PageKind("roadmap", "Roadmap", "roadmap.md", "roadmap.md.j2", wide=True,
-             records=(r.Roadmap, r.Milestone), sections=("Milestones",)),
-    PageKind("decisions", "Decisions", "decisions/index.md", "decisions.md.j2",
-             records=(r.Decision, r.Option), sections=("Decisions",)),
-    PageKind("signoffs", "Sign-offs", "signoffs.md", "signoffs.md.j2", wide=True,
-             records=(r.Deliverable, r.Signoff), sections=("Sign-offs",)),
-    PageKind("changes", "Scope changes", "changes.md", "changes.md.j2", wide=True,
-             records=(r.Change, r.Estimate), sections=("Scope changes",)),
-    PageKind("risks", "Risks", "risks.md", "risks.md.j2", wide=True,
-             records=(r.Risk,), sections=("Risks",)),
-    PageKind("updates", "Updates", "updates/index.md", "updates.md.j2",
-             records=(r.Update,), sections=("Updates",)),
-    PageKind("feedback", "Your feedback", "feedback.md", "feedback.md.j2",
-             when="with feedback", records=(r.Feedback,), sections=("Your feedback",)),
-    PageKind("team", "Team & communication", "team.md", "team.md.j2",
-             records=(r.Contact, r.Channel)),
-    PageKind("glossary", "Glossary", "glossary.md", "glossary.md.j2", when="with glossary"),
-)
-
-# The pages written one per thing, beside the listed pages but not in the navigation.
-DECISION_TEMPLATE = "decision.md.j2"          # each public decision's own page
-UPDATE_MONTH_TEMPLATE = "update-month.md.j2"  # each month's status updates
+    @property
+    def folder(self) -> str:
+        """The folder the page stands in, e.g. "decisions/"; "" at the top of the site."""
+        return self.path.rpartition("/")[0] + "/" if "/" in self.path else ""
 
 
-def page(key: str) -> PageKind:
-    """The page kind named `key` (a name in the code, never one from YAML)."""
-    return next(kind for kind in PAGES if kind.key == key)
+# Each page kind, named for the code that links to it.
+OVERVIEW = PageKind("overview", "Overview", "index.md", "overview.md.j2", project_named=True,
+                    records=(r.Client, r.Budget, r.Theme), sections=("Project", "Budget"))
+WHAT_CHANGED = PageKind("what_changed", "What changed", "what-changed.md", "what-changed.md.j2",
+                        when="versioned")
+WAITING = PageKind("waiting", "Waiting on you", "waiting.md", "waiting.md.j2", wide=True,
+                   records=(r.ClientTask,), sections=("Your tasks",))
+ROADMAP = PageKind("roadmap", "Roadmap", "roadmap.md", "roadmap.md.j2", wide=True,
+                   records=(r.Roadmap, r.Milestone), sections=("Milestones",))
+DECISIONS = PageKind("decisions", "Decisions", "decisions/index.md", "decisions.md.j2",
+                     records=(r.Decision, r.Option), sections=("Decisions",))
+SIGNOFFS = PageKind("signoffs", "Sign-offs", "signoffs.md", "signoffs.md.j2", wide=True,
+                    records=(r.Deliverable, r.Signoff), sections=("Sign-offs",))
+CHANGES = PageKind("changes", "Scope changes", "changes.md", "changes.md.j2", wide=True,
+                   records=(r.Change, r.Estimate), sections=("Scope changes",))
+RISKS = PageKind("risks", "Risks", "risks.md", "risks.md.j2", wide=True,
+                 records=(r.Risk,), sections=("Risks",))
+UPDATES = PageKind("updates", "Updates", "updates/index.md", "updates.md.j2",
+                   records=(r.Update,), sections=("Updates",))
+FEEDBACK = PageKind("feedback", "Your feedback", "feedback.md", "feedback.md.j2",
+                    when="with feedback", records=(r.Feedback,), sections=("Your feedback",))
+TEAM = PageKind("team", "Team & communication", "team.md", "team.md.j2",
+                records=(r.Contact, r.Channel))
+GLOSSARY = PageKind("glossary", "Glossary", "glossary.md", "glossary.md.j2",
+                    when="with glossary")
+
+# Every page kind, in the navigation's order: what the site, the agency and the digest read.
+PAGES: tuple[PageKind, ...] = (OVERVIEW, WHAT_CHANGED, WAITING, ROADMAP, DECISIONS, SIGNOFFS,
+                               CHANGES, RISKS, UPDATES, FEEDBACK, TEAM, GLOSSARY)
+
+# The pages written one per thing, beside a listed page and not in the navigation: each
+# public decision's page beside Decisions, each month's status updates beside Updates.
+DECISION_TEMPLATE = "decision.md.j2"
+UPDATE_MONTH_TEMPLATE = "update-month.md.j2"
 
 
 def site_pages(*, feedback: bool, glossary: bool, versioned: bool) -> list[PageKind]:
@@ -94,12 +100,12 @@ def navigation(paths: Collection[str]) -> list[tuple[str, str]]:
 
 def page_showing(record_type: type) -> PageKind:
     """The page that shows a kind of record; Overview for any other (the client's own)."""
-    return next((kind for kind in PAGES if record_type in kind.records), page("overview"))
+    return next((kind for kind in PAGES if record_type in kind.records), OVERVIEW)
 
 
 def page_of_section(title: str) -> PageKind:
     """The page that shows the news of a section of What changed; Overview for any other."""
-    return next((kind for kind in PAGES if title in kind.sections), page("overview"))
+    return next((kind for kind in PAGES if title in kind.sections), OVERVIEW)
 
 
 def navigation_rank(title: str) -> int:
@@ -111,8 +117,7 @@ def navigation_rank(title: str) -> int:
 
 def pages_beside_decisions() -> list[PageKind]:
     """The listed pages in the folder of decision pages: no decision ID may take their names."""
-    folder = decision_page("x").rsplit("/", 1)[0] + "/"
-    return [kind for kind in PAGES if kind.path.startswith(folder)]
+    return [kind for kind in PAGES if kind.folder == DECISIONS.folder]
 
 
 def names_in_site_folder() -> set[str]:
@@ -122,9 +127,10 @@ def names_in_site_folder() -> set[str]:
 
 
 def decision_page(decision_id: str) -> str:
-    return f"decisions/{decision_id.lower()}.md"
+    """A public decision's own page, named after its ID in small letters."""
+    return f"{DECISIONS.folder}{decision_id.lower()}.md"
 
 
 def update_month_page(month_key: str) -> str:
     """The page of one month's status updates, e.g. "updates/2026-03.md"."""
-    return f"updates/{month_key}.md"
+    return f"{UPDATES.folder}{month_key}.md"
