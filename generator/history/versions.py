@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from generator import __version__
-from generator.format.pages import NAV
+from generator.format.pages import names_in_site_folder
 from generator.history import git
 from generator.history.compare import slip_history, what_changed
 from generator.problems import MilepostError, Problem, errors
@@ -66,9 +66,7 @@ def reserved_version_names() -> list[str]:
     """Names a version folder cannot take: what the versioned layout writes beside the
     version folders, and what a client's unversioned site writes at the same level (the
     client's folder may hold one, from `build` without --versions)."""
-    pages = {path.split("/", 1)[0] if "/" in path else path.removesuffix(".md") + ".html"
-             for _, path in NAV}
-    return sorted({LATEST, VERSIONS_FILE, REDIRECT_FILE, *pages, *SITE_FILES})
+    return sorted({LATEST, VERSIONS_FILE, REDIRECT_FILE, *names_in_site_folder(), *SITE_FILES})
 
 
 def version_name_problem(name: str) -> str:
