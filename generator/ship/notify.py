@@ -37,6 +37,7 @@ from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from generator.format import records as r
+from generator.format.pages import page_of_section
 from generator.history import git
 from generator.history.compare import what_changed
 from generator.history.versions import version_name_problem
@@ -54,11 +55,6 @@ from generator.site.views.shared import change_link, decision_link
 DIGEST_TAG = "{slug}/digest/"
 PASSWORD_VARIABLE = "MILEPOST_SMTP_PASSWORD"
 SENDER_VARIABLE = "MILEPOST_FROM"
-# Where each section of What changed is shown on the site.
-SECTION_PAGES = {"Milestones": "roadmap.md", "Sign-offs": "signoffs.md",
-                 "Decisions": "decisions/index.md", "Scope changes": "changes.md",
-                 "Risks": "risks.md", "Your tasks": "waiting.md", "Budget": "index.md",
-                 "Updates": "updates/index.md", "Your feedback": "feedback.md"}
 RAG_COLOURS = {"green": "#1a7f37", "amber": "#9a6700", "red": "#cf222e"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -440,7 +436,7 @@ def as_text(d: Digest) -> str:
         lines += [changes_heading(d).upper(), ""]
         for s in d.changes:
             lines += [f"{s.title}:", *(f"  - {one_line(x)}" for x in s.sentences),
-                      f"  {d.link(SECTION_PAGES.get(s.title, 'index.md'))}", ""]
+                      f"  {d.link(page_of_section(s.title).path)}", ""]
     if d.rating:
         lines += [d.rating[0].upper(), "", "Rate it from 1 (poor) to 5 (excellent): the links "
                   "are in this email's HTML view and on the site's overview: "
@@ -492,7 +488,7 @@ def _changes_html(d: Digest) -> str:
         return ""
     parts = [f'<h2 style="{_H2}">{_e(changes_heading(d))}</h2>']
     for s in d.changes:
-        page = SECTION_PAGES.get(s.title, "index.md")
+        page = page_of_section(s.title).path
         items = "".join(f'<li style="{_LI}">{_e(x)}</li>' for x in s.sentences)
         parts.append(f'<h3 style="font-size:15px;margin:16px 0 6px">{_e(s.title)} '
                      f'<span style="{_SMALL};font-weight:normal">'
