@@ -322,11 +322,9 @@ def cmd_notify(args: argparse.Namespace) -> int:
     base = base_config_for(projects.resolve().parent)
     failed = []
     for outcome in notify_clients(projects, slugs, today, base, options, keep_going=args.all):
-        if outcome.error:
-            print(visible(redact(f"error: {outcome.message}"), lines=True), file=sys.stderr)
-        else:
-            print(visible(redact(f"{outcome.slug}: {outcome.message}")),
-                  file=sys.stderr if outcome.failed else sys.stdout, flush=True)
+        # An error lists problems one per line; an outcome is one line.
+        print(visible(redact(outcome.line), lines=outcome.error),
+              file=sys.stderr if outcome.failed else sys.stdout, flush=True)
         if outcome.failed:
             failed.append(outcome.slug)
     if failed:

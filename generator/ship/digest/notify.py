@@ -50,6 +50,11 @@ class Outcome:
     failed: bool = False  # the command ends in an error
     error: bool = False   # nothing was made: `message` says why (--all goes on with the rest)
 
+    @property
+    def line(self) -> str:
+        """What the command prints for it."""
+        return f"error: {self.message}" if self.error else f"{self.slug}: {self.message}"
+
 
 def notify_clients(projects_dir: Path, slugs: list[str], today: date, base_config: Path,
                    options: Options, *, keep_going: bool) -> Iterator[Outcome]:
