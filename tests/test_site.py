@@ -708,7 +708,8 @@ def test_a_decision_that_supersedes_several_lists_them_with_spaces(make_project)
 def test_compiled_templates_are_reused_and_an_edited_template_is_compiled_anew(tmp_path: Path):
     """The theme's templates are compiled once per process; a template edited between two
     builds (a repository's override, while `serve` runs) shows its new text."""
-    from generator.site.build import COMPILED, run_mkdocs
+    from generator.site.build import run_mkdocs
+    from generator.site.compiled import COMPILED
 
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")

@@ -22,9 +22,6 @@ from datetime import UTC, date, datetime
 from datetime import time as dtime
 from pathlib import Path
 
-import jinja2
-import jinja2.bccache
-
 from generator.problems import MilepostError, Problem
 from generator.project.model import Project
 from generator.site.feeds import Release, atom_feed
@@ -145,37 +142,6 @@ def _collected(logger: logging.Logger) -> Iterator[_Collect]:
         logger.propagate = propagate
 
 
-class CompiledTemplates(jinja2.BytecodeCache):
-    """The theme's templates, compiled once per process: MkDocs makes a new Jinja
-    environment for every build, which compiles Material's templates again (about a fifth
-    of a one-year client's build). Jinja checks each template's source against what was
-    compiled, so an edited template is compiled anew; the key includes the environment's
-    settings, so two environments that compile differently never share code."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
-
-    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
-                   source: str) -> jinja2.bccache.Bucket:
-        settings = (sorted(environment.extensions), environment.block_start_string,
-                    environment.variable_start_string, environment.comment_start_string,
-                    environment.line_statement_prefix, environment.trim_blocks,
-                    environment.lstrip_blocks, environment.newline_sequence,
-                    environment.keep_trailing_newline, repr(environment.autoescape))
-        return super().get_bucket(environment, f"{settings!r}\0{name}", filename, source)
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self.compiled.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-COMPILED = CompiledTemplates()
-
-
 def run_mkdocs(config_file: Path) -> list[str]:
     """Build with MkDocs' Python API; returns its warnings. Raises on failure.
 
@@ -186,19 +152,13 @@ def run_mkdocs(config_file: Path) -> list[str]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    from generator.site.compiled import KeepCompiled
     from generator.site.search import SearchText
 
     with _collected(logging.getLogger("mkdocs")) as handler:
         config = load_config(config_file=str(config_file))
         config.plugins["milepost/search-text"] = SearchText()  # what search reads, and shows
-        theme_environment = config.theme.get_env
-
-        def with_compiled() -> jinja2.Environment:
-            env = theme_environment()
-            env.bytecode_cache = COMPILED
-            return env
-
-        config.theme.get_env = with_compiled  # type: ignore[method-assign]
+        config.plugins["milepost/compiled-templates"] = KeepCompiled()
         build(config)
     (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
     return handler.messages
