@@ -19,7 +19,8 @@ from generator.format import records as r
 from generator.history.versions import reserved_version_names
 from generator.project.client import read_and_check
 from generator.project.model import Project, Section
-from generator.ship.notify import Digest, as_html, as_text
+from generator.ship.digest.content import Digest
+from generator.ship.digest.render import as_html, as_text
 from generator.site import views
 from generator.site.render import CONTENT, site_config
 from generator.site.render import pages as site_pages
