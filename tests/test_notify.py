@@ -261,7 +261,7 @@ def test_a_client_never_sent_a_digest_gets_one(repo, inbox):
 def committed(repo: Path, rev: str) -> str:
     from datetime import date
 
-    from generator.project.derive import long_date
+    from generator.site.wording import long_date
 
     return long_date(date.fromisoformat(git(repo, "log", "-1", "--format=%cs", rev).strip()))
 
