@@ -60,7 +60,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 import yaml  # noqa: E402
 from synthetic import write_clients  # noqa: E402
 
-from generator.format.pages import NAV  # noqa: E402
+from generator.format.pages import navigation  # noqa: E402
 from generator.pipeline import check_projects  # noqa: E402
 from generator.project.model import Project  # noqa: E402
 from generator.site.render import render_pages  # noqa: E402
@@ -207,7 +207,7 @@ def bare_config(project: Project, page_paths: list[str]) -> dict[str, Any]:
         "site_name": project.client.name,
         "docs_dir": "docs",
         "site_dir": "site",
-        "nav": [{title: path} for title, path in NAV if path in page_paths],
+        "nav": [{title: path} for title, path in navigation(page_paths)],
     }
     theme = project.client.theme
     if theme is not None and (theme.primary or theme.accent):
