@@ -47,7 +47,7 @@ SCHEDULES = {"weekly": Schedule("0 7 * * 1", "every Monday at 07:00"),
              "daily": Schedule("0 7 * * 1-5", "every weekday at 07:00")}
 
 PIPELINES = {"github": ".github/workflows/milepost.yml", "gitlab": ".gitlab-ci.yml"}
-TEMPLATES = {"github": "github.yml.j2", "gitlab": "gitlab.yml.j2"}  # in content/ci/
+TEMPLATES = {"github": "ci/github.yml.j2", "gitlab": "ci/gitlab.yml.j2"}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,10 @@ from typing import Any
 
 import jinja2
 
+from generator.problems import MilepostError
 from generator.site.render import CONTENT
+
+FOLDERS = ("ci", "hosting")  # in content/: a template is named "ci/github.yml.j2"
 
 
 class Lines(str):
@@ -40,7 +43,8 @@ def environment() -> jinja2.Environment:
     `[#`, so a template reads like the file it writes. HTML (the refusal page) is escaped;
     nothing else is, as each value comes quoted for its own syntax."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([CONTENT / "ci", CONTENT / "hosting"]),
+        loader=jinja2.PrefixLoader({folder: jinja2.FileSystemLoader(CONTENT / folder)
+                                    for folder in FOLDERS}),
         block_start_string="[%", block_end_string="%]",
         variable_start_string="[[", variable_end_string="]]",
         comment_start_string="[#", comment_end_string="#]",
@@ -55,21 +59,22 @@ def environment() -> jinja2.Environment:
 def render(template: str, view: Any) -> str:
     """The file `template` writes for `view`, once every value of the view is checked to
     stay on its line."""
-    _check_lines(view, type(view).__name__)
+    _check_lines(view, type(view).__name__, template)
     return environment().get_template(template).render(view=view)
 
 
-def _check_lines(value: Any, where: str) -> None:
+def _check_lines(value: Any, where: str, template: str) -> None:
     """A line break in a value would start a configuration line of its own: only `Lines`
     may hold one."""
     if isinstance(value, Lines):
         return
     if isinstance(value, str):
         if "\n" in value or "\r" in value:
-            raise ValueError(f"{where} holds a line break: {value[:60]!r}")
+            raise MilepostError(f"{where} holds a line break, which would start a line of "
+                                f"its own in {template}: {value[:60]!r}")
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for f in dataclasses.fields(value):
-            _check_lines(getattr(value, f.name), f"{where}.{f.name}")
+            _check_lines(getattr(value, f.name), f"{where}.{f.name}", template)
     elif isinstance(value, (tuple, list)):
         for k, item in enumerate(value):
-            _check_lines(item, f"{where}[{k}]")
+            _check_lines(item, f"{where}[{k}]", template)

@@ -232,7 +232,7 @@ def refusal_view(r: Refusal) -> RefusalView:
 def refusal_page(r: Refusal) -> str:
     """The 401 page, the same bytes for every refused address: it names no client (the
     address may be a guess), says what the site is, and whom to ask."""
-    return configs.render("refusal.html.j2", refusal_view(r))
+    return configs.render("hosting/refusal.html.j2", refusal_view(r))
 
 
 def security_headers() -> list[tuple[str, str]]:
@@ -468,7 +468,7 @@ def nginx_view(plan: HostPlan) -> NginxView:
 def nginx_config(plan: HostPlan) -> str:
     """A complete main configuration for `nginx -p DEPLOY -c nginx.conf`; paths without a
     leading / are inside DEPLOY."""
-    return configs.render("nginx.conf.j2", nginx_view(plan))
+    return configs.render("hosting/nginx.conf.j2", nginx_view(plan))
 
 
 def write_nginx(plan: HostPlan, out: Path) -> list[Path]:
@@ -666,7 +666,7 @@ def caddy_view(plan: HostPlan, admin_socket: Path) -> CaddyView:
 def caddy_config(plan: HostPlan, admin_socket: Path) -> str:
     """A Caddyfile for `caddy run --config DEPLOY/Caddyfile --adapter caddyfile`: HTTPS
     for a domain, plain HTTP on the port otherwise."""
-    return configs.render("Caddyfile.j2", caddy_view(plan, admin_socket))
+    return configs.render("hosting/Caddyfile.j2", caddy_view(plan, admin_socket))
 
 
 def write_caddy(plan: HostPlan, out: Path, admin_socket: str | None = None) -> list[Path]:
