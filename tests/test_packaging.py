@@ -24,6 +24,11 @@ def test_a_wheel_builds_a_site_without_the_source_tree(tmp_path: Path):
     subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)],
                    check=True, capture_output=True, timeout=300)
     assert (target / "generator" / "_content" / "templates" / "overview.md.j2").is_file()
+    # Every package of the source: the source tree's own install (editable) would otherwise
+    # stand in for one the wheel forgot, and the runs below would pass without it.
+    missing = [str(init.parent.relative_to(ROOT)) for init in (ROOT / "generator").rglob(
+        "__init__.py") if not (target / init.relative_to(ROOT)).is_file()]
+    assert missing == [], "add them to [tool.setuptools] packages in pyproject.toml"
     assert (target / "generator" / "_base" / "mkdocs.yml").is_file()
     work = tmp_path / "work"
     (work / "projects").mkdir(parents=True)
