@@ -12,6 +12,9 @@ No job holds a secret it does not need. The pull/merge-request check runs the br
 code (in this repository's shape, Milepost itself is installed from the branch), so it gets
 no token that can write and no deploy secret; the comment is posted by a job of its own that
 checks nothing out and runs nothing of the branch.
+
+What a pipeline says is worked out here, in a PipelineView; content/ci/ lays it out for GitHub
+(github.yml.j2) and GitLab (gitlab.yml.j2), with the shell steps both share in its partials.
 """
 
 from __future__ import annotations

@@ -13,6 +13,9 @@ Logins cost both servers the same: one bcrypt check at the lowest cost for a lis
 none for any other (Caddy's own check of an unknown name against a cost-14 decoy is never
 reached: a matcher answers first), and nginx limits how often one address may ask. Every
 refusal is one small page that names no client.
+
+What each configuration says is worked out here, in a view (NginxView, CaddyView, RefusalView)
+with every string quoted for its server; content/hosting/ lays it out.
 """
 
 from __future__ import annotations
