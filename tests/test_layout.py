@@ -131,3 +131,14 @@ def test_the_git_finder_sees_each_way_of_running_git(tmp_path: Path):
                      "git.run_git(repo, 'push')\n"
                      "subprocess.run(['nginx', '-t'])\n")
     assert [p.rsplit(":", 1)[1] for p in runs_git(probe)] == ["2", "3", "4", "5"]
+
+
+def test_every_package_ships_in_the_wheel():
+    """pyproject lists the packages a wheel carries: a new wing left out installs a Milepost
+    that cannot import itself (the source tree hides that; the installed CI does not)."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+                 ["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert sorted(found - listed) == []

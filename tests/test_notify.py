@@ -362,7 +362,7 @@ def test_options_without_eml_or_smtp_are_a_clear_error(repo, inbox):
     from datetime import date
 
     from generator.problems import MilepostError
-    from generator.ship.notify import Options, notify_client
+    from generator.ship.digest.notify import Options, notify_client
     from generator.site.build import base_config_for
 
     with pytest.raises(MilepostError) as refused:

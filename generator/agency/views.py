@@ -21,7 +21,7 @@ from markupsafe import Markup
 from generator.agency import portfolio as pf
 from generator.agency.full import AgencyClient, page_rank
 from generator.agency.timeline import portfolio_timeline
-from generator.format.pages import NAV
+from generator.format.pages import site_pages
 from generator.numbers import days, percent, plural
 from generator.project import derive
 from generator.site.views import DASH, Badge, Link
@@ -287,10 +287,9 @@ def copy_of(slug: str, versioned: bool, up: str = "") -> str:
 
 def _client_pages(c: AgencyClient, base: str) -> tuple[Link, ...]:
     """Each page the client's site has, under `base`."""
-    shown = [(t, path) for t, path in NAV if path != "what-changed.md"
-             and (path != "glossary.md" or c.public.client.glossary)
-             and (path != "feedback.md" or c.public.feedback)]
-    return tuple(Link(t, base + path[:-3] + ".html") for t, path in shown)
+    shown = site_pages(feedback=bool(c.public.feedback),
+                       glossary=bool(c.public.client.glossary), versioned=False)
+    return tuple(Link(kind.title, base + kind.html) for kind in shown)
 
 
 def _sections(c: AgencyClient, base: str, copied: bool) -> tuple[Section, ...]:

@@ -19,7 +19,8 @@ from datetime import UTC, date, datetime, time
 
 from feedgen.feed import FeedGenerator
 
-from generator.format.pages import decision_page
+from generator.format import pages
+from generator.format.pages import decision_page, update_month_page
 from generator.project import derive
 from generator.project.model import Project, Section
 from generator.site.markup import plain
@@ -81,7 +82,7 @@ def update_entries(p: Project) -> Iterator[Entry]:
         health = [f"Overall: {u.overall}, {derive.RAG_WORDS[u.overall].lower()}."]
         health += [f"{what.capitalize()}: {value}." for what, value in
                    (("schedule", u.schedule), ("budget", u.budget), ("scope", u.scope)) if value]
-        page = "updates/index.md" if u is latest else f"updates/{u.date:%Y-%m}.md"
+        page = pages.UPDATES.path if u is latest else update_month_page(f"{u.date:%Y-%m}")
         yield Entry("update", u.date.isoformat(), u.date,
                     f"Status update of {derive.long_date(u.date)}: "
                     f"{derive.RAG_WORDS[u.overall].lower()}",
@@ -117,7 +118,7 @@ def signoff_request_entries(p: Project) -> Iterator[Entry]:
             yield Entry("signoff-request", dl.id, handed_over,
                         f"Sent for your sign-off: {dl.id} {dl.title}",
                         f"Delivered on {derive.long_date(handed_over)} for milestone {m.id} "
-                        f"{m.title}.", "waiting.md")
+                        f"{m.title}.", pages.WAITING.path)
 
 
 SIGNOFF_OUTCOMES = {"approved": "approved", "changes-requested": "changes requested",
@@ -131,7 +132,7 @@ def signoff_entries(p: Project) -> Iterator[Entry]:
         yield Entry("signoff", f"{s.deliverable}/{s.version}/{s.outcome}", s.date,
                     f"Sign-off of {name} version {s.version}: {SIGNOFF_OUTCOMES[s.outcome]}",
                     _words(f"Answered by {s.by} on {derive.long_date(s.date)} ({s.via}).",
-                           plain(s.notes)), "signoffs.md")
+                           plain(s.notes)), pages.SIGNOFFS.path)
 
 
 def change_entries(p: Project) -> Iterator[Entry]:
@@ -147,7 +148,7 @@ def change_entries(p: Project) -> Iterator[Entry]:
                     f"Change request {x.id} {x.title}: {x.status}",
                     _words(f"Requested by {x.requested_by} on {derive.long_date(x.date)}.",
                            plain(x.description), ("Estimate: " + ", ".join(cost) + ".")
-                           if cost else None), "changes.md")
+                           if cost else None), pages.CHANGES.path)
 
 
 def release_entries(releases: list[Release]) -> Iterator[Entry]:
@@ -203,7 +204,7 @@ def atom_feed(p: Project, releases: list[Release], site: str | None, versioned: 
     fg.title(_one_line(f"{p.client.project} · {p.client.name}"))
     fg.subtitle("What changed and what waits on you")
     fg.author({"name": _one_line(feed_author(p))})
-    fg.link(href=page_url(site, "index.md", versioned), rel="alternate", type="text/html")
+    fg.link(href=page_url(site, pages.OVERVIEW.path, versioned), rel="alternate", type="text/html")
     if site:
         fg.link(href=site + "feed.xml", rel="self", type="application/atom+xml")
     fg.language("en")

@@ -20,7 +20,15 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from generator.format.pages import NAV, decision_page
+from generator.format.pages import (
+    DECISION_TEMPLATE,
+    UPDATE_MONTH_TEMPLATE,
+    PageKind,
+    decision_page,
+    navigation,
+    site_pages,
+    update_month_page,
+)
 from generator.project import derive
 from generator.project.model import Project, Section
 from generator.site import views
@@ -179,36 +187,26 @@ def pages(p: Project, today: date, version: SiteVersion | None = None) -> list[P
     templates written before views."""
     common = {"p": p, "today": today, "rich": RichText(p.client.glossary), "version": version}
 
-    def view(build: Callable[..., Any]) -> dict[str, Any]:
-        return {"view": build(p, today, version)}
-
     result = [
-        Page("index.md", "overview.md.j2", p.client.project, view(views.overview)),
-        Page("waiting.md", "waiting.md.j2", "Waiting on you", view(views.waiting), wide=True),
-        Page("roadmap.md", "roadmap.md.j2", "Roadmap", view(views.roadmap), wide=True),
-        Page("decisions/index.md", "decisions.md.j2", "Decisions", view(views.decisions)),
-        Page("signoffs.md", "signoffs.md.j2", "Sign-offs", view(views.signoffs), wide=True),
-        Page("changes.md", "changes.md.j2", "Scope changes", view(views.changes), wide=True),
-        Page("risks.md", "risks.md.j2", "Risks", view(views.risks), wide=True),
-        Page("updates/index.md", "updates.md.j2", "Updates", view(views.updates)),
-        Page("team.md", "team.md.j2", "Team & communication", view(views.team)),
+        Page(kind.path, kind.template, p.client.project if kind.project_named else kind.title,
+             {"view": _view_of(kind)(p, today, version)}, wide=kind.wide)
+        for kind in site_pages(feedback=bool(p.feedback), glossary=bool(p.client.glossary),
+                               versioned=version is not None)
     ]
-    if p.feedback:
-        result.append(Page("feedback.md", "feedback.md.j2", "Your feedback",
-                           view(views.feedback)))
-    if p.client.glossary:
-        result.append(Page("glossary.md", "glossary.md.j2", "Glossary", view(views.glossary)))
-    if version is not None:
-        result.append(Page("what-changed.md", "what-changed.md.j2", "What changed",
-                           view(views.what_changed)))
     for decision in p.decisions:
-        result.append(Page(decision_page(decision.id), "decision.md.j2",
+        result.append(Page(decision_page(decision.id), DECISION_TEMPLATE,
                            f"{decision.id}: {decision.title}",
                            {"view": views.decision(p, decision)}))
     for month in views.update_months(p, today, version):
-        result.append(Page(f"updates/{month.key}.md", "update-month.md.j2",
+        result.append(Page(update_month_page(month.key), UPDATE_MONTH_TEMPLATE,
                            f"Updates of {month.name}", {"view": month}))
     return [replace(x, context={**common, **x.context}) for x in result]
+
+
+def _view_of(kind: PageKind) -> Callable[[Project, date, SiteVersion | None], object]:
+    """The view that works out what a listed page shows: `views` has one by the page's key."""
+    build: Callable[[Project, date, SiteVersion | None], object] = getattr(views, kind.key)
+    return build
 
 
 def render_pages(p: Project, today: date, project_root: Path | None = None,
@@ -258,7 +256,7 @@ def site_config(p: Project, base_config: Path, docs_dir: str, site_dir: str,
         "site_name": site_name(p.client.name),
         "docs_dir": docs_dir,
         "site_dir": site_dir,
-        "nav": [{title: path} for title, path in NAV if path in page_paths],
+        "nav": [{title: path} for title, path in navigation(page_paths)],
     }
     if versioned:
         # Material's version selector reads ../versions.json, written in mike's format.
