@@ -51,7 +51,7 @@ def _run(args: argparse.Namespace, out: Path, mode: Mode, verb: str) -> int:
     `validate`, then a table; exit 1 naming the clients that were not done."""
     from generator.pipeline import client_scope, run_all, select_clients
     from generator.problems import display_path
-    from generator.site.build import BuildSettings, base_config_for
+    from generator.site.build import BuildSettings, base_config_for, engine_setting
     from generator.site.output import check_out_dir, remove_stale_scratch
 
     projects_dir, only = client_scope(Path(args.projects), args.client)
@@ -59,7 +59,9 @@ def _run(args: argparse.Namespace, out: Path, mode: Mode, verb: str) -> int:
     today = today_from(args.as_of)
     folders = select_clients(projects_dir, only)
     root = projects_dir.resolve().parent
-    settings = BuildSettings(out.resolve(), today, base_config_for(root), root, args.strict)
+    base = base_config_for(root)
+    settings = BuildSettings(out.resolve(), today, base, root, args.strict,
+                             engine_setting(base, args.engine))
     remove_stale_scratch(settings.out)  # what a killed run left: never published
     remove_stale_scratch()
     # The agency's view covers every client, whichever were named: it is of the whole agency.
@@ -173,13 +175,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 print(report(problems, "text", len(folders)), file=sys.stderr)
             return next(x for x in results if x.slug == AGENCY_FOLDER)
 
-        serve_agency(projects, today_from(args.as_of), args.host, args.port, build_all)
+        serve_agency(projects, today_from(args.as_of), args.host, args.port, build_all,
+                     args.engine)
         return 0
     if not args.slug:
         raise MilepostError("say what to preview: a client's SLUG, or --agency for the "
                             "agency's view")
     projects, slug = locate_client(Path(args.projects), args.slug)
-    serve(projects, slug, today_from(args.as_of), args.host, args.port)
+    serve(projects, slug, today_from(args.as_of), args.host, args.port, args.engine)
     return 0
 
 
@@ -596,11 +599,20 @@ def _jobs_option() -> argparse.ArgumentParser:
     return p
 
 
+def _engine_option() -> argparse.ArgumentParser:
+    p = _parent()
+    p.add_argument("--engine", choices=("mkdocs", "zensical"), metavar="NAME",
+                   help="what builds the sites: mkdocs (MkDocs with Material) or zensical, "
+                   "its successor (pip install 'milepost[zensical]'); default: the base "
+                   "mkdocs.yml's extra: milepost: engine:, else mkdocs")
+    return p
+
+
 def _strict_option() -> argparse.ArgumentParser:
     p = _parent()
     p.add_argument("--strict", action="store_true", help="treat every warning as an error "
-                   "(validation's and, in build and publish, MkDocs'): a client with one is "
-                   "not built or published")
+                   "(validation's and, in build and publish, the engine's): a client with "
+                   "one is not built or published")
     return p
 
 
@@ -643,6 +655,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     projects, old, as_of = _projects_option(), _old_projects(), _as_of_option()
     clients, jobs, strict = _clients_option(), _jobs_option(), _strict_option()
+    engine = _engine_option()
     many = [projects, old, clients, as_of]  # the commands about every client (or some)
 
     v = sub.add_parser("validate", parents=[*many, strict, _format_option("text", "github",
@@ -650,7 +663,7 @@ def parser() -> argparse.ArgumentParser:
                        help="check every client's YAML and report all problems")
     v.set_defaults(run=cmd_validate)
 
-    b = sub.add_parser("build", parents=[*many, jobs, strict],
+    b = sub.add_parser("build", parents=[*many, jobs, strict, engine],
                        help="build one static site per client")
     b.add_argument("--out", default="site", help="output folder (default: site)")
     b.add_argument("--agency", action="store_true", help="also build DIR/_agency/, the "
@@ -659,7 +672,7 @@ def parser() -> argparse.ArgumentParser:
                    "(tags SLUG/VERSION) into DIR/SLUG/VERSION, latest into DIR/SLUG/latest")
     b.set_defaults(run=cmd_build)
 
-    sv = sub.add_parser("serve", parents=[projects, as_of],
+    sv = sub.add_parser("serve", parents=[projects, as_of, engine],
                         help="preview one client, rebuilt when its YAML changes")
     sv.add_argument("slug", nargs="?", help="the client's folder name (or the path to its "
                     "folder)")
@@ -686,7 +699,7 @@ def parser() -> argparse.ArgumentParser:
                     "this branch), e.g. origin/main for a pull request, instead of a version")
     df.set_defaults(run=cmd_diff)
 
-    pb = sub.add_parser("publish", parents=[*many, jobs, strict],
+    pb = sub.add_parser("publish", parents=[*many, jobs, strict, engine],
                         help="build what changed and swap it into a folder")
     where = pb.add_mutually_exclusive_group(required=True)
     where.add_argument("--to", help="the published folder (e.g. a web root)")

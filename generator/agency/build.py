@@ -37,13 +37,14 @@ from generator.site.build import (
     BuildResult,
     BuildSettings,
     StrictWarnings,
+    engine_named,
     failed,
     mkdocs_problem,
-    run_mkdocs,
     source_date,
 )
 from generator.site.output import VERSIONED, layout_of, scratch_folder, share_identical, swap_in
 from generator.site.render import CONTENT
+from generator.site.zensical import cache_folder
 
 
 @dataclass(frozen=True)
@@ -167,8 +168,10 @@ def write_agency_project(view: AgencyView, settings: BuildSettings, work: Path) 
     return len(pages)
 
 
-# MkDocs' warning about a link whose target is not among the agency site's own pages.
-_LINK = re.compile(r"Doc file '(?P<page>[^']+)' contains a link '(?P<url>[^'#?]*)")
+# The engine's warning about a link whose target is not among the agency site's own pages
+# (Zensical's are worded like MkDocs', with the line: see site/zensical.py).
+_LINK = re.compile(r"Doc file '(?P<page>[^']+)' (?:\(line \d+\) )?contains a link "
+                   r"'(?P<url>[^'#?]*)")
 
 
 def by_design(warning: str) -> bool:
@@ -192,10 +195,13 @@ def build_agency(parts: list[AgencyPart], invalid: list[str], work: Path,
         with source_date(settings.today):
             pages = write_agency_project(view, settings, work)
             # MkDocs' warnings are reported as a client's are, and --strict holds them too
-            found = [*copy_problems(parts), *(mkdocs_problem(FOLDER, None, m, settings.strict)
-                     for m in run_mkdocs(work / "mkdocs.yml") if not by_design(m))]
+            engine = engine_named(settings.engine)
+            said = engine.run(work / "mkdocs.yml", cache_folder(settings.out, FOLDER))
+            found = [*copy_problems(parts),
+                     *(mkdocs_problem(FOLDER, None, m, settings.strict, engine.title)
+                       for m in said if not by_design(m))]
         if found and settings.strict:
-            raise StrictWarnings(found)
+            raise StrictWarnings(found, engine.title)
         os.replace(work / COPIES, work / "site" / COPIES)
         share_identical(work / "site", settings.out)
         swap_in(work / "site", settings.out / FOLDER)

@@ -30,6 +30,7 @@ from generator.agency.full import AgencyClient, Held, Note
 from generator.agency.views import BOX_ID
 from generator.history.versions import LATEST
 from generator.numbers import plural, possessive
+from generator.site.build import ZENSICAL, search_index_of
 from generator.site.output import VERSIONED, layout_of
 from generator.site.render import CONTENT
 
@@ -181,11 +182,21 @@ def _search_entries(page: str, view: BoxView) -> list[dict[str, str]]:
              "text": str(escape(text))}]
 
 
-def _add_to_search(index_file: Path, entries: list[dict[str, str]]) -> None:
-    if not entries or not index_file.is_file():
+def add_to_search(site: Path, entries: list[dict[str, Any]]) -> None:
+    """Put the boxes' entries in the site's search index, in the shape of the engine that
+    built it (MkDocs' `docs`, Zensical's `items`, whose entries also name their level, the
+    page's place in the navigation and tags)."""
+    found = search_index_of(site)
+    if not entries or found is None:
         return
+    index_file = site / found.file
     index: dict[str, Any] = json.loads(index_file.read_text(encoding="utf-8"))
-    index.setdefault("docs", []).extend(entries)
+    listed = index.setdefault(found.entries, [])
+    if found.entries == ZENSICAL.search.entries:
+        titles = {e["location"]: e.get("path", []) for e in listed if "#" not in e["location"]}
+        entries = [{**e, "level": 2, "path": titles.get(e["location"].split("#")[0], []),
+                    "tags": []} for e in entries]
+    listed.extend(entries)
     _write_new(index_file, json.dumps(index, ensure_ascii=False, separators=(",", ":")))
 
 
@@ -201,14 +212,14 @@ def copy_site(site: Path, into: Path, c: AgencyClient, agency_root: str) -> int:
     agency_root = "../" * now.count("/") + agency_root
     pages = {p.relative_to(current).as_posix(): p for p in sorted(current.rglob("*.html"))}
     items = items_by_page(c, set(pages))
-    entries: list[dict[str, str]] = []
+    entries: list[dict[str, Any]] = []
     for rel, path in pages.items():
         held, notes = items.get(rel, ([], []))
         view = box_view(c, rel, held, notes, agency_root)
         _write_new(path, with_box(path.read_text(encoding="utf-8"), render_box(view), rel))
         if held or notes:
             entries += _search_entries(rel, view)
-    _add_to_search(current / "search" / "search_index.json", entries)
+    add_to_search(current, entries)
     if now:
         _mark_versions(into, c, agency_root)
     return sum(1 for held, notes in items.values() if held or notes)

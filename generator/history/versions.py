@@ -57,9 +57,10 @@ VERSIONS_FILE = "versions.json"   # mike's list of versions, read by Material's 
 REDIRECT_FILE = "index.html"      # leads from the client's folder to latest/
 FEED_FILE = "feed.xml"            # the client's Atom feed, beside its versions
 NAME_LIMIT = 64                   # a version's folder name, with room for scratch names
-# What build.py and MkDocs write in a site's folder besides the pages.
-SITE_FILES = ("assets", "calendar.ics", "feed.xml", "robots.txt", "search", "sitemap.xml",
-              "sitemap.xml.gz")
+# What build.py and the engines write in a site's folder besides the pages (MkDocs its
+# search/ folder, Zensical its search.json).
+SITE_FILES = ("assets", "calendar.ics", "feed.xml", "robots.txt", "search", "search.json",
+              "sitemap.xml", "sitemap.xml.gz")
 
 
 def reserved_version_names() -> list[str]:

@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any
 from generator.numbers import plural
 from generator.problems import MilepostError, Problem, display_path, errors, report, sort_problems
 from generator.project.client import check_client_folder
-from generator.site.build import BuildResult, BuildSettings, base_config_for, build_site
+from generator.site.build import (
+    BuildResult,
+    BuildSettings,
+    base_config_for,
+    build_site,
+    engine_setting,
+)
 from generator.site.output import remove_stale_scratch, scratch_folder
 from generator.site.render import template_dirs
 
@@ -81,18 +87,20 @@ def _preview_server(preview: Preview, **options: Any) -> LiveReloadServer:
     return PreviewServer(**options)
 
 
-def serve(projects_dir: Path, slug: str, today: date, host: str, port: int) -> None:
+def serve(projects_dir: Path, slug: str, today: date, host: str, port: int,
+          engine: str | None = None) -> None:
     folder = projects_dir / slug
     if not (folder / "client.yml").is_file():
         raise MilepostError(f"{folder}: no client.yml here (is '{slug}' the right slug?)")
     remove_stale_scratch()  # previews a killed `serve` left behind
     signal.signal(signal.SIGTERM, _stop)  # stopped by a process manager: clean up as for Ctrl+C
     with scratch_folder(None, f"milepost-serve-{slug}-") as work:
-        _preview(projects_dir, slug, folder, today, host, port, work)
+        _preview(projects_dir, slug, folder, today, host, port, work, engine)
 
 
 def serve_agency(projects_dir: Path, today: date, host: str, port: int,
-                 build_all: Callable[[BuildSettings], BuildResult]) -> None:
+                 build_all: Callable[[BuildSettings], BuildResult],
+                 engine: str | None = None) -> None:
     """`milepost serve --agency`: the agency's view of every client, rebuilt when any
     client's files change. `build_all` builds every client and the agency's site into the
     settings' folder (the agency's copies of the client sites are made from them) and gives
@@ -103,7 +111,8 @@ def serve_agency(projects_dir: Path, today: date, host: str, port: int,
     signal.signal(signal.SIGTERM, _stop)
     root = projects_dir.resolve().parent
     with scratch_folder(None, "milepost-serve-agency-") as work:
-        settings = BuildSettings(work, today, base_config_for(root), root)
+        base = base_config_for(root)
+        settings = BuildSettings(work, today, base, root, engine=engine_setting(base, engine))
         preview = Preview()
 
         def rebuild() -> None:
@@ -141,10 +150,11 @@ def _stop(signum: int, frame: object) -> None:
 
 
 def _preview(projects_dir: Path, slug: str, folder: Path, today: date, host: str, port: int,
-             work: Path) -> None:
+             work: Path, engine: str | None) -> None:
     root = projects_dir.resolve().parent
     site = work / "site"
-    settings = BuildSettings(work, today, base_config_for(root), root)
+    base = base_config_for(root)
+    settings = BuildSettings(work, today, base, root, engine=engine_setting(base, engine))
     preview = Preview()
 
     def rebuild() -> None:

@@ -1,8 +1,13 @@
-"""Stage 5, build: render each valid client into a complete static site with MkDocs.
+"""Stage 5, build: render each valid client into a complete static site with an engine.
+
+The engine is MkDocs with Material (the default) or Zensical, Material's successor, which
+reads the same mkdocs.yml (`--engine`, or `extra: milepost: engine:` in the base
+mkdocs.yml). `Engine` is all the rest of Milepost knows of either: its name, how to build
+a site from a config file, and where the built site's search index is and in what shape.
 
 Each client builds in its own scratch folder beside the output; only a complete site is
 swapped in (see `output.py`). A failed or interrupted build leaves the last good site exactly
-as it was. MkDocs' own warnings (a broken link in a repository's template override, say)
+as it was. The engine's own warnings (a broken link in a repository's template override, say)
 are collected per client and page and reported like validation's; under `--strict` they fail
 the client's build, so its last good site stays.
 """
@@ -16,7 +21,7 @@ import re
 import shutil
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from datetime import time as dtime
@@ -37,7 +42,8 @@ from generator.site.output import (
     swap_in,
 )
 from generator.site.render import BASE_CONFIG, CONTENT, SiteVersion, render_pages, site_config
-from generator.site.urls import client_site_url
+from generator.site.urls import client_site_url, read_base_config
+from generator.site.zensical import cache_folder, run_zensical
 
 ROBOTS = "User-agent: *\nDisallow: /\n"  # no search engine may index a client's site
 
@@ -71,7 +77,8 @@ class BuildSettings:
     today: date
     base_config: Path
     project_root: Path | None
-    strict: bool = False  # --strict: any warning (validation's or MkDocs') fails the client
+    strict: bool = False  # --strict: any warning (validation's or the engine's) fails it
+    engine: str = "mkdocs"  # the name of the `Engine` that builds the sites
 
 
 def base_config_for(project_root: Path | None) -> Path:
@@ -165,27 +172,92 @@ def run_mkdocs(config_file: Path) -> list[str]:
     return handler.messages
 
 
+def _run_zensical(config_file: Path, cache: Path | None) -> list[str]:
+    """Build with Zensical; returns its warnings. As with MkDocs, its 404.html goes."""
+    found = run_zensical(config_file, cache)
+    (config_file.parent / "site" / "404.html").unlink(missing_ok=True)
+    return found
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """Where an engine writes a site's search index, and the key of its list of entries."""
+
+    file: str     # from the site's root
+    entries: str  # the key of the list of entries in that JSON file
+
+
+@dataclass(frozen=True)
+class Engine:
+    """What Milepost knows of the program that turns a client's Markdown into its site."""
+
+    name: str
+    title: str    # as messages name it
+    search: SearchIndex
+    # Builds the site a config file describes (into its site_dir); returns the warnings.
+    # The second argument is where the engine may keep a cache between builds, or None.
+    run: Callable[[Path, Path | None], list[str]]
+
+
+MKDOCS = Engine("mkdocs", "MkDocs", SearchIndex("search/search_index.json", "docs"),
+                lambda config, _cache: run_mkdocs(config))
+ZENSICAL = Engine("zensical", "Zensical", SearchIndex("search.json", "items"), _run_zensical)
+ENGINES = {e.name: e for e in (MKDOCS, ZENSICAL)}
+
+
+def engine_named(name: str) -> Engine:
+    """The engine of that name; refuses another."""
+    if name not in ENGINES:
+        raise MilepostError(f"--engine {name!r} is no engine: choose one of "
+                            f"{', '.join(ENGINES)}")
+    return ENGINES[name]
+
+
+def engine_setting(base_config: Path, chosen: str | None = None) -> str:
+    """The engine to build with: `chosen` (--engine) if given, else the base mkdocs.yml's
+    `extra: milepost: engine:`, else MkDocs. Refuses a name that is no engine's."""
+    if chosen is not None:
+        return engine_named(chosen).name
+    extra = read_base_config(base_config).get("extra")
+    milepost = extra.get("milepost") if isinstance(extra, dict) else None
+    name = milepost.get("engine") if isinstance(milepost, dict) else None
+    if name is None:
+        return MKDOCS.name
+    if name not in ENGINES:
+        raise MilepostError(f"{base_config}: extra: milepost: engine: is {name!r}; write one of "
+                            f"{', '.join(ENGINES)}")
+    return str(name)
+
+
+def search_index_of(site: Path) -> SearchIndex | None:
+    """The search index a built site holds, whichever engine built it; None for none."""
+    return next((e.search for e in ENGINES.values() if (site / e.search.file).is_file()),
+                None)
+
+
 # MkDocs names the page in its warnings about a page's links and anchors.
 _PAGE = re.compile(r"Doc file '([^']+)'")
 
 
-def mkdocs_problem(slug: str, version: str | None, message: str, strict: bool) -> Problem:
-    """One MkDocs warning as a problem of the client: which version and page it is about, and
-    where to look (pages come from the templates, a repository's own first)."""
+def mkdocs_problem(slug: str, version: str | None, message: str, strict: bool,
+                   engine: str = "MkDocs") -> Problem:
+    """One warning of the engine as a problem of the client: which version and page it is
+    about, and where to look (pages come from the templates, a repository's own first)."""
     page = _PAGE.match(message)
     where = ", ".join([*([f"version {version}"] if version else []),
                        *([f"page {page.group(1)}"] if page else [])])
     said = message.strip().rstrip(".")
-    return Problem(slug, 0, 0, "", f"MkDocs{f' ({where})' if where else ''}: {said}; pages are "
+    return Problem(slug, 0, 0, "", f"{engine}{f' ({where})' if where else ''}: {said}; pages are "
                    "made from the templates, so check those your repository's content/templates/ "
                    "overrides", "error" if strict else "warning", slug)
 
 
 class StrictWarnings(MilepostError):
-    """Under --strict, MkDocs warned: the site is not swapped in."""
+    """Under --strict, the engine warned: the site is not swapped in."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"MkDocs warned ({len(problems)}) and --strict makes warnings errors")
+    def __init__(self, problems: list[Problem], engine: str = "MkDocs") -> None:
+        super().__init__(f"{engine} warned ({len(problems)}) and --strict makes warnings "
+                         "errors")
         self.problems = tuple(problems)
 
 
@@ -223,11 +295,13 @@ def build_site(p: Project, settings: BuildSettings, target: Path,
     with scratch_folder(target.parent, f".{label}.building-") as work:
         with source_date(settings.today):
             pages = write_client_project(p, settings, work, version)
+            engine = engine_named(settings.engine)
             found = [mkdocs_problem(p.slug, version.name if version else None, m,
-                                    settings.strict)
-                     for m in run_mkdocs(work / "mkdocs.yml")]
+                                    settings.strict, engine.title)
+                     for m in engine.run(work / "mkdocs.yml",
+                                         cache_folder(p.folder, label))]
         if found and settings.strict:
-            raise StrictWarnings(found)
+            raise StrictWarnings(found, engine.title)
         if stamp is not None:
             (work / "site" / INPUTS_FILE).write_text(stamp + "\n", encoding="utf-8")
         if layout is not None:

@@ -10,6 +10,7 @@ not sent.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import yaml
@@ -26,13 +27,19 @@ class _Lenient(yaml.SafeLoader):
 _Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def base_site_url(base_config: Path) -> str | None:
-    """`site_url` of the base mkdocs.yml, or None when it has none."""
+def read_base_config(base_config: Path) -> dict[str, Any]:
+    """The base mkdocs.yml as plain data; {} when it cannot be read (the engine itself
+    reports an unreadable config when it builds)."""
     try:
         data = yaml.load(base_config.read_text(encoding="utf-8"), Loader=_Lenient)
     except (OSError, yaml.YAMLError):
-        return None  # MkDocs itself reports an unreadable config when it builds
-    value = data.get("site_url") if isinstance(data, dict) else None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def base_site_url(base_config: Path) -> str | None:
+    """`site_url` of the base mkdocs.yml, or None when it has none."""
+    value = read_base_config(base_config).get("site_url")
     if not isinstance(value, str) or not value.strip():
         return None
     if not URL_PATTERN.fullmatch(value.strip()):

@@ -1,0 +1,124 @@
+"""Zensical, Material for MkDocs' successor: it reads the same mkdocs.yml and theme overrides.
+
+Zensical runs as a process of its own (`python -m zensical build`): it is a Rust program
+that prints its warnings, drawn for a terminal, instead of logging them, and a crash in it
+must not take Milepost's worker down. Its warnings are read back from what it prints and
+worded like MkDocs' (`Doc file 'team.md' …`), so that a warning is one kind of problem
+whichever engine built the site, and --strict is decided by Milepost, not by Zensical
+(whose own --strict ends in a traceback).
+
+Zensical keeps a cache beside the config file. Each build writes its config into a scratch
+folder that is new every time, so the cache is kept per client in the user's cache folder
+(see `cache_folder`) and linked into the scratch folder: an unchanged client builds again
+from it. The published output never holds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from generator.problems import MilepostError
+
+PACKAGE = "zensical"
+CACHE_ENV = "MILEPOST_CACHE"   # where Milepost keeps caches; else $XDG_CACHE_HOME/milepost
+CACHE_NAME = ".cache"          # Zensical's cache, beside the config file it is given
+INSTALL_HINT = "install it with `pip install 'milepost[zensical]'`"
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_WARNING = re.compile(r"^(?P<kind>Warning|Error): (?P<message>.+)\Z")
+_WHERE = re.compile(r"\[ (?P<file>.+?):(?P<line>\d+):(?P<column>\d+) \]")
+_SOURCE = re.compile(r"^ *(?P<line>\d+) │ (?P<text>.*)\Z")
+_MARK = re.compile(r"^ *│ (?P<marks>.*)\Z")
+_UNDERLINE = frozenset("─┬")
+
+
+def available() -> bool:
+    """Whether Zensical is installed beside Milepost (the `zensical` extra)."""
+    return importlib.util.find_spec(PACKAGE) is not None
+
+
+def cache_root() -> Path:
+    """The user's cache folder for Milepost: $MILEPOST_CACHE, else the XDG cache folder."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "milepost"
+
+
+def cache_folder(source: Path, label: str) -> Path:
+    """Zensical's cache for one site: kept per client folder (`source`, the same whether the
+    site is built, published or previewed, and wherever it goes) and site (`label`: the
+    slug, with the version for a version's site)."""
+    where = hashlib.sha256(str(source.resolve()).encode()).hexdigest()[:16]
+    return cache_root() / "zensical" / where / label
+
+
+def _underlined(source: str, marks: str) -> str:
+    """The part of the source line that Zensical's drawing underlines (the link it means)."""
+    picked = "".join(ch for ch, mark in zip(source, marks, strict=False) if mark in _UNDERLINE)
+    return picked.strip()
+
+
+def _blocks(lines: list[str]) -> list[tuple[str, list[str]]]:
+    """Each warning's first line's message, with the lines that draw where it is."""
+    blocks: list[tuple[str, list[str]]] = []
+    for line in lines:
+        warning = _WARNING.match(line)
+        if warning is not None:
+            blocks.append((warning["message"].strip(), []))
+        elif blocks:
+            blocks[-1][1].append(line)
+    return blocks
+
+
+def _in_mkdocs_words(message: str, drawing: list[str]) -> str:
+    where = next((m for m in map(_WHERE.search, drawing) if m), None)
+    if where is None:
+        return message
+    at = next((k for k, line in enumerate(drawing) if _SOURCE.match(line)), None)
+    link = ""
+    if at is not None:
+        source = _SOURCE.match(drawing[at])
+        marks = next((m for m in map(_MARK.match, drawing[at + 1:]) if m and "─" in m[0]),
+                     None)
+        if source is not None and marks is not None:
+            link = _underlined(source["text"], marks["marks"])
+    page = f"Doc file '{where['file']}' (line {where['line']})"
+    return f"{page} contains a link '{link}': {message}" if link else f"{page}: {message}"
+
+
+def warnings_in(printed: str) -> list[str]:
+    """Zensical's warnings in what it printed, each as one line in MkDocs' words:
+    "Doc file 'team.md' (line 38) contains a link 'nowhere.md': page does not exist"."""
+    lines = [_ANSI.sub("", line) for line in printed.splitlines()]
+    return [_in_mkdocs_words(message, drawing) for message, drawing in _blocks(lines)]
+
+
+def run_zensical(config_file: Path, cache: Path | None) -> list[str]:
+    """Build the site `config_file` describes with Zensical; returns its warnings. Raises
+    MilepostError when Zensical is missing or fails."""
+    if not available():
+        raise MilepostError(f"the engine zensical is not installed: {INSTALL_HINT}, or build "
+                            "with `--engine mkdocs`")
+    work = config_file.parent
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        link = work / CACHE_NAME
+        if not link.exists():
+            link.symlink_to(cache, target_is_directory=True)
+    done = subprocess.run([sys.executable, "-m", PACKAGE, "build", "-f", str(config_file)],
+                          cwd=work, capture_output=True, text=True, encoding="utf-8",
+                          errors="replace", env={**os.environ, "NO_COLOR": "1"}, check=False)
+    printed = done.stdout + done.stderr
+    if done.returncode != 0:
+        said = [_ANSI.sub("", line).strip() for line in printed.splitlines() if line.strip()]
+        tail = "; ".join(line for line in said[-3:] if not line.startswith("Build "))
+        raise MilepostError(f"Zensical failed (exit code {done.returncode}): "
+                            f"{tail or 'it printed nothing'}")
+    return warnings_in(printed)
