@@ -140,6 +140,35 @@ def _csp_hash(text: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
+# Zensical's search draws its dialog in a shadow root with a <style> element its bundle
+# writes from a string: `o.appendChild(C("style",{},Tc.toString()))`, `var Tc='…'`. That
+# element is inline style too; its text is read from the engine's own bundle, so the policy
+# follows the engine's release. Material's bundle (MkDocs) has none.
+_STYLE_FROM_STRING = re.compile(r'appendChild\(\w+\("style",\{\},(\w+)(?:\.toString\(\))?\)\)')
+_JS_ESCAPE = re.compile(r"\\(.)", re.S)
+_JS_ESCAPED = {"n": "\n", "t": "\t", "r": "\r"}
+
+
+def _js_string(script: str, name: str) -> str | None:
+    """The value of `name='…'` (a plain single-quoted string) in a minified script."""
+    found = re.search(rf"\b{re.escape(name)}='((?:[^'\\]|\\.)*)'", script)
+    if found is None:
+        return None
+    return _JS_ESCAPE.sub(lambda m: _JS_ESCAPED.get(m.group(1), m.group(1)), found.group(1))
+
+
+def script_styles(folder: Path) -> set[str]:
+    """The text of each <style> element the theme's scripts put in the page themselves."""
+    styles: set[str] = set()
+    for bundle in folder.rglob("assets/javascripts/bundle.*.js"):
+        script = bundle.read_text(encoding="utf-8", errors="replace")
+        for name in _STYLE_FROM_STRING.findall(script):
+            text = _js_string(script, name)
+            if text is not None:
+                styles.add(text)
+    return styles
+
+
 def inline_hashes(folder: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """CSP hashes of every inline script and style attribute in the folder's pages. Material
     puts a few small scripts in each page and the budget bar has a width: allowing exactly
@@ -154,6 +183,7 @@ def inline_hashes(folder: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
         parser.feed(page.read_text(encoding="utf-8", errors="replace"))
         scripts.update(map(_csp_hash, parser.scripts))
         styles.update(map(_csp_hash, parser.styles))
+    styles.update(map(_csp_hash, script_styles(folder)))
     return tuple(sorted(scripts)), tuple(sorted(styles))
 
 
