@@ -173,9 +173,15 @@ def run_mkdocs(config_file: Path) -> list[str]:
 
 
 def _run_zensical(config_file: Path, cache: Path | None) -> list[str]:
-    """Build with Zensical; returns its warnings. As with MkDocs, its 404.html goes."""
+    """Build with Zensical; returns its warnings. As with MkDocs, its 404.html goes, and
+    search reads each page as `search.searchable` writes it (put in after the build:
+    Zensical runs no MkDocs plugin)."""
+    from generator.site.search import readable_index
+
     found = run_zensical(config_file, cache)
-    (config_file.parent / "site" / "404.html").unlink(missing_ok=True)
+    site = config_file.parent / "site"
+    (site / "404.html").unlink(missing_ok=True)
+    readable_index(site, ZENSICAL.search.file, ZENSICAL.search.entries)
     return found
 
 

@@ -28,6 +28,12 @@ from generator.problems import MilepostError
 PACKAGE = "zensical"
 CACHE_ENV = "MILEPOST_CACHE"   # where Milepost keeps caches; else $XDG_CACHE_HOME/milepost
 CACHE_NAME = ".cache"          # Zensical's cache, beside the config file it is given
+# Zensical reads the client's mkdocs.yml through this one, which adds what only Zensical needs:
+# the search marks kept in the pages (see search.py).
+CONFIG = """INHERIT: {config}
+markdown_extensions:
+  - generator.site.search
+"""
 INSTALL_HINT = "install it with `pip install 'milepost[zensical]'`"
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -107,12 +113,14 @@ def run_zensical(config_file: Path, cache: Path | None) -> list[str]:
         raise MilepostError(f"the engine zensical is not installed: {INSTALL_HINT}, or build "
                             "with `--engine mkdocs`")
     work = config_file.parent
+    ours = work / f".zensical-{config_file.name}"
+    ours.write_text(CONFIG.format(config=config_file.name), encoding="utf-8")
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
         link = work / CACHE_NAME
         if not link.exists():
             link.symlink_to(cache, target_is_directory=True)
-    done = subprocess.run([sys.executable, "-m", PACKAGE, "build", "-f", str(config_file)],
+    done = subprocess.run([sys.executable, "-m", PACKAGE, "build", "-f", str(ours)],
                           cwd=work, capture_output=True, text=True, encoding="utf-8",
                           errors="replace", env={**os.environ, "NO_COLOR": "1"}, check=False)
     printed = done.stdout + done.stderr
