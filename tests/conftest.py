@@ -397,3 +397,16 @@ def serve_folder(folder: Path) -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _engine_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Zensical's cache (kept per client between builds) goes to this run's temporary folder,
+    never to the user's cache folder; processes the tests start inherit it."""
+    saved = os.environ.get("MILEPOST_CACHE")
+    os.environ["MILEPOST_CACHE"] = str(tmp_path_factory.mktemp("engine-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("MILEPOST_CACHE", None)
+    else:
+        os.environ["MILEPOST_CACHE"] = saved

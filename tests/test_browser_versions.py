@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.site import zensical
 from tests.conftest import milepost, serve_folder
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 from tests.test_versions import repo as repo  # noqa: F401 (the git repository fixture)
@@ -16,12 +17,16 @@ sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def versioned_site(repo: Path) -> Path:  # noqa: F811
+@pytest.fixture(scope="module", params=["mkdocs", "zensical"])
+def versioned_site(repo: Path, request: pytest.FixtureRequest) -> Path:  # noqa: F811
+    """The versioned site, built by each engine (the selector is the theme's, in both)."""
+    engine = request.param
+    if engine == "zensical" and not zensical.available():
+        pytest.skip("Zensical is not installed (the `zensical` extra)")
     result = milepost(repo, "build", "--versions", "--client", "kestrel", "--out",
-                      "browser-site", "--as-of", "2026-11-23")
+                      f"browser-site-{engine}", "--as-of", "2026-11-23", "--engine", engine)
     assert result.returncode == 0, result.stderr
-    return repo / "browser-site"
+    return repo / f"browser-site-{engine}"
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,7 @@
 """Zensical, Material for MkDocs' successor: it reads the same mkdocs.yml and theme overrides.
 
-Zensical runs as a process of its own (`python -m zensical build`): it is a Rust program
-that prints its warnings, drawn for a terminal, instead of logging them, and a crash in it
-must not take Milepost's worker down. Its warnings are read back from what it prints and
+Zensical is a Rust program with a Python face (`zensical.build`) that prints its warnings,
+drawn for a terminal, instead of logging them. They are read back from what it prints and
 worded like MkDocs' (`Doc file 'team.md' …`), so that a warning is one kind of problem
 whichever engine built the site, and --strict is decided by Milepost, not by Zensical
 (whose own --strict ends in a traceback).
@@ -15,12 +14,14 @@ from it. The published output never holds it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
 import re
-import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from generator.problems import MilepostError
@@ -106,13 +107,48 @@ def warnings_in(printed: str) -> list[str]:
     return [_in_mkdocs_words(message, drawing) for message, drawing in _blocks(lines)]
 
 
+@contextlib.contextmanager
+def _printed() -> Iterator[list[str]]:
+    """What is written to this process's standard output and error meanwhile (Zensical's
+    Rust part writes to them directly, not through Python), kept from the terminal and
+    handed back as one text in the list yielded, once the block ends."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    said: list[str] = []
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 1)
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield said
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+            caught.seek(0)
+            said.append(caught.read().decode("utf-8", errors="replace"))
+
+
+def _failure(printed: str) -> str:
+    said = [_ANSI.sub("", line).strip() for line in printed.splitlines() if line.strip()]
+    return "; ".join(line for line in said[-3:] if not line.startswith("Build "))
+
+
 def run_zensical(config_file: Path, cache: Path | None) -> list[str]:
     """Build the site `config_file` describes with Zensical; returns its warnings. Raises
-    MilepostError when Zensical is missing or fails."""
+    MilepostError when Zensical is missing or fails.
+
+    Zensical runs in this process (a worker's, in a build of many clients): a process of its
+    own would cost more than an unchanged client's whole build from the cache."""
     if not available():
         raise MilepostError(f"the engine zensical is not installed: {INSTALL_HINT}, or build "
                             "with `--engine mkdocs`")
-    work = config_file.parent
+    from zensical import build  # the optional extra: only where it is chosen
+
+    work = config_file.parent.resolve()
     ours = work / f".zensical-{config_file.name}"
     ours.write_text(CONFIG.format(config=config_file.name), encoding="utf-8")
     if cache is not None:
@@ -120,13 +156,14 @@ def run_zensical(config_file: Path, cache: Path | None) -> list[str]:
         link = work / CACHE_NAME
         if not link.exists():
             link.symlink_to(cache, target_is_directory=True)
-    done = subprocess.run([sys.executable, "-m", PACKAGE, "build", "-f", str(ours)],
-                          cwd=work, capture_output=True, text=True, encoding="utf-8",
-                          errors="replace", env={**os.environ, "NO_COLOR": "1"}, check=False)
-    printed = done.stdout + done.stderr
-    if done.returncode != 0:
-        said = [_ANSI.sub("", line).strip() for line in printed.splitlines() if line.strip()]
-        tail = "; ".join(line for line in said[-3:] if not line.startswith("Build "))
-        raise MilepostError(f"Zensical failed (exit code {done.returncode}): "
-                            f"{tail or 'it printed nothing'}")
-    return warnings_in(printed)
+    with _printed() as printed:
+        try:
+            build(str(ours), {"strict": False, "clean": False})
+        except Exception as exc:  # Zensical's own errors: a bad config, a page it cannot read
+            failed: Exception | None = exc
+        else:
+            failed = None
+    if failed is not None:
+        said = str(failed).strip() or _failure(printed[0]) or type(failed).__name__
+        raise MilepostError(f"Zensical failed: {said}")
+    return warnings_in(printed[0])
