@@ -916,20 +916,20 @@ def test_a_versioned_build_that_fails_halfway_leaves_the_output_as_it_was(tmp_pa
     # one built: v1 and v2 are rebuilt first, then the build fails.
     own = repo / "content" / "templates"
     own.mkdir(parents=True)
-    original = (ROOT / "content" / "templates" / "overview.md.j2").read_text(encoding="utf-8")
-    (own / "overview.md.j2").write_text(
-        "Our own overview.\n{% if version.is_latest %}{{ no_such_value }}{% endif %}\n"
+    original = (ROOT / "content" / "templates" / "what-changed.md.j2").read_text("utf-8")
+    (own / "what-changed.md.j2").write_text(
+        "Our own page.\n{% if view.is_latest %}{{ no_such_value }}{% endif %}\n"
         + original, encoding="utf-8")
     broken = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
     assert broken.returncode == 1
     assert "kestrel: FAILED: UndefinedError: 'no_such_value' is undefined" in broken.stdout
     assert "Traceback" not in broken.stdout + broken.stderr
     assert tree_bytes(repo / "site") == before
-    (own / "overview.md.j2").write_text("Our own overview.\n" + original, encoding="utf-8")
+    (own / "what-changed.md.j2").write_text("Our own page.\n" + original, encoding="utf-8")
     fixed = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
     assert fixed.returncode == 0, fixed.stderr
     assert "rebuilt v1, v2, latest" in fixed.stdout
-    assert "Our own overview." in article(repo / "site" / "kestrel" / "v1" / "index.html")
+    assert "Our own page." in article(repo / "site" / "kestrel" / "v1" / "what-changed.html")
     assert listing(repo / "site") == ["kestrel"]
 
 

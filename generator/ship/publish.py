@@ -26,7 +26,7 @@ from generator.site.output import (
     hidden,
     made_by_milepost,
     scratch_folder,
-    share_identical,
+    settle,
     stage_copy,
     swap_in,
 )
@@ -51,7 +51,7 @@ def _publish(project: Project, projects_dir: Path, settings: BuildSettings) -> B
                            keep_published=True, staged=True)
         result = build_versioned_client(job)
         if result.ok:
-            share_identical(staging_root / project.slug, to)
+            settle(staging_root / project.slug, to / project.slug)
             swap_in(staging_root / project.slug, to / project.slug)
         return result
 
