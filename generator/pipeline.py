@@ -28,6 +28,8 @@ from generator.site.output import remove_stale_scratch
 if TYPE_CHECKING:  # the agency's wing is imported only by a run that builds its site
     from generator.agency.build import AgencyPart
 
+# What a run makes of each client: a site of its current files (site), every tagged version
+# beside it (versions), or the versions swapped into a published folder (publish).
 Mode = Literal["site", "versions", "publish"]
 
 
@@ -66,16 +68,19 @@ class Job:
     """One run over many clients: where they are, what to make of each and where, how many
     at a time. Plain data: each worker gets a copy."""
 
-    projects_dir: Path       # the projects folder the clients' folders are in
-    shown_root: str          # the projects folder as problems name it
-    settings: BuildSettings  # where the sites go, today, the base config, --strict
-    mode: Mode = "site"      # site: the current files; versions: every tagged version too;
-    #                          publish: versions, swapped into a published folder
-    jobs: int = 1            # clients at the same time (1: all in this process)
+    projects_dir: Path    # the projects folder the clients' folders are in
+    shown_root: str       # the projects folder as problems name it
+    build: BuildSettings  # where the sites go, today, the base config, --strict
+    mode: Mode = "site"
+    jobs: int = 1         # clients at the same time (1: all in this process)
 
     @property
     def versioned(self) -> bool:
         return self.mode != "site"
+
+    @property
+    def publishing(self) -> bool:
+        return self.mode == "publish"
 
 
 def new_job(projects_dir: Path, out: Path, today: date, mode: Mode, *, strict: bool = False,
@@ -83,8 +88,8 @@ def new_job(projects_dir: Path, out: Path, today: date, mode: Mode, *, strict: b
     """The job of building (or publishing) a projects folder's clients into `out`, with the
     base mkdocs.yml beside the projects folder (else Milepost's)."""
     root = projects_dir.resolve().parent
-    settings = BuildSettings(out.resolve(), today, base_config_for(root), root, strict)
-    return Job(projects_dir, display_path(projects_dir), settings, mode, jobs)
+    build = BuildSettings(out.resolve(), today, base_config_for(root), root, strict)
+    return Job(projects_dir, display_path(projects_dir), build, mode, jobs)
 
 
 # A worker's answer: the client's result, and its part of the agency's site when asked.
@@ -94,9 +99,8 @@ Outcome = tuple[BuildResult, "AgencyPart | None"]
 def check_and_build(folder: Path, job: Job, agency_work: Path | None = None) -> Outcome:
     """Validate one client and, when it has no errors, build it the way the job says; with
     `agency_work`, also make its part of the agency's site there, from what was read."""
-    settings = job.settings
-    read = read_and_check(folder, job.shown_root, settings.today,
-                          publishing=job.mode == "publish")
+    settings = job.build
+    read = read_and_check(folder, job.shown_root, settings.today, publishing=job.publishing)
     problems = read.problems
     if settings.strict:
         problems = [replace(p, severity="error") for p in problems]
@@ -108,7 +112,7 @@ def check_and_build(folder: Path, job: Job, agency_work: Path | None = None) -> 
         from generator.history.versions import VersionedJob, build_versioned_client
 
         result = build_versioned_client(VersionedJob(project, job.projects_dir, settings))
-    elif job.mode == "publish":
+    elif job.publishing:
         from generator.ship.publish import publish_client
 
         result = publish_client(project, job.projects_dir, settings)
@@ -151,12 +155,12 @@ def run_all(job: Job, folders: list[Path],
     agency's site, and the agency's site is built from the parts when all are in, by one
     of the same workers (its templates are compiled already)."""
     parallel = job.jobs > 1 and len(folders) > 1
-    with _workers(min(job.jobs, len(folders)) if parallel else 0, job.settings.out) as pool:
+    with _workers(min(job.jobs, len(folders)) if parallel else 0, job.build.out) as pool:
         if agency is None:
             return [result for result, _ in _run_clients(pool, job, folders, on_done, None)]
         from generator.agency.build import agency_work
 
-        with agency_work(job.settings.out) as work:
+        with agency_work(job.build.out) as work:
             outcomes = _run_clients(pool, job, folders, on_done, work)
             agency_result = _agency_in(pool, job, outcomes, agency, work)
     if on_done:
@@ -189,11 +193,11 @@ def agency_site(job: Job, outcomes: list[Outcome], every: list[Path], work: Path
         invalid = [result.slug for result, part in outcomes if part is None]
         for folder in every:
             if folder.name not in done:
-                part = folder_part(folder, job.shown_root, job.settings, work, job.projects_dir,
+                part = folder_part(folder, job.shown_root, job.build, work, job.projects_dir,
                                    versioned=job.versioned)
                 parts.append(part) if part is not None else invalid.append(folder.name)
         return build_agency(sorted(parts, key=lambda x: x.client.slug), invalid, work,
-                            job.settings)
+                            job.build)
     except Exception as exc:
         return failed(AGENCY_FOLDER, started, exc)
 

@@ -49,7 +49,7 @@ def build_clients(settings: Settings, out: Path, mode: Mode, verb: str, agency: 
     today = settings.today
     folders = select_clients(projects_dir, only)
     job = new_job(projects_dir, out, today, mode, strict=settings.strict, jobs=settings.jobs)
-    remove_stale_scratch(job.settings.out)  # what a killed run left: never published
+    remove_stale_scratch(job.build.out)  # what a killed run left: never published
     remove_stale_scratch()
     # The agency's view covers every client, whichever were named: it is of the whole agency.
     every = select_clients(projects_dir) if agency else None
