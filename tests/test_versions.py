@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from generator.cli import parser
+from generator.site.output import SHARED
 from tests.conftest import article_text as article
 from tests.conftest import git, milepost, tree_bytes
 
@@ -501,7 +502,9 @@ def small_repo(repo: Path, slugs: list[str]) -> Path:
 
 
 def listing(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
+    """What a folder holds, less the output's one copy of the theme (`SHARED`), which is
+    there on purpose beside the clients."""
+    return sorted(p.name for p in folder.iterdir() if p.name != SHARED)
 
 
 def test_plain_and_versioned_layouts_replace_each_other_and_say_so(tmp_path: Path):
@@ -922,7 +925,7 @@ def test_a_tag_made_by_hand_with_a_reserved_name_is_skipped_with_a_warning(tmp_p
         "latest", "v1"]
     assert sorted(p.name for p in site.iterdir()) == [
         ".milepost-layout", "feed.xml", "index.html", "latest", "robots.txt", "v1", "versions.json"]
-    assert [p.name for p in (repo / "site").iterdir()] == ["kestrel"]
+    assert listing(repo / "site") == ["kestrel"]
     again = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
     assert again.returncode == 0 and "rebuilt nothing (up to date)" in again.stdout
 
@@ -951,14 +954,16 @@ def test_a_versioned_build_that_fails_halfway_leaves_the_output_as_it_was(tmp_pa
     assert fixed.returncode == 0, fixed.stderr
     assert "rebuilt v1, v2, latest" in fixed.stdout
     assert "Our own overview." in article(repo / "site" / "kestrel" / "v1" / "index.html")
-    assert [p.name for p in (repo / "site").iterdir()] == ["kestrel"]
+    assert listing(repo / "site") == ["kestrel"]
 
 
 def _hidden_paths(paths: list[str]) -> list[str]:
-    """Paths with a hidden part, except Milepost's fingerprints and GitHub Pages' marker."""
-    return [p for p in paths if any(part.startswith(".") and part not in
-                                    (".milepost-inputs", ".milepost-layout", ".nojekyll")
-                                    for part in p.split("/"))]
+    """Paths with a hidden part, except Milepost's fingerprints, GitHub Pages' marker and the
+    published folder's one copy of the theme (at its top, never inside a site)."""
+    return [p for p in paths if not p.startswith(f"{SHARED}/") and p != SHARED
+            and any(part.startswith(".") and part not in
+                    (".milepost-inputs", ".milepost-layout", ".nojekyll")
+                    for part in p.split("/"))]
 
 
 def test_publish_never_copies_hidden_entries(repo: Path, tmp_path: Path):

@@ -41,7 +41,7 @@ def add(commands: Commands, shared: Shared) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from generator.project.folders import client_scope, locate_client, select_clients
-    from generator.ship.notify import Options, notify_client
+    from generator.ship.digest.notify import Options, notify_clients
     from generator.ship.publish import plan
     from generator.site.build import base_config_for
 
@@ -67,19 +67,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
               "again; push them with --push REMOTE", file=sys.stderr, flush=True)
     base = base_config_for(projects.resolve().parent)
     failed = []
-    for slug in slugs:
-        try:
-            outcome = notify_client(projects, slug, today, base, options)
-        except MilepostError as exc:
-            if not args.all:
-                raise
-            print(visible(redact(f"error: {exc}"), lines=True), file=sys.stderr)
-            failed.append(slug)
-            continue
-        print(visible(redact(f"{slug}: {outcome.message}")),
+    for outcome in notify_clients(projects, slugs, today, base, options, keep_going=args.all):
+        # An error lists problems one per line; an outcome is one line.
+        print(visible(redact(outcome.line), lines=outcome.error),
               file=sys.stderr if outcome.failed else sys.stdout, flush=True)
         if outcome.failed:
-            failed.append(slug)
+            failed.append(outcome.slug)
     if failed:
         print(f"error: digest not done for: {', '.join(failed)}", file=sys.stderr)
         return 1

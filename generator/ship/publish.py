@@ -22,7 +22,14 @@ from generator.history.versions import VersionedJob, build_versioned_client
 from generator.problems import MilepostError
 from generator.project.model import Project
 from generator.site.build import BuildResult, BuildSettings
-from generator.site.output import hidden, made_by_milepost, scratch_folder, stage_copy, swap_in
+from generator.site.output import (
+    hidden,
+    made_by_milepost,
+    scratch_folder,
+    share_identical,
+    stage_copy,
+    swap_in,
+)
 
 
 def publish_client(project: Project, projects_dir: Path, settings: BuildSettings) -> BuildResult:
@@ -44,6 +51,7 @@ def _publish(project: Project, projects_dir: Path, settings: BuildSettings) -> B
                            keep_published=True, staged=True)
         result = build_versioned_client(job)
         if result.ok:
+            share_identical(staging_root / project.slug, to)
             swap_in(staging_root / project.slug, to / project.slug)
         return result
 

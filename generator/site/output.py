@@ -12,6 +12,8 @@ import contextlib
 import ctypes
 import ctypes.util
 import fcntl
+import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -28,6 +30,16 @@ LAYOUT_FILE = ".milepost-layout"  # in each client's output folder: "plain" or "
 
 
 PLAIN, VERSIONED = "plain", "versioned"
+
+
+# In the output folder: one copy of each file that sites share (the theme's scripts, styles and
+# fonts are the same in every client and every version), named by its content's hash. Each
+# site's file is a hard link to it, so 50 clients with two versions keep one copy on disk, and
+# a server or rsync sees ordinary files. Hidden: never served, staged or published as a site.
+SHARED = ".milepost-shared"
+# The theme's folders in a site's (or a version's) assets/: the same in every site. A client's
+# own files (its logo, beside them) stay the client's.
+THEME_FOLDERS = frozenset({"javascripts", "stylesheets", "images", "fonts"})
 
 
 # Every scratch folder Milepost makes: `.<slug>.building-p<pid>-<random>` beside the output,
@@ -86,7 +98,8 @@ def _pid_running(pid: int) -> bool:
 def remove_stale_scratch(folder: Path | None = None) -> None:
     """Remove the scratch folders in `folder` (None: the system's temporary folder) that a
     killed or interrupted run left. One is stale only when its owner is not running and
-    nobody holds its lock: a build running at the same time keeps its own."""
+    nobody holds its lock: a build running at the same time keeps its own. Shared copies that
+    no site links to any more go too."""
     folder = Path(tempfile.gettempdir()) if folder is None else folder
     try:
         entries = list(folder.iterdir())
@@ -109,6 +122,58 @@ def remove_stale_scratch(folder: Path | None = None) -> None:
             pass  # locked: in use after all
         finally:
             os.close(lock)
+    prune_shared(folder)
+
+
+def share_identical(site: Path, out: Path) -> None:
+    """Make each of the theme's files in `site` (in assets/, or in each version's) a
+    hard link to the one copy in `out`'s shared folder, adding the copy when it is new. `site`
+    is complete and not yet swapped in. Nothing ever writes into a built file in place (new
+    files are renamed over old ones), so a shared file is never changed through one of its
+    links. Where the system has no hard links, sites keep their own copies, as before."""
+    store = out / SHARED
+    for path in sorted(site.rglob("*")):
+        if path.is_symlink() or not path.is_file() or not _theme_file(path.relative_to(site)):
+            continue
+        try:
+            _link_to_shared(path, store)
+        except OSError:
+            return  # no hard links here: every site keeps its own files, as before
+
+
+def _theme_file(rel: Path) -> bool:
+    """assets/<theme folder>/..., in a site or in a version's folder of it."""
+    parts = rel.parts[:-1]
+    return any(a == "assets" and b in THEME_FOLDERS
+               for a, b in itertools.pairwise(parts))
+
+
+def _link_to_shared(path: Path, store: Path) -> None:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    shared = store / digest[:2] / digest
+    if shared.exists() and os.path.samefile(shared, path):
+        return
+    shared.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(path, shared)  # the first site with this file gives the shared copy
+        return
+    except FileExistsError:
+        pass  # another site (maybe another worker, right now) gave it first
+    tmp = path.with_name(f".{path.name}.shared-{os.getpid()}")
+    os.link(shared, tmp)
+    os.replace(tmp, path)
+
+
+def prune_shared(out: Path) -> None:
+    """Remove the shared copies no site links to any more (a replaced theme, a removed
+    client): a copy with one link is held by the shared folder alone."""
+    store = out / SHARED
+    if not store.is_dir():
+        return
+    for entry in store.glob("*/*"):
+        with contextlib.suppress(OSError):
+            if entry.stat().st_nlink == 1:
+                entry.unlink()
 
 
 OWN_HIDDEN = (INPUTS_FILE, LAYOUT_FILE)  # hidden files of ours: a hash and a layout word
