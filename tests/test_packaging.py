@@ -44,3 +44,19 @@ def test_a_wheel_builds_a_site_without_the_source_tree(tmp_path: Path):
     assert built.returncode == 0, built.stderr
     assert (work / "site" / "acme" / "roadmap.html").is_file()
     assert (work / "site" / "acme" / "assets" / "milepost.css").is_file()
+    # The pipelines and the server configurations come from templates the wheel carries too.
+    for folder, name in (("ci", "github.yml.j2"), ("ci", "_release.sh.j2"),
+                         ("hosting", "nginx.conf.j2"), ("hosting", "refusal.css")):
+        assert (target / "generator" / "_content" / folder / name).is_file()
+    ci = subprocess.run([*cli, "init-ci", "gitlab", "--package", "milepost==0.1.0"], cwd=work,
+                        env=env, capture_output=True, text=True)
+    assert ci.returncode == 0, ci.stderr
+    assert "milepost host nginx" in (work / ".gitlab-ci.yml").read_text(encoding="utf-8")
+    subprocess.run([*cli, "access", "add", "acme", "ann@acme.example", "--password-stdin"],
+                   cwd=work, env=env, input="correct horse battery staple lumbering ox\n",
+                   check=True, capture_output=True, text=True)
+    hosted = subprocess.run([*cli, "host", "caddy", "--out", "deploy"], cwd=work, env=env,
+                            capture_output=True, text=True)
+    assert hosted.returncode == 0, hosted.stderr
+    assert "This address needs a login" in (work / "deploy" / "Caddyfile").read_text(
+        encoding="utf-8")
