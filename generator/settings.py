@@ -21,8 +21,8 @@ The site's address is not a flag: it is `site_url` in the base mkdocs.yml (the o
 the projects folder, else Milepost's own), and a client's `site_url` in client.yml comes
 first; `generator/site/urls.py` reads it for each client. Passwords (`MILEPOST_SMTP_PASSWORD`,
 `MILEPOST_IMAP_PASSWORD`) are not settings: they are read where they are used, so this object
-can be shown or handed to a worker without carrying a secret. Neither are what a CI system
-says of itself (GitLab's `CI_PROJECT_DIR`): the one check that needs it reads it.
+can be shown or handed to a worker without carrying a secret. Nor is what a CI system says
+of itself (GitLab's `CI_PROJECT_DIR`): the one check that needs it reads it.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from generator.problems import MilepostError
 DEFAULT_PROJECTS = "projects"
 DEFAULT_ACCESS = "access.yml"
 ACCESS_VARIABLE = "MILEPOST_ACCESS"  # a CI secret stored as a file (GitLab "File" variables)
-SENDER_VARIABLE = "MILEPOST_FROM"
+SENDER_VARIABLE = "MILEPOST_FROM"  # the digest's messages name it too
 
 
 @dataclass(frozen=True)
