@@ -586,6 +586,30 @@ def test_publish_names_and_removes_clients_that_are_gone(tmp_path: Path):
     assert (public / "shared" / "logo.svg").is_file()
 
 
+def test_publishing_one_client_by_its_folder_prunes_no_other(tmp_path: Path):
+    """A client's own folder as --projects publishes that client only; the others are still
+    in the projects folder that holds it, so pruning (the default in CI) leaves their sites,
+    and removes only a client that is gone from it."""
+    repo = small_repo(tmp_path / "repo", ["kestrel", "other", "third"])
+    public = tmp_path / "public"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "true"}
+
+    def publish(projects: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "generator", "publish", "--projects", projects, "--to",
+             str(public), "--as-of", "2026-11-23", "-j", "1"], cwd=repo, capture_output=True,
+            text=True, timeout=300, env=env)
+
+    assert publish("projects").returncode == 0
+    git(repo, "rm", "-rq", "projects/third")
+    git(repo, "commit", "-qm", "Third's project ended")
+    one = publish("projects/kestrel")
+    assert one.returncode == 0, one.stderr
+    assert "removed" not in one.stdout.replace(f"removed {public}/third/", "")
+    assert f"removed {public}/third/: third is no longer in projects" in one.stdout
+    assert listing(public) == ["kestrel", "other"]
+
+
 # --- the pipelines, run command by command on real repositories -------------------------------
 
 EPOCH = "1795392000"  # 2026-11-23, so every job sees the same "today"
