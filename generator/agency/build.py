@@ -42,7 +42,7 @@ from generator.site.build import (
     mkdocs_problem,
     source_date,
 )
-from generator.site.output import VERSIONED, layout_of, scratch_folder, share_identical, swap_in
+from generator.site.output import VERSIONED, layout_of, scratch_folder, settle, swap_in
 from generator.site.render import CONTENT
 from generator.site.zensical import cache_folder
 
@@ -203,7 +203,7 @@ def build_agency(parts: list[AgencyPart], invalid: list[str], work: Path,
         if found and settings.strict:
             raise StrictWarnings(found, engine.title)
         os.replace(work / COPIES, work / "site" / COPIES)
-        share_identical(work / "site", settings.out)
+        settle(work / "site", settings.out / FOLDER)
         swap_in(work / "site", settings.out / FOLDER)
         return BuildResult(FOLDER, True, pages, time.perf_counter() - started,
                            problems=tuple(found))
