@@ -890,7 +890,7 @@ def test_release_refuses_a_name_the_site_uses_itself(name: str, tmp_path: Path):
         f"error: '{name}' cannot be a version name: the site uses that name itself (in any "
         "capitals): assets, calendar.ics, changes.html, decisions, feed.xml, feedback.html, "
         "glossary.html, "
-        "index.html, latest, risks.html, roadmap.html, robots.txt, search, signoffs.html, "
+        "index.html, latest, risks.html, roadmap.html, robots.txt, search, search.json, signoffs.html, "
         "sitemap.xml, sitemap.xml.gz, team.html, updates, versions.json, waiting.html, "
         "what-changed.html. "
         "Use letters, digits, '.', '-' or '_', at most 64 characters, e.g. v1 or 2026-11\n")
