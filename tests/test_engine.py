@@ -160,3 +160,54 @@ def test_zensical_warnings_are_reported_and_strict_holds_the_site_back(
     assert "error: not built: acme (what was there before is unchanged)" in err
     assert "Traceback" not in err + out
     assert (site / "team.html").read_text(encoding="utf-8") == "last good"
+
+
+def test_an_unchanged_site_is_taken_from_the_cache_and_any_change_builds_again(tmp_path: Path):
+    work, cache, base = tmp_path / "work", tmp_path / "cache", tmp_path / "base.yml"
+    (work / "docs").mkdir(parents=True)
+    (work / "docs" / "index.md").write_text("# Hello\n", encoding="utf-8")
+    base.write_text("site_name: X\n", encoding="utf-8")
+    config = work / "mkdocs.yml"
+    config.write_text(f"INHERIT: {base}\nsite_name: Acme\n", encoding="utf-8")
+    key = zensical.fingerprint(work, config)
+    assert zensical.reuse(cache, key, work / "site") is None
+    built = tmp_path / "built"
+    built.mkdir()
+    (built / "index.html").write_text("<h1>Hello</h1>", encoding="utf-8")
+    cache.mkdir()
+    zensical.keep(cache, key, built, ["a warning"])
+    assert zensical.reuse(cache, key, work / "site") == ["a warning"]
+    assert (work / "site" / "index.html").read_text(encoding="utf-8") == "<h1>Hello</h1>"
+    # the site it made is not an input; a page, the base config or the date are
+    assert zensical.fingerprint(work, config) == key
+    (work / "docs" / "index.md").write_text("# Hello again\n", encoding="utf-8")
+    assert zensical.fingerprint(work, config) != key
+    (work / "docs" / "index.md").write_text("# Hello\n", encoding="utf-8")
+    base.write_text("site_name: Y\n", encoding="utf-8")
+    assert zensical.fingerprint(work, config) != key
+    base.write_text("site_name: X\n", encoding="utf-8")
+    assert zensical.fingerprint(work, config) == key
+    assert zensical.reuse(cache, "another", tmp_path / "elsewhere") is None
+
+
+@pytest.mark.slow
+@needs_zensical
+def test_a_second_build_of_an_unchanged_client_is_the_same_site_from_the_cache(
+        make_project, run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from tests.conftest import tree_bytes, valid_files
+
+    monkeypatch.setenv("MILEPOST_CACHE", str(tmp_path / "cache"))
+    make_project({"acme": valid_files()})
+    build = ("build", "--projects", "projects", "--as-of", AS_OF, "-j", "1", "--engine",
+             "zensical")
+    assert run_cli(*build, "--out", "one")[0] == 0
+    kept = next((tmp_path / "cache").rglob(zensical.KEPT_ABOUT))
+    first = kept.stat().st_mtime_ns
+    assert run_cli(*build, "--out", "two")[0] == 0
+    assert kept.stat().st_mtime_ns == first  # taken from the cache, not built again
+    assert tree_bytes(tmp_path / "one" / "acme") == tree_bytes(tmp_path / "two" / "acme")
+    roadmap = tmp_path / "projects" / "acme" / "roadmap.yml"
+    roadmap.write_text(roadmap.read_text(encoding="utf-8").replace("title: Discovery\n", "title: Discovery call\n"),
+                       encoding="utf-8")
+    assert run_cli(*build, "--out", "two")[0] == 0
+    assert "Discovery call" in (tmp_path / "two" / "acme" / "roadmap.html").read_text("utf-8")

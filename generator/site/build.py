@@ -175,13 +175,23 @@ def run_mkdocs(config_file: Path) -> list[str]:
 def _run_zensical(config_file: Path, cache: Path | None) -> list[str]:
     """Build with Zensical; returns its warnings. As with MkDocs, its 404.html goes, and
     search reads each page as `search.searchable` writes it (put in after the build:
-    Zensical runs no MkDocs plugin)."""
-    from generator.site.search import readable_index
+    Zensical runs no MkDocs plugin). An unchanged client's last site is taken from the
+    cache (see zensical.py)."""
+    from generator.site import search
+    from generator.site.zensical import fingerprint, keep, reuse
 
-    found = run_zensical(config_file, cache)
     site = config_file.parent / "site"
+    key = fingerprint(config_file.parent, config_file, Path(search.__file__),
+                      Path(__file__)) if cache is not None else None
+    if cache is not None and key is not None:
+        kept = reuse(cache, key, site)
+        if kept is not None:
+            return kept
+    found = run_zensical(config_file, cache)
     (site / "404.html").unlink(missing_ok=True)
-    readable_index(site, ZENSICAL.search.file, ZENSICAL.search.entries)
+    search.readable_index(site, ZENSICAL.search.file, ZENSICAL.search.entries)
+    if cache is not None and key is not None:
+        keep(cache, key, site, found)
     return found
 
 

@@ -8,27 +8,38 @@ whichever engine built the site, and --strict is decided by Milepost, not by Zen
 
 Zensical keeps a cache beside the config file. Each build writes its config into a scratch
 folder that is new every time, so the cache is kept per client in the user's cache folder
-(see `cache_folder`) and linked into the scratch folder: an unchanged client builds again
-from it. The published output never holds it.
+(see `cache_folder`) and linked into the scratch folder. Zensical's own cache spares it the
+Markdown, not the theme's templates and files, which are most of its time on pages this
+small: so the cache also keeps the last site built, with its warnings, under the
+fingerprint of everything it was built from (`fingerprint`); an unchanged client is that
+site again, copied. The published output never holds the cache.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.metadata
 import importlib.util
+import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+import yaml
 
 from generator.problems import MilepostError
 
 PACKAGE = "zensical"
 CACHE_ENV = "MILEPOST_CACHE"   # where Milepost keeps caches; else $XDG_CACHE_HOME/milepost
 CACHE_NAME = ".cache"          # Zensical's cache, beside the config file it is given
+ENGINE_CACHE = "zensical"      # in a client's cache folder: what is linked as CACHE_NAME
+KEPT_SITE = "site"             # beside it: the last site built
+KEPT_ABOUT = "site.json"       # and its fingerprint and Zensical's warnings
 # Zensical reads the client's mkdocs.yml through this one, which adds what only Zensical needs:
 # the search marks kept in the pages (see search.py).
 CONFIG = """INHERIT: {config}
@@ -152,10 +163,10 @@ def run_zensical(config_file: Path, cache: Path | None) -> list[str]:
     ours = work / f".zensical-{config_file.name}"
     ours.write_text(CONFIG.format(config=config_file.name), encoding="utf-8")
     if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
+        (cache / ENGINE_CACHE).mkdir(parents=True, exist_ok=True)
         link = work / CACHE_NAME
         if not link.exists():
-            link.symlink_to(cache, target_is_directory=True)
+            link.symlink_to(cache / ENGINE_CACHE, target_is_directory=True)
     with _printed() as printed:
         try:
             build(str(ours), {"strict": False, "clean": False})
@@ -167,3 +178,70 @@ def run_zensical(config_file: Path, cache: Path | None) -> list[str]:
         said = str(failed).strip() or _failure(printed[0]) or type(failed).__name__
         raise MilepostError(f"Zensical failed: {said}")
     return warnings_in(printed[0])
+
+
+# --- the last site built, kept ------------------------------------------------------------------
+
+
+
+def _files_under(folder: Path) -> Iterator[Path]:
+    yield from sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def _config_sources(config_file: Path) -> list[Path]:
+    """The files a config draws on besides the scratch folder: the configs it INHERITs, and
+    every file of each theme override folder (custom_dir) they name."""
+    found: list[Path] = []
+    config: Path | None = config_file
+    while config is not None and config.is_file() and config not in found:
+        found.append(config)
+        data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+        theme = data.get("theme") if isinstance(data, dict) else None
+        custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+        if isinstance(custom, str):
+            found += _files_under(config.parent / custom)
+        inherit = data.get("INHERIT") if isinstance(data, dict) else None
+        config = config.parent / inherit if isinstance(inherit, str) else None
+    return found
+
+
+def fingerprint(work: Path, config_file: Path, *code: Path) -> str:
+    """Everything a site is built from: the scratch folder's files (pages, assets, the
+    config), the configs and theme overrides the config draws on, the build's date, the
+    Zensical release, and `code` (Milepost's own files that change the site)."""
+    digest = hashlib.sha256(importlib.metadata.version(PACKAGE).encode())
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    kept = [p for p in _files_under(work)
+            if p.relative_to(work).parts[0] not in (KEPT_SITE, CACHE_NAME)]
+    for path in [*kept, *_config_sources(config_file), *code]:
+        digest.update(str(path.relative_to(work) if path.is_relative_to(work) else path).encode())
+        digest.update(b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def reuse(cache: Path, key: str, site: Path) -> list[str] | None:
+    """The kept site copied to `site` and its warnings, when it was built from exactly the
+    same (`key`); else None."""
+    about = cache / KEPT_ABOUT
+    try:
+        kept = json.loads(about.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(kept, dict) or kept.get("fingerprint") != key:
+        return None
+    shutil.copytree(cache / KEPT_SITE, site)
+    return [str(w) for w in kept.get("warnings", [])]
+
+
+def keep(cache: Path, key: str, site: Path, warnings: list[str]) -> None:
+    """Keep `site` and its warnings as the last site built from `key` (replacing the one
+    kept before; a reader of the cache sees the old pair or the new one)."""
+    (cache / KEPT_ABOUT).unlink(missing_ok=True)  # the old pair is void from here on
+    fresh = cache / f".{KEPT_SITE}.new-{os.getpid()}"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(site, fresh)
+    shutil.rmtree(cache / KEPT_SITE, ignore_errors=True)
+    os.replace(fresh, cache / KEPT_SITE)
+    about = cache / f".{KEPT_ABOUT}.new-{os.getpid()}"
+    about.write_text(json.dumps({"fingerprint": key, "warnings": warnings}), encoding="utf-8")
+    os.replace(about, cache / KEPT_ABOUT)
