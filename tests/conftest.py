@@ -35,9 +35,13 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-# The tool's own copy of the example clients. Tests never read the repository's projects/:
-# an agency replaces those with its own clients, which `milepost validate` checks instead.
-EXAMPLES = REPO / "tests" / "examples"
+# The example clients have one copy, in the repository's projects/ (where `make site` builds
+# them and each file's schema comment points at schemas/). Tests reach them only through
+# `example_client` and the `examples` fixture below, by these names and never the folder as
+# a whole: an agency's own clients beside them, valid or not, change nothing `make test`
+# checks (checking those is `milepost validate`'s job).
+PROJECTS = REPO / "projects"
+EXAMPLE_CLIENTS = ("alder-and-finch", "harbor-health", "northwind")
 
 AS_OF = "2026-06-01"
 TODAY = date.fromisoformat(AS_OF)
@@ -258,6 +262,30 @@ def run_subprocess(tmp_path: Path) -> Callable[..., tuple[int, str, str]]:
         return proc.returncode, proc.stdout, proc.stderr
 
     return run
+
+
+# --- the example clients ----------------------------------------------------------------------
+
+def example_client(slug: str, projects: Path = PROJECTS) -> Path:
+    """One example client's folder in projects/, read in place: tests never write into it."""
+    if slug not in EXAMPLE_CLIENTS:
+        raise ValueError(f"{slug!r} is not one of the example clients {EXAMPLE_CLIENTS}")
+    return projects / slug
+
+
+def copy_examples(target: Path, projects: Path = PROJECTS) -> Path:
+    """A projects folder at `target` holding the example clients and nothing else, for a test
+    that takes a whole projects folder (a build of every client, the agency's view)."""
+    for slug in EXAMPLE_CLIENTS:
+        shutil.copytree(example_client(slug, projects), target / slug)
+    return target
+
+
+@pytest.fixture(scope="session")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example clients as a projects folder of their own (one copy for the session: tests
+    only read it; one that changes a client copies that client to its own tmp_path)."""
+    return copy_examples(tmp_path_factory.mktemp("examples"))
 
 
 # --- helpers several test files use -------------------------------------------------------------

@@ -23,14 +23,13 @@ import pytest
 import yaml
 
 from generator.site.views import Badge
+from tests.conftest import EXAMPLE_CLIENTS, example_client, valid_data
 from tests.conftest import TODAY as JUNE_1
-from tests.conftest import valid_data
 
 # Every test here builds sites with the real CLI or MkDocs.
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO / "tests" / "examples"
 AS_OF = "2026-11-23"
 TODAY = date.fromisoformat(AS_OF)
 MINUS = "\u2212"
@@ -45,11 +44,11 @@ def build(projects: Path, out: Path, *extra: str) -> subprocess.CompletedProcess
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def builds(tmp_path_factory: pytest.TempPathFactory, examples: Path) -> tuple[Path, Path]:
     """The example clients built without and with --agency."""
     base = tmp_path_factory.mktemp("agency")
-    build(EXAMPLES, base / "plain")
-    build(EXAMPLES, base / "agency", "--agency")
+    build(examples, base / "plain")
+    build(examples, base / "agency", "--agency")
     return base / "plain", base / "agency"
 
 
@@ -135,7 +134,7 @@ def test_everything_held_back_stands_in_a_box_of_the_copy_and_nowhere_else(build
     _, agency = builds
     checked = 0
     for folder in client_folders(agency):
-        texts = [t for f in sorted((EXAMPLES / folder.name).rglob("*.yml"))
+        texts = [t for f in sorted(example_client(folder.name).rglob("*.yml"))
                  for t in _internal_texts(load(f))]
         copy = agency / "_agency" / "sites" / folder.name
         boxes = " ".join(_box_text(p) for p in sorted(copy.rglob("*.html")))
@@ -301,8 +300,7 @@ def short(d: date) -> str:
 def test_the_portfolio_figures_match_the_records(builds):
     _, agency = builds
     rows = portfolio_rows(agency / "_agency")
-    names = {load(p / "client.yml")["name"]: p for p in sorted(EXAMPLES.iterdir())
-             if (p / "client.yml").is_file()}
+    names = {load(p / "client.yml")["name"]: p for p in map(example_client, EXAMPLE_CLIENTS)}
     assert sorted(rows) == sorted(names)
     checked_waits = 0
     for name, folder in names.items():
@@ -335,15 +333,15 @@ def test_the_portfolio_figures_match_the_records(builds):
     assert any(e.next_overdue for e in everything)
 
 
-def test_a_client_not_updated_for_two_weeks_is_flagged(builds):
+def test_a_client_not_updated_for_two_weeks_is_flagged(builds, examples: Path):
     _, agency = builds
     later = date(2026, 12, 8)  # 18 days after the examples' last updates
     assert all(expected(f, TODAY).last_update >= date(2026, 11, 20)
-               for f in EXAMPLES.iterdir() if (f / "client.yml").is_file())
+               for f in map(example_client, EXAMPLE_CLIENTS))
     rows = portfolio_rows(agency / "_agency")
     assert not any("No update for" in r["Last update"] for r in rows.values())
     out = agency.parent / "later"
-    subprocess.run([sys.executable, "-m", "generator", "build", str(EXAMPLES), "--out",
+    subprocess.run([sys.executable, "-m", "generator", "build", str(examples), "--out",
                     str(out), "--as-of", later.isoformat(), "--agency", "--client",
                     "northwind"], cwd=REPO, capture_output=True, text=True, timeout=300,
                    check=True)
@@ -430,7 +428,7 @@ def test_serve_agency_previews_every_client_and_rebuilds_on_change(tmp_path: Pat
     from tests.test_serve import fetch, free_port, wait_for
 
     for slug in ("harbor-health", "northwind"):
-        shutil.copytree(EXAMPLES / slug, tmp_path / "projects" / slug)
+        shutil.copytree(example_client(slug), tmp_path / "projects" / slug)
     client = tmp_path / "projects" / "harbor-health" / "client.yml"
     port = free_port()
     log = (tmp_path / "serve.log").open("w")
@@ -468,7 +466,7 @@ def test_publish_agency_puts_it_beside_the_clients_and_prune_leaves_it(tmp_path:
 
     projects = tmp_path / "projects"
     for slug in ("harbor-health", "alder-and-finch"):
-        shutil.copytree(EXAMPLES / slug, projects / slug)
+        shutil.copytree(example_client(slug), projects / slug)
     to = tmp_path / "public"
     args = [sys.executable, "-m", "generator", "publish", str(projects), "--to", str(to),
             "--as-of", AS_OF, "--agency", "--prune"]

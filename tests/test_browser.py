@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from tests.conftest import serve_folder
+from tests.conftest import example_client, serve_folder
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -34,7 +34,6 @@ sync_api = pytest.importorskip(
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECTS = REPO / "tests" / "examples"  # the tool's copy, never the repository's projects/
 FIXTURES = REPO / "tests" / "fixtures"
 ARTIFACTS = REPO / "test-artifacts"
 AS_OF = "2026-11-23"
@@ -47,14 +46,14 @@ PHONE = {"width": 390, "height": 844}
 # --- the sites, served --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def out(tmp_path_factory: pytest.TempPathFactory, examples: Path) -> Path:
     """The example clients and the hostile fixture, built side by side (two processes)."""
     folder = tmp_path_factory.mktemp("served")
     common = ["--out", str(folder), "--as-of", AS_OF]
     runs = [subprocess.Popen([sys.executable, "-m", "generator", "build", "--projects", str(src), *common,
                               *extra], cwd=REPO, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True)
-            for src, extra in ((PROJECTS, []), (FIXTURES, ["--client", "hostile"]))]
+            for src, extra in ((examples, []), (FIXTURES, ["--client", "hostile"]))]
     for run in runs:
         output, _ = run.communicate(timeout=120)
         assert run.returncode == 0, output
@@ -348,7 +347,7 @@ def search(page, word: str) -> list[str]:  # noqa: ANN001 (a playwright Page)
 def distinctive_context_word() -> tuple[str, str]:
     """A word of one public northwind decision's context that appears nowhere else in
     northwind's files (so only that page can match it), and that decision's ID."""
-    folder = PROJECTS / "northwind"
+    folder = example_client("northwind")
     everything = " ".join(p.read_text("utf-8") for p in folder.rglob("*.yml")).lower()
     counts: dict[str, int] = {}
     for word in re.findall(r"[a-z]+", everything):

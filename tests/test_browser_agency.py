@@ -24,14 +24,13 @@ from tests.test_browser import (  # noqa: F401 (browser is a fixture)
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECTS = REPO / "tests" / "examples"
 AS_OF = "2026-11-23"
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def out(tmp_path_factory: pytest.TempPathFactory, examples: Path) -> Path:
     folder = tmp_path_factory.mktemp("agency-served")
-    done = subprocess.run([sys.executable, "-m", "generator", "build", str(PROJECTS), "--out",
+    done = subprocess.run([sys.executable, "-m", "generator", "build", str(examples), "--out",
                            str(folder), "--as-of", AS_OF, "--agency"], cwd=REPO,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
