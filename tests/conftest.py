@@ -288,6 +288,42 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_examples(tmp_path_factory.mktemp("examples"))
 
 
+# --- the example clients' sites, built once -----------------------------------------------------
+
+# The day the example clients were written for: their built pages are checked as of it.
+EXAMPLES_DAY = "2026-11-23"
+
+
+def build_sites(projects: Path, out: Path, *args: str) -> Path:
+    """`milepost build` of a projects folder into `out`, as a real process, on EXAMPLES_DAY."""
+    done = milepost(REPO, "build", "--projects", str(projects), "--out", str(out),
+                    "--as-of", EXAMPLES_DAY, *args)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+# One build of each for the whole run, shared by every test that reads it (the pages'
+# wording, the agency's figures, safety scans, the browser): those tests never change it.
+
+@pytest.fixture(scope="session")
+def example_sites(tmp_path_factory: pytest.TempPathFactory, examples: Path) -> Path:
+    """The example clients' sites, built without the agency's view."""
+    return build_sites(examples, tmp_path_factory.mktemp("example-sites"))
+
+
+@pytest.fixture(scope="session")
+def example_sites_with_agency(tmp_path_factory: pytest.TempPathFactory, examples: Path) -> Path:
+    """The example clients' sites and the agency's view beside them (`_agency/`)."""
+    return build_sites(examples, tmp_path_factory.mktemp("agency-sites"), "--agency")
+
+
+@pytest.fixture(scope="session")
+def hostile_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hostile fixture's site (tests/fixtures/hostile: every text field an attack)."""
+    return build_sites(REPO / "tests" / "fixtures", tmp_path_factory.mktemp("hostile-sites"),
+                       "--client", "hostile")
+
+
 # --- helpers several test files use -------------------------------------------------------------
 
 def milepost(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -348,6 +384,46 @@ def article_text(path: Path) -> str:
     parser = _ArticleText()
     parser.feed(path.read_text(encoding="utf-8"))
     return " ".join(" ".join(parser.parts).split())
+
+
+class _TableRows(HTMLParser):
+    """Table rows as the text of each cell (whitespace folded): of the page's first table,
+    or, with `anchor`, of every table after the h2 with that id, up to the next h2."""
+
+    def __init__(self, anchor: str | None) -> None:
+        super().__init__()
+        self.anchor, self.on = anchor, anchor is None
+        self.tables = 0
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "h2" and self.anchor is not None:
+            self.on = dict(attrs).get("id") == self.anchor
+        elif tag == "table":
+            self.tables += 1
+        elif self.on and (self.anchor is not None or self.tables == 1):
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("td", "th"):
+                self.cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def table_rows(page: Path, anchor: str | None = None) -> list[list[str]]:
+    """A built page's table as rows of cell texts, heading row first: the page's first
+    table, or every table of the section whose h2 has the id `anchor`."""
+    parser = _TableRows(anchor)
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.rows
 
 
 # --- the fast tier stays fast ---------------------------------------------------------------

@@ -15,7 +15,6 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ import pytest
 import yaml
 
 from generator.site.views import Badge
-from tests.conftest import EXAMPLE_CLIENTS, example_client, valid_data
+from tests.conftest import EXAMPLE_CLIENTS, example_client, table_rows, valid_data
 from tests.conftest import TODAY as JUNE_1
 
 # Every test here builds sites with the real CLI or MkDocs.
@@ -44,12 +43,9 @@ def build(projects: Path, out: Path, *extra: str) -> subprocess.CompletedProcess
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory, examples: Path) -> tuple[Path, Path]:
-    """The example clients built without and with --agency."""
-    base = tmp_path_factory.mktemp("agency")
-    build(examples, base / "plain")
-    build(examples, base / "agency", "--agency")
-    return base / "plain", base / "agency"
+def builds(example_sites: Path, example_sites_with_agency: Path) -> tuple[Path, Path]:
+    """The example clients built without and with --agency (conftest builds each once)."""
+    return example_sites, example_sites_with_agency
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -190,37 +186,8 @@ def test_the_box_is_escaped_and_found_by_the_copy_search(make_project, tmp_path:
 
 # --- the portfolio against the records ----------------------------------------------------
 
-class Table(HTMLParser):
-    """The rows of a page's first table, as the text of each cell."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self.cell: list[str] | None = None
-        self.tables = 0
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag == "table":
-            self.tables += 1
-        if self.tables == 1 and tag == "tr":
-            self.rows.append([])
-        if self.tables == 1 and tag in ("td", "th"):
-            self.cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self.cell is not None:
-            self.rows[-1].append(" ".join("".join(self.cell).split()))
-            self.cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self.cell is not None:
-            self.cell.append(data)
-
-
 def portfolio_rows(site: Path) -> dict[str, dict[str, str]]:
-    table = Table()
-    table.feed((site / "index.html").read_text("utf-8"))
-    header, *rows = table.rows
+    header, *rows = table_rows(site / "index.html")
     return {row[0]: dict(zip(header, row, strict=True)) for row in rows}
 
 
@@ -333,14 +300,14 @@ def test_the_portfolio_figures_match_the_records(builds):
     assert any(e.next_overdue for e in everything)
 
 
-def test_a_client_not_updated_for_two_weeks_is_flagged(builds, examples: Path):
+def test_a_client_not_updated_for_two_weeks_is_flagged(builds, examples: Path, tmp_path: Path):
     _, agency = builds
     later = date(2026, 12, 8)  # 18 days after the examples' last updates
     assert all(expected(f, TODAY).last_update >= date(2026, 11, 20)
                for f in map(example_client, EXAMPLE_CLIENTS))
     rows = portfolio_rows(agency / "_agency")
     assert not any("No update for" in r["Last update"] for r in rows.values())
-    out = agency.parent / "later"
+    out = tmp_path / "later"
     subprocess.run([sys.executable, "-m", "generator", "build", str(examples), "--out",
                     str(out), "--as-of", later.isoformat(), "--agency", "--client",
                     "northwind"], cwd=REPO, capture_output=True, text=True, timeout=300,

@@ -11,8 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
-import subprocess
-import sys
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +35,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
 ARTIFACTS = REPO / "test-artifacts"
-AS_OF = "2026-11-23"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking"]
 DESKTOP = {"width": 1280, "height": 900}
@@ -46,17 +44,13 @@ PHONE = {"width": 390, "height": 844}
 # --- the sites, served --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory: pytest.TempPathFactory, examples: Path) -> Path:
-    """The example clients and the hostile fixture, built side by side (two processes)."""
+def out(tmp_path_factory: pytest.TempPathFactory, example_sites: Path,
+        hostile_sites: Path) -> Path:
+    """The example clients' sites and the hostile fixture's side by side, copied from
+    conftest's builds into one folder to serve."""
     folder = tmp_path_factory.mktemp("served")
-    common = ["--out", str(folder), "--as-of", AS_OF]
-    runs = [subprocess.Popen([sys.executable, "-m", "generator", "build", "--projects", str(src), *common,
-                              *extra], cwd=REPO, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True)
-            for src, extra in ((examples, []), (FIXTURES, ["--client", "hostile"]))]
-    for run in runs:
-        output, _ = run.communicate(timeout=120)
-        assert run.returncode == 0, output
+    shutil.copytree(example_sites, folder, dirs_exist_ok=True)
+    shutil.copytree(hostile_sites / "hostile", folder / "hostile")
     return folder
 
 

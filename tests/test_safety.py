@@ -87,8 +87,8 @@ def read_text(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return milepost_build(FIXTURES, tmp_path_factory.mktemp("hostile-site"), "hostile")
+def hostile_out(hostile_sites: Path) -> Path:
+    return hostile_sites
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +97,9 @@ def hostile_site(hostile_out: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def examples_out(tmp_path_factory: pytest.TempPathFactory, examples: Path) -> Path:
-    return milepost_build(examples, tmp_path_factory.mktemp("example-sites"), agency=True)
+def examples_out(example_sites_with_agency: Path) -> Path:
+    """Built with the agency's view: the client folders must not change for it."""
+    return example_sites_with_agency
 
 
 # --- what Material itself puts on a page --------------------------------------------------------

@@ -33,11 +33,9 @@ def milepost(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, examples) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    result = milepost("build", "--projects", str(examples), "--out", str(out), "--as-of", AS_OF, "-j", "2")
-    assert result.returncode == 0, result.stderr
-    return out
+def site(example_sites: Path) -> Path:
+    """The example clients' sites (conftest builds them once for every module reading them)."""
+    return example_sites
 
 
 # --- what the pages say -------------------------------------------------------------------
