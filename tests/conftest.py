@@ -461,9 +461,15 @@ def _fast_tier_guard(request: pytest.FixtureRequest) -> Any:
         yield
 
 
+def _starts_workers(config: pytest.Config) -> bool:
+    """This process hands the tests to pytest-xdist's workers (`-n`) and runs none itself:
+    it must be free to start them; each worker holds its own tests to the rules."""
+    return not hasattr(config, "workerinput") and bool(getattr(config.option, "numprocesses", 0))
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """In a fast run, also before fixtures wider than one test (a module's built site)."""
-    if _fast_run(session.config):
+    if _fast_run(session.config) and not _starts_workers(session.config):
         session.config._fast_patch = pytest.MonkeyPatch()  # type: ignore[attr-defined]
         _forbid_slow_things(session.config._fast_patch)  # type: ignore[attr-defined]
 
