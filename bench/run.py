@@ -15,6 +15,10 @@ the same run, on the same machine, a few seconds apart:
 4. a no-op `milepost build --versions` of the example clients, each with two tagged
    versions in a git repository made for the run: seconds, not a ratio (the issue's bound
    is absolute). Target < 2 s.
+5. disk: 50 one-year clients with two tagged versions each, built with `--versions`: the
+   bytes the output takes on disk (the theme's files are kept once, every site links to
+   them) against the bytes it would take if every site kept its own copy of every file.
+   Target <= 0.4.
 
 Two figures help read the ratios and are not targets: MkDocs alone on the very Markdown
 Milepost renders (Milepost's pages carry raw HTML blocks, which MkDocs handles faster than
@@ -60,7 +64,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 import yaml  # noqa: E402
 from synthetic import write_clients  # noqa: E402
 
-from generator.format.pages import NAV  # noqa: E402
+from generator.format.pages import navigation  # noqa: E402
 from generator.pipeline import check_projects  # noqa: E402
 from generator.project.model import Project  # noqa: E402
 from generator.site.render import render_pages  # noqa: E402
@@ -70,6 +74,7 @@ TARGET_GROWTH = 3.5
 TARGET_PARALLEL = 0.6
 TARGET_NOOP_SECONDS = 2.0
 TARGET_AGENCY = 1.15
+TARGET_DISK = 0.4
 
 
 @dataclass(frozen=True)
@@ -207,7 +212,7 @@ def bare_config(project: Project, page_paths: list[str]) -> dict[str, Any]:
         "site_name": project.client.name,
         "docs_dir": "docs",
         "site_dir": "site",
-        "nav": [{title: path} for title, path in NAV if path in page_paths],
+        "nav": [{title: path} for title, path in navigation(page_paths)],
     }
     theme = project.client.theme
     if theme is not None and (theme.primary or theme.accent):
@@ -370,13 +375,47 @@ def time_versions_noop(work: Path, repeat: int) -> dict[str, Any]:
     return {"clients": len(clients), "full": full, "noop": seconds}
 
 
+def disk_bytes(folder: Path) -> tuple[int, int]:
+    """Bytes on disk of everything below `folder`: each file once however many links it
+    has, and counted again for every link (what the sites would take with a copy each)."""
+    once: dict[tuple[int, int], int] = {}
+    every = 0
+    for path in folder.rglob("*"):
+        info = path.lstat()
+        size = info.st_blocks * 512
+        every += size
+        once[(info.st_dev, info.st_ino)] = size
+    return sum(once.values()), every
+
+
+def measure_disk(work: Path, clients: int) -> dict[str, Any]:
+    """`clients` one-year clients with two tagged versions each, built with --versions -j 2:
+    what the output takes on disk, with the theme's files shared and as if they were not."""
+    print(f"{clients} one-year clients with two versions each, on disk:", flush=True)
+    repo = work / "disk"
+    specs = write_clients(repo / "projects", 1, clients, AS_OF, SEED + 1)
+    git(repo, "init", "-q", day="2026-10-01")
+    git(repo, "add", "-A", day="2026-10-01")
+    git(repo, "commit", "-qm", "plan", day="2026-10-01")
+    for spec in specs:
+        git(repo, "tag", "-a", f"{spec.slug}/v1", "-m", "Signed plan", day="2026-10-01")
+        git(repo, "tag", "-a", f"{spec.slug}/v2", "-m", "Baseline", day="2026-10-01")
+    out = repo / "site"
+    run([*tool("milepost", "generator"), "build", "--projects", str(repo / "projects"),
+         "--out", str(out), "--versions", "--as-of", AS_OF.isoformat(), "-j", "2"])
+    shared, separate = disk_bytes(out)
+    print(f"  {shared / 2**20:.1f} MiB on disk; {separate / 2**20:.1f} MiB with a copy of "
+          "every file in every site", flush=True)
+    return {"clients": len(specs), "bytes": shared, "bytes_unshared": separate}
+
+
 def overhead_detail(t: ClientTiming) -> str:
     return (f"{t.pages} pages: {t.milepost:.2f} s / {t.mkdocs:.2f} s (MkDocs alone on "
             f"Milepost's Markdown: {t.mkdocs_same_markdown:.2f} s)")
 
 
 def targets(small: ClientTiming, large: ClientTiming, fleet: dict[str, Any],
-            versions: dict[str, Any]) -> list[Target]:
+            versions: dict[str, Any], disk: dict[str, Any]) -> list[Target]:
     serial, parallel = fleet["serial"], fleet["parallel"]
     return [
         Target(f"{small.years}y build / bare mkdocs", small.overhead, TARGET_OVERHEAD,
@@ -393,6 +432,9 @@ def targets(small: ClientTiming, large: ClientTiming, fleet: dict[str, Any],
         Target("no-op build --versions (s)", versions["noop"], TARGET_NOOP_SECONDS,
                f"{versions['clients']} example clients with 2 versions each; the full build "
                f"took {versions['full']:.2f} s"),
+        Target(f"{disk['clients']} clients x 2 versions: disk / unshared",
+               disk["bytes"] / disk["bytes_unshared"], TARGET_DISK,
+               f"{disk['bytes'] / 2**20:.0f} MiB / {disk['bytes_unshared'] / 2**20:.0f} MiB"),
     ]
 
 
@@ -410,7 +452,8 @@ def table(rows: list[Target]) -> str:
 
 
 def write_results(rows: list[Target], clients: list[ClientTiming], fleet: dict[str, Any],
-                  versions: dict[str, Any], args: argparse.Namespace, load: float) -> None:
+                  versions: dict[str, Any], disk: dict[str, Any], args: argparse.Namespace,
+                  load: float) -> None:
     data = {
         "as_of": AS_OF.isoformat(),
         "seed": SEED,
@@ -422,6 +465,7 @@ def write_results(rows: list[Target], clients: list[ClientTiming], fleet: dict[s
         "clients": [{**asdict(c), "overhead": c.overhead} for c in clients],
         "fleet": fleet,
         "versions": versions,
+        "disk": disk,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
@@ -437,6 +481,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="runs per single-client timing; the best counts (default: 3)")
     p.add_argument("--fleet-repeat", type=int, default=2,
                    help="runs per -j timing of all clients; the best counts (default: 2)")
+    p.add_argument("--disk-clients", type=int, default=50,
+                   help="one-year clients, two versions each, for the disk measure (default: 50)")
     p.add_argument("--keep", type=Path, metavar="DIR",
                    help="generate into DIR and keep it (default: a temporary folder)")
     return p.parse_args(argv)
@@ -455,11 +501,12 @@ def main(argv: list[str] | None = None) -> int:
         large = time_client(work, args.years[1], args.repeat)
         fleet = time_fleet(work, args.clients, args.fleet_repeat)
         versions = time_versions_noop(work, args.repeat)
+        disk = measure_disk(work, args.disk_clients)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    rows = targets(small, large, fleet, versions)
-    write_results(rows, [small, large], fleet, versions, args, load)
+    rows = targets(small, large, fleet, versions, disk)
+    write_results(rows, [small, large], fleet, versions, disk, args, load)
     print(f"\n{table(rows)}\n\n(total {time.perf_counter() - started:.0f} s; "
           f"written to {RESULTS.relative_to(ROOT)})")
     return 0 if all(t.passed for t in rows) else 1

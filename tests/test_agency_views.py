@@ -14,7 +14,7 @@ from generator.agency import views
 from generator.format import records as r
 from generator.numbers import MINUS
 from generator.project import derive
-from generator.site.views import Badge, Link
+from generator.site.views.shared import Badge, Link
 
 TODAY = date(2026, 6, 1)
 

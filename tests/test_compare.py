@@ -12,7 +12,7 @@ import pytest
 from generator.format import records as r
 from generator.history.compare import date_fields, slip_history, what_changed
 from generator.pipeline import check_projects
-from generator.project import derive
+from generator.site import wording
 from tests.conftest import TODAY, example_client, valid_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,7 +172,7 @@ def test_every_moved_date_of_every_record_is_a_change(acme):
             new = old + timedelta(days=9)
             said = [s for sec in what_changed(base, rebuild(replace(record, **{name: new})))
                     for s in sec.sentences]
-            if not any(derive.long_date(new) in s or derive.long_date(new)[:-5] in s
+            if not any(wording.long_date(new) in s or wording.long_date(new)[:-5] in s
                        for s in said):
                 missed.append(f"{record_type.__name__}.{name}: {said}")
     assert missed == []

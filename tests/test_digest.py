@@ -11,9 +11,10 @@ import yaml
 
 from generator.pipeline import check_projects
 from generator.project.model import Project
-from generator.ship.notify import Baseline, as_html, as_text, compose, version_words
+from generator.ship.digest.content import Baseline, compose, version_words
+from generator.ship.digest.render import as_html, as_text
 from generator.site import views
-from generator.site.answers import waiting_answers, who_answers
+from generator.site.answers import who_answers
 from tests.conftest import EXAMPLE_CLIENTS, TODAY, VALID_TEXT, example_client, files_with
 
 SITE = "https://projects.example.com/acme/"
@@ -61,7 +62,7 @@ def counts(p: Project, today: date) -> dict[str, object]:
         "overview": views.overview(p, today).waiting.count,
         "waiting": Counter(task=len(page.tasks), signoff=len(page.signoffs),
                            decision=len(page.decisions), change=len(page.changes)),
-        "answer rows": len(waiting_answers(p, today)),
+        "answer rows": len(page.answers),
     }
 
 
@@ -172,3 +173,19 @@ def test_a_first_digest_says_so_and_compares_with_no_digest(make_project):
     later = compose(p, Baseline(p, TODAY, "our last email of 1 June", "our last email",
                                 first=False), TODAY, SITE)
     assert "first" not in as_text(later) and "first" not in as_html(later)
+
+
+# --- the templates lay out; every value stays one line, and data in HTML -----------------------
+
+def test_each_value_is_one_line_of_data_in_both_parts(make_project):
+    from dataclasses import replace
+
+    p = client(make_project, **{"client.yml": with_lead()})
+    d = replace(compose(p, FIRST, TODAY, SITE), project='Shop\n* OVERDUE: <b>"x"</b>\r\n & co')
+    text, page = as_text(d), as_html(d)
+    assert text.splitlines()[0].startswith('Shop * OVERDUE: <b>"x"</b> & co · ')
+    assert not any(line.startswith("* OVERDUE: <b>") for line in text.splitlines())
+    # The HTML part is one line (the template's own lines are for its reader), its text escaped.
+    assert page.count("\n") == 1 and page.endswith("</html>\n")
+    assert ">Shop * OVERDUE: &lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; co</h1>" in page
+    assert "<b>" not in page

@@ -11,11 +11,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "generator"
 
 # Lower may never import higher:
-# cli -> pipeline -> ship -> agency -> history -> site -> project -> format -> shared.
+# cli -> commands -> settings -> pipeline -> ship -> agency -> history -> site -> project
+# -> format -> shared.
 RANK = {"generator": 0, "generator.problems": 0, "generator.numbers": 0,
         "generator.format": 1, "generator.project": 2, "generator.site": 3,
         "generator.history": 4, "generator.agency": 5, "generator.ship": 6,
-        "generator.pipeline": 7, "generator.cli": 8, "generator.__main__": 8}
+        "generator.pipeline": 7, "generator.settings": 8, "generator.commands": 9,
+        "generator.cli": 10, "generator.__main__": 10}
 
 
 def modules() -> dict[str, Path]:
@@ -91,6 +93,50 @@ def test_readme_module_map_names_every_module():
     assert sorted(named - files) == [], "README's module map names modules that do not exist"
 
 
+
+def private_names(path: Path) -> list[str]:
+    """Each place a file reaches for another module's private name (`_x`): `from
+    generator.m import _x` (at the top or inside a function), or `m._x` on a generator
+    module it imported. What two modules share is public, and lives where both can see it."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules_bound, found = set(), []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith(
+                "generator")):
+            found += [f"{node.lineno}: {a.name}" for a in node.names if _private(a.name)]
+            modules_bound |= {a.asname or a.name for a in node.names}
+        elif isinstance(node, ast.Import):
+            modules_bound |= {a.asname or a.name.split(".")[0] for a in node.names
+                              if a.name.startswith("generator")}
+    found += [f"{node.lineno}: {node.value.id}.{node.attr}" for node in ast.walk(tree)
+              if isinstance(node, ast.Attribute) and _private(node.attr)
+              and isinstance(node.value, ast.Name) and node.value.id in modules_bound]
+    return found
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def test_no_module_imports_another_modules_private_name():
+    files = [*sorted(PACKAGE.rglob("*.py")), *sorted((ROOT / "tests").rglob("*.py")),
+             *sorted((ROOT / "bench").rglob("*.py"))]
+    found = [f"{path.relative_to(ROOT)}:{place}" for path in files
+             for place in private_names(path)]
+    assert found == [], "make the name public, or move it where both modules use it"
+
+
+def test_the_private_name_finder_sees_each_way_in(tmp_path: Path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("from generator.project.model import Project, _settle\n"
+                     "from generator.format import load\n"
+                     "from . import _sibling\n"
+                     "def f():\n"
+                     "    from generator.site.timeline import _diamond\n"
+                     "    return load._FastLoader, load.__name__, self._own\n")
+    assert private_names(probe) == ["1: _settle", "3: _sibling", "5: _diamond",
+                                    "6: load._FastLoader"]
+
 GIT_MODULE = PACKAGE / "history" / "git.py"
 # Ways a module could start a program: a subprocess, os.system, an os.exec*/spawn* call.
 _STARTERS = {"run", "Popen", "call", "check_call", "check_output", "getoutput",
@@ -131,3 +177,14 @@ def test_the_git_finder_sees_each_way_of_running_git(tmp_path: Path):
                      "git.run_git(repo, 'push')\n"
                      "subprocess.run(['nginx', '-t'])\n")
     assert [p.rsplit(":", 1)[1] for p in runs_git(probe)] == ["2", "3", "4", "5"]
+
+
+def test_every_package_ships_in_the_wheel():
+    """pyproject lists the packages a wheel carries: a new wing left out installs a Milepost
+    that cannot import itself (the source tree hides that; the installed CI does not)."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+                 ["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert sorted(found - listed) == []

@@ -112,7 +112,7 @@ def test_tab_inside_a_plain_value(tmp_path: Path) -> None:
     # YAML allows it and libyaml reads it; PyYAML's own parser cannot, and then the PM is
     # told what to do.
     result = read(tmp_path, "b: x\ty\n")
-    if load._FastLoader is not None:
+    if load.FastLoader is not None:
         assert result.problems == [] and result.node.value[0][1].value == "x\ty"
     else:
         problem = only_problem(result)
@@ -121,7 +121,7 @@ def test_tab_inside_a_plain_value(tmp_path: Path) -> None:
 
 
 def test_tab_inside_a_plain_value_without_libyaml(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(load, "_FastLoader", None)
+    monkeypatch.setattr(load, "FastLoader", None)
     problem = only_problem(read(tmp_path, "b: x\ty\n"))
     assert (problem.line, problem.column) == (1, 5)
     assert problem.message.endswith("replace the tab with spaces")

@@ -261,7 +261,7 @@ def test_a_client_never_sent_a_digest_gets_one(repo, inbox):
 def committed(repo: Path, rev: str) -> str:
     from datetime import date
 
-    from generator.project.derive import long_date
+    from generator.site.wording import long_date
 
     return long_date(date.fromisoformat(git(repo, "log", "-1", "--format=%cs", rev).strip()))
 
@@ -362,7 +362,7 @@ def test_options_without_eml_or_smtp_are_a_clear_error(repo, inbox):
     from datetime import date
 
     from generator.problems import MilepostError
-    from generator.ship.notify import Options, notify_client
+    from generator.ship.digest.notify import Options, notify_client
     from generator.site.build import base_config_for
 
     with pytest.raises(MilepostError) as refused:

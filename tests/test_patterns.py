@@ -48,7 +48,7 @@ SAMPLES = {
     "generator.ship.host.HOST_NAME": "portal.agency.example",
     "generator.ship.host.AGENCY_NAME": "Brightfold & Co.",
     "generator.ship.host.CONTACT_URL": "https://agency.example/contact",
-    "generator.ship.notify._ATOM": "O'Neill",
+    "generator.ship.digest.headers._ATOM": "O'Neill",
     "generator.site.answers._EMAIL": "mailto:hello@agency.example",
     "generator.site.markup._ATX_HEADING": "## Roadmap",
     "generator.site.markup._UNDERLINE": "===",

@@ -1077,12 +1077,12 @@ def test_worst_accepted_markdown_renders_in_linear_time(name: str) -> None:
     """Measured against ordinary prose of the same length, in the same test: a quadratic
     pattern (24,000 '[' once took minutes) would be thousands of times slower."""
     from generator.format import records as r
-    from generator.format.validate import _too_long
+    from generator.format.validate import too_long
     from generator.site.markup import RichText, plain
 
     worst = _worst_markdown()[name]
     normal = ("Design is under way. " * len(worst))[: len(worst)]
-    assert _too_long(worst, r.MARKDOWN) is None  # accepted by validation
+    assert too_long(worst, r.MARKDOWN) is None  # accepted by validation
     rich = RichText({"CMS": "Content management system"})
     # Linear patterns measure 1 to 17 times prose on a quiet machine and up to about 50 on
     # one loaded several times over; best of five runs keeps such noise out.

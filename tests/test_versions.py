@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from generator.cli import parser
+from generator.site.output import SHARED
 from tests.conftest import article_text as article
 from tests.conftest import git, milepost, tree_bytes
 
@@ -501,7 +502,9 @@ def small_repo(repo: Path, slugs: list[str]) -> Path:
 
 
 def listing(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
+    """What a folder holds, less the output's one copy of the theme (`SHARED`), which is
+    there on purpose beside the clients."""
+    return sorted(p.name for p in folder.iterdir() if p.name != SHARED)
 
 
 def test_plain_and_versioned_layouts_replace_each_other_and_say_so(tmp_path: Path):
@@ -581,6 +584,30 @@ def test_publish_names_and_removes_clients_that_are_gone(tmp_path: Path):
     assert f"removed {public}/third/: third is no longer in projects" in by_flag.stdout
     assert listing(public) == ["kestrel", "shared"]
     assert (public / "shared" / "logo.svg").is_file()
+
+
+def test_publishing_one_client_by_its_folder_prunes_no_other(tmp_path: Path):
+    """A client's own folder as --projects publishes that client only; the others are still
+    in the projects folder that holds it, so pruning (the default in CI) leaves their sites,
+    and removes only a client that is gone from it."""
+    repo = small_repo(tmp_path / "repo", ["kestrel", "other", "third"])
+    public = tmp_path / "public"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "true"}
+
+    def publish(projects: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "generator", "publish", "--projects", projects, "--to",
+             str(public), "--as-of", "2026-11-23", "-j", "1"], cwd=repo, capture_output=True,
+            text=True, timeout=300, env=env)
+
+    assert publish("projects").returncode == 0
+    git(repo, "rm", "-rq", "projects/third")
+    git(repo, "commit", "-qm", "Third's project ended")
+    one = publish("projects/kestrel")
+    assert one.returncode == 0, one.stderr
+    assert "removed" not in one.stdout.replace(f"removed {public}/third/", "")
+    assert f"removed {public}/third/: third is no longer in projects" in one.stdout
+    assert listing(public) == ["kestrel", "other"]
 
 
 # --- the pipelines, run command by command on real repositories -------------------------------
@@ -898,7 +925,7 @@ def test_a_tag_made_by_hand_with_a_reserved_name_is_skipped_with_a_warning(tmp_p
         "latest", "v1"]
     assert sorted(p.name for p in site.iterdir()) == [
         ".milepost-layout", "feed.xml", "index.html", "latest", "robots.txt", "v1", "versions.json"]
-    assert [p.name for p in (repo / "site").iterdir()] == ["kestrel"]
+    assert listing(repo / "site") == ["kestrel"]
     again = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
     assert again.returncode == 0 and "rebuilt nothing (up to date)" in again.stdout
 
@@ -913,28 +940,30 @@ def test_a_versioned_build_that_fails_halfway_leaves_the_output_as_it_was(tmp_pa
     # one built: v1 and v2 are rebuilt first, then the build fails.
     own = repo / "content" / "templates"
     own.mkdir(parents=True)
-    original = (ROOT / "content" / "templates" / "overview.md.j2").read_text(encoding="utf-8")
-    (own / "overview.md.j2").write_text(
-        "Our own overview.\n{% if version.is_latest %}{{ no_such_value }}{% endif %}\n"
+    original = (ROOT / "content" / "templates" / "what-changed.md.j2").read_text("utf-8")
+    (own / "what-changed.md.j2").write_text(
+        "Our own page.\n{% if view.is_latest %}{{ no_such_value }}{% endif %}\n"
         + original, encoding="utf-8")
     broken = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
     assert broken.returncode == 1
     assert "kestrel: FAILED: UndefinedError: 'no_such_value' is undefined" in broken.stdout
     assert "Traceback" not in broken.stdout + broken.stderr
     assert tree_bytes(repo / "site") == before
-    (own / "overview.md.j2").write_text("Our own overview.\n" + original, encoding="utf-8")
+    (own / "what-changed.md.j2").write_text("Our own page.\n" + original, encoding="utf-8")
     fixed = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
     assert fixed.returncode == 0, fixed.stderr
     assert "rebuilt v1, v2, latest" in fixed.stdout
-    assert "Our own overview." in article(repo / "site" / "kestrel" / "v1" / "index.html")
-    assert [p.name for p in (repo / "site").iterdir()] == ["kestrel"]
+    assert "Our own page." in article(repo / "site" / "kestrel" / "v1" / "what-changed.html")
+    assert listing(repo / "site") == ["kestrel"]
 
 
 def _hidden_paths(paths: list[str]) -> list[str]:
-    """Paths with a hidden part, except Milepost's fingerprints and GitHub Pages' marker."""
-    return [p for p in paths if any(part.startswith(".") and part not in
-                                    (".milepost-inputs", ".milepost-layout", ".nojekyll")
-                                    for part in p.split("/"))]
+    """Paths with a hidden part, except Milepost's fingerprints, GitHub Pages' marker and the
+    published folder's one copy of the theme (at its top, never inside a site)."""
+    return [p for p in paths if not p.startswith(f"{SHARED}/") and p != SHARED
+            and any(part.startswith(".") and part not in
+                    (".milepost-inputs", ".milepost-layout", ".nojekyll")
+                    for part in p.split("/"))]
 
 
 def test_publish_never_copies_hidden_entries(repo: Path, tmp_path: Path):

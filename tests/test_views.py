@@ -11,6 +11,15 @@ from generator.format import records as r
 from generator.project.model import Project, Section
 from generator.site import views
 from generator.site.render import SiteVersion, render_pages
+from generator.site.views.changes import BudgetWithChanges
+from generator.site.views.decisions import OptionView, Replacement
+from generator.site.views.overview import BudgetView, MilestoneWhen
+from generator.site.views.roadmap import DeliverableState, Slip
+from generator.site.views.shared import Badge, Described, Health, Link
+from generator.site.views.signoffs import SignoffEntry
+from generator.site.views.team import ChannelView, LeadView, Person
+from generator.site.views.updates import UpdatesView
+from generator.site.views.waiting import AwaitingDecision, AwaitingSignoff, Holdup
 
 TODAY = date(2026, 6, 1)
 
@@ -50,7 +59,7 @@ def test_waiting_lists_overdue_tasks_first_with_what_they_hold_up():
     assert [t.id for t in v.tasks] == ["T2", "T1"]
     assert (v.tasks[0].overdue, v.tasks[1].overdue) == ("Overdue by 3 days", "")
     assert v.tasks[1].due_label == "Due in 9 days"
-    assert v.tasks[0].holds_up == (views.Holdup("M1", "Milestone M1"),)
+    assert v.tasks[0].holds_up == (Holdup("M1", "Milestone M1"),)
     assert v.as_of == "1 June 2026"
     assert [(t.id, t.done, t.timeliness) for t in v.done_tasks] == [
         ("T3", "4 May 2026", "3 days late"), ("T4", "30 April 2026", "On time")]
@@ -69,10 +78,10 @@ def test_waiting_names_signoffs_decisions_and_change_requests_the_client_owes():
                           status="requested", estimate=r.Estimate(cost=2500.5),
                           schedule_impact_days=1)])
     v = views.waiting(p, TODAY)
-    assert v.signoffs == (views.AwaitingSignoff("D1", "Design", "M1", "Milestone M1",
+    assert v.signoffs == (AwaitingSignoff("D1", "Design", "M1", "Milestone M1",
                                                 "20 May 2026", "12 days"),)
-    assert v.decisions == (views.AwaitingDecision(
-        views.Link("DR-1: Yours", "decisions/dr-1.md"), "3 May 2026", "Cleo, Pat"),)
+    assert v.decisions == (AwaitingDecision(
+        Link("DR-1: Yours", "decisions/dr-1.md"), "3 May 2026", "Cleo, Pat"),)
     assert v.changes[0].terms == "it costs 2,500.50 EUR and moves the schedule by 1 day"
     assert v.decisions_or_changes
 
@@ -102,7 +111,7 @@ def test_overview_next_and_final_milestone_with_dates_in_words():
         milestone("M3", date(2026, 9, 1), forecast=date(2026, 9, 1))],
         client={"end": date(2026, 12, 18)})
     v = views.overview(p, TODAY)
-    assert v.next == views.MilestoneWhen(
+    assert v.next == MilestoneWhen(
         "M2", "Milestone M2", "1 July 2026", "", "8 July 2026", "7 days later than planned",
         "at-risk",
         "At risk: forecast 7 days after plan")
@@ -118,7 +127,7 @@ def test_overview_budget_with_approved_changes_and_without_a_budget():
     approved = r.Change(id="CR-1", title="Blog", requested_by="Cleo", date=date(2026, 2, 1),
                         status="approved", estimate=r.Estimate(days=2.05, cost=4000))
     v = views.overview(project(client={"budget": budget}, changes=[approved]), TODAY).budget
-    assert v == views.BudgetView(
+    assert v == BudgetView(
         "12,000.50 EUR of 48,000 EUR spent (25%), as of 1 March 2026.", 12000.5, 48000,
         "Budget: 12,000.50 EUR of 48,000 EUR spent", "4,000 EUR")
     plain = views.overview(project(client={"budget": budget}), TODAY).budget
@@ -147,11 +156,11 @@ def test_updates_latest_in_full_and_earlier_ones_by_month():
                                                     asks=["Send the logo"])]
     v = views.updates(project(updates=ups), TODAY)
     assert v.latest is not None and v.latest.date == "18 May 2026"
-    assert v.latest.health == views.Health("green", "amber", None, None)
+    assert v.latest.health == Health("green", "amber", None, None)
     assert v.latest.asks == ("Send the logo",)
     assert [(m.link, m.count, m.overall) for m in v.months] == [
-        (views.Link("May 2026", "2026-05.md"), "1 update", ("red",)),
-        (views.Link("April 2026", "2026-04.md"), "2 updates", ("green", "amber"))]
+        (Link("May 2026", "2026-05.md"), "1 update", ("red",)),
+        (Link("April 2026", "2026-04.md"), "2 updates", ("green", "amber"))]
     assert [m.trail for m in v.months] == ["red", "green → amber"]  # spaced, as it reads
     months = views.update_months(project(updates=ups), TODAY)
     assert [(m.key, m.name, [u.date for u in m.updates]) for m in months] == [
@@ -160,7 +169,7 @@ def test_updates_latest_in_full_and_earlier_ones_by_month():
 
 
 def test_updates_without_any():
-    assert views.updates(project(), TODAY) == views.UpdatesView(None, ())
+    assert views.updates(project(), TODAY) == UpdatesView(None, ())
     assert views.update_months(project(), TODAY) == ()
 
 
@@ -182,9 +191,9 @@ def test_roadmap_rows_by_phase_with_short_dates_dates_against_plan_and_signoff_s
     assert (m1.against_plan, m2.against_plan, m3.against_plan) == (
         "3 days later", "No new date yet", "6 days earlier")
     assert (m2.state, m2.depends_on, m1.depends_on) == (
-        views.Badge("late", "Overdue by 12 days"), "M1", "–")
-    assert m1.deliverables == (views.DeliverableState("D1", "awaiting your sign-off"),
-                               views.DeliverableState("D2", "no sign-off needed"))
+        Badge("late", "Overdue by 12 days"), "M1", "–")
+    assert m1.deliverables == (DeliverableState("D1", "awaiting your sign-off"),
+                               DeliverableState("D2", "no sign-off needed"))
     assert v.timeline.startswith('<div class="mp-timeline-wrap"><svg')
     assert (v.dates_moved, v.slips, v.about) == (False, (), ())
 
@@ -200,9 +209,9 @@ PAST_ITS_DATE = milestone("M4", date(2026, 11, 27), forecast=date(2027, 1, 15))
 def test_a_forecast_after_plan_is_not_lateness_until_the_planned_date_passes():
     v = views.roadmap(project(milestones=[NOT_DUE_YET, PAST_ITS_DATE]), DEC_2)
     m3, m4 = v.phases[0].milestones
-    assert (m3.against_plan, m3.state) == ("28 days later", views.Badge("at-risk", "At risk"))
+    assert (m3.against_plan, m3.state) == ("28 days later", Badge("at-risk", "At risk"))
     assert (m4.against_plan, m4.state) == ("49 days later",
-                                           views.Badge("late", "Overdue by 5 days"))
+                                           Badge("late", "Overdue by 5 days"))
     text = render_pages(project(milestones=[NOT_DUE_YET, PAST_ITS_DATE]), DEC_2)["roadmap.md"]
     assert "Days late" not in text and "| Against plan |" in text
     assert ('| <span class="mp-cell" data-label="Against plan"></span>28 days later | <span '
@@ -242,8 +251,8 @@ def test_roadmap_of_a_version_says_how_the_dates_moved():
                           baseline={"M1": date(2026, 6, 20)})
     v = views.roadmap(p, TODAY, version)
     assert v.dates_moved and v.first_planned_marked
-    assert v.slips == (views.Slip("M1", "Milestone M1", "planned 1 Jul in v1; done"),)
-    assert v.about == (views.Described("M1", "Milestone M1", "*Launch*"),)
+    assert v.slips == (Slip("M1", "Milestone M1", "planned 1 Jul in v1; done"),)
+    assert v.about == (Described("M1", "Milestone M1", "*Launch*"),)
     assert "mp-tl-baseline" in v.timeline
 
 
@@ -261,10 +270,10 @@ def test_signoffs_per_milestone_with_every_answer():
                             outcome="approved", via="email")])
     (m1,) = views.signoffs(p, TODAY).milestones
     (dl,) = m1.deliverables
-    assert dl.state == views.Badge("signoff-approved",
+    assert dl.state == Badge("signoff-approved",
                                    "Approved: version 1.1 on 9 May 2026 by Cleo")
-    assert dl.entries[0] == views.SignoffEntry(
-        "1.0", "2 May 2026", views.Badge("signoff-changes-requested", "Changes requested"),
+    assert dl.entries[0] == SignoffEntry(
+        "1.0", "2 May 2026", Badge("signoff-changes-requested", "Changes requested"),
         "Cleo", "e signature", "Make the logo larger")
     assert dl.entries[1].notes == "–"
     assert views.signoffs(project(), TODAY).milestones == ()
@@ -282,10 +291,10 @@ def test_decisions_newest_first_with_what_superseded_them():
                                      deciders=["Cleo", "Pat"])])
     rows = views.decisions(p, TODAY).decisions
     assert [(x.link, x.status, x.deciders) for x in rows] == [
-        (views.Link("DR-2: Title DR-2", "dr-2.md"), views.Badge("decision-accepted", "Accepted"),
+        (Link("DR-2: Title DR-2", "dr-2.md"), Badge("decision-accepted", "Accepted"),
          "Cleo, Pat"),
-        (views.Link("DR-1: Title DR-1", "dr-1.md"),
-         views.Badge("decision-superseded", "Superseded by DR-2"), "–")]
+        (Link("DR-1: Title DR-1", "dr-1.md"),
+         Badge("decision-superseded", "Superseded by DR-2"), "–")]
 
 
 def test_decision_page_links_both_ways_and_to_related_records():
@@ -301,17 +310,17 @@ def test_decision_page_links_both_ways_and_to_related_records():
                 risks=[r.Risk(id="R1", title="Late", likelihood="low", impact="low",
                               owner="Pat", status="open")])
     was = views.decision(p, old)
-    assert was.replaced_by == (views.Replacement("dr-2", "DR-2", "Title DR-2"),)
-    assert was.status == views.Badge("decision-superseded", "Superseded")
+    assert was.replaced_by == (Replacement("dr-2", "DR-2", "Title DR-2"),)
+    assert was.status == Badge("decision-superseded", "Superseded")
     assert not was.has_links
     now = views.decision(p, new)
     assert now.replaced_by == () and now.has_links
-    assert now.supersedes == (views.Link("DR-1: Title DR-1", "dr-1.md"),)
+    assert now.supersedes == (Link("DR-1: Title DR-1", "dr-1.md"),)
     assert now.related == (
-        views.Link("M1 Milestone M1", "../roadmap.md"), views.Link("D1 Design", "../signoffs.md"),
-        views.Link("CR-1 Blog", "../changes.md"), views.Link("R1 Late", "../risks.md"),
-        views.Link("DR-1 Title DR-1", "../decisions/dr-1.md"), views.Link("GONE", ""))
-    assert now.options == (views.OptionView("A", None, ("Cheap",), ()),)
+        Link("M1 Milestone M1", "../roadmap.md"), Link("D1 Design", "../signoffs.md"),
+        Link("CR-1 Blog", "../changes.md"), Link("R1 Late", "../risks.md"),
+        Link("DR-1 Title DR-1", "../decisions/dr-1.md"), Link("GONE", ""))
+    assert now.options == (OptionView("A", None, ("Cheap",), ()),)
 
 
 # --- Scope changes ------------------------------------------------------------------------------
@@ -334,12 +343,12 @@ def test_changes_newest_first_with_estimates_as_numbers_and_totals_against_the_b
     assert (cr1.effort, cr1.cost, cr1.schedule, cr1.decided) == (
         "2.05 days", "3,600 EUR", "+10 days", "3 February 2026")
     assert (cr2.effort, cr2.cost, cr2.schedule, cr2.decided) == ("1.03 days", "–", "–", "–")
-    assert cr2.status == views.Badge("change-requested", "Requested")
+    assert cr2.status == Badge("change-requested", "Requested")
     assert v.totals == ("1 approved change adds 2.05 days of work and 3,600 EUR, and moves the "
                         "schedule by 10 days.")
-    assert v.budget == views.BudgetWithChanges("48,000 EUR", "3,600 EUR", "51,600 EUR",
+    assert v.budget == BudgetWithChanges("48,000 EUR", "3,600 EUR", "51,600 EUR",
                                                "100 EUR", "")
-    assert v.details == (views.Described("CR-1", "Change CR-1", "Why"),)
+    assert v.details == (Described("CR-1", "Change CR-1", "Why"),)
     none = views.changes(project(), TODAY)
     assert (none.any, none.budget, none.changes) == (False, None, ())
 
@@ -358,8 +367,8 @@ def test_risks_open_by_severity_with_the_clients_own_and_closed_ones_by_id():
                        risk("r9", "low", "low", "closed"), risk("R3", "low", "low", "occurred")])
     v = views.risks(p, TODAY)
     assert [(x.id, x.severity, x.yours, x.mitigation) for x in v.open] == [
-        ("R2", views.Badge("severity-high", "High"), True, "Ask early"),
-        ("R1", views.Badge("severity-low", "Low"), False, "–")]
+        ("R2", Badge("severity-high", "High"), True, "Ask early"),
+        ("R1", Badge("severity-low", "Low"), False, "–")]
     assert [(x.id, x.status.label) for x in v.past] == [("R3", "Occurred"), ("r9", "Closed")]
 
 
@@ -371,13 +380,13 @@ def test_team_sides_with_their_leads_and_the_ways_to_keep_in_touch():
             r.Contact(name="Sam", side="client", phone="+44 1")]
     p = project(client={"team": team, "communication": [r.Channel(channel="Call", when="Mon")]})
     v = views.team(p, TODAY)
-    assert v.lead == views.LeadView("Cleo", "Marketing")
+    assert v.lead == LeadView("Cleo", "Marketing")
     assert [(s.title, [c.name for c in s.people]) for s in v.sides] == [
         ("Your team", ["Cleo", "Sam"]), ("Our team", ["Pat"])]
-    assert v.sides[0].people[0] == views.Person("Cleo", "Lead decision maker", "Marketing",
+    assert v.sides[0].people[0] == Person("Cleo", "Lead decision maker", "Marketing",
                                                 None, "–")
     assert v.sides[1].people[0].lead == "Project lead"
-    assert v.channels == (views.ChannelView("Call", "Mon", "–", "–"),)
+    assert v.channels == (ChannelView("Call", "Mon", "–", "–"),)
     alone = views.team(project(client={"team": team[:1]}), TODAY)
     assert alone.lead is None and [s.title for s in alone.sides] == ["Our team"]
 

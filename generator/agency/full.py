@@ -18,42 +18,21 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from generator.format import pages
 from generator.format import records as r
 from generator.format.load import ClientFiles
-from generator.format.pages import decision_page
+from generator.format.pages import decision_page, navigation_rank, page_showing
 from generator.format.validate import ClientRecords
-from generator.project import derive
 from generator.project.client import ReadClient, read_and_check
-from generator.project.model import Project, _settle_superseded
-
-# Which client page each kind of record is shown on: what is held back is listed beside it.
-PAGE_OF: dict[type, tuple[str, str]] = {
-    r.Client: ("Overview", "index.html"), r.Budget: ("Overview", "index.html"),
-    r.Theme: ("Overview", "index.html"),
-    r.Contact: ("Team & communication", "team.html"),
-    r.Channel: ("Team & communication", "team.html"),
-    r.Roadmap: ("Roadmap", "roadmap.html"), r.Milestone: ("Roadmap", "roadmap.html"),
-    r.Deliverable: ("Sign-offs", "signoffs.html"),
-    r.ClientTask: ("Waiting on you", "waiting.html"),
-    r.Decision: ("Decisions", "decisions/index.html"),
-    r.Option: ("Decisions", "decisions/index.html"),
-    r.Signoff: ("Sign-offs", "signoffs.html"),
-    r.Change: ("Scope changes", "changes.html"), r.Estimate: ("Scope changes", "changes.html"),
-    r.Risk: ("Risks", "risks.html"),
-    r.Update: ("Updates", "updates/index.html"),
-    r.Feedback: ("Your feedback", "feedback.html"),
-}
-GLOSSARY_PAGE = ("Glossary", "glossary.html")
-PAGE_ORDER = ["Overview", "Waiting on you", "Roadmap", "Decisions", "Sign-offs",
-              "Scope changes", "Risks", "Updates", "Your feedback", "Team & communication",
-              "Glossary"]
+from generator.project.model import Project, settle_superseded
+from generator.site import wording
 
 
 def page_rank(title: str) -> int:
     """Where a client page comes in the site's order (a decision's page with Decisions)."""
     if title.startswith("Decision "):
-        title = "Decisions"
-    return PAGE_ORDER.index(title) if title in PAGE_ORDER else len(PAGE_ORDER)
+        title = pages.DECISIONS.title
+    return navigation_rank(title)
 
 
 @dataclass(frozen=True)
@@ -99,7 +78,7 @@ def full_model(c: ClientRecords) -> Project:
     return Project(
         slug=c.slug, folder=c.folder, client=c.client,
         milestones=list(c.roadmap.milestones), client_tasks=list(c.roadmap.client_tasks),
-        decisions=_settle_superseded(list(c.decisions)), signoffs=list(c.signoffs),
+        decisions=settle_superseded(list(c.decisions)), signoffs=list(c.signoffs),
         changes=list(c.changes), risks=list(c.risks),
         updates=sorted(c.updates, key=lambda u: u.date),
         feedback=sorted(c.feedback, key=lambda x: x.date),
@@ -115,12 +94,9 @@ def agency_client(read: ReadClient) -> AgencyClient | None:
     notes = tuple(_notes(read.files, read.records))
     held = tuple(_held(read.records))
     if not read.project.feedback:  # no "Your feedback" page: the copy shows them on Overview
-        held = tuple(_on_overview_if(h, FEEDBACK_PAGE) for h in held)
-        notes = tuple(_on_overview_if(n, FEEDBACK_PAGE) for n in notes)
+        held = tuple(_on_overview_if(h, pages.FEEDBACK.html) for h in held)
+        notes = tuple(_on_overview_if(n, pages.FEEDBACK.html) for n in notes)
     return AgencyClient(read.project, full_model(read.records), notes, held)
-
-
-FEEDBACK_PAGE = "feedback.html"   # built only when the client has public feedback
 
 
 def _on_overview_if(item: Any, link: str) -> Any:
@@ -128,8 +104,7 @@ def _on_overview_if(item: Any, link: str) -> Any:
     what belongs on a page the client's site does not have."""
     if item.link != link:
         return item
-    page, overview = PAGE_OF[r.Client]
-    return dataclasses.replace(item, page=page, link=overview)
+    return dataclasses.replace(item, page=pages.OVERVIEW.title, link=pages.OVERVIEW.html)
 
 
 def read_agency_client(folder: Path, shown_root: str, today: date) -> AgencyClient | None:
@@ -237,10 +212,9 @@ def _note_nodes(node: Node, path: str) -> list[tuple[str, str]]:
 
 def _note(file: str, rec: Any, top: Any, path: str, text: str) -> Note:
     if rec is None:  # a mapping that is not a record: the glossary
-        page, link = GLOSSARY_PAGE
-        return Note(file, path, "Glossary", page, link, text)
-    page, link = page_of(top if isinstance(top, r.Decision | r.Update) else rec)
-    return Note(file, path, describe(rec), page, link, text)
+        return Note(file, path, "Glossary", pages.GLOSSARY.title, pages.GLOSSARY.html, text)
+    title, link = page_of(top if isinstance(top, r.Decision | r.Update) else rec)
+    return Note(file, path, describe(rec), title, link, text)
 
 
 def page_of(rec: Any) -> tuple[str, str]:
@@ -248,7 +222,8 @@ def page_of(rec: Any) -> tuple[str, str]:
     public decision has a page of its own; every other record stands on its kind's page."""
     if isinstance(rec, r.Decision) and not rec.internal:
         return (f"Decision {rec.id}", decision_page(rec.id)[:-3] + ".html")
-    return PAGE_OF.get(type(rec), PAGE_OF[r.Client])
+    shown_on = page_showing(type(rec))
+    return (shown_on.title, shown_on.html)
 
 
 # --- internal records --------------------------------------------------------------------
@@ -265,8 +240,8 @@ def _held(c: ClientRecords) -> list[Held]:
 
 def _held_in(rec: Any) -> list[Held]:
     if getattr(rec, "internal", False):
-        page, link = page_of(rec)
-        return [Held(describe(rec), page, link, tuple(field_texts(rec)))]
+        title, link = page_of(rec)
+        return [Held(describe(rec), title, link, tuple(field_texts(rec)))]
     return [h for child in _children(rec) for h in _held_in(child)]
 
 
@@ -294,7 +269,7 @@ def value_text(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, date):
-        return derive.long_date(value)
+        return wording.long_date(value)
     if isinstance(value, list):
         return "; ".join(map(value_text, value))
     if isinstance(value, dict):

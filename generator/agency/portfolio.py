@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from generator.agency.full import AgencyClient
+from generator.format import pages
 from generator.format import records as r
 from generator.numbers import percent
 from generator.project import derive
 from generator.project.model import Project
+from generator.site import wording
 
 STALE_AFTER = 14          # days without a status update before a client is flagged
 TREND_UPDATES = 4         # the last updates the health trend is drawn from
@@ -154,7 +156,7 @@ def overdue_tasks(clients: list[AgencyClient], today: date) -> list[Item]:
     """Every overdue client task of every client, oldest first."""
     found = [Item(c.slug, c.full.client.name, f"{t.id}: {t.title}",
                   f"owner {t.owner}" + (f"; holds up {', '.join(t.blocks)}" if t.blocks else ""),
-                  t.due, derive.overdue_days(t, today), t.internal, "waiting.html")
+                  t.due, derive.overdue_days(t, today), t.internal, pages.WAITING.html)
              for c in clients for t in c.full.client_tasks if derive.overdue_days(t, today)]
     return sorted(found, key=lambda x: (-x.days, x.client.lower(), x.what))
 
@@ -163,7 +165,7 @@ def waiting_signoffs(clients: list[AgencyClient], today: date) -> list[Item]:
     """Every deliverable waiting for the client's sign-off, longest waiting first."""
     found = [Item(c.slug, c.full.client.name, f"{d.id}: {d.title}", f"milestone {m.id}",
                   s.since, (today - s.since).days if s.since else 0,
-                  d.internal or m.internal, "signoffs.html")
+                  d.internal or m.internal, pages.SIGNOFFS.html)
              for c in clients for m, d, s in derive.awaiting_signoff(c.full)]
     return sorted(found, key=lambda x: (-x.days, x.client.lower(), x.what))
 
@@ -171,8 +173,8 @@ def waiting_signoffs(clients: list[AgencyClient], today: date) -> list[Item]:
 def waiting_changes(clients: list[AgencyClient], today: date) -> list[Item]:
     """Every change request still waiting for the client's answer, oldest first."""
     found = [Item(c.slug, c.full.client.name, f"{x.id}: {x.title}",
-                  derive.change_terms(x, c.full) or "no cost or schedule impact given",
-                  x.date, (today - x.date).days, x.internal, "changes.html")
+                  wording.change_terms(x, c.full) or "no cost or schedule impact given",
+                  x.date, (today - x.date).days, x.internal, pages.CHANGES.html)
              for c in clients for x in derive.awaiting_changes(c.full)]
     return sorted(found, key=lambda x: (-x.days, x.client.lower(), x.what))
 
@@ -189,7 +191,7 @@ class RiskItem:
 def risks_by_severity(clients: list[AgencyClient]) -> list[RiskItem]:
     """Every open risk of every client, the most severe first."""
     found = [RiskItem(c.slug, c.full.client.name, x, derive.severity(x),
-                      derive.severity_label(x))
+                      wording.severity_label(x))
              for c in clients for x in c.full.risks if x.status == "open"]
     return sorted(found, key=lambda x: (-x.severity, x.client.lower(), x.risk.id))
 
@@ -319,7 +321,7 @@ def unanswered_feedback(clients: list[AgencyClient], today: date) -> list[Item]:
     """Every feedback of every client still without our response, the oldest first."""
     found = [Item(c.slug, c.full.client.name, feedback_what(x, c.full),
                   feedback_detail(x), x.date, (today - x.date).days, x.internal,
-                  "feedback.html")
+                  pages.FEEDBACK.html)
              for c in clients for x in waiting_feedback(c.full.feedback)]
     return sorted(found, key=lambda x: (-x.days, x.client.lower(), x.what))
 

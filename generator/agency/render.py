@@ -63,8 +63,7 @@ def pages(view: AgencyView) -> dict[str, tuple[str, str, dict[str, Any]]]:
             "view": views.portfolio(rows, view.invalid, view.today, view.versioned)}),
         "across.md": ("Across clients", "across.md.j2", {
             "view": views.across(view.clients, view.slips, view.versioned_clients,
-                                 view.today),
-            "satisfaction": views.satisfaction(view.clients, view.today)}),
+                                 view.today)}),
         "timeline.md": ("Timeline", "timeline.md.j2", {
             "view": views.timeline(view.clients, view.today)}),
     }
@@ -73,8 +72,7 @@ def pages(view: AgencyView) -> dict[str, tuple[str, str, dict[str, Any]]]:
         result[f"clients/{c.slug}.md"] = (c.full.client.name, "client.md.j2", {
             "view": views.client(c, by_slug[c.slug], c.slug in view.copied,
                                  c.slug in view.versioned,
-                                 view.today),
-            "satisfaction": views.client_satisfaction(c, view.today)})
+                                 view.today)})
     return result
 
 

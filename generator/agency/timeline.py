@@ -15,6 +15,7 @@ from generator.agency.portfolio import project_end
 from generator.numbers import plural
 from generator.project import derive
 from generator.project.model import Project
+from generator.site import wording
 from generator.site.markup import attr
 from generator.site.timeline import (
     LAYOUTS,
@@ -58,15 +59,15 @@ def _client_row(p: Project, layout: Layout, y: float, x: XScale) -> str:
         parts += slip_line(m, mid, x)
         who = f"{p.client.name} {m.id} {m.title}"
         parts.append(diamond(x(m.planned), mid, "mp-tl-planned",
-                             f"{who}: planned {derive.long_date(m.planned)}", 5))
+                             f"{who}: planned {wording.long_date(m.planned)}", 5))
         if m.forecast and not m.done and m.forecast != m.planned:
             parts.append(diamond(x(m.forecast), mid, "mp-tl-forecast",
-                                 f"{who}: forecast {derive.long_date(m.forecast)}, "
-                                 f"{derive.shift_words(derive.plan_shift(m))}", 5))
+                                 f"{who}: forecast {wording.long_date(m.forecast)}, "
+                                 f"{wording.shift_words(derive.plan_shift(m))}", 5))
         if m.done:
             parts.append(diamond(x(m.done), mid, "mp-tl-done",
-                                 f"{who}: done {derive.long_date(m.done)}, "
-                                 f"{derive.shift_words(derive.plan_shift(m))}", 5))
+                                 f"{who}: done {wording.long_date(m.done)}, "
+                                 f"{wording.shift_words(derive.plan_shift(m))}", 5))
     return "".join(parts)
 
 
@@ -84,9 +85,9 @@ def _drawing(projects: list[Project], today: date, layout: Layout) -> str:
     for p in projects:
         rows.append(_client_row(p, layout, y, x))
         y += layout.row
-    desc = (f"{plural(len(projects), 'client')} from {derive.long_date(first)} to "
-            f"{derive.long_date(last)}: each client's milestones with planned, forecast and "
-            f"done dates; today is {derive.long_date(today)}.")
+    desc = (f"{plural(len(projects), 'client')} from {wording.long_date(first)} to "
+            f"{wording.long_date(last)}: each client's milestones with planned, forecast and "
+            f"done dates; today is {wording.long_date(today)}.")
     ids = layout.ids
     return "".join([
         svg_open(layout, y + 12, f"mp-ag-title{ids} mp-ag-desc{ids}"),

@@ -1,8 +1,8 @@
 """What the agency's pages show, worked out and worded in Python: one small view per page.
 
-The agency's counterpart of `site/views.py`: `portfolio.py` computes the figures (days,
+The agency's counterpart of `site/views/`: `portfolio.py` computes the figures (days,
 shares, counts), and the views here give every date, figure and word as the text staff read,
-dates as a client's pages spell them (`derive.long_date`, `derive.short_date`) and numbers
+dates as a client's pages spell them (`wording.long_date`, `wording.short_date`) and numbers
 through `generator.numbers`. The templates in `content/agency/templates` then only lay them
 out, with the same helpers as a client's templates (`link`, `badge`, `rag`).
 
@@ -21,10 +21,10 @@ from markupsafe import Markup
 from generator.agency import portfolio as pf
 from generator.agency.full import AgencyClient, page_rank
 from generator.agency.timeline import portfolio_timeline
-from generator.format.pages import NAV
+from generator.format.pages import site_pages
 from generator.numbers import days, percent, plural
-from generator.project import derive
-from generator.site.views import DASH, Badge, Link
+from generator.site import wording
+from generator.site.views.shared import DASH, Badge, Link
 
 TREND_ARROW = " → "   # between the health of one update and the next
 COPIES = "sites"     # in the agency's site, the copy of each client's site (copies.py)
@@ -102,6 +102,13 @@ def stale_words(x: pf.Row) -> str:
     return f"No update for {days(x.days_since_update)}"
 
 
+def _next_state(x: pf.Row) -> Badge | None:
+    """Where the next milestone stands, in the words of the client's Roadmap."""
+    if x.next is None or x.next_state is None:
+        return None
+    return Badge(x.next_state.key, wording.milestone_words(x.next, x.next_state).short)
+
+
 def portfolio_row(x: pf.Row, versioned: bool) -> PortfolioRow:
     overdue, oldest_overdue = _count_and_oldest(x.overdue_tasks, x.oldest_overdue)
     changes, oldest_change = _count_and_oldest(x.changes_waiting, x.oldest_change_wait)
@@ -112,7 +119,7 @@ def portfolio_row(x: pf.Row, versioned: bool) -> PortfolioRow:
         trend_word=trend_word(x.trend),
         next=f"{x.next.id}: {x.next.title}" if x.next else DASH,
         next_internal=bool(x.next and x.next.internal),
-        next_state=Badge(x.next_state.key, x.next_state.short) if x.next_state else None,
+        next_state=_next_state(x),
         against_plan=Markup(days(x.shift, sign=True)) if x.next else Markup(DASH),
         overdue_tasks=overdue, oldest_overdue=oldest_overdue,
         signoffs_waiting=str(x.signoffs_waiting),
@@ -121,7 +128,7 @@ def portfolio_row(x: pf.Row, versioned: bool) -> PortfolioRow:
         spent=percent(x.burn.spent, 1) if x.burn else DASH,
         faster=bool(x.burn and x.burn.faster),
         elapsed=percent(x.burn.elapsed, 1) if x.burn else DASH,
-        last_update=derive.short_date(x.last_update) if x.last_update else "none",
+        last_update=wording.short_date(x.last_update) if x.last_update else "none",
         stale=stale_words(x),
         site=Link("Open", client_site(x.slug, versioned) + "index.html"),
     )
@@ -131,7 +138,7 @@ def portfolio(rows: list[pf.Row], invalid: list[str], today: date,
               versioned: frozenset[str]) -> PortfolioView:
     """The portfolio page: `rows` as `portfolio.portfolio` sorted them, most troubled first."""
     return PortfolioView(
-        as_of=derive.long_date(today),
+        as_of=wording.long_date(today),
         clients=plural(len(rows), "client"),
         invalid=", ".join(invalid),
         rows=tuple(portfolio_row(x, x.slug in versioned) for x in rows),
@@ -187,16 +194,17 @@ class AcrossView:
     slips: tuple[SlipRow, ...]
     any_version: bool  # some client has a released version to compare with
     risks: tuple[RiskRow, ...]
+    satisfaction: SatisfactionView
 
 
 def item_row(x: pf.Item) -> ItemRow:
     return ItemRow(client_page(x.slug, x.client), x.what, x.internal,
-                   derive.short_date(x.since), days(x.days), x.detail)
+                   wording.short_date(x.since), days(x.days), x.detail)
 
 
 def slip_row(x: pf.Slip) -> SlipRow:
     return SlipRow(client_page(x.slug, x.client), f"{x.milestone.id}: {x.milestone.title}",
-                   derive.short_date(x.was), x.version, derive.short_date(x.now),
+                   wording.short_date(x.was), x.version, wording.short_date(x.now),
                    days(x.days), "; ".join(x.history) or DASH)
 
 
@@ -211,13 +219,14 @@ def across(clients: list[AgencyClient], slips: list[pf.Slip], versioned_clients:
            today: date) -> AcrossView:
     """The lists across clients: what each owes, what waits, what slipped, what may go wrong."""
     return AcrossView(
-        as_of=derive.long_date(today),
+        as_of=wording.long_date(today),
         tasks=tuple(item_row(x) for x in pf.overdue_tasks(clients, today)),
         signoffs=tuple(item_row(x) for x in pf.waiting_signoffs(clients, today)),
         changes=tuple(item_row(x) for x in pf.waiting_changes(clients, today)),
         slips=tuple(slip_row(x) for x in slips),
         any_version=versioned_clients > 0,
         risks=tuple(risk_row(x) for x in pf.risks_by_severity(clients)),
+        satisfaction=satisfaction(clients, today),
     )
 
 
@@ -232,7 +241,7 @@ class TimelineView:
 def timeline(clients: list[AgencyClient], today: date) -> TimelineView:
     """Every client's milestones on one SVG, the clients in the order of their names."""
     ordered = sorted(clients, key=lambda c: c.full.client.name.lower())
-    return TimelineView(derive.long_date(today),
+    return TimelineView(wording.long_date(today),
                         Markup(portfolio_timeline([c.full for c in ordered], today)))
 
 
@@ -273,6 +282,7 @@ class ClientView:
     pages: tuple[Link, ...]      # each page the client sees (in the copy when there is one)
     own_site: Link
     sections: tuple[Section, ...]
+    satisfaction: SatisfactionView   # its ratings, and the feedback we owe it
 
 
 def lines_of(text: str) -> tuple[str, ...]:
@@ -287,10 +297,9 @@ def copy_of(slug: str, versioned: bool, up: str = "") -> str:
 
 def _client_pages(c: AgencyClient, base: str) -> tuple[Link, ...]:
     """Each page the client's site has, under `base`."""
-    shown = [(t, path) for t, path in NAV if path != "what-changed.md"
-             and (path != "glossary.md" or c.public.client.glossary)
-             and (path != "feedback.md" or c.public.feedback)]
-    return tuple(Link(t, base + path[:-3] + ".html") for t, path in shown)
+    shown = site_pages(feedback=bool(c.public.feedback),
+                       glossary=bool(c.public.client.glossary), versioned=False)
+    return tuple(Link(kind.title, base + kind.html) for kind in shown)
 
 
 def _sections(c: AgencyClient, base: str, copied: bool) -> tuple[Section, ...]:
@@ -317,11 +326,11 @@ def client(c: AgencyClient, x: pf.Row, copied: bool, versioned: bool,
     own = client_site(c.slug, versioned, "../")
     base = copy_of(c.slug, versioned, "../") if copied else own
     return ClientView(
-        name=x.name, project=x.project, as_of=derive.long_date(today),
+        name=x.name, project=x.project, as_of=wording.long_date(today),
         row=portfolio_row(x, versioned), budget=x.burn.words if x.burn else DASH,
         copied=copied, pages=_client_pages(c, base),
         own_site=Link("The client's own site", own + "index.html"),
-        sections=_sections(c, base, copied))
+        sections=_sections(c, base, copied), satisfaction=client_satisfaction(c, today))
 
 
 # --- Satisfaction and feedback ---------------------------------------------------------------
@@ -369,7 +378,7 @@ def satisfaction_row(x: pf.Satisfaction) -> SatisfactionRow:
         client=client_page(x.slug, x.name),
         latest=f"{last.score:g} of 5" if last and last.score is not None else DASH,
         latest_internal=x.latest_internal,
-        rated_on=derive.short_date(last.date) if last else "",
+        rated_on=wording.short_date(last.date) if last else "",
         rated=x.latest_about,
         ratings=TREND_ARROW.join(map(str, x.ratings)) or DASH,
         trend_word=rating_trend_word(x), falling=x.falling,
@@ -383,7 +392,7 @@ def satisfaction_row(x: pf.Satisfaction) -> SatisfactionRow:
 def feedback_row(x: pf.Item) -> ItemRow:
     """Feedback waiting on us: given on, and how long it has waited ('today' on the day)."""
     return ItemRow(client_page(x.slug, x.client), x.what, x.internal,
-                   derive.short_date(x.since), waited(x.days), x.detail)
+                   wording.short_date(x.since), waited(x.days), x.detail)
 
 
 def satisfaction(clients: list[AgencyClient], today: date) -> SatisfactionView:

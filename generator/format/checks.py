@@ -25,7 +25,7 @@ from typing import Any
 
 from generator.format import records as r
 from generator.format.logo import png_problems, svg_problems
-from generator.format.pages import NAV, decision_page
+from generator.format.pages import decision_page, pages_beside_decisions
 from generator.format.scaffold import PLACEHOLDERS  # the one place these texts are written
 from generator.format.validate import ClientRecords, Unreadable
 from generator.numbers import days, number, possessive
@@ -359,8 +359,7 @@ def _tasks(c: ClientRecords, index: Index, today: date) -> Iterator[Problem]:
 def _pages_decisions_would_replace() -> dict[str, tuple[str, str]]:
     """Decision page path -> (title, path) of each page the site writes itself in the folder
     of decision pages: a decision named like one of them would overwrite it."""
-    folder = decision_page("x").rsplit("/", 1)[0] + "/"
-    return {path.lower(): (title, path) for title, path in NAV if path.startswith(folder)}
+    return {kind.path.lower(): (kind.title, kind.path) for kind in pages_beside_decisions()}
 
 
 def _reserved_decision_ids(c: ClientRecords) -> Iterator[Problem]:

@@ -92,7 +92,7 @@ class _StrictLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser
 try:
     from yaml._yaml import CParser  # where yaml.cyaml takes it from; the stubs export it here
 
-    class _FastLoader(_StrictComposer, CParser, yaml.resolver.BaseResolver):
+    class FastLoader(_StrictComposer, CParser, yaml.resolver.BaseResolver):
         """libyaml's parser under the same strict composer: about 7 times faster."""
 
         def __init__(self, stream: str) -> None:
@@ -101,14 +101,14 @@ try:
             yaml.resolver.BaseResolver.__init__(self)
 except ImportError:  # PyYAML built without libyaml
     # A class name bound to None, on purpose: `_compose` checks it before use.
-    _FastLoader = None  # type: ignore[assignment,misc]
+    FastLoader = None  # type: ignore[assignment,misc]
 
 
 def _compose(text: str) -> Node | None:
     """The node tree of a text. Broken YAML is read again by the pure Python parser, so
     messages are the same with or without libyaml."""
-    if _FastLoader is not None:
-        fast = _FastLoader(text)
+    if FastLoader is not None:
+        fast = FastLoader(text)
         try:
             return fast.get_single_node()
         except yaml.YAMLError:

@@ -20,7 +20,6 @@ MARKDOWN = "markdown"  # longer text; Markdown allowed (no HTML)
 AMOUNT = "amount"    # a non-negative number (money or days)
 EMAIL = "email"
 URL = "url"          # an absolute http(s) address
-COLOR = "color"
 
 Id = Annotated[str, ID]
 Text = Annotated[str, TEXT]

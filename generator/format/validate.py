@@ -222,7 +222,7 @@ class _Reader:
         if _is_null(node) or not value.strip():
             return self.error(node, path, "is empty: give a value, or remove the field")
         # Plain scalars are kept exactly as written: `version: 1.10` stays "1.10".
-        refused = _control_character(value) or _too_long(value, marker)
+        refused = _control_character(value) or too_long(value, marker)
         if refused:
             return self.error(node, path, refused)
         if marker == r.ID and not ID_PATTERN.fullmatch(value):
@@ -433,7 +433,7 @@ def _control_character(value: str) -> str | None:
             "other control characters")
 
 
-def _too_long(value: str, marker: str | None) -> str | None:
+def too_long(value: str, marker: str | None) -> str | None:
     """Why a text is too long or too heavily formatted to accept, or None."""
     limit = TEXT_LIMITS.get(marker or r.TEXT, TEXT_LIMITS[r.TEXT])
     kind = {r.ID: "an ID", r.MARKDOWN: "a Markdown field", r.EMAIL: "an email address"}.get(

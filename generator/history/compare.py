@@ -17,9 +17,10 @@ from datetime import date
 from typing import Any
 
 from generator.format import records as r
-from generator.numbers import days
+from generator.numbers import days, money
 from generator.project import derive
 from generator.project.model import Project, Section
+from generator.site import wording
 
 
 def date_fields(record_type: type) -> list[str]:
@@ -40,7 +41,7 @@ DATE_WORDS = {
 
 def _day(d: date, beside: date) -> str:
     """13 November beside another date of 2026; 13 November 2026 beside one of 2027."""
-    text = derive.long_date(d)
+    text = wording.long_date(d)
     return text.rsplit(" ", 1)[0] if d.year == beside.year else text
 
 
@@ -55,10 +56,10 @@ def _moved(what: str, old: date | None, new: date | None,
     if old == new:
         return None
     if old is None:
-        return f"{what} set to {derive.long_date(new)}"
+        return f"{what} set to {wording.long_date(new)}"
     if new is None:
-        return f"{what} removed (was {derive.long_date(old)})"
-    return (f"{what} moved from {derive.long_date(old)} to {derive.long_date(new)} "
+        return f"{what} removed (was {wording.long_date(old)})"
+    return (f"{what} moved from {wording.long_date(old)} to {wording.long_date(new)} "
             f"({_than(old, new, since)})")
 
 
@@ -89,7 +90,7 @@ def _forecast(was: r.Milestone, m: r.Milestone, since: str | None) -> str | None
     if moved is None or m.done:
         return moved
     if m.forecast is None:
-        return f"{moved}: expected on the planned {derive.long_date(m.planned)} again"
+        return f"{moved}: expected on the planned {wording.long_date(m.planned)} again"
     return f"{moved}, {_against_plan(m.forecast, m.planned)}"
 
 
@@ -101,7 +102,7 @@ def _pairs(before: list[Any], after: list[Any]) -> Iterator[tuple[Any | None, An
 
 def milestones(old: Project, new: Project, since: str | None = None) -> list[str]:
     after = {m.id for m in new.milestones}
-    out = [f"Milestone {m.id} {m.title} added, planned for {derive.long_date(m.planned)}."
+    out = [f"Milestone {m.id} {m.title} added, planned for {wording.long_date(m.planned)}."
            for was, m in _pairs(old.milestones, new.milestones) if was is None]
     out += [f"Milestone {m.id} {m.title} removed." for m in old.milestones if m.id not in after]
     for was, m in _pairs(old.milestones, new.milestones):
@@ -109,7 +110,7 @@ def milestones(old: Project, new: Project, since: str | None = None) -> list[str
             continue
         reached = was.done is None and m.done is not None
         if reached:
-            out.append(f"Milestone {m.id} {m.title} done on {derive.long_date(m.done)}, "
+            out.append(f"Milestone {m.id} {m.title} done on {wording.long_date(m.done)}, "
                        f"{_against_plan(m.done, m.planned)}.")
         # Once reached, its forecast no longer matters: the done date says it all.
         phrases = _dates_moved(was, m, since, ("forecast", "done") if reached else ("forecast",))
@@ -152,7 +153,7 @@ def signoffs(old: Project, new: Project, since: str | None = None) -> list[str]:
         said += f" version {s.version} {SIGNOFF_WORDS[s.outcome]} by {s.by}"
         was = moved_from.pop(key(s), None)
         out.append(f"{said}: {_moved('date', was.date, s.date, since)}." if was else
-                   f"{said} on {derive.long_date(s.date)}.")
+                   f"{said} on {wording.long_date(s.date)}.")
     return out
 
 
@@ -182,7 +183,7 @@ def change_requests(old: Project, new: Project, since: str | None = None) -> lis
             continue
         answered = was.status != x.status
         if answered:
-            on = f" on {derive.long_date(x.decided)}" if x.decided != was.decided else ""
+            on = f" on {wording.long_date(x.decided)}" if x.decided != was.decided else ""
             out.append(f"Change request {x.id} {x.title}: {was.status} → {x.status}{on}.")
         # A decision date set with the new status is said with it, above.
         skip = ("decided",) if answered and x.decided else ()
@@ -195,15 +196,15 @@ def risks(old: Project, new: Project, since: str | None = None) -> list[str]:
     out = []
     for was, x in _pairs(old.risks, new.risks):
         if was is None:
-            out.append(f"Risk {x.id} {x.title} opened ({derive.severity_label(x).lower()} "
+            out.append(f"Risk {x.id} {x.title} opened ({wording.severity_label(x).lower()} "
                        "severity).")
             continue
         if was.status != x.status:
             verb = {"open": "reopened", "closed": "closed", "occurred": "occurred"}[x.status]
             out.append(f"Risk {x.id} {x.title} {verb}.")
         if derive.severity(was) != derive.severity(x):
-            out.append(f"Risk {x.id} {x.title}: severity {derive.severity_label(was).lower()}"
-                       f" → {derive.severity_label(x).lower()} (likelihood {x.likelihood}, "
+            out.append(f"Risk {x.id} {x.title}: severity {wording.severity_label(was).lower()}"
+                       f" → {wording.severity_label(x).lower()} (likelihood {x.likelihood}, "
                        f"impact {x.impact}).")
         out += [f"Risk {x.id} {x.title}: {p}." for p in _dates_moved(was, x, since)]
     return out
@@ -217,10 +218,10 @@ def budget(old: Project, new: Project, since: str | None = None) -> list[str]:
     for what, x, y in (("Total budget", a.total, b.total), ("Spent", a.spent, b.spent)):
         if x != y:
             delta = y - x
-            as_of = (f", as of {derive.long_date(b.as_of)}"
+            as_of = (f", as of {wording.long_date(b.as_of)}"
                      if what == "Spent" and b.as_of and b.as_of != a.as_of else "")
-            out.append(f"{what}: {derive.money(x, b.currency)} → {derive.money(y, b.currency)}"
-                       f" ({'+' if delta > 0 else '−'}{derive.money(abs(delta), b.currency)})"
+            out.append(f"{what}: {money(x, b.currency)} → {money(y, b.currency)}"
+                       f" ({'+' if delta > 0 else '−'}{money(abs(delta), b.currency)})"
                        f"{as_of}.")
     # A new spent figure carries its date, above; a date moved on its own is said alone.
     skip = ("as_of",) if a.spent != b.spent and b.as_of else ()
@@ -232,11 +233,11 @@ def tasks(old: Project, new: Project, since: str | None = None) -> list[str]:
     out = []
     for was, t in _pairs(old.client_tasks, new.client_tasks):
         if was is None:
-            out.append(f"New task for you: {t.title} ({t.id}), due {derive.long_date(t.due)}.")
+            out.append(f"New task for you: {t.title} ({t.id}), due {wording.long_date(t.due)}.")
             continue
         finished = was.done is None and t.done is not None
         if finished:
-            out.append(f"Task {t.id} {t.title} done on {derive.long_date(t.done)}.")
+            out.append(f"Task {t.id} {t.title} done on {wording.long_date(t.done)}.")
         out += [f"Task {t.id} {t.title}: {x}." for x in _dates_moved(
             was, t, since, ("done",) if finished else ())]
     return out
@@ -251,15 +252,15 @@ def feedback(old: Project, new: Project, since: str | None = None) -> list[str]:
     out = []
     for i, x in enumerate(new.feedback):
         was = old.feedback[i] if i < len(old.feedback) else None
-        given = f"Your feedback{_about(x)} of {derive.long_date(x.date)}"
+        given = f"Your feedback{_about(x)} of {wording.long_date(x.date)}"
         if was is None:
             score = f" ({x.score:g} of 5)" if x.score is not None else ""
             out.append(f"{given}{score} recorded" + (
-                f"; we responded on {derive.long_date(x.responded)}." if x.responded else "."))
+                f"; we responded on {wording.long_date(x.responded)}." if x.responded else "."))
             continue
         answered = was.responded is None and x.responded is not None
         if answered:
-            out.append(f"We responded on {derive.long_date(x.responded)} to {given[0].lower()}"
+            out.append(f"We responded on {wording.long_date(x.responded)} to {given[0].lower()}"
                        f"{given[1:]}.")
         out += [f"{given}: {p}." for p in _dates_moved(
             was, x, since, ("responded",) if answered else ())]
@@ -268,7 +269,7 @@ def feedback(old: Project, new: Project, since: str | None = None) -> list[str]:
 
 def updates(old: Project, new: Project) -> list[str]:
     seen = {u.date for u in old.updates}
-    return [f"Status update of {derive.long_date(u.date)} (overall {u.overall})."
+    return [f"Status update of {wording.long_date(u.date)} (overall {u.overall})."
             for u in new.updates if u.date not in seen]
 
 
@@ -329,7 +330,7 @@ def slip_history(snapshots: list[tuple[str, Project]]) -> dict[str, list[str]]:
             else:
                 key = ("planned", m.planned)
             if key != last:
-                phrases.append(f"{key[0]} {derive.short_date(key[1])} in {name}")
+                phrases.append(f"{key[0]} {wording.short_date(key[1])} in {name}")
                 last = key
         if len(phrases) > 1:
             result[mid] = phrases

@@ -19,13 +19,13 @@ from datetime import date
 from pathlib import Path
 
 from generator import __version__
-from generator.format.pages import NAV
+from generator.format.pages import names_in_site_folder
 from generator.history import git
 from generator.history.compare import slip_history, what_changed
 from generator.problems import MilepostError, Problem, errors
-from generator.project import derive
 from generator.project.client import check_client_folder
 from generator.project.model import Project
+from generator.site import wording
 from generator.site.build import (
     CONTENT,
     ROBOTS,
@@ -46,6 +46,7 @@ from generator.site.output import (
     VERSIONED,
     layout_of,
     scratch_folder,
+    settle,
     stage_copy,
     swap_in,
 )
@@ -65,9 +66,7 @@ def reserved_version_names() -> list[str]:
     """Names a version folder cannot take: what the versioned layout writes beside the
     version folders, and what a client's unversioned site writes at the same level (the
     client's folder may hold one, from `build` without --versions)."""
-    pages = {path.split("/", 1)[0] if "/" in path else path.removesuffix(".md") + ".html"
-             for _, path in NAV}
-    return sorted({LATEST, VERSIONS_FILE, REDIRECT_FILE, *pages, *SITE_FILES})
+    return sorted({LATEST, VERSIONS_FILE, REDIRECT_FILE, *names_in_site_folder(), *SITE_FILES})
 
 
 def version_name_problem(name: str) -> str:
@@ -244,7 +243,7 @@ def version_title(v: git.Version, same_day: bool) -> str:
     it from the others; without one, a version released on the same day as another gets
     its time ('v2 (2 Nov 2026, 16:40)'). `inert`: the menu inserts titles as HTML."""
     note = _menu_note(v)
-    when = derive.short_date(v.date) + (f", {v.time}" if same_day and v.time and not note
+    when = wording.short_date(v.date) + (f", {v.time}" if same_day and v.time and not note
                                         else "")
     return inert(f"{v.name} ({when})" + (f": {note}" if note else ""))
 
@@ -374,6 +373,7 @@ def build_versioned_client(job: VersionedJob) -> BuildResult:
                     stage_copy(client_out, scratch / slug)
                 pages, notes, needed, warned = _update(job, cv, prints, needed,
                                                        scratch / slug)
+                settle(scratch / slug, client_out)
                 swap_in(scratch / slug, client_out)
         rebuilt = ", ".join(needed) if needed else "nothing (up to date)"
         if replacing and not job.staged:

@@ -58,7 +58,7 @@ def build_model(c: ClientRecords) -> Project:
         client=client,
         milestones=milestones,
         client_tasks=_public(c.roadmap.client_tasks),
-        decisions=_settle_superseded(_public(c.decisions)),
+        decisions=settle_superseded(_public(c.decisions)),
         signoffs=_public(c.signoffs),
         changes=_public(c.changes),
         risks=_public(c.risks),
@@ -67,7 +67,7 @@ def build_model(c: ClientRecords) -> Project:
     )
 
 
-def _settle_superseded(decisions: list[r.Decision]) -> list[r.Decision]:
+def settle_superseded(decisions: list[r.Decision]) -> list[r.Decision]:
     """A decision replaced by an accepted one is superseded, whatever its own file says."""
     replaced = {old for d in decisions if d.status in ("accepted", "superseded")
                 for old in d.supersedes}

@@ -13,11 +13,15 @@ Logins cost both servers the same: one bcrypt check at the lowest cost for a lis
 none for any other (Caddy's own check of an unknown name against a cost-14 decoy is never
 reached: a matcher answers first), and nginx limits how often one address may ask. Every
 refusal is one small page that names no client.
+
+What each configuration says is worked out here, in a view (NginxView, CaddyView, RefusalView)
+with every string quoted for its server; content/hosting/ lays it out.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html.parser
 import ipaddress
@@ -26,10 +30,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
+
 from generator.agency import FOLDER as AGENCY_FOLDER
 from generator.format.load import SLUG
 from generator.problems import MilepostError
+from generator.ship import configs
 from generator.ship.access import BCRYPT_ROUNDS, EMAIL, Access, Person
+from generator.site.render import CONTENT
 
 REALM = "Client sites"  # the same everywhere: the login prompt must not name the client
 CHALLENGE = f'Basic realm="{REALM}"'  # as both servers' basic authentication sends it
@@ -192,67 +200,42 @@ def content_security_policy(c: ClientSite) -> str:
             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 
-# The refusal page's look: in the page itself, so that it needs nothing from a client area.
-REFUSAL_STYLE = """
-body{margin:0;font:16px/1.55 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;
-color:#1f2328;background:#f3f4f6}
-main{max-width:34rem;margin:12vh auto 2rem;padding:1.6rem 2rem;background:#fff;
-border-top:4px solid #3f51b5;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.12)}
-.who{margin:0 0 .4rem;color:#5f6368;font-size:.85rem;letter-spacing:.04em;
-text-transform:uppercase}
-h1{font-size:1.45rem;line-height:1.25;margin:0 0 .9rem}
-h2{font-size:1.05rem;margin:1.4rem 0 .3rem}
-p{margin:.5rem 0}
-a{color:#1a5fb4}
-@media (max-width:36rem){main{margin:0;border-radius:0;box-shadow:none}}
-"""
+@functools.cache
+def refusal_style() -> str:
+    """The refusal page's look, in the page itself so that it needs nothing from a client
+    area: the text of its <style> element, exactly, as its hash is the policy's."""
+    return "\n" + (CONTENT / "hosting" / "refusal.css").read_text(encoding="utf-8")
 
-# For every answer that is not one of a client's pages (refusals, errors, feeds): nothing
-# may run or load, except the refusal page's own style. Refusals all carry this one, so a
-# stranger cannot tell areas apart.
-CLOSED_POLICY = ("default-src 'none'; "
-                 f"style-src {_csp_hash(REFUSAL_STYLE)}; base-uri 'none'; "
-                 "form-action 'none'; frame-ancestors 'none'")
+
+@functools.cache
+def closed_policy() -> str:
+    """For every answer that is not one of a client's pages (refusals, errors, feeds):
+    nothing may run or load, except the refusal page's own style. Refusals all carry this
+    one, so a stranger cannot tell areas apart."""
+    return ("default-src 'none'; "
+            f"style-src {_csp_hash(refusal_style())}; base-uri 'none'; "
+            "form-action 'none'; frame-ancestors 'none'")
+
+
+@dataclass(frozen=True)
+class RefusalView:
+    """What the 401 page says (content/hosting/refusal.html.j2), escaped for HTML."""
+
+    agency: Markup        # the agency's name; "" for none
+    contact: Markup       # whom to ask: an email address or an https:// address; "" for none
+    contact_link: Markup  # where that link goes: mailto:… or the address
+
+
+def refusal_view(r: Refusal) -> RefusalView:
+    contact = Markup(html.escape(r.contact))
+    link = Markup("mailto:") + contact if EMAIL.fullmatch(r.contact) else contact
+    return RefusalView(Markup(html.escape(r.agency)), contact, link)
 
 
 def refusal_page(r: Refusal) -> str:
     """The 401 page, the same bytes for every refused address: it names no client (the
     address may be a guess), says what the site is, and whom to ask."""
-    agency = html.escape(r.agency)
-    if EMAIL.fullmatch(r.contact):
-        ask = f'<a href="mailto:{html.escape(r.contact)}">{html.escape(r.contact)}</a>'
-    elif r.contact:
-        ask = f'<a href="{html.escape(r.contact)}">{html.escape(r.contact)}</a>'
-    else:
-        ask = f"your contact at {agency or 'the agency'}, who gave you this address"
-    keeper = f" that {agency} keeps" if agency else ""
-    return "\n".join([
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="robots" content="noindex">',
-        "<title>Login needed</title>",
-        f"<style>{REFUSAL_STYLE}</style>",
-        "</head>",
-        "<body>",
-        "<main>",
-        f'<p class="who">{agency or "Client project sites"}</p>',
-        "<h1>This address needs a login</h1>",
-        f"<p>It is part of a private project site{keeper} for one of its clients. It "
-        "opens only for the people who were given access, with the email address and "
-        "password they were sent.</p>",
-        "<p>If your browser no longer asks for them, close all its windows and open the "
-        "address again.</p>",
-        "<h2>No login yet, or a password that no longer works?</h2>",
-        f"<p>Ask {ask}. Access is given person by person; a lost password is replaced "
-        "with a new one, never sent again.</p>",
-        "</main>",
-        "</body>",
-        "</html>",
-        "",
-    ])
+    return configs.render("hosting/refusal.html.j2", refusal_view(r))
 
 
 def security_headers() -> list[tuple[str, str]]:
@@ -353,16 +336,6 @@ def bcrypt_cost(hashed: str) -> int:
 
 # --- nginx -------------------------------------------------------------------------------------
 
-MIME_TYPES = {
-    "text/html": "html", "text/css": "css", "text/javascript": "js mjs",
-    "application/json": "json map", "image/svg+xml": "svg", "image/png": "png",
-    "image/jpeg": "jpg jpeg", "image/gif": "gif", "image/webp": "webp",
-    "image/x-icon": "ico", "text/calendar": "ics", "application/atom+xml": "atom",
-    "application/xml": "xml", "text/plain": "txt", "font/woff2": "woff2", "font/woff": "woff",
-    "application/manifest+json": "webmanifest", "application/gzip": "gz",
-}
-
-
 def htpasswd(people: tuple[Person, ...]) -> str:
     """nginx's user file: `login:bcrypt-hash` lines (nginx verifies them with the system's
     crypt(), which reads bcrypt hashes on Debian)."""
@@ -370,98 +343,79 @@ def htpasswd(people: tuple[Person, ...]) -> str:
     return "\n".join([*lines, *(f"{p.email}:{p.hash}" for p in people)]) + "\n"
 
 
-def _nginx_headers(policy: str, indent: str) -> list[str]:
-    lines = [f'{indent}add_header {name} "{value}" always;' for name, value in security_headers()]
-    return [*lines, f"{indent}add_header Content-Security-Policy {policy} always;"]
+@dataclass(frozen=True)
+class Header:
+    """A header every answer carries, its value quoted for the server."""
+
+    name: str
+    value: str
 
 
-def _policy_variable(c: ClientSite) -> str:
-    return "$csp_" + c.slug.replace("-", "_")
+@dataclass(frozen=True)
+class NginxCalendar:
+    """Where a client's Roadmap asks for its calendar address, and the file that answers."""
+
+    pattern: str  # a location regex: the address file of every version of the site
+    file: str     # calendar/SLUG.txt, beside the configuration
 
 
-def _nginx_policy_map(c: ClientSite) -> list[str]:
-    """The client's policy on its pages (2xx, 3xx); on refusals and errors the closed one,
-    exactly as everywhere else."""
-    return [f"    map $status {_policy_variable(c)} {{",
-            f'        ~^[23] "{content_security_policy(c)}";',
-            f'        default "{CLOSED_POLICY}";',
-            "    }"]
+@dataclass(frozen=True)
+class NginxFeed:
+    """A calendar feed, open without a login: its secret address is the key."""
+
+    address: str  # /_feeds/TOKEN/calendar.ics
+    file: str     # the feed file on the server
 
 
-def _calendar_pattern(slug: str) -> str:
-    """The calendar address file of every version of one client (`/a/assets/…` in a plain
-    site, `/a/latest/assets/…`, `/a/v1/assets/…` in a versioned one)."""
-    return f"^/{slug}/([^/]+/)?{re.escape(CALENDAR_ADDRESS)}$"
+@dataclass(frozen=True)
+class NginxArea:
+    """A folder behind a login: one client's site, or the agency's view."""
+
+    slug: str
+    users: str                     # its user file, beside the configuration
+    policy: str                    # the variable holding its Content-Security-Policy
+    open_policy: str               # that policy on its pages, quoted
+    calendar: NginxCalendar | None = None
+    feeds: tuple[NginxFeed, ...] = ()
 
 
-def _nginx_client(c: ClientSite, root: str, feed: str | None) -> list[str]:
-    users = f"users/{c.slug}.htpasswd"
-    calendar = [
-        "            # the calendar subscription address, for the Roadmap: a file served (after",
-        "            # the login) rather than `return`, which nginx would answer before it",
-        f"            location ~ {_calendar_pattern(c.slug)} {{",
-        f"                alias calendar/{c.slug}.txt;",
-        "            }",
-    ] if feed and c.feeds else []
-    lines = [
-        f"        # {c.slug}: its people and the agency's",
-        f"        location ^~ /{c.slug}/ {{",
-        f"            auth_basic_user_file {users};",
-        *_nginx_headers(_policy_variable(c), "            "),
-        *calendar,
-        "            # hidden files and folders (stamps, scratch copies): never served, and",
-        "            # answered only after the login, like everything else",
-        "            location ~ /\\. {",
-        "                root empty;",
-        "            }",
-        "            # a folder: its index.html or nothing, never a listing",
-        "            location ~ /$ {",
-        "                try_files ${uri}index.html =404;",
-        "            }",
-        "        }",
-        f"        location = /{c.slug} {{",
-        f"            auth_basic_user_file {users};",
-        "        }",
-    ]
-    for name in c.feeds if feed else ():
-        lines += [
-            f"        location = /_feeds/{feed}/{name.rsplit('/', 1)[-1]} {{",
-            "            auth_basic off;  # calendar apps cannot log in: the address is the key",
-            "            log_not_found off;  # the error log would hold the address",
-            f"            alias {root}/{c.slug}/{name};",
-            "        }",
-        ]
-    return lines
+@dataclass(frozen=True)
+class RateLimit:
+    """How often one address may ask (nginx counts before it checks the login)."""
+
+    per_second: int
+    burst: int    # how far ahead of that it may get before it is refused
+    delay: int    # how many of those are answered without delay
 
 
-def _nginx_agency(a: ClientSite) -> list[str]:
-    """The agency's view: the agency's user file only, never a client's."""
-    users = "users/_agency.htpasswd"
-    return [
-        "        # the agency's view: agency staff only",
-        f"        location ^~ /{a.slug}/ {{",
-        f"            auth_basic_user_file {users};",
-        *_nginx_headers(_policy_variable(a), "            "),
-        "            location ~ /\\. {",
-        "                root empty;",
-        "            }",
-        "            location ~ /$ {",
-        "                try_files ${uri}index.html =404;",
-        "            }",
-        "        }",
-        f"        location = /{a.slug} {{",
-        f"            auth_basic_user_file {users};",
-        "        }",
-    ]
+@dataclass(frozen=True)
+class Tls:
+    """The agency's certificate (full chain) and key, as paths on the server."""
+
+    certificate: str
+    key: str
 
 
-def _nginx_tls(tls: tuple[str, str] | None) -> list[str]:
-    """HTTPS with the agency's certificate: Basic authentication sends the password with
-    every request, so it must never cross the network in the clear."""
-    if tls is None:
-        return []
-    return [f"        ssl_certificate {tls[0]};", f"        ssl_certificate_key {tls[1]};",
-            "        ssl_protocols TLSv1.2 TLSv1.3;"]
+@dataclass(frozen=True)
+class NginxView:
+    """What nginx.conf says (content/hosting/nginx.conf.j2), every quoted string quoted."""
+
+    listen: str                 # [address:]port
+    server_name: str            # "_" for any
+    tls: Tls | None             # HTTPS with these; None: plain HTTP (tests, a proxy in front)
+    root: str                   # the site folder on the server
+    rate: RateLimit | None      # None: no limit
+    realm: str                  # the login prompt, quoted
+    headers: tuple[Header, ...]
+    closed_policy: str          # quoted
+    refusal: configs.Lines      # the refusal page, quoted
+    robots: str                 # robots.txt, quoted
+    clients: tuple[NginxArea, ...]
+    agency: NginxArea | None
+
+    @property
+    def areas(self) -> tuple[NginxArea, ...]:
+        return (*self.clients, *((self.agency,) if self.agency else ()))
 
 
 def _nginx_string(text: str) -> str:
@@ -470,110 +424,54 @@ def _nginx_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _nginx_limits(plan: HostPlan) -> tuple[list[str], list[str]]:
-    """The rate limit's zone (http level) and its use (server level)."""
-    if not plan.rate:
-        return [], []
+def _policy_variable(c: ClientSite) -> str:
+    return "$csp_" + c.slug.replace("-", "_")
+
+
+def _calendar_pattern(slug: str) -> str:
+    """The calendar address file of every version of one client (`/a/assets/…` in a plain
+    site, `/a/latest/assets/…`, `/a/v1/assets/…` in a versioned one)."""
+    return f"^/{slug}/([^/]+/)?{re.escape(CALENDAR_ADDRESS)}$"
+
+
+def _nginx_area(c: ClientSite, users: str, root: str = "", feed: str | None = None
+                ) -> NginxArea:
+    calendar = NginxCalendar(_calendar_pattern(c.slug), f"calendar/{c.slug}.txt") \
+        if feed and c.feeds else None
+    feeds = tuple(NginxFeed(_feed_path(feed, name), f"{root}/{c.slug}/{name}")
+                  for name in c.feeds) if feed else ()
+    return NginxArea(c.slug, users, _policy_variable(c),
+                     _nginx_string(content_security_policy(c)), calendar, feeds)
+
+
+def _listen(plan: HostPlan) -> str:
+    if ":" in plan.listen:
+        return f"[{plan.listen}]:{plan.port}"
+    return f"{plan.listen}:{plan.port}" if plan.listen else str(plan.port)
+
+
+def nginx_view(plan: HostPlan) -> NginxView:
+    """Everything nginx.conf says for the plan."""
+    feeds = {slug: c.feed for slug, c in plan.access.clients.items()}
     burst = plan.rate * BURST_SECONDS
-    return ([
-        "    # One address may ask RATE times a second on average, and get ahead of that by a",
-        "    # page or a few: beyond, it is slowed, then refused with 429 (a burst of",
-        "    # password guesses too: nginx counts before it checks the login).",
-        f"    limit_req_zone $binary_remote_addr zone=per_address:10m rate={plan.rate}r/s;",
-        "    limit_req_status 429;",
-    ], [f"        limit_req zone=per_address burst={burst} delay={burst // 2};"])
+    return NginxView(
+        listen=_listen(plan), server_name=plan.name or "_",
+        tls=Tls(*plan.tls) if plan.tls else None, root=plan.root,
+        rate=RateLimit(plan.rate, burst, burst // 2) if plan.rate else None,
+        realm=_nginx_string(REALM),
+        headers=tuple(Header(name, _nginx_string(value)) for name, value in security_headers()),
+        closed_policy=_nginx_string(closed_policy()),
+        refusal=configs.Lines(_nginx_string(refusal_page(plan.refusal))),
+        robots=_nginx_string(ROBOTS).replace("\n", "\\n"),
+        clients=tuple(_nginx_area(c, f"users/{c.slug}.htpasswd", plan.root, feeds.get(c.slug))
+                      for c in plan.clients),
+        agency=_nginx_area(plan.agency, "users/_agency.htpasswd") if plan.agency else None)
 
 
 def nginx_config(plan: HostPlan) -> str:
     """A complete main configuration for `nginx -p DEPLOY -c nginx.conf`; paths without a
     leading / are inside DEPLOY."""
-    listen = f"{plan.listen}:{plan.port}" if plan.listen else str(plan.port)
-    if ":" in plan.listen:
-        listen = f"[{plan.listen}]:{plan.port}"
-    types = [f"        {mime} {exts};" for mime, exts in MIME_TYPES.items()]
-    clients = [line for c in plan.clients for line in _nginx_client(
-        c, plan.root, plan.access.clients[c.slug].feed if c.slug in plan.access.clients
-        else None)]
-    robots = ROBOTS.replace("\n", "\\n")
-    maps = [line for c in plan.clients for line in _nginx_policy_map(c)]
-    agency: list[str] = []
-    if plan.agency is not None:
-        maps += _nginx_policy_map(plan.agency)
-        agency = _nginx_agency(plan.agency)
-    zone, limit = _nginx_limits(plan)
-    return "\n".join([
-        "# Written by `milepost host nginx`. Run it with",
-        "#   nginx -p DEPLOY/ -c nginx.conf -g 'daemon off;'",
-        "# (DEPLOY is this folder); reload after each `milepost host` run with",
-        "#   nginx -p DEPLOY/ -c nginx.conf -s reload",
-        "worker_processes auto;",
-        "pid logs/nginx.pid;",
-        "# failed logins are logged here with the name tried: logs/ is its owner's only",
-        "error_log logs/error.log;",
-        "events {",
-        "    worker_connections 1024;",
-        "}",
-        "http {",
-        "    server_tokens off;",
-        "    charset utf-8;",
-        "    types {",
-        *types,
-        "    }",
-        "    default_type application/octet-stream;",
-        "    # The access log leaves out login names and query strings, and a path with a",
-        "    # calendar subscription secret in it is written without it.",
-        "    map $asked $logged_path {",
-        '        "~[0-9A-Fa-f]{40}" "(a calendar subscription address)";',
-        "        default $asked;",
-        "    }",
-        "    log_format milepost '$remote_addr [$time_local] \"$request_method $logged_path\" '",
-        "                        '$status $body_bytes_sent \"$http_user_agent\"';",
-        "    access_log logs/access.log milepost;",
-        *zone,
-        "    client_body_temp_path tmp/body;",
-        "    proxy_temp_path tmp/proxy;",
-        "    fastcgi_temp_path tmp/fastcgi;",
-        "    uwsgi_temp_path tmp/uwsgi;",
-        "    scgi_temp_path tmp/scgi;",
-        "    sendfile on;",
-        "    autoindex off;",
-        "    absolute_redirect off;",
-        "    merge_slashes on;",
-        *maps,
-        "    server {",
-        f"        listen {listen}{' ssl' if plan.tls else ''} default_server;",
-        f"        server_name {plan.name or '_'};",
-        *_nginx_tls(plan.tls),
-        f"        root {plan.root};",
-        "        index index.html;",
-        "        set $asked $uri;  # the path asked for, as the access log writes it",
-        *limit,
-        f'        auth_basic "{REALM}";',
-        "        # everywhere else, the root included: agency staff only, and nothing to see",
-        "        auth_basic_user_file users/_agency.htpasswd;",
-        *_nginx_headers(f'"{CLOSED_POLICY}"', "        "),
-        "        # every refusal: one page, the same wherever it is asked",
-        "        error_page 401 @refused;",
-        "        location @refused {",
-        "            auth_basic off;",
-        "            types { }  # HTML, whatever the name asked for ends in",
-        "            default_type text/html;",
-        f"            return 401 {_nginx_string(refusal_page(plan.refusal))};",
-        "        }",
-        "        location / {",
-        "            root empty;",
-        "        }",
-        "        location = /robots.txt {",
-        "            auth_basic off;",
-        "            default_type text/plain;",
-        f'            return 200 "{robots}";',
-        "        }",
-        *clients,
-        *agency,
-        "    }",
-        "}",
-        "",
-    ])
+    return configs.render("hosting/nginx.conf.j2", nginx_view(plan))
 
 
 def write_nginx(plan: HostPlan, out: Path) -> list[Path]:
@@ -612,16 +510,6 @@ def _private_folder(folder: Path) -> None:
 
 # --- Caddy -------------------------------------------------------------------------------------
 
-def _caddy_headers(indent: str) -> list[str]:
-    lines = [f"{indent}header {{", f"{indent}\t-Server"]
-    lines += [f'{indent}\t{name} "{value}"' for name, value in security_headers()]
-    return [*lines, f"{indent}}}"]
-
-
-def _caddy_policy(policy: str, indent: str) -> str:
-    return f'{indent}header Content-Security-Policy "{policy}"'
-
-
 B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 
@@ -651,23 +539,71 @@ def basic_prefix(login: str) -> str:
     return _literal(exact) + "[" + "".join(B64[i] for i in last) + "]"
 
 
-def _caddy_logins(people: tuple[Person, ...], indent: str) -> list[str]:
-    """The login of an area. Caddy's basicauth checks an unknown name against a cost-14
-    decoy hash (2 s of a core) and caches the result per password: that made an unlisted
-    login slower than a listed one and cheap to turn into load. So a request whose
-    credentials do not start with a listed login is refused first, with the same 401 (a
-    missing one too: basicauth would not check anything for it either). Several
-    Authorization headers are joined with commas, which base64 never holds: refused too."""
-    if not people:  # nobody may enter yet (Caddy refuses an empty basicauth)
-        return [f'{indent}header WWW-Authenticate "{_caddy_quoted(CHALLENGE)}"',
-                f"{indent}error 401"]
-    logins = "|".join(basic_prefix(p.email) for p in people)
-    return [f"{indent}@stranger not vars_regexp {{http.request.header.Authorization}} "
-            f'"^(?i:basic) (?:{logins})"',
-            f'{indent}header @stranger WWW-Authenticate "{_caddy_quoted(CHALLENGE)}"',
-            f"{indent}error @stranger 401",
-            f'{indent}basicauth bcrypt "{REALM}" {{',
-            *(f"{indent}\t{p.email} {p.hash}" for p in people), f"{indent}}}"]
+@dataclass(frozen=True)
+class Login:
+    """Someone who may log in, as the server checks it."""
+
+    login: str  # an email address (checked when the access file was read)
+    hash: str   # the bcrypt hash of the password
+
+
+@dataclass(frozen=True)
+class CaddyLogins:
+    """Who may enter an area: strangers (credentials that do not start with a listed
+    login) are refused before Caddy's own check, which would cost them more than a listed
+    login (see content/hosting/_caddy-logins.j2)."""
+
+    known: str                   # a quoted regex: the start of a listed login's credentials
+    people: tuple[Login, ...]    # none: nobody may enter yet
+
+
+@dataclass(frozen=True)
+class CaddyCalendar:
+    """Where a client's Roadmap asks for its calendar address, and the answer."""
+
+    pattern: str  # a path regex: the address file of every version of the site
+    answer: str   # the feed's address, quoted
+
+
+@dataclass(frozen=True)
+class CaddyFeed:
+    """A calendar feed, open without a login: its secret address is the key."""
+
+    matcher: str  # @feed_SLUG_N
+    address: str  # /_feeds/TOKEN/calendar.ics
+    file: str     # the feed file, inside the site
+
+
+@dataclass(frozen=True)
+class CaddyArea:
+    """A folder behind a login: one client's site, or the agency's view."""
+
+    slug: str
+    agency: bool                  # the agency's view, for its staff only
+    matcher: str                  # @SLUG
+    policy: str                   # its Content-Security-Policy, quoted
+    logins: CaddyLogins
+    calendar: CaddyCalendar | None = None
+    feeds: tuple[CaddyFeed, ...] = ()
+
+
+@dataclass(frozen=True)
+class CaddyView:
+    """What the Caddyfile says (content/hosting/Caddyfile.j2), every quoted token quoted."""
+
+    admin_socket: str           # where `caddy reload` finds the running server
+    https: bool                 # a domain: Caddy's automatic HTTPS; otherwise plain HTTP
+    address: str                # the site's address: the domain, or http://:PORT
+    bind: str                   # the address to listen on; "" for every address
+    root: str                   # the site folder on the server
+    realm: str                  # the login prompt, quoted
+    challenge: str              # the WWW-Authenticate header of a refusal, quoted
+    headers: tuple[Header, ...]
+    closed_policy: str          # quoted
+    robots: configs.Lines       # robots.txt, quoted (a quoted token keeps its line breaks)
+    refusal: configs.Lines      # the refusal page, quoted
+    areas: tuple[CaddyArea, ...]  # the clients', then the agency's view
+    agency_logins: CaddyLogins  # everywhere else: agency staff only
 
 
 def _caddy_quoted(text: str) -> str:
@@ -675,108 +611,65 @@ def _caddy_quoted(text: str) -> str:
     return text.replace('"', '\\"')
 
 
-def _caddy_area(c: ClientSite, people: tuple[Person, ...], matcher: str,
-                calendar: str | None) -> list[str]:
-    """One area behind its login, in the order written (a `route`: in a `handle`, Caddy
-    would sort basicauth before the refusal of strangers)."""
-    answer = [
-        f"\t\t\t@calendar path_regexp ^/{c.slug}/([^/]+/)?{_literal(CALENDAR_ADDRESS)}$",
-        f'\t\t\trespond @calendar "{calendar}" 200',
-    ] if calendar else []
-    return [
-        f"\t{matcher} path /{c.slug} /{c.slug}/*",
-        f"\thandle {matcher} {{",
-        "\t\troute {",
-        _caddy_policy(content_security_policy(c), "\t\t\t"),
-        *_caddy_logins(people, "\t\t\t"),
-        "\t\t\t# hidden files and folders: never served (after the login, like everything)",
-        "\t\t\t@hidden path */.*",
-        "\t\t\terror @hidden 404",
-        *(["\t\t\t# the calendar subscription address, for the Roadmap"] if calendar else []),
-        *answer,
-        "\t\t\tfile_server",
-        "\t\t}",
-        "\t}",
-    ]
+def _caddy_token(text: str) -> str:
+    """`text` as a double-quoted Caddyfile token (line breaks kept: no escapes in 2.6)."""
+    return f'"{_caddy_quoted(text)}"'
 
 
-def _caddy_client(c: ClientSite, access: Access) -> list[str]:
+def _caddy_logins(people: tuple[Person, ...]) -> CaddyLogins:
+    """Several Authorization headers are joined with commas, which base64 never holds: a
+    request with more than one is refused too."""
+    known = "|".join(basic_prefix(p.email) for p in people)
+    return CaddyLogins(_caddy_token(f"^(?i:basic) (?:{known})"),
+                       tuple(Login(p.email, p.hash) for p in people))
+
+
+def _matcher(prefix: str, slug: str) -> str:
+    return prefix + slug.replace("-", "_")
+
+
+def _caddy_area(c: ClientSite, access: Access) -> CaddyArea:
     feed = access.clients[c.slug].feed if c.slug in access.clients else None
-    lines: list[str] = []
-    for k, name in enumerate(c.feeds if feed else ()):
-        lines += [
-            f"\t@feed_{c.slug.replace('-', '_')}_{k} path /_feeds/{feed}/{name.rsplit('/', 1)[-1]}",
-            f"\thandle @feed_{c.slug.replace('-', '_')}_{k} {{",
-            "\t\t# calendar apps cannot log in: the address is the key",
-            _caddy_policy(CLOSED_POLICY, "\t\t"),
-            f"\t\trewrite * /{c.slug}/{name}",
-            "\t\tfile_server",
-            "\t}",
-        ]
-    calendar = _feed_path(feed, c.feeds[0]) if feed and c.feeds else None
-    return [*lines, f"\t# {c.slug}: its people and the agency's",
-            *_caddy_area(c, access.logins_for(c.slug), f"@{c.slug.replace('-', '_')}",
-                         calendar)]
+    feeds = tuple(CaddyFeed(f"{_matcher('@feed_', c.slug)}_{k}", _feed_path(feed, name),
+                            f"/{c.slug}/{name}")
+                  for k, name in enumerate(c.feeds)) if feed else ()
+    calendar = CaddyCalendar(
+        f"^/{c.slug}/([^/]+/)?{_literal(CALENDAR_ADDRESS)}$",
+        _caddy_token(_feed_path(feed, c.feeds[0]))) if feed and c.feeds else None
+    return CaddyArea(c.slug, False, _matcher("@", c.slug),
+                     _caddy_token(content_security_policy(c)),
+                     _caddy_logins(access.logins_for(c.slug)), calendar, feeds)
 
 
-def _caddy_agency(a: ClientSite, access: Access) -> list[str]:
-    return ["\t# the agency's view: agency staff only",
-            *_caddy_area(a, access.agency, "@agency", None)]
+def _caddy_agency(a: ClientSite, access: Access) -> CaddyArea:
+    return CaddyArea(a.slug, True, "@agency", _caddy_token(content_security_policy(a)),
+                     _caddy_logins(access.agency))
+
+
+def caddy_view(plan: HostPlan, admin_socket: Path) -> CaddyView:
+    """Everything the Caddyfile says for the plan."""
+    if plan.name:
+        address = plan.name + (f":{plan.port}" if plan.port != 443 else "")
+    else:
+        address = f"http://:{plan.port}"
+    areas = tuple(_caddy_area(c, plan.access) for c in plan.clients)
+    if plan.agency:
+        areas += (_caddy_agency(plan.agency, plan.access),)
+    return CaddyView(
+        admin_socket=str(admin_socket), https=bool(plan.name), address=address,
+        bind=plan.listen, root=plan.root, realm=_caddy_token(REALM),
+        challenge=_caddy_token(CHALLENGE),
+        headers=tuple(Header(name, _caddy_token(value)) for name, value in security_headers()),
+        closed_policy=_caddy_token(closed_policy()),
+        robots=configs.Lines(_caddy_token(ROBOTS)),
+        refusal=configs.Lines(_caddy_token(refusal_page(plan.refusal))),
+        areas=areas, agency_logins=_caddy_logins(plan.access.agency))
 
 
 def caddy_config(plan: HostPlan, admin_socket: Path) -> str:
     """A Caddyfile for `caddy run --config DEPLOY/Caddyfile --adapter caddyfile`: HTTPS
     for a domain, plain HTTP on the port otherwise."""
-    if plan.name:
-        address = plan.name + (f":{plan.port}" if plan.port != 443 else "")
-    else:
-        address = f"http://:{plan.port}"
-    options = [f"\tadmin unix/{admin_socket}", *([] if plan.name else ["\tauto_https off"])]
-    robots = ROBOTS  # a quoted Caddyfile token keeps its line breaks (no escapes in 2.6)
-    return "\n".join([
-        "# Written by `milepost host caddy`. Run it with",
-        "#   caddy run --config DEPLOY/Caddyfile --adapter caddyfile",
-        "# and reload after each `milepost host` run with",
-        "#   caddy reload --config DEPLOY/Caddyfile --adapter caddyfile \\",
-        f"#     --address unix/{admin_socket}",
-        "{",
-        *options,
-        "}",
-        f"{address} {{",
-        *([f"\tbind {plan.listen}"] if plan.listen else []),
-        f"\troot * {plan.root}",
-        *_caddy_headers("\t"),
-        "\thandle /robots.txt {",
-        _caddy_policy(CLOSED_POLICY, "\t\t"),
-        f'\t\trespond "{robots}" 200',
-        "\t}",
-        *[line for c in plan.clients for line in _caddy_client(c, plan.access)],
-        *(_caddy_agency(plan.agency, plan.access) if plan.agency else []),
-        "\t# everywhere else, the root included: agency staff only, and nothing to see",
-        "\thandle {",
-        "\t\troute {",
-        _caddy_policy(CLOSED_POLICY, "\t\t\t"),
-        *_caddy_logins(plan.access.agency, "\t\t\t"),
-        "\t\t\terror 404",
-        "\t\t}",
-        "\t}",
-        "\t# Caddy drops the headers above from error answers: set them again",
-        "\thandle_errors {",
-        *_caddy_headers("\t\t"),
-        _caddy_policy(CLOSED_POLICY, "\t\t"),
-        "\t\t# every refusal: one page, the same wherever it is asked",
-        "\t\t@refused expression {err.status_code} == 401",
-        "\t\thandle @refused {",
-        '\t\t\theader Content-Type "text/html; charset=utf-8"',
-        f'\t\t\trespond "{_caddy_quoted(refusal_page(plan.refusal))}" 401',
-        "\t\t}",
-        "\t\thandle {",
-        '\t\t\trespond "{err.status_code} {err.status_text}"',
-        "\t\t}",
-        "\t}",
-        "}",
-        "",
-    ])
+    return configs.render("hosting/Caddyfile.j2", caddy_view(plan, admin_socket))
 
 
 def write_caddy(plan: HostPlan, out: Path, admin_socket: str | None = None) -> list[Path]:

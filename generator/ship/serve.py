@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.numbers import plural
 from generator.problems import MilepostError, Problem, display_path, errors, report, sort_problems
 from generator.project.client import check_client_folder
 from generator.site.build import BuildResult, BuildSettings, base_config_for, build_site
@@ -41,19 +42,15 @@ def banner_html(problems: list[Problem]) -> str:
         return ""
     n_errors = len(errors(problems))
     if n_errors:
-        heading = (f"{_count(n_errors, 'error')}: not rebuilt, this is the last good preview. "
+        heading = (f"{plural(n_errors, 'error')}: not rebuilt, this is the last good preview. "
                    "Fix the files and this page reloads.")
     else:
-        heading = f"{_count(len(problems), 'warning')}: fix before publishing."
+        heading = f"{plural(len(problems), 'warning')}: fix before publishing."
     items = "".join(f"<li>{html.escape(p.text())}</li>" for p in sort_problems(problems))
     style = _BANNER_STYLE.format(background="#b71c1c" if n_errors else "#6d4c00")
     return (f'<div id="{BANNER_ID}" role="alert" style="{style}"><strong>milepost serve: '
             f'{html.escape(heading)}</strong><ul style="margin:.3rem 0 0;padding-left:1.2rem">'
             f"{items}</ul></div>")
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def with_banner(page: bytes, banner: str) -> bytes:

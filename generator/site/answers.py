@@ -24,6 +24,7 @@ from markupsafe import Markup
 from generator.format import records as r
 from generator.project import derive
 from generator.project.model import Project
+from generator.site import wording
 from generator.site.markup import attr
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -178,7 +179,7 @@ def signoff_answers(p: Project, deliverable_id: str) -> list[Answer]:
         return []
     m, dl, state = found
     # The format records a version only with the answer: the delivery date names it.
-    version = f"the version delivered on {derive.long_date(state.since)}"
+    version = f"the version delivered on {wording.long_date(state.since)}"
     facts = [f"Sign-off of: {dl.id} {dl.title} (milestone {m.id} {m.title})",
              f"Version: {version}"]
     subject = f"Sign-off {dl.id} ({version})"
@@ -192,7 +193,7 @@ def decision_answers(p: Project, decision_id: str) -> list[Answer]:
     dec = next((d for d in p.decisions if d.id == decision_id), None)
     if dec is None:
         return []
-    facts = [f"Decision: {dec.id} {dec.title} (proposed on {derive.long_date(dec.date)})"]
+    facts = [f"Decision: {dec.id} {dec.title} (proposed on {wording.long_date(dec.date)})"]
     subject = f"Decision {dec.id}"
     if 0 < len(dec.options) <= MAX_OPTIONS:
         return [_answer(p, f"Choose {_line(o.name)}", subject, facts, f"we choose {o.name}",
@@ -207,7 +208,7 @@ def task_answers(p: Project, task_id: str) -> list[Answer]:
     t = next((x for x in p.client_tasks if x.id == task_id and not x.done), None)
     if t is None:
         return []
-    facts = [f"Task: {t.id} {t.title} (due {derive.long_date(t.due)})"]
+    facts = [f"Task: {t.id} {t.title} (due {wording.long_date(t.due)})"]
     subject = f"Task {t.id}"
     return [_answer(p, "Tell us it is done", subject, facts, "done", ("task", t.id, "done", "-")),
             _answer(p, "Ask for more time", subject, facts, "we need more time, until …",
@@ -218,9 +219,9 @@ def change_answers(p: Project, change_id: str) -> list[Answer]:
     x = next((c for c in derive.awaiting_changes(p) if c.id == change_id), None)
     if x is None:
         return []
-    terms = derive.change_terms(x, p)
+    terms = wording.change_terms(x, p)
     facts = [f"Change request: {x.id} {x.title} (requested by {x.requested_by} on "
-             f"{derive.long_date(x.date)})", *([f"Terms: {terms}"] if terms else [])]
+             f"{wording.long_date(x.date)})", *([f"Terms: {terms}"] if terms else [])]
     subject = f"Change request {x.id}"
     return [_answer(p, "Approve", subject, facts, "approved", ("change", x.id, "approve", "-")),
             _answer(p, "Decline", subject, facts, "declined", ("change", x.id, "decline", "-")),

@@ -22,9 +22,6 @@ from datetime import UTC, date, datetime
 from datetime import time as dtime
 from pathlib import Path
 
-import jinja2
-import jinja2.bccache
-
 from generator.problems import MilepostError, Problem
 from generator.project.model import Project
 from generator.site.feeds import Release, atom_feed
@@ -36,6 +33,7 @@ from generator.site.output import (
     VERSIONED,
     layout_of,
     scratch_folder,
+    settle,
     swap_in,
 )
 from generator.site.render import BASE_CONFIG, CONTENT, SiteVersion, render_pages, site_config
@@ -145,37 +143,6 @@ def _collected(logger: logging.Logger) -> Iterator[_Collect]:
         logger.propagate = propagate
 
 
-class CompiledTemplates(jinja2.BytecodeCache):
-    """The theme's templates, compiled once per process: MkDocs makes a new Jinja
-    environment for every build, which compiles Material's templates again (about a fifth
-    of a one-year client's build). Jinja checks each template's source against what was
-    compiled, so an edited template is compiled anew; the key includes the environment's
-    settings, so two environments that compile differently never share code."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
-
-    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
-                   source: str) -> jinja2.bccache.Bucket:
-        settings = (sorted(environment.extensions), environment.block_start_string,
-                    environment.variable_start_string, environment.comment_start_string,
-                    environment.line_statement_prefix, environment.trim_blocks,
-                    environment.lstrip_blocks, environment.newline_sequence,
-                    environment.keep_trailing_newline, repr(environment.autoescape))
-        return super().get_bucket(environment, f"{settings!r}\0{name}", filename, source)
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self.compiled.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-COMPILED = CompiledTemplates()
-
-
 def run_mkdocs(config_file: Path) -> list[str]:
     """Build with MkDocs' Python API; returns its warnings. Raises on failure.
 
@@ -186,19 +153,13 @@ def run_mkdocs(config_file: Path) -> list[str]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    from generator.site.compiled import KeepCompiled
     from generator.site.search import SearchText
 
     with _collected(logging.getLogger("mkdocs")) as handler:
         config = load_config(config_file=str(config_file))
         config.plugins["milepost/search-text"] = SearchText()  # what search reads, and shows
-        theme_environment = config.theme.get_env
-
-        def with_compiled() -> jinja2.Environment:
-            env = theme_environment()
-            env.bytecode_cache = COMPILED
-            return env
-
-        config.theme.get_env = with_compiled  # type: ignore[method-assign]
+        config.plugins["milepost/compiled-templates"] = KeepCompiled()
         build(config)
     (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
     return handler.messages
@@ -252,10 +213,12 @@ def source_date(day: date) -> Iterator[None]:
 
 def build_site(p: Project, settings: BuildSettings, target: Path,
                version: SiteVersion | None = None, stamp: str | None = None,
-               layout: str | None = None) -> Built:
+               layout: str | None = None, in_output: bool = False) -> Built:
     """Build one site in a temporary folder beside `target` and swap it in only when it is
     complete (under --strict, also free of MkDocs warnings); `stamp` is written into it as
-    INPUTS_FILE, `layout` as LAYOUT_FILE."""
+    INPUTS_FILE, `layout` as LAYOUT_FILE. With `in_output`, `target` is a client's folder in
+    the output, and the new site is settled first (`output.settle`: unchanged files kept,
+    the theme's files shared)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     label = f"{p.slug}.{version.name}" if version else p.slug
     with scratch_folder(target.parent, f".{label}.building-") as work:
@@ -270,6 +233,8 @@ def build_site(p: Project, settings: BuildSettings, target: Path,
             (work / "site" / INPUTS_FILE).write_text(stamp + "\n", encoding="utf-8")
         if layout is not None:
             (work / "site" / LAYOUT_FILE).write_text(layout + "\n", encoding="utf-8")
+        if in_output:
+            settle(work / "site", target)
         swap_in(work / "site", target)
         return Built(pages, tuple(found))
 
@@ -280,7 +245,7 @@ def build_client(p: Project, settings: BuildSettings) -> BuildResult:
     target = settings.out / p.slug
     try:
         replaced = layout_of(target) == VERSIONED
-        built = build_site(p, settings, target, layout=PLAIN)
+        built = build_site(p, settings, target, layout=PLAIN, in_output=True)
         note = ("replaced the versioned site (latest/ and every version) with a plain one; "
                 "`build --versions` builds the versions again" if replaced else "")
         return BuildResult(p.slug, True, built.pages, time.perf_counter() - started, note,

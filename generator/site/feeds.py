@@ -19,9 +19,11 @@ from datetime import UTC, date, datetime, time
 
 from feedgen.feed import FeedGenerator
 
-from generator.format.pages import decision_page
+from generator.format import pages
+from generator.format.pages import decision_page, update_month_page
 from generator.project import derive
 from generator.project.model import Project, Section
+from generator.site import wording
 from generator.site.markup import plain
 from generator.site.urls import page_url
 
@@ -78,13 +80,13 @@ def _list(title: str, items: list[str]) -> str | None:
 def update_entries(p: Project) -> Iterator[Entry]:
     latest = derive.latest_update(p)
     for u in p.updates:
-        health = [f"Overall: {u.overall}, {derive.RAG_WORDS[u.overall].lower()}."]
+        health = [f"Overall: {u.overall}, {wording.RAG_WORDS[u.overall].lower()}."]
         health += [f"{what.capitalize()}: {value}." for what, value in
                    (("schedule", u.schedule), ("budget", u.budget), ("scope", u.scope)) if value]
-        page = "updates/index.md" if u is latest else f"updates/{u.date:%Y-%m}.md"
+        page = pages.UPDATES.path if u is latest else update_month_page(f"{u.date:%Y-%m}")
         yield Entry("update", u.date.isoformat(), u.date,
-                    f"Status update of {derive.long_date(u.date)}: "
-                    f"{derive.RAG_WORDS[u.overall].lower()}",
+                    f"Status update of {wording.long_date(u.date)}: "
+                    f"{wording.RAG_WORDS[u.overall].lower()}",
                     _words(" ".join(health), plain(u.summary), _list("Done", u.done),
                            _list("Next", u.next), _list("Problems", u.problems),
                            _list("What we need from you", u.asks)), page)
@@ -116,8 +118,8 @@ def signoff_request_entries(p: Project) -> Iterator[Entry]:
         if handed_over:
             yield Entry("signoff-request", dl.id, handed_over,
                         f"Sent for your sign-off: {dl.id} {dl.title}",
-                        f"Delivered on {derive.long_date(handed_over)} for milestone {m.id} "
-                        f"{m.title}.", "waiting.md")
+                        f"Delivered on {wording.long_date(handed_over)} for milestone {m.id} "
+                        f"{m.title}.", pages.WAITING.path)
 
 
 SIGNOFF_OUTCOMES = {"approved": "approved", "changes-requested": "changes requested",
@@ -130,8 +132,8 @@ def signoff_entries(p: Project) -> Iterator[Entry]:
         name = f"{s.deliverable} {titles.get(s.deliverable, '')}".strip()
         yield Entry("signoff", f"{s.deliverable}/{s.version}/{s.outcome}", s.date,
                     f"Sign-off of {name} version {s.version}: {SIGNOFF_OUTCOMES[s.outcome]}",
-                    _words(f"Answered by {s.by} on {derive.long_date(s.date)} ({s.via}).",
-                           plain(s.notes)), "signoffs.md")
+                    _words(f"Answered by {s.by} on {wording.long_date(s.date)} ({s.via}).",
+                           plain(s.notes)), pages.SIGNOFFS.path)
 
 
 def change_entries(p: Project) -> Iterator[Entry]:
@@ -145,9 +147,9 @@ def change_entries(p: Project) -> Iterator[Entry]:
             cost.append(f"moves the schedule by {x.schedule_impact_days:g} days")
         yield Entry("change", f"{x.id}/{x.status}", x.decided or x.date,
                     f"Change request {x.id} {x.title}: {x.status}",
-                    _words(f"Requested by {x.requested_by} on {derive.long_date(x.date)}.",
+                    _words(f"Requested by {x.requested_by} on {wording.long_date(x.date)}.",
                            plain(x.description), ("Estimate: " + ", ".join(cost) + ".")
-                           if cost else None), "changes.md")
+                           if cost else None), pages.CHANGES.path)
 
 
 def release_entries(releases: list[Release]) -> Iterator[Entry]:
@@ -203,7 +205,7 @@ def atom_feed(p: Project, releases: list[Release], site: str | None, versioned: 
     fg.title(_one_line(f"{p.client.project} · {p.client.name}"))
     fg.subtitle("What changed and what waits on you")
     fg.author({"name": _one_line(feed_author(p))})
-    fg.link(href=page_url(site, "index.md", versioned), rel="alternate", type="text/html")
+    fg.link(href=page_url(site, pages.OVERVIEW.path, versioned), rel="alternate", type="text/html")
     if site:
         fg.link(href=site + "feed.xml", rel="self", type="application/atom+xml")
     fg.language("en")

@@ -19,6 +19,7 @@ from icalendar import Calendar, Event, Todo, vText
 from generator.format import records as r
 from generator.project import derive
 from generator.project.model import Project
+from generator.site import wording
 
 
 def _one_line(text: str) -> vText:
@@ -56,17 +57,17 @@ def _todo(uid: str, day: date, summary: str, description: str, today: date) -> T
 
 
 def _change_words(x: r.Change, p: Project) -> str:
-    terms = derive.change_terms(x, p)
-    return (f"Change request raised by {x.requested_by} on {derive.long_date(x.date)}"
+    terms = wording.change_terms(x, p)
+    return (f"Change request raised by {x.requested_by} on {wording.long_date(x.date)}"
             + (f": {terms}." if terms else "."))
 
 
 def _milestone_words(m: r.Milestone) -> str:
-    words = [f"Planned for {derive.long_date(m.planned)}."]
+    words = [f"Planned for {wording.long_date(m.planned)}."]
     if m.forecast and m.forecast != m.planned and not m.done:
-        words.append(f"Now forecast for {derive.long_date(m.forecast)}.")
+        words.append(f"Now forecast for {wording.long_date(m.forecast)}.")
     if m.done:
-        words.append(f"Done on {derive.long_date(m.done)}.")
+        words.append(f"Done on {wording.long_date(m.done)}.")
     return " ".join(words)
 
 
@@ -85,7 +86,7 @@ def calendar(p: Project, today: date) -> Calendar:
         if not t.done:
             cal.add_component(_event(f"{p.slug}-task-{t.id}@milepost", t.due,
                                      f"Your task: {t.title} ({t.id})",
-                                     f"{t.owner}, due {derive.long_date(t.due)}.", today))
+                                     f"{t.owner}, due {wording.long_date(t.due)}.", today))
     for x in derive.awaiting_changes(p):
         cal.add_component(_todo(f"{p.slug}-change-{x.id}@milepost", x.date,
                                 f"Your decision: {x.title} ({x.id})", _change_words(x, p),

@@ -219,9 +219,16 @@ def abbreviations(glossary: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+@functools.cache
+def _plain_parser() -> markdown.Markdown:
+    """One parser for every `plain` call of a process: making one costs more than using it
+    (a three-year client's feed flattens hundreds of fields)."""
+    return markdown.Markdown(extensions=[_SafeExtension()])
+
+
 def plain(text: str | None) -> str:
     """A Markdown field flattened to one line of plain text, for table cells."""
     if not text:
         return ""
-    body = markdown.markdown(text, extensions=[_SafeExtension()])
+    body = _plain_parser().reset().convert(text)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())

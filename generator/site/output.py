@@ -12,6 +12,9 @@ import contextlib
 import ctypes
 import ctypes.util
 import fcntl
+import filecmp
+import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -28,6 +31,16 @@ LAYOUT_FILE = ".milepost-layout"  # in each client's output folder: "plain" or "
 
 
 PLAIN, VERSIONED = "plain", "versioned"
+
+
+# In the output folder: one copy of each file that sites share (the theme's scripts, styles and
+# fonts are the same in every client and every version), named by its content's hash. Each
+# site's file is a hard link to it, so 50 clients with two versions keep one copy on disk, and
+# a server or rsync sees ordinary files. Hidden: never served, staged or published as a site.
+SHARED = ".milepost-shared"
+# The theme's folders in a site's (or a version's) assets/: the same in every site. A client's
+# own files (its logo, beside them) stay the client's.
+THEME_FOLDERS = frozenset({"javascripts", "stylesheets", "images", "fonts"})
 
 
 # Every scratch folder Milepost makes: `.<slug>.building-p<pid>-<random>` beside the output,
@@ -86,7 +99,8 @@ def _pid_running(pid: int) -> bool:
 def remove_stale_scratch(folder: Path | None = None) -> None:
     """Remove the scratch folders in `folder` (None: the system's temporary folder) that a
     killed or interrupted run left. One is stale only when its owner is not running and
-    nobody holds its lock: a build running at the same time keeps its own."""
+    nobody holds its lock: a build running at the same time keeps its own. Shared copies that
+    no site links to any more go too."""
     folder = Path(tempfile.gettempdir()) if folder is None else folder
     try:
         entries = list(folder.iterdir())
@@ -109,6 +123,77 @@ def remove_stale_scratch(folder: Path | None = None) -> None:
             pass  # locked: in use after all
         finally:
             os.close(lock)
+    prune_shared(folder)
+
+
+def settle(site: Path, target: Path) -> None:
+    """Before the complete `site` is swapped in at `target` (a folder of the output): each
+    file byte-identical to the one it replaces keeps that file, so an unchanged rebuild
+    leaves every file, its date included, as it was (a copy or an rsync of the output sees
+    nothing new); then each of the theme's files becomes a link to the output's one shared
+    copy. Nothing ever writes into a built file in place (new files are renamed over old
+    ones), so a file is never changed through one of its links. Where the system has no hard
+    links, sites keep their own files, as before."""
+    try:
+        _keep_unchanged(site, target)
+        _share_theme(site, target.parent / SHARED)
+    except OSError:
+        pass  # no hard links here (or a file went away): the new files are complete as they are
+
+
+def _keep_unchanged(site: Path, target: Path) -> None:
+    if not target.is_dir():
+        return
+    for path in sorted(site.rglob("*")):
+        old = target / path.relative_to(site)
+        if (path.is_symlink() or not path.is_file() or old.is_symlink() or not old.is_file()
+                or os.path.samefile(old, path)):
+            continue
+        if old.stat().st_size == path.stat().st_size and filecmp.cmp(old, path, shallow=False):
+            _replace_with_link(old, path)
+
+
+def _share_theme(site: Path, store: Path) -> None:
+    for path in sorted(site.rglob("*")):
+        if path.is_symlink() or not path.is_file() or not _theme_file(path.relative_to(site)):
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        shared = store / digest[:2] / digest
+        if shared.exists() and os.path.samefile(shared, path):
+            continue
+        shared.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, shared)  # the first site with this file gives the shared copy
+            continue
+        except FileExistsError:
+            pass  # another site (maybe another worker, right now) gave it first
+        _replace_with_link(shared, path)
+
+
+def _replace_with_link(source: Path, path: Path) -> None:
+    """`path` becomes another name of `source`, in one rename: never half a file."""
+    tmp = path.with_name(f".{path.name}.link-{os.getpid()}")
+    os.link(source, tmp)
+    os.replace(tmp, path)
+
+
+def _theme_file(rel: Path) -> bool:
+    """assets/<theme folder>/..., in a site or in a version's folder of it."""
+    parts = rel.parts[:-1]
+    return any(a == "assets" and b in THEME_FOLDERS
+               for a, b in itertools.pairwise(parts))
+
+
+def prune_shared(out: Path) -> None:
+    """Remove the shared copies no site links to any more (a replaced theme, a removed
+    client): a copy with one link is held by the shared folder alone."""
+    store = out / SHARED
+    if not store.is_dir():
+        return
+    for entry in store.glob("*/*"):
+        with contextlib.suppress(OSError):
+            if entry.stat().st_nlink == 1:
+                entry.unlink()
 
 
 OWN_HIDDEN = (INPUTS_FILE, LAYOUT_FILE)  # hidden files of ours: a hash and a layout word

@@ -20,11 +20,18 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from generator.format.pages import NAV, decision_page
-from generator.project import derive
+from generator.format.pages import (
+    DECISION_TEMPLATE,
+    UPDATE_MONTH_TEMPLATE,
+    PageKind,
+    decision_page,
+    navigation,
+    site_pages,
+    update_month_page,
+)
+from generator.numbers import plural
 from generator.project.model import Project, Section
-from generator.site import views
-from generator.site.answers import waiting_answers
+from generator.site import views, wording
 from generator.site.markup import RichText, abbreviations, attr, inert, inert_headings, md_text
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # the generator package
@@ -59,7 +66,7 @@ class SiteVersion:
         if self.previous is None or n == 0:
             return ""
         name, day = self.previous
-        return f"{derive.plural(n, 'change')} since {name} ({derive.long_date(day)})"
+        return f"{plural(n, 'change')} since {name} ({wording.long_date(day)})"
 
 
 @dataclass(frozen=True)
@@ -122,7 +129,6 @@ def _environment(template_files: tuple[tuple[str, tuple[str, ...]], ...]
     # Only helpers that lay out: what a page shows comes worked out in its view.
     env.globals.update(
         link=link, mailto=mailto, rag=rag, badge=badge, html=html_text, bar=bar, cell=cell,
-        waiting_answers=waiting_answers,
     )
     return env
 
@@ -160,7 +166,7 @@ def rag(value: str | None) -> Markup:
     """Health in words and colour: colour alone does not carry the meaning."""
     if not value:
         return badge("none", "Not reported")
-    return badge(f"rag-{value}", f"{value.capitalize()}: {derive.RAG_WORDS[value]}")
+    return badge(f"rag-{value}", f"{value.capitalize()}: {wording.RAG_WORDS[value]}")
 
 
 def bar(part: float, whole: float, label: str) -> Markup:
@@ -174,41 +180,32 @@ def bar(part: float, whole: float, label: str) -> Markup:
 # --- pages ------------------------------------------------------------------------------------
 
 def pages(p: Project, today: date, version: SiteVersion | None = None) -> list[Page]:
-    """Every page of a client's site, each with its view (see `views`). `p`, `today` and
-    `version` stay in every page's context for the answer links and for an agency's own
-    templates written before views."""
-    common = {"p": p, "today": today, "rich": RichText(p.client.glossary), "version": version}
-
-    def view(build: Callable[..., Any]) -> dict[str, Any]:
-        return {"view": build(p, today, version)}
+    """Every page of a client's site, each with its view (see `views`). A template gets
+    its view and `rich`, the safe rendering of the Markdown fields the view holds as
+    written (with the glossary's terms marked): not the project, nor the day, since what
+    a page shows is worked out in its view."""
+    common = {"rich": RichText(p.client.glossary)}
 
     result = [
-        Page("index.md", "overview.md.j2", p.client.project, view(views.overview)),
-        Page("waiting.md", "waiting.md.j2", "Waiting on you", view(views.waiting), wide=True),
-        Page("roadmap.md", "roadmap.md.j2", "Roadmap", view(views.roadmap), wide=True),
-        Page("decisions/index.md", "decisions.md.j2", "Decisions", view(views.decisions)),
-        Page("signoffs.md", "signoffs.md.j2", "Sign-offs", view(views.signoffs), wide=True),
-        Page("changes.md", "changes.md.j2", "Scope changes", view(views.changes), wide=True),
-        Page("risks.md", "risks.md.j2", "Risks", view(views.risks), wide=True),
-        Page("updates/index.md", "updates.md.j2", "Updates", view(views.updates)),
-        Page("team.md", "team.md.j2", "Team & communication", view(views.team)),
+        Page(kind.path, kind.template, p.client.project if kind.project_named else kind.title,
+             {"view": _view_of(kind)(p, today, version)}, wide=kind.wide)
+        for kind in site_pages(feedback=bool(p.feedback), glossary=bool(p.client.glossary),
+                               versioned=version is not None)
     ]
-    if p.feedback:
-        result.append(Page("feedback.md", "feedback.md.j2", "Your feedback",
-                           view(views.feedback)))
-    if p.client.glossary:
-        result.append(Page("glossary.md", "glossary.md.j2", "Glossary", view(views.glossary)))
-    if version is not None:
-        result.append(Page("what-changed.md", "what-changed.md.j2", "What changed",
-                           view(views.what_changed)))
     for decision in p.decisions:
-        result.append(Page(decision_page(decision.id), "decision.md.j2",
+        result.append(Page(decision_page(decision.id), DECISION_TEMPLATE,
                            f"{decision.id}: {decision.title}",
                            {"view": views.decision(p, decision)}))
     for month in views.update_months(p, today, version):
-        result.append(Page(f"updates/{month.key}.md", "update-month.md.j2",
+        result.append(Page(update_month_page(month.key), UPDATE_MONTH_TEMPLATE,
                            f"Updates of {month.name}", {"view": month}))
     return [replace(x, context={**common, **x.context}) for x in result]
+
+
+def _view_of(kind: PageKind) -> Callable[[Project, date, SiteVersion | None], object]:
+    """The view that works out what a listed page shows: `views` has one by the page's key."""
+    build: Callable[[Project, date, SiteVersion | None], object] = getattr(views, kind.key)
+    return build
 
 
 def render_pages(p: Project, today: date, project_root: Path | None = None,
@@ -240,7 +237,7 @@ def _banner(version: SiteVersion, page_path: str) -> str:
     """Every page of an older version says so first, with a way to the latest."""
     up = "../" * (page_path.count("/") + 1)
     return (f'<div class="mp-callout mp-callout-version"><strong>You are viewing the plan '
-            f"as of {attr(version.name)} ({attr(derive.long_date(version.date))}).</strong> "
+            f"as of {attr(version.name)} ({attr(wording.long_date(version.date))}).</strong> "
             f'<a href="{up}latest/{page_path[:-3]}.html">See the latest.</a></div>\n\n')
 
 
@@ -258,7 +255,7 @@ def site_config(p: Project, base_config: Path, docs_dir: str, site_dir: str,
         "site_name": site_name(p.client.name),
         "docs_dir": docs_dir,
         "site_dir": site_dir,
-        "nav": [{title: path} for title, path in NAV if path in page_paths],
+        "nav": [{title: path} for title, path in navigation(page_paths)],
     }
     if versioned:
         # Material's version selector reads ../versions.json, written in mike's format.

@@ -21,6 +21,7 @@ from generator.format import records as r
 from generator.numbers import days, plural
 from generator.project import derive
 from generator.project.model import Project
+from generator.site import wording
 from generator.site.markup import attr
 
 TOP = 48          # room for the month names, their years and the today label
@@ -122,7 +123,7 @@ def _drawing(p: Project, today: date, baseline: dict[str, date], layout: Layout)
     x = scale(layout, first, last)
     rows: list[str] = []
     y: float = TOP
-    for phase, milestones in derive.phases(p):
+    for phase, milestones in derive.phases(p, wording.UNPHASED):
         rows.append(f'<text class="mp-tl-phase" x="8" y="{y + layout.phase - 8:.0f}">'
                     f'{attr(phase)}</text>')
         y += layout.phase
@@ -138,9 +139,9 @@ def _drawing(p: Project, today: date, baseline: dict[str, date], layout: Layout)
     legend, legend_end = _legend(layout, y + 24, bool(baseline))
     height = legend_end + 12
     title = f"Roadmap timeline of {p.client.project}"
-    desc = (f"{plural(len(p.milestones), 'milestone')} from {derive.long_date(first)} to "
-            f"{derive.long_date(last)}, with planned, forecast and actual dates; today is "
-            f"{derive.long_date(today)}. The table below gives the same data.")
+    desc = (f"{plural(len(p.milestones), 'milestone')} from {wording.long_date(first)} to "
+            f"{wording.long_date(last)}, with planned, forecast and actual dates; today is "
+            f"{wording.long_date(today)}. The table below gives the same data.")
     ids = f"mp-tl-title{layout.ids} mp-tl-desc{layout.ids}"
     return "".join([
         svg_open(layout, height, ids),
@@ -171,7 +172,7 @@ def axis(layout: Layout, first: date, last: date, x: XScale, bottom: float) -> s
     for month in month_names(layout, first, last, x):
         mx = x(month) + 3
         parts.append(f'<text class="mp-tl-month" x="{mx:.1f}" y="{MONTH_Y}">'
-                     f'{derive.MONTHS[month.month - 1][:3]}</text>')
+                     f'{wording.MONTHS[month.month - 1][:3]}</text>')
         if month.year not in years:
             years.add(month.year)
             parts.append(f'<text class="mp-tl-year" x="{mx:.1f}" y="{YEAR_Y}">{month.year}'
@@ -214,25 +215,25 @@ def _milestone_row(m: r.Milestone, layout: Layout, y: float, x: XScale, today: d
     parts += slip_line(m, mid, x)
     if base and base != m.planned:
         parts.append(diamond(x(base), mid, "mp-tl-baseline",
-                             f"{m.id} first planned {derive.long_date(base)}", 4))
+                             f"{m.id} first planned {wording.long_date(base)}", 4))
     overdue = derive.days_overdue(m, today)
     parts.append(diamond(x(m.planned), mid, "mp-tl-planned",
-                         f"{m.id} planned {derive.long_date(m.planned)}"
+                         f"{m.id} planned {wording.long_date(m.planned)}"
                          + (f", overdue by {days(overdue)}" if overdue else "")))
-    shift = derive.shift_words(derive.plan_shift(m))
+    shift = wording.shift_words(derive.plan_shift(m))
     if m.forecast and not m.done and m.forecast != m.planned:
         parts.append(diamond(x(m.forecast), mid, "mp-tl-forecast",
-                             f"{m.id} forecast {derive.long_date(m.forecast)}, {shift}"))
+                             f"{m.id} forecast {wording.long_date(m.forecast)}, {shift}"))
     if m.done:
         parts.append(diamond(x(m.done), mid, "mp-tl-done",
-                             f"{m.id} done {derive.long_date(m.done)}, {shift}"))
+                             f"{m.id} done {wording.long_date(m.done)}, {shift}"))
     return "".join(parts)
 
 
 def _task_mark(t: r.ClientTask, tx: float, mid: float, today: date) -> str:
     state = "done" if t.done else ("overdue" if t.due < today else "open")
-    words = {"done": f"done {derive.long_date(t.done)}", "overdue": "overdue", "open": "open"}
-    label = f"Your task {t.id}: {t.title}, due {derive.long_date(t.due)} ({words[state]})"
+    words = {"done": f"done {wording.long_date(t.done)}", "overdue": "overdue", "open": "open"}
+    label = f"Your task {t.id}: {t.title}, due {wording.long_date(t.due)} ({words[state]})"
     return (f'<polygon class="mp-tl-task mp-tl-task-{state}" points="{tx:.1f},{mid - 6:.1f} '
             f'{tx + 6:.1f},{mid + 5:.1f} {tx - 6:.1f},{mid + 5:.1f}"><title>{attr(label)}'
             "</title></polygon>")
