@@ -112,13 +112,15 @@ class Visit:
 
 def harmless_abort(url: str, failure: str, navigation: bool, server: str) -> bool:
     """A request Chromium itself gave up on, to our own server: the favicon it asks for on
-    its own, a navigation that the next `goto` replaced, or the search worker's fetch of
-    its index when the page it served went away before the index came (net::ERR_ABORTED; a
-    busy machine is slow enough for that). Nothing the page asked another host for is ever
-    harmless: those stay failures, and an index that is missing answers 404, not this."""
+    its own, a navigation that the next `goto` replaced, or a fetch Material makes in the
+    background (the search worker's index, the site's sitemap) when the page that made it
+    went away before the answer came (net::ERR_ABORTED; a busy machine, or tests on every
+    core, is slow enough for that). Nothing the page asked another host for is ever
+    harmless: those stay failures, and a file that is missing answers 404, not this."""
     same_origin = urlsplit(url)[:2] == urlsplit(server)[:2]
     name = urlsplit(url).path.rsplit("/", 1)[-1]
-    left_behind = navigation or name.startswith("favicon.") or name == "search_index.json"
+    left_behind = navigation or name.startswith("favicon.") or name in (
+        "search_index.json", "sitemap.xml")
     return same_origin and "ERR_ABORTED" in failure and left_behind
 
 
