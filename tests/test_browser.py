@@ -110,17 +110,19 @@ class Visit:
                 + [f"failed request: {m}" for m in self.failed])
 
 
-def harmless_abort(url: str, failure: str, navigation: bool, server: str) -> bool:
+def harmless_abort(url: str, failure: str, navigation: bool, server: str,
+                   page_left: bool = False) -> bool:
     """A request Chromium itself gave up on, to our own server: the favicon it asks for on
-    its own, a navigation that the next `goto` replaced, or a fetch Material makes in the
-    background (the search worker's index, the site's sitemap) when the page that made it
-    went away before the answer came (net::ERR_ABORTED; a busy machine, or tests on every
+    its own, a navigation that the next `goto` replaced, the search worker's fetch of its
+    index when the page it served went away before the index came, or anything else the
+    page the tab has just left still waited for (its worker's script, the sitemap), which
+    Chromium cancels on leaving (net::ERR_ABORTED; a busy machine, or the suite on every
     core, is slow enough for that). Nothing the page asked another host for is ever
     harmless: those stay failures, and a file that is missing answers 404, not this."""
     same_origin = urlsplit(url)[:2] == urlsplit(server)[:2]
     name = urlsplit(url).path.rsplit("/", 1)[-1]
-    left_behind = navigation or name.startswith("favicon.") or name in (
-        "search_index.json", "sitemap.xml")
+    left_behind = (navigation or page_left or name.startswith("favicon.")
+                   or name == "search_index.json")
     return same_origin and "ERR_ABORTED" in failure and left_behind
 
 
@@ -134,6 +136,7 @@ class Tab:
         self.server, self.prefix = server, prefix
         self.allowed = server + prefix
         self.visit = Visit("")
+        self.left: list[str] = []  # what the page the tab last left asked for
         self.context = browser.new_context(viewport=viewport, service_workers="block")
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
@@ -155,8 +158,10 @@ class Tab:
     def _failed(self, request) -> None:  # noqa: ANN001 (a playwright Request)
         if request.url in self.visit.blocked:
             return  # reported as a request outside the site
+        # The page left: a request of the previous page that this one has not made (yet).
+        page_left = request.url in self.left and request.url not in self.visit.requests
         if harmless_abort(request.url, request.failure or "", request.is_navigation_request(),
-                          self.server):
+                          self.server, page_left):
             return
         self.visit.failed.append(f"{request.url} ({request.failure})")
 
@@ -166,7 +171,7 @@ class Tab:
 
     def open(self, rel: str, material: bool = True) -> Visit:
         """Opens a page of the site; `material=False` for a file that is not a page."""
-        self.visit = Visit(self.allowed + rel)
+        self.left, self.visit = self.visit.requests, Visit(self.allowed + rel)
         self.page.goto(self.visit.url, wait_until="load")
         if not material:
             self.page.wait_for_timeout(100)
@@ -264,6 +269,19 @@ def layout_problems(page) -> list[str]:  # noqa: ANN001 (a playwright Page)
 def test_only_aborted_favicons_navigations_and_search_indexes_on_our_server_are_ignored(
         url: str, failure: str, navigation: bool, harmless: bool) -> None:
     assert harmless_abort(url, failure, navigation, "http://127.0.0.1:8123") is harmless
+
+
+@pytest.mark.parametrize(("url", "failure", "harmless"), [
+    ("http://127.0.0.1:8123/acme/assets/javascripts/workers/search.js", "net::ERR_ABORTED", True),
+    ("http://127.0.0.1:8123/acme/sitemap.xml", "net::ERR_ABORTED", True),
+    ("http://127.0.0.1:8123/acme/assets/app.js", "net::ERR_FAILED", False),
+    ("http://127.0.0.1:9999/acme/sitemap.xml", "net::ERR_ABORTED", False),
+    ("https://cdn.example/app.js", "net::ERR_ABORTED", False),
+])
+def test_what_a_page_left_behind_is_ignored_only_if_chromium_gave_it_up_on_our_server(
+        url: str, failure: str, harmless: bool) -> None:
+    assert harmless_abort(url, failure, False, "http://127.0.0.1:8123", page_left=True) \
+        is harmless
 
 
 @pytest.mark.parametrize("slug", ["northwind", "hostile"])
