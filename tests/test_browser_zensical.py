@@ -7,9 +7,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from generator.site import zensical
-from tests.test_browser import AS_OF, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PROJECTS, REPO
+from tests.conftest import build_sites
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser,
               pytest.mark.skipif(not zensical.available(), reason="Zensical is not installed "
@@ -32,16 +30,9 @@ document.addEventListener('securitypolicyviolation',
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("zensical")
-    done = subprocess.run([sys.executable, "-m", "generator", "build", "--projects",
-                           str(PROJECTS), "--out", str(folder / "site"), "--as-of", AS_OF,
-                           "--agency", "--engine", "zensical"], cwd=REPO, capture_output=True,
-                          text=True, timeout=600,
-                          env={**os.environ,
-                               "MILEPOST_CACHE": str(folder / "cache")})
-    assert done.returncode == 0, done.stdout + done.stderr
-    return folder / "site"
+def out(tmp_path_factory: pytest.TempPathFactory, examples: Path) -> Path:
+    return build_sites(examples, tmp_path_factory.mktemp("zensical"), "--agency", "--engine",
+                       "zensical")
 
 
 @contextlib.contextmanager

@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import posixpath
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from generator.site import zensical
-from tests.test_browser import AS_OF, FIXTURES, PROJECTS, REPO
+from tests.conftest import REPO, build_sites
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not zensical.available(), reason="Zensical is not installed "
@@ -71,22 +68,16 @@ def search_entries(site: Path) -> dict[str, tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Both engines' output of the same inputs, built side by side."""
+def built(tmp_path_factory: pytest.TempPathFactory, example_sites_with_agency: Path,
+          hostile_sites: Path, examples: Path) -> list[tuple[Path, Path]]:
+    """Each output built by MkDocs (the run's shared builds) beside the same built by
+    Zensical: the example clients with the agency's view, and the hostile fixture."""
     folder = tmp_path_factory.mktemp("parity")
-    env = {**os.environ, "MILEPOST_CACHE": str(folder / "cache")}
-    runs = []
-    for engine in ("mkdocs", "zensical"):
-        out = ["--out", str(folder / engine), "--as-of", AS_OF, "--engine", engine, "-j", "1"]
-        for args in (["--projects", str(PROJECTS), "--agency"],
-                     ["--projects", str(FIXTURES), "--client", "hostile"]):
-            runs.append(subprocess.Popen([sys.executable, "-m", "generator", "build", *args,
-                                          *out], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                                         stderr=subprocess.STDOUT, text=True))
-    for run in runs:
-        said, _ = run.communicate(timeout=600)
-        assert run.returncode == 0, said
-    return {"mkdocs": folder / "mkdocs", "zensical": folder / "zensical"}
+    zensical_examples = build_sites(examples, folder / "examples", "--agency", "--engine",
+                                    "zensical")
+    zensical_hostile = build_sites(REPO / "tests" / "fixtures", folder / "hostile", "--client",
+                                   "hostile", "--engine", "zensical")
+    return [(example_sites_with_agency, zensical_examples), (hostile_sites, zensical_hostile)]
 
 
 def sites(out: Path) -> list[Path]:
@@ -97,7 +88,13 @@ def sites(out: Path) -> list[Path]:
 
 
 def test_both_engines_write_the_same_pages_with_the_same_text_navigation_and_links(built):
-    mkdocs, zensical_out = built["mkdocs"], built["zensical"]
+    compared = 0
+    for mkdocs, zensical_out in built:
+        compared += _compare_pages(mkdocs, zensical_out)
+    assert compared > 100, compared
+
+
+def _compare_pages(mkdocs: Path, zensical_out: Path) -> int:
     compared = 0
     for site in sites(mkdocs):
         other = zensical_out / site.relative_to(mkdocs)
@@ -119,21 +116,21 @@ def test_both_engines_write_the_same_pages_with_the_same_text_navigation_and_lin
                 sorted({resolved(rel, u) for u in HREF.findall(their)}), where
             assert navigation(site / rel, rel) == navigation(other / rel, rel), where
             compared += 1
-    assert compared > 100, compared
+    return compared
 
 
 def test_both_engines_index_the_same_entries_with_the_same_text(built):
-    mkdocs, zensical_out = built["mkdocs"], built["zensical"]
-    for site in sites(mkdocs):
-        ours = search_entries(site)
-        theirs = search_entries(zensical_out / site.relative_to(mkdocs))
-        assert sorted(ours) == sorted(theirs), site
-        for location, entry in ours.items():
-            assert entry == theirs[location], (site.name, location)
+    for mkdocs, zensical_out in built:
+        for site in sites(mkdocs):
+            ours = search_entries(site)
+            theirs = search_entries(zensical_out / site.relative_to(mkdocs))
+            assert sorted(ours) == sorted(theirs), site
+            for location, entry in ours.items():
+                assert entry == theirs[location], (site.name, location)
 
 
 def test_zensicals_index_reads_tables_as_sentences_and_leaves_out_drawings(built):
-    entries = search_entries(built["zensical"] / "northwind")
+    entries = search_entries(built[0][1] / "northwind")
     roadmap = entries["roadmap.html"][1]
     assert "Sep2026Oct" not in roadmap  # the timeline's labels, run together
     assert any(text.startswith("Milestone: M") for _, text in entries.values())
