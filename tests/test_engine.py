@@ -119,12 +119,19 @@ def test_zensicals_cache_is_kept_per_client_outside_the_output(tmp_path: Path,
 
 def test_without_zensical_installed_the_engine_says_how_to_get_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from generator.site import build
+
     monkeypatch.setattr(zensical, "available", lambda: False)
+    monkeypatch.setattr(build, "zensical_available", lambda: False)
+    said = ("the engine zensical is not installed: install it with `pip install "
+            "'milepost[zensical]'`, or build with `--engine mkdocs`")
     with pytest.raises(MilepostError) as caught:
         zensical.run_zensical(tmp_path / "mkdocs.yml", None)
-    assert str(caught.value) == (
-        "the engine zensical is not installed: install it with `pip install "
-        "'milepost[zensical]'`, or build with `--engine mkdocs`")
+    assert str(caught.value) == said
+    with pytest.raises(MilepostError) as caught:  # before anything is built
+        engine_setting(tmp_path / "mkdocs.yml", "zensical")
+    assert str(caught.value) == said
+    assert engine_setting(tmp_path / "mkdocs.yml", "mkdocs") == "mkdocs"
 
 
 # --- Zensical's warnings, reported as MkDocs' are, and --strict -------------------------------

@@ -43,7 +43,8 @@ from generator.site.output import (
 )
 from generator.site.render import BASE_CONFIG, CONTENT, SiteVersion, render_pages, site_config
 from generator.site.urls import client_site_url, read_base_config
-from generator.site.zensical import cache_folder, run_zensical
+from generator.site.zensical import INSTALL_HINT, cache_folder, run_zensical
+from generator.site.zensical import available as zensical_available
 
 ROBOTS = "User-agent: *\nDisallow: /\n"  # no search engine may index a client's site
 
@@ -233,7 +234,7 @@ def engine_setting(base_config: Path, chosen: str | None = None) -> str:
     """The engine to build with: `chosen` (--engine) if given, else the base mkdocs.yml's
     `extra: milepost: engine:`, else MkDocs. Refuses a name that is no engine's."""
     if chosen is not None:
-        return engine_named(chosen).name
+        return _installed(engine_named(chosen).name)
     extra = read_base_config(base_config).get("extra")
     milepost = extra.get("milepost") if isinstance(extra, dict) else None
     name = milepost.get("engine") if isinstance(milepost, dict) else None
@@ -242,7 +243,15 @@ def engine_setting(base_config: Path, chosen: str | None = None) -> str:
     if name not in ENGINES:
         raise MilepostError(f"{base_config}: extra: milepost: engine: is {name!r}; write one of "
                             f"{', '.join(ENGINES)}")
-    return str(name)
+    return _installed(str(name))
+
+
+def _installed(name: str) -> str:
+    """Refuse, before anything is built, an engine that is not installed."""
+    if name == ZENSICAL.name and not zensical_available():
+        raise MilepostError(f"the engine zensical is not installed: {INSTALL_HINT}, or build "
+                            "with `--engine mkdocs`")
+    return name
 
 
 def search_index_of(site: Path) -> SearchIndex | None:
