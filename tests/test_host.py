@@ -61,7 +61,7 @@ def repo() -> Iterator[Path]:
 HELD_BACK = "Zebracorn margin is thin"  # an internal note of client a: the agency's alone
 
 
-def _hosting_repo(repo: Path) -> Iterator[Path]:
+def _hosting_repo(repo: Path, *engine: str) -> Iterator[Path]:
     git(repo, "init", "-q", "-b", "main")
     for slug, name in NAMES.items():
         folder = repo / "projects" / slug
@@ -75,7 +75,7 @@ def _hosting_repo(repo: Path) -> Iterator[Path]:
     for slug in NAMES:
         git(repo, "tag", "-a", f"{slug}/v1", "-m", "first plan", day="2026-03-01")
     built = milepost(repo, "build", "--versions", "--agency", "--out", "site", "--as-of",
-                     "2026-06-01")
+                     "2026-06-01", *engine)
     assert built.returncode == 0, built.stderr
     (repo / "site" / "a" / ".a.publishing-x").mkdir()  # scratch left by a publish
     # a client deleted from projects/ whose folder is still in the site
@@ -793,3 +793,69 @@ def test_a_page_loads_as_fast_behind_nginx_as_behind_caddy(repo: Path, tmp_path:
             stop(server)
     nginx, caddy = (statistics.median(times[k]) for k in ("nginx", "caddy"))
     assert nginx <= 1.5 * caddy, (nginx, caddy, times)
+
+
+# --- the same behind nginx, the sites built with Zensical -------------------------------------
+
+@pytest.fixture(scope="module")
+def zensical_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """nginx serving clients a and b and the agency's view built with Zensical, under the
+    policies `milepost host` made from Zensical's own output."""
+    from generator.site import zensical
+
+    if not zensical.available():
+        pytest.skip("Zensical is not installed (the `zensical` extra)")
+    if shutil.which("nginx") is None:
+        pytest.skip("nginx is not installed (apt-get install nginx); .ci/run installs it")
+    repo = Path(tempfile.mkdtemp(prefix="milepost-hosting-zensical-"))
+    try:
+        for built in _hosting_repo(repo, "--engine", "zensical"):
+            running = start("nginx", built, tmp_path_factory.mktemp("nginx-zensical"))
+            try:
+                yield running
+            finally:
+                stop(running)
+    finally:
+        shutil.rmtree(repo, ignore_errors=True)
+
+
+def zensical_search(page: Any, word: str) -> list[str]:
+    """Zensical's search dialog (in a shadow root: Playwright's locators enter it)."""
+    from tests.test_browser_zensical import zensical_search as search
+
+    return search(page, word)
+
+
+@pytest.mark.browser
+def test_zensicals_search_and_version_selector_work_behind_the_login(zensical_server: Server):
+    base = f"http://127.0.0.1:{zensical_server.port}"
+    with logged_in(MIA) as watched:
+        page = watched.page
+        page.goto(f"{base}/a/")
+        page.wait_for_url(f"{base}/a/latest/index.html")
+        links = zensical_search(page, "discovery")
+        assert any("roadmap.html" in link for link in links), links
+        violations = page.evaluate("window.__violations")
+        page.goto(f"{base}/a/v1/roadmap.html")
+        page.locator(".md-version__current").wait_for(timeout=10_000)
+        titles = [t.strip() for t in page.locator(".md-version__link").all_inner_texts()]
+        assert titles == ["latest", "v1 (1\u00a0Mar\u00a02026): first plan"], titles
+        page.locator(".md-version").hover()
+        page.locator(".md-version__link", has_text="latest").click()
+        page.wait_for_url(f"{base}/a/latest/**")
+        now, errors, failed = watched.problems()
+        violations += now
+        assert violations == [] and errors == [] and failed == [], (violations, errors, failed)
+
+
+@pytest.mark.browser
+def test_the_agency_finds_what_is_held_back_in_zensicals_copy(zensical_server: Server):
+    base = f"http://127.0.0.1:{zensical_server.port}"
+    with logged_in(DANA) as watched:
+        page = watched.page
+        page.goto(f"{base}/_agency/sites/a/latest/index.html")
+        assert HELD_BACK in page.locator("#mp-held-back").inner_text()
+        links = zensical_search(page, "zebracorn")
+        assert any(link.endswith("index.html?h=zebracorn#mp-held-back") for link in links), links
+        now, errors, failed = watched.problems()
+        assert now == [] and errors == [] and failed == [], (now, errors, failed)
