@@ -1,0 +1,197 @@
+"""`--shard K/N` and `milepost assemble`: a build spread over N machines gives the same bytes
+as one machine, every client in exactly one shard, the shards about the same size, and few
+clients moved when one is added."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.problems import MilepostError
+from generator.project import shards
+from generator.project.shards import Shard, assign, match_shards, parse_shard
+from tests.conftest import git, milepost, tree_bytes, valid_files
+
+EXAMPLES = Path(__file__).parent / "examples"
+
+
+def _random_clients(rnd: random.Random) -> dict[str, int]:
+    return {f"client-{rnd.randrange(10**9)}": rnd.randint(1, 300)
+            for _ in range(rnd.randint(1, 60))}
+
+
+def _loads(placed: dict[str, int], sizes: dict[str, int], n: int) -> list[int]:
+    loads = [0] * n
+    for slug, shard in placed.items():
+        loads[shard] += sizes[slug]
+    return loads
+
+
+# --- the assignment -------------------------------------------------------------------------
+
+def test_every_client_is_in_exactly_one_shard_and_no_shard_is_overfull():
+    rnd = random.Random(20)
+    for _ in range(500):
+        sizes, n = _random_clients(rnd), rnd.randint(1, 9)
+        placed = assign(sizes, n)
+        assert set(placed) == set(sizes) and all(0 <= s < n for s in placed.values())
+        # The shards of K = 1..N together are every client, each once.
+        folders = sorted(sizes)
+        together = [slug for k in range(n) for slug in folders if placed[slug] == k]
+        assert sorted(together) == folders
+        # An even share and the slack, or an even share and the biggest client: never more.
+        even = sum(sizes.values()) / n
+        bound = max((1 + shards.SLACK) * even, even + max(sizes.values()))
+        assert max(_loads(placed, sizes, n)) <= bound + 1e-9
+
+
+def test_adding_a_client_moves_few_others():
+    """On average under a tenth of the clients move when one is added (placing them all
+    again from the largest down, the usual way to balance, moves about four in ten), and a
+    client never moves for one added to another split."""
+    rnd = random.Random(7)
+    moved, total = 0, 0
+    for t in range(500):
+        sizes, n = _random_clients(rnd), rnd.randint(2, 8)
+        before = assign(sizes, n)
+        after = assign({**sizes, f"new-{t}": rnd.randint(1, 300)}, n)
+        moved += sum(before[s] != after[s] for s in sizes)
+        total += len(sizes)
+    assert moved / total < 0.1
+
+
+def test_the_assignment_is_the_same_whatever_order_the_clients_come_in():
+    sizes = {f"c{i}": i * 7 % 50 + 1 for i in range(30)}
+    shuffled = dict(sorted(sizes.items(), key=lambda kv: random.Random(1).random()))
+    assert assign(sizes, 4) == assign(shuffled, 4)
+
+
+@pytest.mark.parametrize(("given", "message"), [
+    ("0/3", "--shard '0/3': shards are counted from 1 to 3, so K must be one of 1…3"),
+    ("4/3", "--shard '4/3': shards are counted from 1 to 3, so K must be one of 1…3"),
+    ("1/0", "--shard '1/0': there must be at least one shard (N ≥ 1)"),
+    ("x", "--shard 'x' is not K/N: write the shard's number and how many there are, e.g. "
+          "--shard 2/3 (the second of three)"),
+    ("2", "--shard '2' is not K/N"),
+    ("-1/3", "--shard '-1/3' is not K/N"),
+])
+def test_a_shard_that_is_not_k_of_n_is_refused(given: str, message: str):
+    with pytest.raises(MilepostError) as caught:
+        parse_shard(given)
+    assert str(caught.value).startswith(message)
+
+
+def test_parse_shard():
+    assert parse_shard("2/3") == Shard(2, 3) and str(Shard(2, 3)) == "2/3"
+
+
+# --- checking the shards' outputs before anything is written ---------------------------------
+
+@pytest.mark.parametrize(("outputs", "message"), [
+    ({"a": ("1/2", ["x"]), "b": ("1/3", ["y"])},
+     "the shards' outputs are of different splits (a is 1/2, b is 1/3)"),
+    ({"a": ("1/2", ["x"]), "b": ("1/2", ["y"])}, "shard 1/2 is given twice (a and b)"),
+    ({"a": ("1/3", ["x", "y"]), "b": ("3/3", [])}, "shard 2/3 is missing"),
+    ({"a": ("1/2", ["x"]), "b": ("2/2", ["x", "y"])}, "x is in two shards' outputs (a and b)"),
+    ({"a": ("1/2", ["x"]), "b": ("2/2", [])}, "not in any shard's output: y"),
+    ({"a": ("1/2", ["x", "z"]), "b": ("2/2", ["y"])}, "z: built by a shard but not in the "
+                                                      "projects folder"),
+])
+def test_assemble_refuses_outputs_that_are_not_every_shard_once(outputs: dict, message: str):
+    with pytest.raises(MilepostError) as caught:
+        match_shards(outputs, ["x", "y"])
+    assert str(caught.value).startswith(message)
+
+
+def test_assemble_takes_each_client_from_its_shard():
+    assert match_shards({"a": ("2/2", ["y"]), "b": ("1/2", ["x"])}, ["x", "y"]) == \
+        {"x": "b", "y": "a"}
+
+
+# --- the command line -----------------------------------------------------------------------
+
+def test_shard_errors_on_the_command_line(make_project, run_cli, valid_project_files=None):
+
+    make_project({"acme": valid_files()})
+    code, _, err = run_cli("build", "--shard", "4/3")
+    assert code == 1 and err.startswith("error: --shard '4/3': shards are counted from 1 to 3")
+    assert "Traceback" not in err
+    code, _, err = run_cli("build", "--shard", "1/2", "--agency")
+    assert code == 1 and "--agency cannot be built in shard 1/2" in err
+    code, _, err = run_cli("publish", "--shard", "1/2", "--branch", "gh-pages")
+    assert code == 1 and "cannot be committed to a branch on its own" in err
+    code, out, _ = run_cli("plan", "--shard", "1/1")
+    assert code == 0 and out == "acme\n"
+    code, _, err = run_cli("plan")
+    assert code == 1 and "plan needs --changed-since REF" in err
+
+
+def test_assemble_refuses_a_folder_that_is_no_shard(make_project, run_cli, tmp_path: Path):
+
+    make_project({"acme": valid_files()})
+    (tmp_path / "nothing").mkdir()
+    code, _, err = run_cli("assemble", "nothing", "--out", "site")
+    assert code == 1 and err == ("error: nothing is not a shard's output (it has no "
+                                 ".milepost-shard): give the folders that `milepost build "
+                                 "--shard K/N` or `publish --shard K/N` wrote\n")
+    assert not (tmp_path / "site").exists()
+
+
+# --- the replay: three machines, then one ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def agency_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A git repository of the example clients and three synthetic ones, two of them with
+    released versions."""
+    from bench.synthetic import write_clients
+
+    repo = tmp_path_factory.mktemp("shards") / "repo"
+    shutil.copytree(EXAMPLES, repo / "projects")
+    write_clients(repo / "projects", years=1, count=3, as_of=date(2026, 3, 1), seed=20)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "clients", day="2026-02-01")
+    for slug in ("northwind", "harbor-health"):
+        git(repo, "tag", "-a", f"{slug}/v1", "-m", "Baseline", day="2026-02-01")
+    roadmap = repo / "projects" / "northwind" / "roadmap.yml"
+    roadmap.write_text(roadmap.read_text(encoding="utf-8").replace(
+        "title:", "title: Revised", 1), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "northwind: a milestone renamed", day="2026-02-10")
+    return repo
+
+
+def _run(repo: Path, *args: str) -> None:
+    done = milepost(repo, *args, "--as-of", "2026-03-10")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("versions", [[], ["--versions"]], ids=["plain", "versions"])
+def test_three_shards_and_assemble_give_the_bytes_of_one_build(agency_repo: Path,
+                                                                 versions: list[str]):
+    """Each shard a `milepost` process of its own, into a folder of its own (as on three
+    machines), then `assemble --agency`: every file, the agency's view and the shared theme
+    files included, is the same bytes as one `build --agency` (contents compared, not
+    inodes: the shared files are hard links on one machine and copies across three)."""
+    name = "versions" if versions else "plain"
+    work = agency_repo.parent / name
+    for k in (1, 2, 3):
+        _run(agency_repo, "build", *versions, "--shard", f"{k}/3", "--out",
+             str(work / f"shard-{k}"))
+    held = [sorted(p.name for p in (work / f"shard-{k}").iterdir() if not
+                   p.name.startswith(".")) for k in (1, 2, 3)]
+    assert all(held) and sorted(sum(held, [])) == sorted(
+        p.name for p in (agency_repo / "projects").iterdir())
+    _run(agency_repo, "assemble", *(str(work / f"shard-{k}") for k in (1, 2, 3)),
+         "--out", str(work / "assembled"), "--agency")
+    _run(agency_repo, "build", *versions, "--agency", "--out", str(work / "single"))
+    assembled, single = tree_bytes(work / "assembled"), tree_bytes(work / "single")
+    assert sorted(assembled) == sorted(single)
+    assert [p for p in single if assembled[p] != single[p]] == []
+    assert any(p.startswith("_agency/") for p in single)
+    if versions:
+        assert "northwind/v1/index.html" in single and "northwind/latest/index.html" in single
