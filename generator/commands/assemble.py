@@ -34,11 +34,14 @@ def add(commands: Commands, shared: Shared) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from generator.commands.build import Progress, results_table
+    from generator.commands.publish import agency_kept_private
     from generator.pipeline import agency_alone, new_job
     from generator.project.folders import client_scope, select_clients
     from generator.project.shards import match_shards
     from generator.site.output import check_out_dir, read_shard_marker, take_client
 
+    if args.agency:
+        agency_kept_private(args.out)
     projects_dir, _ = client_scope(settings.projects)
     every = select_clients(projects_dir)
     out = Path(args.out)

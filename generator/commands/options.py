@@ -75,7 +75,8 @@ def _shard_option() -> argparse.ArgumentParser:
     p.add_argument("--shard", metavar="K/N", help="only the clients of shard K of N, to spread "
                    "a build over N machines: every client is in exactly one shard, the shards "
                    "are about the same size (the clients' YAML, in bytes) and adding a client "
-                   "moves few others; with --client, those named that are in shard K. "
+                   "moves few others; with --client (where the command takes it), those "
+                   "named that are in shard K. "
                    "`milepost assemble` puts the N outputs together (see README.md#shards)")
     return p
 

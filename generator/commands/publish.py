@@ -40,7 +40,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                             "cannot be committed to a branch on its own: publish each shard "
                             "--to DIR, then put them together with `milepost assemble`")
     if args.agency:
-        _agency_kept_private(args.to)
+        agency_kept_private(args.to)
     if args.to:
         code = build_clients(settings, Path(args.to), "publish", "published", args.agency)
         # A shard's folder holds its own clients only: the others are not gone, and
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return code
 
 
-def _agency_kept_private(to: str | None) -> None:
+def agency_kept_private(to: str | None) -> None:
     """Refuse to publish the agency's view where anyone may read it."""
     if not to:
         # A branch is how GitHub Pages publishes, and Pages are public: the agency's view

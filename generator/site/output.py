@@ -270,6 +270,7 @@ SHARD_FILE = ".milepost-shard"
 
 def write_shard_marker(out: Path, shard: Shard, clients: list[str]) -> None:
     """Say, in `out`, that it is the output of `shard` ("K/N") holding `clients`."""
+    out.mkdir(parents=True, exist_ok=True)  # a shard may have had no client to build
     text = json.dumps({"shard": str(shard), "clients": clients}, indent=1) + "\n"
     tmp = out / f"{SHARD_FILE}.tmp-{os.getpid()}"
     tmp.write_text(text, encoding="utf-8")
