@@ -4,8 +4,11 @@ clients moved when one is added."""
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -195,3 +198,195 @@ def test_three_shards_and_assemble_give_the_bytes_of_one_build(agency_repo: Path
     assert any(p.startswith("_agency/") for p in single)
     if versions:
         assert "northwind/v1/index.html" in single and "northwind/latest/index.html" in single
+
+
+# --- init-ci --shards N --------------------------------------------------------------------
+
+def test_github_builds_each_shard_in_a_matrix_then_one_job_assembles_and_publishes():
+    import yaml
+
+    from generator.ship.ci import pipeline_text
+
+    data = yaml.safe_load(pipeline_text("github", ".", shards=3))
+    build, publish = data["jobs"]["build"], data["jobs"]["publish"]
+    assert build["strategy"]["matrix"]["shard"] == [1, 2, 3]
+    assert build["env"]["MILEPOST_SHARD"] == "${{ matrix.shard }}/3"
+    assert build["permissions"] == {"contents": "read"}
+    runs = "\n".join(step.get("run", "") for step in build["steps"])
+    assert 'milepost publish --projects projects --shard "$shard" --to site' in runs
+    assert "--agency" not in runs  # a shard never holds the agency's view
+    upload = next(s for s in build["steps"] if s.get("uses", "").startswith(
+        "actions/upload-artifact"))
+    assert upload["with"]["retention-days"] == 1
+    assert upload["with"]["name"] == "milepost-shard-${{ matrix.shard }}"
+    assert publish["needs"] == "build"
+    download = next(s for s in publish["steps"] if s.get("uses", "").startswith(
+        "actions/download-artifact"))
+    assert download["with"] == {"pattern": "milepost-shard-*", "path": "shards",
+                                "merge-multiple": True}
+    runs = "\n".join(step.get("run", "") for step in publish["steps"])
+    assert "milepost assemble --projects projects shards/*/ --out site --agency" in runs
+    assert "milepost publish" not in runs  # nothing is built again
+    assert runs.index("milepost assemble") < runs.index("mv -T current.next current")
+
+
+def test_gitlab_builds_each_shard_in_parallel_then_one_job_assembles_and_publishes():
+    import yaml
+
+    from generator.ship.ci import pipeline_text
+
+    data = yaml.safe_load(pipeline_text("gitlab", ".", shards=4))
+    assert data["stages"] == ["check", "review", "build", "publish"]
+    build, deploy = data["build"], data["deploy"]
+    assert build["parallel"] == 4 and build["stage"] == "build"
+    assert build["artifacts"] == {"paths": ["shards/"], "expire_in": "1 day",
+                                  "access": "developer"}
+    assert "resource_group" not in build  # shards of two pipelines may build side by side
+    script = "\n".join(build["script"])
+    assert 'shard="$CI_NODE_INDEX/$CI_NODE_TOTAL"' in script and "--agency" not in script
+    assert deploy["needs"] == ["build"] and deploy["resource_group"] == "milepost-publish"
+    script = "\n".join(deploy["script"])
+    assert "milepost assemble --projects projects shards/*/ --out site --agency" in script
+    assert "milepost publish" not in script
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--shards", "1"], "--shards 1: give a number of build jobs from 2 to 200"),
+    (["--shards", "201"], "--shards 201: give a number of build jobs from 2 to 200"),
+    (["--shards", "3", "--deploy", "pages"], "--shards 3 spreads the build of a release for "
+                                             "your own server"),
+])
+def test_init_ci_refuses_shards_it_cannot_use(args: list[str], message: str, run_cli,
+                                             tmp_path: Path):
+    shutil.copyfile(Path(__file__).parent.parent / "pyproject.toml", tmp_path / "pyproject.toml")
+    code, out, err = run_cli("init-ci", "github", *args)
+    assert (code, out) == (1, "") and err.startswith(f"error: {message}")
+    assert not (tmp_path / ".github").exists()
+
+
+def test_init_ci_says_the_shards_pass_through_artifacts(run_cli, tmp_path: Path):
+    shutil.copyfile(Path(__file__).parent.parent / "pyproject.toml", tmp_path / "pyproject.toml")
+    code, out, _ = run_cli("init-ci", "gitlab", "--shards", "3")
+    flat = " ".join(out.split())
+    assert code == 0 and "the clients are built by 3 jobs at once (shards)" in flat
+    assert "Keep the repository private" in flat and "access: developer" in flat
+
+
+@pytest.mark.parametrize("system", ["github", "gitlab"])
+@pytest.mark.parametrize("server", ["nginx", "caddy"])
+def test_every_shard_pipeline_renders_and_holds_no_template_syntax(system: str, server: str):
+    from generator.ship.ci import pipeline_text
+
+    text = pipeline_text(system, "milepost==0.1.0", "ssh", server, "weekly", "portal.example",
+                         shards=2)
+    assert "[[" not in text and "[%" not in text and "\n\n" not in text
+    assert text.endswith("\n")
+
+
+# --- the sharded pipeline, run job by job: three shard jobs, then the one that publishes ------
+
+def _shard_env(system: str, k: int) -> dict[str, str]:
+    if system == "github":  # the matrix fills MILEPOST_SHARD in from ${{ matrix.shard }}
+        return {"MILEPOST_SHARD": f"{k}/3"}
+    return {"CI_NODE_INDEX": str(k), "CI_NODE_TOTAL": "3"}
+
+
+def _tar_clients(tar: Path) -> list[str]:
+    import tarfile
+
+    with tarfile.open(tar) as archive:
+        tops = {Path(m.name).parts[0] for m in archive.getmembers() if Path(m.name).parts}
+    return sorted(top for top in tops if not top.startswith("."))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("system", "server"), [("github", "nginx"), ("gitlab", "caddy")])
+def test_the_sharded_pipeline_publishes_the_bytes_of_one_machine(system: str, server: str,
+                                                                  tmp_path: Path):
+    """The pipeline `init-ci --shards 3` writes, each job in a checkout of its own (artifacts
+    carried from the shard jobs to the last one, as the CI system does): the release it
+    uploads to the server (real rsync, ssh standing in only as the transport) is the same
+    bytes as one `milepost publish --agency` of the same commit; on the second run each shard
+    starts from its own clients on the server, and only from them."""
+    from tests.test_versions import (
+        EPOCH,
+        FAKE_SSH,
+        KNOWN_HOSTS,
+        SSH_KEY,
+        ci_checkout,
+        ci_steps,
+        new_remote,
+        run_ci,
+    )
+
+    if shutil.which(server) is None or shutil.which("rsync") is None:
+        pytest.skip(f"needs {server} and rsync (apt-get install {server} rsync)")
+    remote, pm = new_remote(tmp_path)
+    shutil.copytree(EXAMPLES, pm / "projects")
+    git(pm, "add", "-A")
+    git(pm, "commit", "-qm", "clients", day="2026-10-01")
+    git(pm, "tag", "-a", "northwind/v1", "-m", "Signed plan", day="2026-10-01")
+    git(pm, "push", "-q", "--tags", "origin", "main")
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "key").write_text(SSH_KEY + "\n")
+    (secrets / "known_hosts").write_text(KNOWN_HOSTS + "\n")
+    access = secrets / "access.yml"
+    added = milepost(pm, "access", "add", "--agency", "pm@agency.example", "--access",
+                     str(access), stdin="velvet thimble quasar orchard\n")
+    assert added.returncode == 0, added.stderr
+    srv, fakes = tmp_path / "srv", tmp_path / "fakes"
+    srv.mkdir()
+    fakes.mkdir()
+    (fakes / "ssh").write_text(FAKE_SSH.format(python=sys.executable), encoding="utf-8")
+    (fakes / "ssh").chmod(0o755)
+    env = {"HOME": str(tmp_path / "home"), "FAKE_SSH_LOG": str(tmp_path / "ssh.log"),
+           "RUNNER_TEMP": str(tmp_path), "MILEPOST_DEPLOY_PATH": str(srv),
+           "MILEPOST_HOST_OPTIONS": "--port 8080 --listen 127.0.0.1",
+           "CI_DEFAULT_BRANCH": "main", "CI_COMMIT_BRANCH": "main", "GITHUB_RUN_ATTEMPT": "1"}
+    (tmp_path / "home").mkdir()
+    if system == "gitlab":  # "File" variables: GitLab puts each in a file, passes its path
+        env.update(MILEPOST_SSH_KEY=str(secrets / "key"),
+                   MILEPOST_SSH_KNOWN_HOSTS=str(secrets / "known_hosts"),
+                   MILEPOST_ACCESS=str(access))
+    options = dict(deploy="ssh", server=server, shards=3,
+                   secrets={"MILEPOST_SSH_KEY": SSH_KEY, "MILEPOST_SSH_KNOWN_HOSTS": KNOWN_HOSTS,
+                            "MILEPOST_ACCESS": access.read_text(encoding="utf-8")})
+    shard_steps = ci_steps(system, "build", **options)  # type: ignore[arg-type]
+    final_steps = ci_steps(system, "publish" if system == "github" else "deploy",
+                           **options)  # type: ignore[arg-type]
+    clients = sorted(p.name for p in (pm / "projects").iterdir())
+
+    def pipeline(n: int) -> list[list[str]]:
+        final = ci_checkout(remote, tmp_path / f"run-{n}" / "publish", "main")
+        (final / "shards").mkdir()
+        held = []
+        for k in (1, 2, 3):
+            job = ci_checkout(remote, tmp_path / f"run-{n}" / f"build-{k}", "main")
+            run_ci(shard_steps, job, {**env, **_shard_env(system, k)}, fakes)
+            shutil.copy(job / "shards" / f"{k}.tar", final / "shards")  # the artifact
+            held.append(_tar_clients(job / "shards" / f"{k}.tar"))
+        run_ci(final_steps, final, {**env, "GITHUB_RUN_ID": str(n), "CI_JOB_ID": str(n)},
+               fakes)
+        single = ci_checkout(remote, tmp_path / f"run-{n}" / "single", "main")
+        done = subprocess.run([sys.executable, "-m", "generator", "publish", "--projects",
+                               "projects", "--to", "site", "--agency"], cwd=single,
+                              capture_output=True, text=True,
+                              env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CI": "true",
+                                   "NO_MKDOCS_2_WARNING": "1"})
+        assert done.returncode == 0, done.stderr
+        published, expected = tree_bytes(srv / "current" / "site"), tree_bytes(single / "site")
+        assert sorted(published) == sorted(expected)
+        assert [p for p in expected if published[p] != expected[p]] == []
+        assert "_agency/index.html" in published
+        return held
+
+    first = pipeline(1)
+    assert sorted(sum(first, [])) == clients  # every client from exactly one shard
+    roadmap = pm / "projects" / "harbor-health" / "roadmap.yml"
+    roadmap.write_text(roadmap.read_text(encoding="utf-8").replace("title:", "title: New", 1),
+                       encoding="utf-8")
+    git(pm, "commit", "-qam", "harbor-health: a milestone renamed", day="2026-10-20")
+    git(pm, "push", "-q", "origin", "main")
+    assert pipeline(2) == first  # the same shards, each pulling its own clients only
+    assert len(list((srv / "releases").iterdir())) == 2
