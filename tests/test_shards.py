@@ -144,6 +144,18 @@ def test_assemble_refuses_a_folder_that_is_no_shard(make_project, run_cli, tmp_p
     assert not (tmp_path / "site").exists()
 
 
+def test_assemble_never_puts_the_agency_view_where_pages_serve_it(make_project, run_cli,
+                                                                   tmp_path: Path,
+                                                                   monkeypatch):
+    make_project({"acme": valid_files()})
+    monkeypatch.setenv("GITLAB_CI", "true")
+    monkeypatch.setenv("CI_PROJECT_DIR", str(tmp_path))
+    code, _, err = run_cli("assemble", "shard-1", "--out", "public", "--agency")
+    assert code == 1 and err.startswith("error: --agency cannot be published into public: in "
+                                        "GitLab CI, GitLab Pages serves public/")
+    assert not (tmp_path / "public").exists()
+
+
 # --- the replay: three machines, then one ---------------------------------------------------
 
 @pytest.fixture(scope="module")

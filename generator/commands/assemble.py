@@ -33,7 +33,7 @@ def add(commands: Commands, shared: Shared) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from generator.commands.build import Progress, results_table
+    from generator.commands.build import Progress, results_table, warn_gone_clients
     from generator.commands.publish import agency_kept_private
     from generator.pipeline import agency_alone, new_job
     from generator.project.folders import client_scope, select_clients
@@ -52,6 +52,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for slug in sorted(source):
         take_client(Path(source[slug]), out, slug)
         print(visible(f"{slug}: taken from {source[slug]}"), flush=True)
+    warn_gone_clients(out, settings.projects)
     if not args.agency:
         return 0
     job = new_job(projects_dir, out, settings.today, "site", strict=settings.strict,
