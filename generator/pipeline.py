@@ -267,29 +267,9 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 def agency_alone(job: Job, every: list[Path]) -> BuildResult:
     """The agency's site of every client, from the client sites already in the output
     (`milepost assemble`, after shards built them elsewhere): each client is read again and
-    its site copied, `job.jobs` clients at a time; nothing is rebuilt. Never raises."""
+    its site copied; nothing is rebuilt. (Reading and copying them in parallel gained
+    nothing measurable: most of this is the one MkDocs build of the agency's pages.)"""
     from generator.agency.build import agency_work
 
-    started = time.perf_counter()
-    parallel = job.jobs > 1 and len(every) > 1
-    try:
-        with agency_work(job.build.out) as work:
-            with _workers(min(job.jobs, len(every)) if parallel else 0, job.build.out) as pool:
-                args = [(f, job.shown_root, job.build, work, job.projects_dir) for f in every]
-                if pool is None:
-                    parts = [_folder_part(a) for a in args]
-                else:
-                    answers = pool.map(_folder_part, args)  # every worker started: Ctrl+C
-                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # may come now
-                    parts = list(answers)
-            outcomes: list[Outcome] = [(BuildResult(f.name, part is not None), part)
-                                       for f, part in zip(every, parts, strict=True)]
-            return agency_site(job, outcomes, every, work)
-    except Exception as exc:
-        return failed(AGENCY_FOLDER, started, exc)
-
-
-def _folder_part(args: tuple[Path, str, BuildSettings, Path, Path]) -> AgencyPart | None:
-    from generator.agency.build import folder_part
-
-    return folder_part(*args, versioned=False)
+    with agency_work(job.build.out) as work:
+        return agency_site(job, [], every, work)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def add(commands: Commands, shared: Shared) -> None:
     a = commands.add_parser(
-        "assemble", parents=[shared.projects, shared.as_of, shared.jobs, shared.strict],
+        "assemble", parents=[shared.projects, shared.as_of, shared.strict],
         help="put the shards' outputs together into one output folder (and the agency's view)",
         description="Put the folders that `milepost build --shard K/N` (or `publish --shard "
         "K/N`) wrote on N machines together into one output folder, checking that every "
@@ -55,8 +55,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     warn_gone_clients(out, settings.projects)
     if not args.agency:
         return 0
-    job = new_job(projects_dir, out, settings.today, "site", strict=settings.strict,
-                  jobs=settings.jobs)
+    job = new_job(projects_dir, out, settings.today, "site", strict=settings.strict)
     progress = Progress(1, live=settings.live)
     result = agency_alone(job, every)
     progress(result)
