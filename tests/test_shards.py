@@ -17,9 +17,7 @@ import pytest
 from generator.problems import MilepostError
 from generator.project import shards
 from generator.project.shards import Shard, assign, match_shards, parse_shard
-from tests.conftest import git, milepost, tree_bytes, valid_files
-
-EXAMPLES = Path(__file__).parent / "examples"
+from tests.conftest import copy_examples, git, milepost, tree_bytes, valid_files
 
 
 def _random_clients(rnd: random.Random) -> dict[str, int]:
@@ -165,7 +163,7 @@ def agency_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from bench.synthetic import write_clients
 
     repo = tmp_path_factory.mktemp("shards") / "repo"
-    shutil.copytree(EXAMPLES, repo / "projects")
+    copy_examples(repo / "projects")
     write_clients(repo / "projects", years=1, count=3, as_of=date(2026, 3, 1), seed=20)
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
@@ -334,7 +332,7 @@ def test_the_sharded_pipeline_publishes_the_bytes_of_one_machine(system: str, se
     if shutil.which(server) is None or shutil.which("rsync") is None:
         pytest.skip(f"needs {server} and rsync (apt-get install {server} rsync)")
     remote, pm = new_remote(tmp_path)
-    shutil.copytree(EXAMPLES, pm / "projects")
+    copy_examples(pm / "projects")
     git(pm, "add", "-A")
     git(pm, "commit", "-qm", "clients", day="2026-10-01")
     git(pm, "tag", "-a", "northwind/v1", "-m", "Signed plan", day="2026-10-01")
