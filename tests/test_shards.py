@@ -131,6 +131,18 @@ def test_shard_errors_on_the_command_line(make_project, run_cli, valid_project_f
     assert code == 1 and "plan needs --changed-since REF" in err
 
 
+def test_a_shard_of_named_clients_is_those_named_that_are_in_it(make_project, run_cli):
+    """A client's shard is worked out among every client of the projects folder, whichever
+    were named: naming one client never moves it to another shard."""
+    make_project({slug: valid_files() for slug in ("acme", "bolt", "crane", "delta")})
+    shard = {k: run_cli("plan", "--shard", f"{k}/2")[1].split() for k in (1, 2)}
+    assert sorted(shard[1] + shard[2]) == ["acme", "bolt", "crane", "delta"]
+    for k in (1, 2):
+        for slug in ("acme", "bolt", "crane", "delta"):
+            code, out, _ = run_cli("plan", "--projects", f"projects/{slug}", "--shard", f"{k}/2")
+            assert code == 0 and out.split() == ([slug] if slug in shard[k] else [])
+
+
 def test_assemble_refuses_a_folder_that_is_no_shard(make_project, run_cli, tmp_path: Path):
 
     make_project({"acme": valid_files()})

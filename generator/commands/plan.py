@@ -34,9 +34,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise MilepostError("plan needs --changed-since REF (the clients whose inputs "
                             "changed), --shard K/N (the clients of that shard) or both")
     projects, only = client_scope(settings.projects)
-    clients = [f.name for f in select_clients(projects)]
-    if args.changed_since is not None:
-        clients = plan(projects, args.changed_since)
+    clients = plan(projects, args.changed_since) if args.changed_since is not None else \
+        [f.name for f in select_clients(projects)]
     if settings.shard is not None:
         in_shard = {f.name for f in shard_of(select_clients(projects), settings.shard)}
         clients = [c for c in clients if c in in_shard]
