@@ -78,6 +78,8 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
                 super().load_bytecode(bucket)
             except Exception:  # a damaged entry: compile again, and write it anew
                 bucket.reset()
+            if bucket.code is not None:
+                self.compiled[bucket.key] = bucket.bytecode_to_string()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.compiled[bucket.key] = bucket.bytecode_to_string()
