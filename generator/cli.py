@@ -98,7 +98,7 @@ def warn_gone_clients(out: Path, projects: Path) -> None:
     folder: `build` never removes what it did not build this time, and `host` leaves such a
     folder unserved."""
     from generator.pipeline import client_scope
-    from generator.ship.publish import gone_clients
+    from generator.site.output import gone_clients
 
     projects_dir, _ = client_scope(projects, None)
     shown = str(out).rstrip("/")
@@ -222,7 +222,8 @@ def in_ci() -> bool:
 def prune_gone_clients(args: argparse.Namespace, published: Path, shown: str) -> None:
     """Remove (with --prune, or in CI unless --no-prune) each published client folder whose
     client is no longer in the projects folder, saying so; otherwise warn about each."""
-    from generator.ship.publish import gone_clients, remove_published
+    from generator.ship.publish import remove_published
+    from generator.site.output import gone_clients
 
     prune = in_ci() if args.prune is None else args.prune
     for folder in gone_clients(published, Path(args.projects)):

@@ -10,7 +10,6 @@ import contextlib
 import signal
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -24,7 +23,10 @@ from generator.project.model import Project
 from generator.site.build import BuildResult, BuildSettings, build_client, failed
 from generator.site.output import remove_stale_scratch
 
-if TYPE_CHECKING:  # the agency's wing is imported only by a run that builds its site
+if TYPE_CHECKING:  # the agency's wing is imported only by a run that builds its site, and
+    # the worker processes' machinery only by a run that has workers
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from generator.agency.build import AgencyPart
 
 Mode = Literal["site", "versions", "publish"]
@@ -251,6 +253,8 @@ def _workers(count: int, out: Path) -> Iterator[ProcessPoolExecutor | None]:
         return
     # Workers start with Ctrl+C held back (they inherit the mask), then ignore it: the parent
     # alone hears it and stops them all, so no worker prints a traceback of its own.
+    from concurrent.futures import ProcessPoolExecutor
+
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     pool = ProcessPoolExecutor(max_workers=count, initializer=_worker_start)
     try:
@@ -277,6 +281,8 @@ def _run_clients(pool: ProcessPoolExecutor | None, folders: list[Path], shown_ro
             if on_done:
                 on_done(outcomes[-1][0])
         return outcomes
+    from concurrent.futures import as_completed
+
     futures = {pool.submit(check_and_build_guarded, *a): name for name, a in tasks}
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     for future in as_completed(futures):

@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from generator.format.load import find_clients
 from generator.problems import MilepostError
 
 INPUTS_FILE = ".milepost-inputs"  # a version folder's fingerprint of what it was built from
@@ -66,6 +67,17 @@ def made_by_milepost(folder: Path) -> bool:
     """True for a client's output folder that Milepost wrote (it carries a layout marker or
     versions.json): only those may ever be removed as a client that is gone."""
     return (folder / LAYOUT_FILE).is_file() or (folder / "versions.json").is_file()
+
+
+def gone_clients(published: Path, projects_dir: Path) -> list[Path]:
+    """Client folders in the published folder whose client is no longer in projects/. Only
+    folders Milepost wrote count, so a web root's other files are never touched."""
+    if not published.is_dir():
+        return []
+    current = {f.name for f in find_clients(projects_dir)}
+    return sorted(p for p in published.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and p.name not in current
+                  and made_by_milepost(p))
 
 
 @contextlib.contextmanager
