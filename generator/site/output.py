@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import fcntl
 import hashlib
 import itertools
@@ -216,11 +215,13 @@ def stage_copy(published: Path, staging: Path) -> None:
 
 
 def _exchange(a: Path, b: Path) -> bool:
-    """Atomically exchange two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
+    """Atomically exchange two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported.
+    The C library is the one Python itself runs on: looking for it by name
+    (`ctypes.util.find_library`) starts a program, which costs more than the rest."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
         return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:
         return False
