@@ -1,7 +1,8 @@
-"""Many clients at once: which clients a command is about, checking them all, and building
-or publishing them in parallel. Each worker process validates one client and, if it is
-valid, builds or publishes it: validation runs in the workers too, so it is parallel with
-the rest rather than a serial step before it.
+"""Many clients at once: checking them all, and building or publishing them in parallel, as
+one `Job` says (which clients a command means is settled before, by
+`generator.project.folders`). Each worker process validates one client and, if it is valid,
+builds or publishes it: validation runs in the workers too, so it is parallel with the rest
+rather than a serial step before it.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from generator.agency import FOLDER as AGENCY_FOLDER
-from generator.format.load import RECORD_FOLDERS, find_clients
-from generator.problems import MilepostError, Problem, display_path, errors
+from generator.problems import Problem, display_path, errors
 from generator.project.client import check_client_folder, read_and_check
+from generator.project.folders import client_scope, select_clients
 from generator.project.model import Project
-from generator.site.build import BuildResult, BuildSettings, build_client, failed
+from generator.site.build import BuildResult, BuildSettings, base_config_for, build_client, failed
 from generator.site.output import remove_stale_scratch
 
 if TYPE_CHECKING:  # the agency's wing is imported only by a run that builds its site, and
@@ -29,10 +30,12 @@ if TYPE_CHECKING:  # the agency's wing is imported only by a run that builds its
 
     from generator.agency.build import AgencyPart
 
+# What a run makes of each client: a site of its current files (site), every tagged version
+# beside it (versions), or the versions swapped into a published folder (publish).
 Mode = Literal["site", "versions", "publish"]
 
 
-# --- which clients, and checking them ----------------------------------------------------------
+# --- checking every client -------------------------------------------------------------------
 
 @dataclass
 class Checked:
@@ -42,71 +45,6 @@ class Checked:
     problems: list[Problem]
     clients: int
     failed: list[str]
-
-
-def _whole(path: Path) -> Path:
-    # `.` and `..` have no name: spell them out, so the client's slug is known.
-    return path.resolve() if path.name in ("", ".", "..") else path
-
-
-def client_scope(path: Path, only: list[str] | None = None) -> tuple[Path, list[str] | None]:
-    """The projects folder and the clients to take, for a folder the PM named: a projects
-    folder (one folder per client) or one client's own folder (it holds client.yml)."""
-    path = _whole(path)
-    if not path.is_dir():
-        raise MilepostError(f"{path}: no such folder (expected a projects folder, with one "
-                            "folder per client, or a client's folder, with its client.yml)")
-    if (path / "client.yml").is_file():
-        others = sorted(set(only or []) - {path.name})
-        if others:
-            raise MilepostError(f"{path} is the folder of client {path.name}, but --client "
-                                f"names {', '.join(others)}: give the projects folder "
-                                f"{path.parent} to choose among its clients")
-        return path.parent, [path.name]
-    found = _client_things(path)
-    if found and not any((p / "client.yml").is_file() for p in find_clients(path)):
-        raise MilepostError(
-            f"{path} is neither a client's folder (there is no client.yml in it) nor a projects "
-            f"folder (it holds {', '.join(found)} but no client folders): name a client's "
-            "folder or the projects folder that holds them; a client's folder needs a "
-            "client.yml (see README.md#the-client-folder)")
-    return path, only
-
-
-def _client_things(path: Path) -> list[str]:
-    """What in `path` belongs inside a client folder: YAML files or the record folders (a
-    projects folder holds one folder per client)."""
-    names = sorted(p.name + ("/" if p.is_dir() else "") for p in path.iterdir()
-                   if p.name in RECORD_FOLDERS or (p.is_file() and p.suffix in (".yml", ".yaml")))
-    return names[:4] + (["…"] if len(names) > 4 else [])
-
-
-def locate_client(projects_dir: Path, slug: str) -> tuple[Path, str]:
-    """The projects folder and slug of the one client a command is about: SLUG in the
-    projects folder, or SLUG given as the client's folder, or --projects naming it."""
-    named = _whole(Path(slug))
-    if not (projects_dir / slug).is_dir() and (named / "client.yml").is_file():
-        return named.parent, named.name
-    projects_dir, only = client_scope(projects_dir)
-    if only is not None and only != [slug]:
-        raise MilepostError(f"--projects {projects_dir / only[0]} is the folder of client "
-                            f"{only[0]}, not of '{slug}'")
-    return projects_dir, slug
-
-
-def select_clients(projects_dir: Path, only: list[str] | None = None) -> list[Path]:
-    """The client folders of a projects folder (or of a client's own folder), or only those
-    named."""
-    projects_dir, only = client_scope(projects_dir, only)
-    folders = find_clients(projects_dir)
-    if only:
-        names = {f.name for f in folders}
-        unknown = [s for s in only if s not in names]
-        if unknown:
-            raise MilepostError(f"no client folder named {', '.join(unknown)} in "
-                                f"{projects_dir} (clients: {', '.join(sorted(names)) or 'none'})")
-        folders = [f for f in folders if f.name in only]
-    return folders
 
 
 def check_projects(projects_dir: Path, today: date, only: list[str] | None = None) -> Checked:
@@ -127,16 +65,44 @@ def check_projects(projects_dir: Path, today: date, only: list[str] | None = Non
 
 # --- building many clients in parallel --------------------------------------------------------
 
+@dataclass(frozen=True)
+class Job:
+    """One run over many clients: where they are, what to make of each and where, how many
+    at a time. Plain data: each worker gets a copy."""
+
+    projects_dir: Path    # the projects folder the clients' folders are in
+    shown_root: str       # the projects folder as problems name it
+    build: BuildSettings  # where the sites go, today, the base config, --strict
+    mode: Mode = "site"
+    jobs: int = 1         # clients at the same time (1: all in this process)
+
+    @property
+    def versioned(self) -> bool:
+        return self.mode != "site"
+
+    @property
+    def publishing(self) -> bool:
+        return self.mode == "publish"
+
+
+def new_job(projects_dir: Path, out: Path, today: date, mode: Mode, *, strict: bool = False,
+            jobs: int = 1) -> Job:
+    """The job of building (or publishing) a projects folder's clients into `out`, with the
+    base mkdocs.yml beside the projects folder (else Milepost's)."""
+    root = projects_dir.resolve().parent
+    build = BuildSettings(out.resolve(), today, base_config_for(root), root, strict)
+    return Job(projects_dir, display_path(projects_dir), build, mode, jobs)
+
 
 # A worker's answer: the client's result, and its part of the agency's site when asked.
 Outcome = tuple[BuildResult, "AgencyPart | None"]
 
 
-def check_and_build(folder: Path, shown_root: str, settings: BuildSettings, mode: Mode,
-                    projects_dir: Path, agency_work: Path | None = None) -> Outcome:
-    """Validate one client and, when it has no errors, build it the way `mode` says; with
+def check_and_build(folder: Path, job: Job, agency_work: Path | None = None) -> Outcome:
+    """Validate one client and, when it has no errors, build it the way the job says; with
     `agency_work`, also make its part of the agency's site there, from what was read."""
-    read = read_and_check(folder, shown_root, settings.today, publishing=mode == "publish")
+    settings = job.build
+    read = read_and_check(folder, job.shown_root, settings.today, publishing=job.publishing)
     problems = read.problems
     if settings.strict:
         problems = [replace(p, severity="error") for p in problems]
@@ -144,14 +110,14 @@ def check_and_build(folder: Path, shown_root: str, settings: BuildSettings, mode
     if project is None or errors(problems):
         return BuildResult(folder.name, False, problems=tuple(problems), invalid=True,
                            message="invalid (see the errors above)"), None
-    if mode == "versions":
+    if job.mode == "versions":
         from generator.history.versions import VersionedJob, build_versioned_client
 
-        result = build_versioned_client(VersionedJob(project, projects_dir, settings))
-    elif mode == "publish":
+        result = build_versioned_client(VersionedJob(project, job.projects_dir, settings))
+    elif job.publishing:
         from generator.ship.publish import publish_client
 
-        result = publish_client(project, projects_dir, settings)
+        result = publish_client(project, job.projects_dir, settings)
     else:
         result = build_client(project, settings)
     result = replace(result, problems=(*problems, *result.problems))  # MkDocs' after ours
@@ -160,17 +126,16 @@ def check_and_build(folder: Path, shown_root: str, settings: BuildSettings, mode
         from generator.agency.build import client_part
 
         part = client_part(read, settings.out / project.slug, result.ok, agency_work,
-                           projects_dir, versioned=mode != "site")
+                           job.projects_dir, versioned=job.versioned)
     return result, part
 
 
-def check_and_build_guarded(folder: Path, shown_root: str, settings: BuildSettings, mode: Mode,
-                            projects_dir: Path, agency_work: Path | None = None) -> Outcome:
+def check_and_build_guarded(folder: Path, job: Job, agency_work: Path | None = None) -> Outcome:
     """`check_and_build` that never raises: an error nobody foresaw (in validation, git or
     MkDocs) fails this client only, and the others are still built and listed."""
     started = time.perf_counter()
     try:
-        return check_and_build(folder, shown_root, settings, mode, projects_dir, agency_work)
+        return check_and_build(folder, job, agency_work)
     except Exception as exc:
         return failed(folder.name, started, exc), None
 
@@ -184,45 +149,40 @@ def _outcome(future: Future, name: str) -> Outcome:
         return failed(name, time.perf_counter(), exc), None
 
 
-def run_all(folders: list[Path], shown_root: str, settings: BuildSettings, mode: Mode,
-            projects_dir: Path, jobs: int,
+def run_all(job: Job, folders: list[Path],
             on_done: Callable[[BuildResult], None] | None = None,
             agency: list[Path] | None = None) -> list[BuildResult]:
-    """Every client, `jobs` at a time; `on_done` hears of each result as it lands. With
+    """Every client, `job.jobs` at a time; `on_done` hears of each result as it lands. With
     `agency` (every client folder), each worker also makes its client's part of the
     agency's site, and the agency's site is built from the parts when all are in, by one
     of the same workers (its templates are compiled already)."""
-    parallel = jobs > 1 and len(folders) > 1
-    with _workers(min(jobs, len(folders)) if parallel else 0, settings.out) as pool:
+    parallel = job.jobs > 1 and len(folders) > 1
+    with _workers(min(job.jobs, len(folders)) if parallel else 0, job.build.out) as pool:
         if agency is None:
-            return [result for result, _ in _run_clients(
-                pool, folders, shown_root, settings, mode, projects_dir, on_done, None)]
+            return [result for result, _ in _run_clients(pool, job, folders, on_done, None)]
         from generator.agency.build import agency_work
 
-        with agency_work(settings.out) as work:
-            outcomes = _run_clients(pool, folders, shown_root, settings, mode, projects_dir,
-                                    on_done, work)
-            agency_result = _agency_in(pool, outcomes, agency, shown_root, settings, mode,
-                                       projects_dir, work)
+        with agency_work(job.build.out) as work:
+            outcomes = _run_clients(pool, job, folders, on_done, work)
+            agency_result = _agency_in(pool, job, outcomes, agency, work)
     if on_done:
         on_done(agency_result)
     return sorted([*(result for result, _ in outcomes), agency_result], key=lambda x: x.slug)
 
 
-def _agency_in(pool: ProcessPoolExecutor | None, *args: Any) -> BuildResult:
+def _agency_in(pool: ProcessPoolExecutor | None, job: Job, outcomes: list[Outcome],
+               every: list[Path], work: Path) -> BuildResult:
     """`agency_site` in one of the workers (or here, without any)."""
     if pool is None:
-        return agency_site(*args)
+        return agency_site(job, outcomes, every, work)
     started = time.perf_counter()
     try:
-        return pool.submit(agency_site, *args).result()
+        return pool.submit(agency_site, job, outcomes, every, work).result()
     except Exception as exc:  # the worker broke, or its answer could not be sent back
         return failed(AGENCY_FOLDER, started, exc)
 
 
-def agency_site(outcomes: list[Outcome], every: list[Path], shown_root: str,
-                settings: BuildSettings, mode: Mode, projects_dir: Path,
-                work: Path) -> BuildResult:
+def agency_site(job: Job, outcomes: list[Outcome], every: list[Path], work: Path) -> BuildResult:
     """The agency's site from the parts the workers made, and from the clients this run
     did not build (`--client` named others): the agency's view is of every client. Never
     raises: an unforeseen error fails the agency's site only."""
@@ -235,11 +195,11 @@ def agency_site(outcomes: list[Outcome], every: list[Path], shown_root: str,
         invalid = [result.slug for result, part in outcomes if part is None]
         for folder in every:
             if folder.name not in done:
-                part = folder_part(folder, shown_root, settings, work, projects_dir,
-                                   versioned=mode != "site")
+                part = folder_part(folder, job.shown_root, job.build, work, job.projects_dir,
+                                   versioned=job.versioned)
                 parts.append(part) if part is not None else invalid.append(folder.name)
         return build_agency(sorted(parts, key=lambda x: x.client.slug), invalid, work,
-                            settings)
+                            job.build)
     except Exception as exc:
         return failed(AGENCY_FOLDER, started, exc)
 
@@ -269,21 +229,19 @@ def _workers(count: int, out: Path) -> Iterator[ProcessPoolExecutor | None]:
     pool.shutdown()
 
 
-def _run_clients(pool: ProcessPoolExecutor | None, folders: list[Path], shown_root: str,
-                 settings: BuildSettings, mode: Mode, projects_dir: Path,
+def _run_clients(pool: ProcessPoolExecutor | None, job: Job, folders: list[Path],
                  on_done: Callable[[BuildResult], None] | None,
                  work: Path | None) -> list[Outcome]:
-    tasks = [(f.name, (f, shown_root, settings, mode, projects_dir, work)) for f in folders]
     outcomes: list[Outcome] = []
     if pool is None:
-        for _, a in tasks:
-            outcomes.append(check_and_build_guarded(*a))
+        for folder in folders:
+            outcomes.append(check_and_build_guarded(folder, job, work))
             if on_done:
                 on_done(outcomes[-1][0])
         return outcomes
     from concurrent.futures import as_completed
 
-    futures = {pool.submit(check_and_build_guarded, *a): name for name, a in tasks}
+    futures = {pool.submit(check_and_build_guarded, f, job, work): f.name for f in folders}
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     for future in as_completed(futures):
         outcomes.append(_outcome(future, futures[future]))

@@ -161,6 +161,38 @@ def test_source_date_epoch_sets_today(make_project, run_cli, monkeypatch) -> Non
     assert code == 1 and err.startswith("error: SOURCE_DATE_EPOCH 'soon'")
 
 
+def test_settings_come_from_the_flags_then_the_environment_then_a_default() -> None:
+    from pathlib import Path as P
+
+    from generator.cli import parser
+    from generator.settings import settings_from
+
+    env = {"MILEPOST_FROM": "pm@agency.example", "MILEPOST_ACCESS": "secret/access.yml",
+           "CI": "true", "SOURCE_DATE_EPOCH": "1780000000"}
+    given = settings_from(parser().parse_args(["notify", "--all", "--smtp", "smtp://mx:25",
+                                               "--from", "me@agency.example"]), env)
+    assert (given.sender, given.smtp, given.in_ci, given.live) == (
+        "me@agency.example", "smtp://mx:25", True, False)
+    assert given.today.isoformat() == "2026-05-28"
+    assert settings_from(parser().parse_args(["notify", "--all", "--eml", "out"]), env).sender \
+        == "pm@agency.example"
+    hosted = settings_from(parser().parse_args(["host", "nginx", "--out", "conf"]), env)
+    assert hosted.access == P("secret/access.yml")
+    assert settings_from(parser().parse_args(["host", "nginx", "--out", "conf", "--access",
+                                              "a.yml"]), env).access == P("a.yml")
+    plain = settings_from(parser().parse_args(["validate", "--as-of", "2026-01-02"]), {})
+    assert (plain.projects, plain.access, plain.sender, plain.in_ci) == (
+        P("projects"), P("access.yml"), None, False)
+    assert plain.today.isoformat() == "2026-01-02"
+
+
+def test_a_command_without_dates_never_reads_source_date_epoch(run_cli, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    assert run_cli("schema", "--out", "schemas")[0] == 0
+    code, _, err = run_cli("validate", "--as-of", "2026-13-01")
+    assert (code, err) == (1, "error: --as-of '2026-13-01' is not a date (expected YYYY-MM-DD)\n")
+
+
 def test_empty_projects_folder(tmp_path: Path, run_cli) -> None:
     (tmp_path / "projects").mkdir()
     assert run_cli("validate", "--projects", "projects")[:2] == (0, "0 clients checked: no problems\n")

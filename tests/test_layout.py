@@ -11,11 +11,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "generator"
 
 # Lower may never import higher:
-# cli -> pipeline -> ship -> agency -> history -> site -> project -> format -> shared.
+# cli -> commands -> settings -> pipeline -> ship -> agency -> history -> site -> project
+# -> format -> shared.
 RANK = {"generator": 0, "generator.problems": 0, "generator.numbers": 0,
         "generator.format": 1, "generator.project": 2, "generator.site": 3,
         "generator.history": 4, "generator.agency": 5, "generator.ship": 6,
-        "generator.pipeline": 7, "generator.cli": 8, "generator.__main__": 8}
+        "generator.pipeline": 7, "generator.settings": 8, "generator.commands": 9,
+        "generator.cli": 10, "generator.__main__": 10}
 
 
 def modules() -> dict[str, Path]:

@@ -6,12 +6,15 @@ site links to."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
-from generator.site.output import SHARED, prune_shared, share_identical
-from tests.conftest import git, valid_files
+from generator.site.output import SHARED, prune_shared, settle
+from tests.conftest import EXAMPLES, git, valid_files
 
 AS_OF = "2026-06-01"
 
@@ -25,15 +28,29 @@ def shared_copies(out: Path) -> list[Path]:
     return sorted((out / SHARED).glob("*/*"))
 
 
-def test_identical_files_become_one_copy_and_different_ones_stay_apart(tmp_path: Path):
+def put(out: Path, name: str, files: dict[str, str]) -> Path:
+    """Write a site as a build does: complete in a scratch folder, settled, swapped in."""
+    new = out.parent / f"new-{name}"
+    for rel, text in files.items():
+        (new / rel).parent.mkdir(parents=True, exist_ok=True)
+        (new / rel).write_text(text)
+    out.mkdir(exist_ok=True)
+    settle(new, out / name)
+    if (out / name).exists():  # swap_in's rename, without the C library lookup it starts
+        shutil.rmtree(out / name)
+    new.rename(out / name)
+    return out / name
+
+
+CSS = "assets/stylesheets/main.css"
+
+
+def test_identical_theme_files_become_one_copy_and_the_rest_stay_apart(tmp_path: Path):
     out = tmp_path / "out"
     for name, css in (("a", "body{}"), ("b", "body{}"), ("c", "p{}")):
-        (out / name / "assets" / "stylesheets").mkdir(parents=True)
-        (out / name / "assets" / "stylesheets" / "main.css").write_text(css)
-        (out / name / "assets" / "logo.png").write_text("the same logo")
-        (out / name / "index.html").write_text("<p>same page</p>")
-        share_identical(out / name, out)
-    a, b, c = (out / x / "assets" / "stylesheets" / "main.css" for x in "abc")
+        put(out, name, {CSS: css, "assets/logo.png": "the same logo",
+                        "index.html": "<p>same page</p>"})
+    a, b, c = (out / x / CSS for x in "abc")
     assert os.path.samefile(a, b) and not os.path.samefile(a, c)
     assert a.stat().st_nlink == 3  # a, b and the shared copy
     # pages, and a client's own files beside the theme's, stay the client's however alike
@@ -41,18 +58,27 @@ def test_identical_files_become_one_copy_and_different_ones_stay_apart(tmp_path:
     logos = [out / x / "assets" / "logo.png" for x in "ab"]
     assert not os.path.samefile(*logos)
     assert len(shared_copies(out)) == 2
-    # sharing again changes nothing
-    share_identical(out / "a", out)
-    assert a.stat().st_nlink == 3
+
+
+def test_an_unchanged_rebuild_keeps_every_file_and_a_changed_one_is_new(tmp_path: Path):
+    out = tmp_path / "out"
+    site = put(out, "a", {CSS: "body{}", "index.html": "<p>v1</p>", "team.html": "<p>us</p>"})
+    before = {p.name: p.stat() for p in site.rglob("*") if p.is_file()}
+    time.sleep(0.01)
+    put(out, "a", {CSS: "body{}", "index.html": "<p>v2</p>", "team.html": "<p>us</p>"})
+    after = {p.name: p.stat() for p in site.rglob("*") if p.is_file()}
+    for name in ("main.css", "team.html"):
+        assert (after[name].st_ino, after[name].st_mtime_ns) == (
+            before[name].st_ino, before[name].st_mtime_ns), name
+    assert after["index.html"].st_ino != before["index.html"].st_ino
+    assert (site / "index.html").read_text() == "<p>v2</p>"
 
 
 def test_a_copy_no_site_links_to_any_more_is_pruned(tmp_path: Path):
     out = tmp_path / "out"
     for name in "ab":
-        (out / name / "assets" / "javascripts").mkdir(parents=True)
-        (out / name / "assets" / "javascripts" / f"{name}.js").write_text(f"// {name}")
-        share_identical(out / name, out)
-    (out / "b" / "assets" / "javascripts" / "b.js").unlink()  # client b was rebuilt without it
+        put(out, name, {f"assets/javascripts/{name}.js": f"// {name}"})
+    put(out, "b", {"index.html": "rebuilt without its script"})
     prune_shared(out)
     assert [p.read_text() for p in shared_copies(out)] == ["// a"]
 
@@ -89,3 +115,23 @@ def test_clients_versions_and_the_agency_view_keep_one_copy_of_the_theme(
     # the rebuild wrote new files beside the shared ones, never into them
     assert {p.read_bytes() for p in shared_copies(out)} >= before
     assert all(p.stat().st_nlink > 1 for p in shared_copies(out))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+def test_an_rsync_after_an_unchanged_rebuild_moves_nothing(tmp_path: Path, run_cli):
+    """A server kept in step with rsync gets nothing when nothing changed: an unchanged
+    rebuild keeps every file as it was, its date included (rsync compares size and date)."""
+    projects = tmp_path / "projects"
+    shutil.copytree(EXAMPLES, projects)
+    build = ("build", "--projects", str(projects), "--out", "out", "--as-of", AS_OF,
+             "--agency", "-j1")
+    assert run_cli(*build)[0] == 0
+    server = tmp_path / "server"
+    subprocess.run(["rsync", "-a", "--delete", f"{tmp_path / 'out'}/", f"{server}/"],
+                   check=True)
+    assert run_cli(*build)[0] == 0
+    again = subprocess.run(["rsync", "-a", "--delete", "--itemize-changes", "--stats",
+                            f"{tmp_path / 'out'}/", f"{server}/"],
+                           check=True, capture_output=True, text=True).stdout
+    assert "Number of regular files transferred: 0" in again, again

@@ -586,6 +586,30 @@ def test_publish_names_and_removes_clients_that_are_gone(tmp_path: Path):
     assert (public / "shared" / "logo.svg").is_file()
 
 
+def test_publishing_one_client_by_its_folder_prunes_no_other(tmp_path: Path):
+    """A client's own folder as --projects publishes that client only; the others are still
+    in the projects folder that holds it, so pruning (the default in CI) leaves their sites,
+    and removes only a client that is gone from it."""
+    repo = small_repo(tmp_path / "repo", ["kestrel", "other", "third"])
+    public = tmp_path / "public"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "true"}
+
+    def publish(projects: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "generator", "publish", "--projects", projects, "--to",
+             str(public), "--as-of", "2026-11-23", "-j", "1"], cwd=repo, capture_output=True,
+            text=True, timeout=300, env=env)
+
+    assert publish("projects").returncode == 0
+    git(repo, "rm", "-rq", "projects/third")
+    git(repo, "commit", "-qm", "Third's project ended")
+    one = publish("projects/kestrel")
+    assert one.returncode == 0, one.stderr
+    assert "removed" not in one.stdout.replace(f"removed {public}/third/", "")
+    assert f"removed {public}/third/: third is no longer in projects" in one.stdout
+    assert listing(public) == ["kestrel", "other"]
+
+
 # --- the pipelines, run command by command on real repositories -------------------------------
 
 EPOCH = "1795392000"  # 2026-11-23, so every job sees the same "today"
@@ -916,20 +940,20 @@ def test_a_versioned_build_that_fails_halfway_leaves_the_output_as_it_was(tmp_pa
     # one built: v1 and v2 are rebuilt first, then the build fails.
     own = repo / "content" / "templates"
     own.mkdir(parents=True)
-    original = (ROOT / "content" / "templates" / "overview.md.j2").read_text(encoding="utf-8")
-    (own / "overview.md.j2").write_text(
-        "Our own overview.\n{% if version.is_latest %}{{ no_such_value }}{% endif %}\n"
+    original = (ROOT / "content" / "templates" / "what-changed.md.j2").read_text("utf-8")
+    (own / "what-changed.md.j2").write_text(
+        "Our own page.\n{% if view.is_latest %}{{ no_such_value }}{% endif %}\n"
         + original, encoding="utf-8")
     broken = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
     assert broken.returncode == 1
     assert "kestrel: FAILED: UndefinedError: 'no_such_value' is undefined" in broken.stdout
     assert "Traceback" not in broken.stdout + broken.stderr
     assert tree_bytes(repo / "site") == before
-    (own / "overview.md.j2").write_text("Our own overview.\n" + original, encoding="utf-8")
+    (own / "what-changed.md.j2").write_text("Our own page.\n" + original, encoding="utf-8")
     fixed = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1")
     assert fixed.returncode == 0, fixed.stderr
     assert "rebuilt v1, v2, latest" in fixed.stdout
-    assert "Our own overview." in article(repo / "site" / "kestrel" / "v1" / "index.html")
+    assert "Our own page." in article(repo / "site" / "kestrel" / "v1" / "what-changed.html")
     assert listing(repo / "site") == ["kestrel"]
 
 

@@ -42,7 +42,7 @@ from generator.site.build import (
     run_mkdocs,
     source_date,
 )
-from generator.site.output import VERSIONED, layout_of, scratch_folder, share_identical, swap_in
+from generator.site.output import VERSIONED, layout_of, scratch_folder, settle, swap_in
 from generator.site.render import CONTENT
 
 
@@ -197,7 +197,7 @@ def build_agency(parts: list[AgencyPart], invalid: list[str], work: Path,
         if found and settings.strict:
             raise StrictWarnings(found)
         os.replace(work / COPIES, work / "site" / COPIES)
-        share_identical(work / "site", settings.out)
+        settle(work / "site", settings.out / FOLDER)
         swap_in(work / "site", settings.out / FOLDER)
         return BuildResult(FOLDER, True, pages, time.perf_counter() - started,
                            problems=tuple(found))

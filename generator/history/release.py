@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.history import git
+from generator.history.compare import what_changed
 from generator.history.versions import (
     LATEST,
     NAME_LIMIT,
@@ -18,7 +19,7 @@ from generator.history.versions import (
 )
 from generator.problems import MilepostError, errors
 from generator.project.client import check_client_folder
-from generator.project.model import Project
+from generator.project.model import Project, Section
 from generator.site.output import scratch_folder
 
 
@@ -56,6 +57,21 @@ def release(projects_dir: Path, slug: str, name: str, note: str | None, today: d
         raise MilepostError(f"{slug} does not validate at HEAD; not released:\n{listing}")
     git.create_tag(repo, tag, note or git.default_note(slug, name))
     return tag
+
+
+def changes(projects_dir: Path, slug: str, today: date, frm: str | None = None,
+            to: str | None = None, since: str | None = None) -> tuple[str, list[Section]]:
+    """What changed in a client, with a heading that names both sides: from version `frm`
+    (default: the last one) or from where this branch left `since`, to version `to`
+    (default: the working tree)."""
+    if since:
+        old_name, old_date, old = load_at_revision(projects_dir, slug, since, today)
+    else:
+        frm = frm or last_version_name(projects_dir, slug)
+        old_name, old_date, old = load_side(projects_dir, slug, frm, today)
+    new_name, _, new = load_side(projects_dir, slug, to, today)
+    heading = f"{slug}: changes in {new_name} since {old_name} ({old_date.isoformat()})"
+    return heading, what_changed(old, new, old_name)
 
 
 def load_side(projects_dir: Path, slug: str, which: str | None, today: date) -> tuple[

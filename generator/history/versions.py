@@ -46,7 +46,7 @@ from generator.site.output import (
     VERSIONED,
     layout_of,
     scratch_folder,
-    share_identical,
+    settle,
     stage_copy,
     swap_in,
 )
@@ -373,7 +373,7 @@ def build_versioned_client(job: VersionedJob) -> BuildResult:
                     stage_copy(client_out, scratch / slug)
                 pages, notes, needed, warned = _update(job, cv, prints, needed,
                                                        scratch / slug)
-                share_identical(scratch / slug, job.settings.out)
+                settle(scratch / slug, client_out)
                 swap_in(scratch / slug, client_out)
         rebuilt = ", ".join(needed) if needed else "nothing (up to date)"
         if replacing and not job.staged:

@@ -25,9 +25,6 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from generator.format.load import SLUG, YamlFile, read_yaml
 from generator.problems import MilepostError, Problem
 
-ACCESS_ENV = "MILEPOST_ACCESS"  # a CI secret stored as a file (GitLab "File" variables)
-DEFAULT_ACCESS = "access.yml"
-
 # bcrypt's cost: 2^4 rounds, about 1 ms a check. Both servers check the hash of every
 # request that carries a login (nginx keeps no cache), so this cost is paid per file served,
 # and the time it takes is what tells a listed login from an unlisted one: it is kept at
@@ -87,11 +84,6 @@ class Access:
         """Everyone who may open this client's site: its people, then the agency's."""
         own = self.clients[slug].people if slug in self.clients else ()
         return (*own, *self.agency)
-
-
-def access_path(option: str | None) -> Path:
-    """--access, else $MILEPOST_ACCESS, else access.yml in the working folder."""
-    return Path(option or os.environ.get(ACCESS_ENV) or DEFAULT_ACCESS)
 
 
 # --- passwords ---------------------------------------------------------------------------------

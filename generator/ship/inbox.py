@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
+from generator.history import git
 from generator.problems import MilepostError, display_path, visible
 from generator.project.client import check_client_folder
 from generator.ship.inbox_decide import (
@@ -228,6 +229,17 @@ def run_inbox(projects_dir: Path, source: Source, authserv_id: str, today: date,
         report.lines.append(visible(f"listed for you: {where + ': ' if where else ''}"
                                     f"{outcome.why}{_who(mail)}"))
     return report
+
+
+def commit_answers(projects_dir: Path, report: Report) -> int:
+    """Commit the files the answers changed; returns how many there were."""
+    repo = git.repo_root(projects_dir)
+    if repo is None:
+        raise MilepostError(f"{projects_dir} is not in a git repository: nothing committed")
+    files = [str(f.resolve().relative_to(repo.resolve())) for f in sorted(report.files)]
+    git.commit_files(repo, files, f"Answers by email: {report.applied} applied by milepost "
+                     "inbox")
+    return len(files)
 
 
 def open_source(maildir: str | None, imap: str | None) -> Source:

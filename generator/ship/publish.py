@@ -13,7 +13,7 @@ import contextlib
 import os
 import shutil
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.format.load import find_clients
@@ -23,9 +23,10 @@ from generator.problems import MilepostError
 from generator.project.model import Project
 from generator.site.build import BuildResult, BuildSettings
 from generator.site.output import (
+    gone_clients,
     hidden,
     scratch_folder,
-    share_identical,
+    settle,
     stage_copy,
     swap_in,
 )
@@ -50,7 +51,7 @@ def _publish(project: Project, projects_dir: Path, settings: BuildSettings) -> B
                            keep_published=True, staged=True)
         result = build_versioned_client(job)
         if result.ok:
-            share_identical(staging_root / project.slug, to)
+            settle(staging_root / project.slug, to / project.slug)
             swap_in(staging_root / project.slug, to / project.slug)
         return result
 
@@ -60,6 +61,14 @@ def remove_published(folder: Path) -> None:
     hidden = folder.with_name(f".{folder.name}.removing-{os.getpid()}")
     os.rename(folder, hidden)
     shutil.rmtree(hidden, ignore_errors=True)
+
+
+def remove_gone_clients(published: Path, projects_dir: Path) -> Iterator[Path]:
+    """Remove each gone client's site, one at a time: each folder is given once it is
+    offline, so a failure part way is preceded by what was done."""
+    for folder in gone_clients(published, projects_dir):
+        remove_published(folder)
+        yield folder
 
 
 # Paths outside projects/ whose change affects every client's site.
@@ -109,6 +118,36 @@ def served_publicly(to: Path, env: Mapping[str, str], cwd: Path) -> str | None:
 
 
 # --- publishing to a branch (GitHub Pages' "deploy from a branch") ---------------------------
+
+@dataclass(frozen=True)
+class Branch:
+    """The branch being published, checked out in a temporary worktree of the repository."""
+
+    repo: Path
+    name: str
+    folder: Path  # the worktree: what is published goes here
+
+
+@contextlib.contextmanager
+def branch_checkout(projects: Path, branch: str) -> Iterator[Branch]:
+    """A temporary worktree of `branch` of the repository that holds the projects folder
+    (the branch is created empty if it does not exist yet)."""
+    repo = git.repo_root(projects.resolve())
+    if repo is None:
+        raise MilepostError(f"{projects} is not in a git repository: --branch needs one")
+    with branch_worktree(repo, branch) as folder:
+        yield Branch(repo, branch, folder)
+
+
+def commit_branch(branch: Branch) -> bool:
+    """Everything published, as one commit named after the commit it was built from; False
+    when nothing changed."""
+    return commit_published(branch.folder, f"Publish {git.head_commit(branch.repo)}")
+
+
+def push_branch(branch: Branch, remote: str) -> None:
+    git.push_branch(branch.folder, remote, branch.name)
+
 
 @contextlib.contextmanager
 def branch_worktree(repo: Path, branch: str) -> Iterator[Path]:

@@ -33,7 +33,7 @@ from generator.site.output import (
     VERSIONED,
     layout_of,
     scratch_folder,
-    share_identical,
+    settle,
     swap_in,
 )
 from generator.site.render import BASE_CONFIG, CONTENT, SiteVersion, render_pages, site_config
@@ -213,11 +213,12 @@ def source_date(day: date) -> Iterator[None]:
 
 def build_site(p: Project, settings: BuildSettings, target: Path,
                version: SiteVersion | None = None, stamp: str | None = None,
-               layout: str | None = None, share: bool = False) -> Built:
+               layout: str | None = None, in_output: bool = False) -> Built:
     """Build one site in a temporary folder beside `target` and swap it in only when it is
     complete (under --strict, also free of MkDocs warnings); `stamp` is written into it as
-    INPUTS_FILE, `layout` as LAYOUT_FILE. With `share`, `target` is a client's folder in the
-    output, and the theme's files become links to the output's one shared copy."""
+    INPUTS_FILE, `layout` as LAYOUT_FILE. With `in_output`, `target` is a client's folder in
+    the output, and the new site is settled first (`output.settle`: unchanged files kept,
+    the theme's files shared)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     label = f"{p.slug}.{version.name}" if version else p.slug
     with scratch_folder(target.parent, f".{label}.building-") as work:
@@ -232,8 +233,8 @@ def build_site(p: Project, settings: BuildSettings, target: Path,
             (work / "site" / INPUTS_FILE).write_text(stamp + "\n", encoding="utf-8")
         if layout is not None:
             (work / "site" / LAYOUT_FILE).write_text(layout + "\n", encoding="utf-8")
-        if share:
-            share_identical(work / "site", target.parent)
+        if in_output:
+            settle(work / "site", target)
         swap_in(work / "site", target)
         return Built(pages, tuple(found))
 
@@ -244,7 +245,7 @@ def build_client(p: Project, settings: BuildSettings) -> BuildResult:
     target = settings.out / p.slug
     try:
         replaced = layout_of(target) == VERSIONED
-        built = build_site(p, settings, target, layout=PLAIN, share=True)
+        built = build_site(p, settings, target, layout=PLAIN, in_output=True)
         note = ("replaced the versioned site (latest/ and every version) with a plain one; "
                 "`build --versions` builds the versions again" if replaced else "")
         return BuildResult(p.slug, True, built.pages, time.perf_counter() - started, note,

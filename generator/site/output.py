@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import filecmp
 import hashlib
 import itertools
 import os
@@ -136,20 +137,55 @@ def remove_stale_scratch(folder: Path | None = None) -> None:
     prune_shared(folder)
 
 
-def share_identical(site: Path, out: Path) -> None:
-    """Make each of the theme's files in `site` (in assets/, or in each version's) a
-    hard link to the one copy in `out`'s shared folder, adding the copy when it is new. `site`
-    is complete and not yet swapped in. Nothing ever writes into a built file in place (new
-    files are renamed over old ones), so a shared file is never changed through one of its
-    links. Where the system has no hard links, sites keep their own copies, as before."""
-    store = out / SHARED
+def settle(site: Path, target: Path) -> None:
+    """Before the complete `site` is swapped in at `target` (a folder of the output): each
+    file byte-identical to the one it replaces keeps that file, so an unchanged rebuild
+    leaves every file, its date included, as it was (a copy or an rsync of the output sees
+    nothing new); then each of the theme's files becomes a link to the output's one shared
+    copy. Nothing ever writes into a built file in place (new files are renamed over old
+    ones), so a file is never changed through one of its links. Where the system has no hard
+    links, sites keep their own files, as before."""
+    try:
+        _keep_unchanged(site, target)
+        _share_theme(site, target.parent / SHARED)
+    except OSError:
+        pass  # no hard links here (or a file went away): the new files are complete as they are
+
+
+def _keep_unchanged(site: Path, target: Path) -> None:
+    if not target.is_dir():
+        return
+    for path in sorted(site.rglob("*")):
+        old = target / path.relative_to(site)
+        if (path.is_symlink() or not path.is_file() or old.is_symlink() or not old.is_file()
+                or os.path.samefile(old, path)):
+            continue
+        if old.stat().st_size == path.stat().st_size and filecmp.cmp(old, path, shallow=False):
+            _replace_with_link(old, path)
+
+
+def _share_theme(site: Path, store: Path) -> None:
     for path in sorted(site.rglob("*")):
         if path.is_symlink() or not path.is_file() or not _theme_file(path.relative_to(site)):
             continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        shared = store / digest[:2] / digest
+        if shared.exists() and os.path.samefile(shared, path):
+            continue
+        shared.parent.mkdir(parents=True, exist_ok=True)
         try:
-            _link_to_shared(path, store)
-        except OSError:
-            return  # no hard links here: every site keeps its own files, as before
+            os.link(path, shared)  # the first site with this file gives the shared copy
+            continue
+        except FileExistsError:
+            pass  # another site (maybe another worker, right now) gave it first
+        _replace_with_link(shared, path)
+
+
+def _replace_with_link(source: Path, path: Path) -> None:
+    """`path` becomes another name of `source`, in one rename: never half a file."""
+    tmp = path.with_name(f".{path.name}.link-{os.getpid()}")
+    os.link(source, tmp)
+    os.replace(tmp, path)
 
 
 def _theme_file(rel: Path) -> bool:
@@ -157,22 +193,6 @@ def _theme_file(rel: Path) -> bool:
     parts = rel.parts[:-1]
     return any(a == "assets" and b in THEME_FOLDERS
                for a, b in itertools.pairwise(parts))
-
-
-def _link_to_shared(path: Path, store: Path) -> None:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    shared = store / digest[:2] / digest
-    if shared.exists() and os.path.samefile(shared, path):
-        return
-    shared.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(path, shared)  # the first site with this file gives the shared copy
-        return
-    except FileExistsError:
-        pass  # another site (maybe another worker, right now) gave it first
-    tmp = path.with_name(f".{path.name}.shared-{os.getpid()}")
-    os.link(shared, tmp)
-    os.replace(tmp, path)
 
 
 def prune_shared(out: Path) -> None:
