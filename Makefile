@@ -15,10 +15,12 @@ site: $(BIN)/.installed  ## validate and build every example client into site/
 	$(BIN)/milepost validate --projects projects
 	$(BIN)/milepost build --projects projects --out site
 
+# The suite runs on every core (pytest-xdist), a test file to a worker: a file's tests share
+# what its module fixtures built, and each worker builds the shared example sites once.
 test: $(BIN)/.installed  ## lint, check the type hints and run the test suite
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 test-fast: $(BIN)/.installed  ## lint and run the fast tier: no processes, MkDocs, browser or servers
 	$(BIN)/ruff check generator tests bench

@@ -10,6 +10,7 @@ import traceback
 from generator import __version__
 from generator.commands import (
     access,
+    assemble,
     build,
     diff,
     host,
@@ -29,8 +30,8 @@ from generator.problems import MilepostError, redact, visible
 from generator.settings import settings_from
 
 # In the order --help lists them.
-COMMANDS = (validate, build, serve, release, diff, publish, plan, notify, inbox, init_ci,
-            schema, new, access, host)
+COMMANDS = (validate, build, assemble, serve, release, diff, publish, plan, notify, inbox,
+            init_ci, schema, new, access, host)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -268,3 +268,14 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join()
+
+
+def agency_alone(job: Job, every: list[Path]) -> BuildResult:
+    """The agency's site of every client, from the client sites already in the output
+    (`milepost assemble`, after shards built them elsewhere): each client is read again and
+    its site copied; nothing is rebuilt. (Reading and copying them in parallel gained
+    nothing measurable: most of this is the one MkDocs build of the agency's pages.)"""
+    from generator.agency.build import agency_work
+
+    with agency_work(job.build.out) as work:
+        return agency_site(job, [], every, work)

@@ -6,6 +6,7 @@ environment, else a default.
 | projects  | `--projects DIR` (or the old | —                     | `projects`                    |
 |           | positional PROJECTS)         |                       |                               |
 | clients   | `--client SLUG`, repeatable  | —                     | every client                  |
+| shard     | `--shard K/N`                | —                     | every client (no shards)      |
 | today     | `--as-of DATE`               | `SOURCE_DATE_EPOCH`   | the clock                     |
 | strict    | `--strict`                   | —                     | off                           |
 | jobs      | `-j N`                       | —                     | the number of cores           |
@@ -37,6 +38,7 @@ from functools import cached_property
 from pathlib import Path
 
 from generator.problems import MilepostError
+from generator.project.shards import Shard, parse_shard
 
 DEFAULT_PROJECTS = "projects"
 DEFAULT_ACCESS = "access.yml"
@@ -50,6 +52,7 @@ class Settings:
 
     projects: Path              # the projects folder, or one client's folder
     clients: list[str] | None   # only these clients (None: every one)
+    shard_given: str | None     # --shard as given; `shard` is what it says
     as_of: str | None           # --as-of as given; `today` is the date it says
     source_date_epoch: str | None
     strict: bool                # every warning is an error
@@ -67,6 +70,11 @@ class Settings:
         command without dates never fails on a bad SOURCE_DATE_EPOCH."""
         return today_from(self.as_of, self.source_date_epoch)
 
+    @cached_property
+    def shard(self) -> Shard | None:
+        """Shard K of N (None: every client), checked when a command first asks."""
+        return None if self.shard_given is None else parse_shard(self.shard_given)
+
 
 def settings_from(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> Settings:
     """The settings for the parsed flags of any command (a flag it does not take counts as
@@ -76,6 +84,7 @@ def settings_from(args: argparse.Namespace, env: Mapping[str, str] | None = None
     return Settings(
         projects=Path(given.get("projects") or DEFAULT_PROJECTS),
         clients=given.get("client"),
+        shard_given=given.get("shard"),
         as_of=given.get("as_of"),
         source_date_epoch=env.get("SOURCE_DATE_EPOCH"),
         strict=bool(given.get("strict")),

@@ -35,9 +35,13 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-# The tool's own copy of the example clients. Tests never read the repository's projects/:
-# an agency replaces those with its own clients, which `milepost validate` checks instead.
-EXAMPLES = REPO / "tests" / "examples"
+# The example clients have one copy, in the repository's projects/ (where `make site` builds
+# them and each file's schema comment points at schemas/). Tests reach them only through
+# `example_client` and the `examples` fixture below, by these names and never the folder as
+# a whole: an agency's own clients beside them, valid or not, change nothing `make test`
+# checks (checking those is `milepost validate`'s job).
+PROJECTS = REPO / "projects"
+EXAMPLE_CLIENTS = ("alder-and-finch", "harbor-health", "northwind")
 
 AS_OF = "2026-06-01"
 TODAY = date.fromisoformat(AS_OF)
@@ -260,6 +264,66 @@ def run_subprocess(tmp_path: Path) -> Callable[..., tuple[int, str, str]]:
     return run
 
 
+# --- the example clients ----------------------------------------------------------------------
+
+def example_client(slug: str, projects: Path = PROJECTS) -> Path:
+    """One example client's folder in projects/, read in place: tests never write into it."""
+    if slug not in EXAMPLE_CLIENTS:
+        raise ValueError(f"{slug!r} is not one of the example clients {EXAMPLE_CLIENTS}")
+    return projects / slug
+
+
+def copy_examples(target: Path, projects: Path = PROJECTS) -> Path:
+    """A projects folder at `target` holding the example clients and nothing else, for a test
+    that takes a whole projects folder (a build of every client, the agency's view)."""
+    for slug in EXAMPLE_CLIENTS:
+        shutil.copytree(example_client(slug, projects), target / slug)
+    return target
+
+
+@pytest.fixture(scope="session")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example clients as a projects folder of their own (one copy for the session: tests
+    only read it; one that changes a client copies that client to its own tmp_path)."""
+    return copy_examples(tmp_path_factory.mktemp("examples"))
+
+
+# --- the example clients' sites, built once -----------------------------------------------------
+
+# The day the example clients were written for: their built pages are checked as of it.
+EXAMPLES_DAY = "2026-11-23"
+
+
+def build_sites(projects: Path, out: Path, *args: str) -> Path:
+    """`milepost build` of a projects folder into `out`, as a real process, on EXAMPLES_DAY."""
+    done = milepost(REPO, "build", "--projects", str(projects), "--out", str(out),
+                    "--as-of", EXAMPLES_DAY, *args)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+# One build of each for the whole run, shared by every test that reads it (the pages'
+# wording, the agency's figures, safety scans, the browser): those tests never change it.
+
+@pytest.fixture(scope="session")
+def example_sites(tmp_path_factory: pytest.TempPathFactory, examples: Path) -> Path:
+    """The example clients' sites, built without the agency's view."""
+    return build_sites(examples, tmp_path_factory.mktemp("example-sites"))
+
+
+@pytest.fixture(scope="session")
+def example_sites_with_agency(tmp_path_factory: pytest.TempPathFactory, examples: Path) -> Path:
+    """The example clients' sites and the agency's view beside them (`_agency/`)."""
+    return build_sites(examples, tmp_path_factory.mktemp("agency-sites"), "--agency")
+
+
+@pytest.fixture(scope="session")
+def hostile_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hostile fixture's site (tests/fixtures/hostile: every text field an attack)."""
+    return build_sites(REPO / "tests" / "fixtures", tmp_path_factory.mktemp("hostile-sites"),
+                       "--client", "hostile")
+
+
 # --- helpers several test files use -------------------------------------------------------------
 
 def milepost(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -322,6 +386,46 @@ def article_text(path: Path) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
+class _TableRows(HTMLParser):
+    """Table rows as the text of each cell (whitespace folded): of the page's first table,
+    or, with `anchor`, of every table after the h2 with that id, up to the next h2."""
+
+    def __init__(self, anchor: str | None) -> None:
+        super().__init__()
+        self.anchor, self.on = anchor, anchor is None
+        self.tables = 0
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "h2" and self.anchor is not None:
+            self.on = dict(attrs).get("id") == self.anchor
+        elif tag == "table":
+            self.tables += 1
+        elif self.on and (self.anchor is not None or self.tables == 1):
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("td", "th"):
+                self.cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def table_rows(page: Path, anchor: str | None = None) -> list[list[str]]:
+    """A built page's table as rows of cell texts, heading row first: the page's first
+    table, or every table of the section whose h2 has the id `anchor`."""
+    parser = _TableRows(anchor)
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.rows
+
+
 # --- the fast tier stays fast ---------------------------------------------------------------
 
 def _refuse(what: str) -> Callable[..., Any]:
@@ -357,9 +461,15 @@ def _fast_tier_guard(request: pytest.FixtureRequest) -> Any:
         yield
 
 
+def _starts_workers(config: pytest.Config) -> bool:
+    """This process hands the tests to pytest-xdist's workers (`-n`) and runs none itself:
+    it must be free to start them; each worker holds its own tests to the rules."""
+    return not hasattr(config, "workerinput") and bool(getattr(config.option, "numprocesses", 0))
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """In a fast run, also before fixtures wider than one test (a module's built site)."""
-    if _fast_run(session.config):
+    if _fast_run(session.config) and not _starts_workers(session.config):
         session.config._fast_patch = pytest.MonkeyPatch()  # type: ignore[attr-defined]
         _forbid_slow_things(session.config._fast_patch)  # type: ignore[attr-defined]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator.pipeline import check_projects
 from generator.site.render import render_pages
-from tests.conftest import EXAMPLES
+from tests.conftest import example_client
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "northwind"
@@ -19,7 +19,7 @@ AS_OF = date(2026, 11, 23)
 
 
 def current_pages() -> dict[str, str]:
-    checked = check_projects(EXAMPLES, AS_OF, ["northwind"])
+    checked = check_projects(example_client("northwind"), AS_OF)
     assert not checked.failed, checked.problems
     return render_pages(checked.projects[0], AS_OF, ROOT)
 

@@ -15,7 +15,6 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +23,13 @@ import yaml
 
 from generator.site.output import SHARED
 from generator.site.views.shared import Badge
+from tests.conftest import EXAMPLE_CLIENTS, example_client, table_rows, valid_data
 from tests.conftest import TODAY as JUNE_1
-from tests.conftest import valid_data
 
 # Every test here builds sites with the real CLI or MkDocs.
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO / "tests" / "examples"
 AS_OF = "2026-11-23"
 TODAY = date.fromisoformat(AS_OF)
 MINUS = "\u2212"
@@ -46,12 +44,9 @@ def build(projects: Path, out: Path, *extra: str) -> subprocess.CompletedProcess
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The example clients built without and with --agency."""
-    base = tmp_path_factory.mktemp("agency")
-    build(EXAMPLES, base / "plain")
-    build(EXAMPLES, base / "agency", "--agency")
-    return base / "plain", base / "agency"
+def builds(example_sites: Path, example_sites_with_agency: Path) -> tuple[Path, Path]:
+    """The example clients built without and with --agency (conftest builds each once)."""
+    return example_sites, example_sites_with_agency
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -138,7 +133,7 @@ def test_everything_held_back_stands_in_a_box_of_the_copy_and_nowhere_else(build
     _, agency = builds
     checked = 0
     for folder in client_folders(agency):
-        texts = [t for f in sorted((EXAMPLES / folder.name).rglob("*.yml"))
+        texts = [t for f in sorted(example_client(folder.name).rglob("*.yml"))
                  for t in _internal_texts(load(f))]
         copy = agency / "_agency" / "sites" / folder.name
         boxes = " ".join(_box_text(p) for p in sorted(copy.rglob("*.html")))
@@ -194,37 +189,8 @@ def test_the_box_is_escaped_and_found_by_the_copy_search(make_project, tmp_path:
 
 # --- the portfolio against the records ----------------------------------------------------
 
-class Table(HTMLParser):
-    """The rows of a page's first table, as the text of each cell."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self.cell: list[str] | None = None
-        self.tables = 0
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag == "table":
-            self.tables += 1
-        if self.tables == 1 and tag == "tr":
-            self.rows.append([])
-        if self.tables == 1 and tag in ("td", "th"):
-            self.cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self.cell is not None:
-            self.rows[-1].append(" ".join("".join(self.cell).split()))
-            self.cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self.cell is not None:
-            self.cell.append(data)
-
-
 def portfolio_rows(site: Path) -> dict[str, dict[str, str]]:
-    table = Table()
-    table.feed((site / "index.html").read_text("utf-8"))
-    header, *rows = table.rows
+    header, *rows = table_rows(site / "index.html")
     return {row[0]: dict(zip(header, row, strict=True)) for row in rows}
 
 
@@ -304,8 +270,7 @@ def short(d: date) -> str:
 def test_the_portfolio_figures_match_the_records(builds):
     _, agency = builds
     rows = portfolio_rows(agency / "_agency")
-    names = {load(p / "client.yml")["name"]: p for p in sorted(EXAMPLES.iterdir())
-             if (p / "client.yml").is_file()}
+    names = {load(p / "client.yml")["name"]: p for p in map(example_client, EXAMPLE_CLIENTS)}
     assert sorted(rows) == sorted(names)
     checked_waits = 0
     for name, folder in names.items():
@@ -338,15 +303,15 @@ def test_the_portfolio_figures_match_the_records(builds):
     assert any(e.next_overdue for e in everything)
 
 
-def test_a_client_not_updated_for_two_weeks_is_flagged(builds):
+def test_a_client_not_updated_for_two_weeks_is_flagged(builds, examples: Path, tmp_path: Path):
     _, agency = builds
     later = date(2026, 12, 8)  # 18 days after the examples' last updates
     assert all(expected(f, TODAY).last_update >= date(2026, 11, 20)
-               for f in EXAMPLES.iterdir() if (f / "client.yml").is_file())
+               for f in map(example_client, EXAMPLE_CLIENTS))
     rows = portfolio_rows(agency / "_agency")
     assert not any("No update for" in r["Last update"] for r in rows.values())
-    out = agency.parent / "later"
-    subprocess.run([sys.executable, "-m", "generator", "build", str(EXAMPLES), "--out",
+    out = tmp_path / "later"
+    subprocess.run([sys.executable, "-m", "generator", "build", str(examples), "--out",
                     str(out), "--as-of", later.isoformat(), "--agency", "--client",
                     "northwind"], cwd=REPO, capture_output=True, text=True, timeout=300,
                    check=True)
@@ -433,7 +398,7 @@ def test_serve_agency_previews_every_client_and_rebuilds_on_change(tmp_path: Pat
     from tests.test_serve import fetch, free_port, wait_for
 
     for slug in ("harbor-health", "northwind"):
-        shutil.copytree(EXAMPLES / slug, tmp_path / "projects" / slug)
+        shutil.copytree(example_client(slug), tmp_path / "projects" / slug)
     client = tmp_path / "projects" / "harbor-health" / "client.yml"
     port = free_port()
     log = (tmp_path / "serve.log").open("w")
@@ -471,7 +436,7 @@ def test_publish_agency_puts_it_beside_the_clients_and_prune_leaves_it(tmp_path:
 
     projects = tmp_path / "projects"
     for slug in ("harbor-health", "alder-and-finch"):
-        shutil.copytree(EXAMPLES / slug, projects / slug)
+        shutil.copytree(example_client(slug), projects / slug)
     to = tmp_path / "public"
     args = [sys.executable, "-m", "generator", "publish", str(projects), "--to", str(to),
             "--as-of", AS_OF, "--agency", "--prune"]

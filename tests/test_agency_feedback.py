@@ -11,7 +11,6 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ import pytest
 from generator.agency import portfolio as pf
 from generator.agency import views
 from generator.agency.full import read_agency_client
-from tests.conftest import valid_data
+from tests.conftest import table_rows, valid_data
 
 TODAY = date(2026, 6, 1)
 REPO = Path(__file__).resolve().parent.parent
@@ -154,40 +153,6 @@ def test_at_the_same_rating_and_trend_the_oldest_waiting_comes_first(make_projec
 
 # --- the built pages --------------------------------------------------------------------------
 
-class Tables(HTMLParser):
-    """Every table of a page after the heading with `anchor` (up to the next h2), as rows of
-    cell texts."""
-
-    def __init__(self, anchor: str) -> None:
-        super().__init__()
-        self.anchor, self.on = anchor, False
-        self.rows: list[list[str]] = []
-        self.cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag == "h2":
-            self.on = dict(attrs).get("id") == self.anchor
-        elif self.on and tag == "tr":
-            self.rows.append([])
-        elif self.on and tag in ("td", "th"):
-            self.cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self.cell is not None:
-            self.rows[-1].append(" ".join("".join(self.cell).split()))
-            self.cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self.cell is not None:
-            self.cell.append(data)
-
-
-def table(page: Path, anchor: str) -> list[list[str]]:
-    parser = Tables(anchor)
-    parser.feed(page.read_text("utf-8"))
-    return parser.rows
-
-
 @pytest.mark.slow
 def test_the_built_pages_show_the_figures_lowest_and_falling_first(make_project, tmp_path):
     clients = {
@@ -208,7 +173,7 @@ def test_the_built_pages_show_the_figures_lowest_and_falling_first(make_project,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     agency = out / "_agency"
-    head, *rows = table(agency / "across.html", "client-satisfaction")
+    head, *rows = table_rows(agency / "across.html", "client-satisfaction")
     assert head == ["Client", "Latest rating", "Rated", "Last ratings", "Waiting on us",
                     "Median time to respond"]
     # 3 falling before 3 steady before 3 rising, then 5; the internal rating is marked
@@ -221,7 +186,7 @@ def test_the_built_pages_show_the_figures_lowest_and_falling_first(make_project,
          "1 day (2 answered)"],
         ["Happy Ltd", "5 of 5", "10 May 2026, the project", "5 → 5 (steady)", "0",
          "1.5 days (2 answered)"]]
-    head, *waiting = table(agency / "across.html", "feedback-waiting-on-us")
+    head, *waiting = table_rows(agency / "across.html", "feedback-waiting-on-us")
     assert [(w[0], w[1], w[3]) for w in waiting] == [
         ("Steady GmbH", "Rated 3 of 5 on the project", "29 days"),
         ("Steady GmbH", "Rated 3 of 5 on the project", "26 days"),
@@ -229,7 +194,7 @@ def test_the_built_pages_show_the_figures_lowest_and_falling_first(make_project,
         ("Falling Inc", "Rated 3 of 5 on the project internal", "12 days")]
     # the agency's page on one client has the same figures, and what waits
     page = agency / "clients" / "falling.html"
-    figures = table(page, "satisfaction-and-feedback")
+    figures = table_rows(page, "satisfaction-and-feedback")
     assert figures[1] == ["3 of 5 internal", "20 May 2026, the project", "5 → 4 → 3 falling",
                           "2 (oldest 20 days)", "4 days (1 answered)"]
     assert [row[0] for row in figures[3:]] == ["Rated 4 of 5 on the project",

@@ -5,8 +5,6 @@ test-artifacts/."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,19 +21,11 @@ from tests.test_browser import (  # noqa: F401 (browser is a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parent.parent
-PROJECTS = REPO / "tests" / "examples"
-AS_OF = "2026-11-23"
-
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("agency-served")
-    done = subprocess.run([sys.executable, "-m", "generator", "build", str(PROJECTS), "--out",
-                           str(folder), "--as-of", AS_OF, "--agency"], cwd=REPO,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return folder
+def out(example_sites_with_agency: Path) -> Path:
+    """The example clients with the agency's view (conftest builds it once)."""
+    return example_sites_with_agency
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.conftest import EXAMPLE_CLIENTS, example_client
 from tests.test_browser import (  # noqa: F401 (browser and server are fixtures)
     DESKTOP,
     PHONE,
@@ -34,17 +35,16 @@ from tests.test_browser import (  # noqa: F401 (browser and server are fixtures)
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECTS = REPO / "tests" / "examples"
 FIXTURES = REPO / "tests" / "fixtures"
 AS_OF = "2026-12-02"  # the issue's day: one milestone overdue, others forecast after plan
-CLIENTS = {p.name: p for p in sorted(PROJECTS.iterdir()) if (p / "client.yml").is_file()}
+CLIENTS = {slug: example_client(slug) for slug in EXAMPLE_CLIENTS}
 CLIENTS["hostile"] = FIXTURES / "hostile"
 SMALLEST = 12  # px
 STATES = ("mp-done", "mp-on-track", "mp-at-risk", "mp-late")  # a milestone's status badge
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def out(tmp_path_factory: pytest.TempPathFactory, examples: Path) -> Path:
     """The example clients with the agency's site, and the hostile fixture, built side by
     side (two processes)."""
     folder = tmp_path_factory.mktemp("phone-served")
@@ -52,7 +52,7 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     runs = [subprocess.Popen([sys.executable, "-m", "generator", "build", "--projects",
                               str(src), *common, *extra], cwd=REPO, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True)
-            for src, extra in ((PROJECTS, ["--agency"]), (FIXTURES, ["--client", "hostile"]))]
+            for src, extra in ((examples, ["--agency"]), (FIXTURES, ["--client", "hostile"]))]
     for run in runs:
         output, _ = run.communicate(timeout=300)
         assert run.returncode == 0, output

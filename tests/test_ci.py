@@ -22,7 +22,8 @@ PIPELINES = {"github": ".github/workflows/milepost.yml", "gitlab": ".gitlab-ci.y
 VARIANTS = [dict(deploy=deploy, server=server, digest_schedule=schedule)
             for deploy, server, schedule in itertools.product(
                 ("ssh", "pages"), ("nginx", "caddy"), (None, "weekly"))
-            if deploy == "ssh" or server == "nginx"]
+            if deploy == "ssh" or server == "nginx"] + [
+    dict(deploy="ssh", server="caddy", digest_schedule=None, shards=3)]  # shards: one way
 # What the agency keeps secret: in GitHub's secrets or GitLab's CI/CD variables.
 SECRETS = ("MILEPOST_SSH_KEY", "MILEPOST_SSH_KNOWN_HOSTS", "MILEPOST_ACCESS",
            "MILEPOST_SMTP_PASSWORD", "MILEPOST_SMTP_URL", "MILEPOST_PUSH_URL", "MILEPOST_TOKEN")

@@ -793,7 +793,8 @@ def test_every_command_takes_the_projects_folder_as_the_option_projects() -> Non
         for action in p._actions:
             if action.dest == "projects":
                 takes[words] = action.option_strings
-    assert takes == dict.fromkeys(["validate", "build", "serve", "release", "diff", "publish",
+    assert takes == dict.fromkeys(["validate", "build", "assemble", "serve", "release", "diff",
+                                   "publish",
                                    "plan", "notify", "inbox", "new", "access add",
                                    "access rotate", "host nginx", "host caddy"],
                                   ["--projects"])

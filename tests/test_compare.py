@@ -13,14 +13,14 @@ from generator.format import records as r
 from generator.history.compare import date_fields, slip_history, what_changed
 from generator.pipeline import check_projects
 from generator.site import wording
-from tests.conftest import EXAMPLES, TODAY, valid_data
+from tests.conftest import TODAY, example_client, valid_data
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def before():
-    return check_projects(EXAMPLES, date(2026, 11, 23), ["northwind"]).projects[0]
+    return check_projects(example_client("northwind"), date(2026, 11, 23)).projects[0]
 
 
 def sections(old, new) -> dict[str, list[str]]:

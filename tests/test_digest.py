@@ -15,7 +15,7 @@ from generator.ship.digest.content import Baseline, compose, version_words
 from generator.ship.digest.render import as_html, as_text
 from generator.site import views
 from generator.site.answers import who_answers
-from tests.conftest import EXAMPLES, TODAY, VALID_TEXT, files_with
+from tests.conftest import EXAMPLE_CLIENTS, TODAY, VALID_TEXT, example_client, files_with
 
 SITE = "https://projects.example.com/acme/"
 FIRST = Baseline(None, None, None, None, first=True)
@@ -31,7 +31,7 @@ REQUESTED = """\
 
 
 def example(slug: str, today: date) -> Project:
-    checked = check_projects(EXAMPLES, today, [slug])
+    checked = check_projects(example_client(slug), today)
     assert not checked.failed, checked.problems
     return checked.projects[0]
 
@@ -66,7 +66,7 @@ def counts(p: Project, today: date) -> dict[str, object]:
     }
 
 
-@pytest.mark.parametrize("slug", sorted(x.name for x in EXAMPLES.iterdir()))
+@pytest.mark.parametrize("slug", EXAMPLE_CLIENTS)
 def test_digest_overview_and_waiting_count_the_same_items(slug):
     today = date(2026, 11, 23)  # the examples' own day (tests/golden.py)
     p = example(slug, today)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.format.reference import README, readme_with_reference
 from generator.format.schema import SCHEMA_FILES, file_schema
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLE_CLIENTS, example_client
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,8 +27,12 @@ def test_committed_schemas_are_up_to_date():
 
 
 def test_example_files_point_at_the_schemas():
-    for path in sorted(EXAMPLES.rglob("*.yml")):
+    """Each example file's first line gives an editor the committed schema of its kind."""
+    paths = [p for slug in EXAMPLE_CLIENTS for p in sorted(example_client(slug).rglob("*.yml"))]
+    assert len(paths) > 40
+    for path in paths:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema="), path
         target = (path.parent / first.split("=", 1)[1]).resolve()
         assert target.is_file(), f"{path}: {target} does not exist"
+        assert target.parent == ROOT / "schemas", f"{path}: {target} is not in schemas/"

@@ -1,65 +1,77 @@
-"""The tool's tests read their own copy of the example clients (`tests/examples/`), never the
-repository's `projects/`: an agency replaces the examples with its own clients, and one of
-them being invalid must not make `make test` fail (checking them is `milepost validate`'s job,
-which `make site` runs)."""
+"""The example clients have one copy, the repository's `projects/`, and the tests read only
+them from it, by name: an agency adds its own clients beside them (even invalid ones) and
+`make test` checks the same things (checking those clients is `milepost validate`'s job,
+which `make site` runs).
+
+Every test reaches the examples through conftest's `example_client` or its `examples`
+fixture; the static test below keeps it that way, and the others show that those two take
+the example clients and nothing else."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, REPO
+from tests.conftest import EXAMPLE_CLIENTS, PROJECTS, REPO, copy_examples, example_client
 
-# Ways a test could reach the repository's own projects folder.
-READS_PROJECTS = re.compile(r"""(ROOT|REPO)\s*/\s*["']projects["']|["']\.\./projects""")
+# Ways a test could reach the repository's projects folder, or a second copy of the examples.
+READS_PROJECTS = re.compile(r"""(ROOT|REPO|parent)\s*/\s*["']projects["']|["']\.\./projects"""
+                            r"""|\bPROJECTS\b|tests/examples|["']tests["']\s*/\s*["']examples""")
+# The files allowed to: the one that defines the way in, and this one, which checks it.
+GATES = {"conftest.py", Path(__file__).name}
 
 
-def test_no_test_reads_the_repositorys_projects_folder() -> None:
-    offenders = [f"{path.name}:{n}: {line.strip()}"
-                 for path in sorted((REPO / "tests").glob("*.py"))
+def test_the_tests_reach_projects_only_through_the_example_clients() -> None:
+    files = sorted((REPO / "tests").rglob("*.py"))
+    assert len(files) > 40
+    offenders = [f"{path.relative_to(REPO)}:{n}: {line.strip()}"
+                 for path in files if path.name not in GATES
                  for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                 if READS_PROJECTS.search(line) and path.name != Path(__file__).name]
-    assert offenders == [], "tests must use tests/examples/:\n" + "\n".join(offenders)
+                 if READS_PROJECTS.search(line)]
+    assert offenders == [], ("tests read the example clients through conftest's example_client "
+                             "or examples:\n" + "\n".join(offenders))
 
 
-def test_the_examples_copy_has_the_example_clients() -> None:
-    slugs = sorted(p.name for p in EXAMPLES.iterdir() if (p / "client.yml").is_file())
-    assert slugs == ["alder-and-finch", "harbor-health", "northwind"]
+def test_the_examples_have_one_copy() -> None:
+    """No second copy to keep by hand: the tests' own folder of examples is gone, and
+    nothing the project runs (the Makefile, the CI script, the benchmark) names it."""
+    assert not (REPO / "tests" / "examples").exists()
+    for name in ("Makefile", ".ci/run", "pyproject.toml", *(
+            p.relative_to(REPO).as_posix() for p in sorted((REPO / "bench").rglob("*.py")))):
+        path = REPO / name
+        if path.is_file():
+            assert "tests/examples" not in path.read_text(encoding="utf-8"), name
 
 
-def copy_of_the_repository(target: Path) -> Path:
-    """The tool, its tests and an agency's projects/ holding one invalid client only."""
-    skip = shutil.ignore_patterns(".*", "__pycache__", "*.egg-info", "site", "test-artifacts")
-    for name in ("generator", "content", "tests", "schemas"):
-        shutil.copytree(REPO / name, target / name, ignore=skip)
-    for name in ("mkdocs.yml", "pyproject.toml", "README.md"):
-        shutil.copyfile(REPO / name, target / name)
-    broken = target / "projects" / "agency-client"
-    broken.mkdir(parents=True)
+def test_the_example_clients_are_in_projects() -> None:
+    assert [p.name for p in map(example_client, EXAMPLE_CLIENTS)] == list(EXAMPLE_CLIENTS)
+    assert all((PROJECTS / slug / "client.yml").is_file() for slug in EXAMPLE_CLIENTS)
+
+
+def test_the_examples_fixture_is_the_example_clients_as_they_are(examples: Path) -> None:
+    assert sorted(p.name for p in examples.iterdir()) == sorted(EXAMPLE_CLIENTS)
+    for slug in EXAMPLE_CLIENTS:
+        source, copy = example_client(slug), examples / slug
+        files = sorted(p.relative_to(source) for p in source.rglob("*") if p.is_file())
+        assert files == sorted(p.relative_to(copy) for p in copy.rglob("*") if p.is_file())
+        assert all((source / f).read_bytes() == (copy / f).read_bytes() for f in files), slug
+
+
+def agencys_projects(folder: Path) -> Path:
+    """A projects folder as an agency keeps it: the examples, and one invalid client."""
+    copy_examples(folder)
+    broken = folder / "agency-client"
+    broken.mkdir()
     (broken / "client.yml").write_text("name: [Agency client\nstart: 2026-02-30\n",
                                        encoding="utf-8")
-    return target
+    return folder
 
 
-@pytest.mark.slow
-def test_an_invalid_agency_client_does_not_affect_the_suite(tmp_path: Path) -> None:
-    repo = copy_of_the_repository(tmp_path / "repo")
-    env = {**os.environ, "PYTHONPATH": str(repo), "NO_MKDOCS_2_WARNING": "1",
-           "PYTEST_ADDOPTS": f"--basetemp={tmp_path / 'inner'} -p no:cacheprovider"}
-    validate = subprocess.run([sys.executable, "-m", "generator", "validate", "--projects", "projects"],
-                              cwd=repo, env=env, capture_output=True, text=True, timeout=60)
-    assert validate.returncode == 1, validate.stdout  # the agency's client really is invalid
-    # The tests that use the example clients: the golden Markdown, what changed, the schema
-    # pointers, and a full build of every example client.
-    suite = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "tests/test_golden.py", "tests/test_compare.py",
-         "tests/test_docs.py", "tests/test_site.py::test_every_client_has_every_page"],
-        cwd=repo, env=env, capture_output=True, text=True, timeout=600)
-    assert suite.returncode == 0, suite.stdout[-3000:] + suite.stderr[-2000:]
-    assert " passed" in suite.stdout and "error" not in suite.stdout.lower()
+def test_an_agency_client_beside_the_examples_is_never_read(tmp_path: Path) -> None:
+    projects = agencys_projects(tmp_path / "projects")
+    copied = copy_examples(tmp_path / "copy", projects)
+    assert sorted(p.name for p in copied.iterdir()) == sorted(EXAMPLE_CLIENTS)
+    with pytest.raises(ValueError, match="not one of the example clients"):
+        example_client("agency-client", projects)

@@ -15,7 +15,7 @@ from generator.format import pages
 from generator.pipeline import check_projects
 from generator.project.model import Project, Section
 from generator.site import feeds
-from tests.conftest import EXAMPLES, REPO
+from tests.conftest import EXAMPLE_CLIENTS, REPO, example_client
 
 AS_OF = date(2026, 11, 23)
 SITES = [None, "https://portal.example/northwind/", 'https://x.example/a&b<"c">/']
@@ -50,7 +50,8 @@ def with_feedgen(p: Project, releases: list[feeds.Release], site: str | None,
 
 @functools.cache
 def projects() -> list[Project]:
-    found = check_projects(EXAMPLES, AS_OF).projects
+    found = [p for slug in EXAMPLE_CLIENTS
+             for p in check_projects(example_client(slug), AS_OF).projects]
     return found + check_projects(REPO / "tests" / "fixtures" / "hostile", AS_OF).projects
 
 

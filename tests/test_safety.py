@@ -4,7 +4,7 @@ Two real builds, each run once for the module through the real command line:
 - `tests/fixtures/hostile`, a valid client whose every text field carries scripts, event
   handlers, `javascript:`/`data:` links, third-party images, styles, template syntax and
   Markdown tricks: every output file is parsed and must contain nothing active;
-- the example clients (the tool's own copy, `tests/examples/`): no output file of any client holds an internal record,
+- the example clients: no output file of any client holds an internal record,
   an `internal_notes` text, or another client's name or people.
 """
 
@@ -37,10 +37,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.site.markup import RichText, abbreviations
+from tests.conftest import EXAMPLE_CLIENTS, example_client
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
-PROJECTS = REPO / "tests" / "examples"  # the tool's copy, never the repository's projects/
 AS_OF = "2026-11-23"
 MARKER = "INTERNAL-ONLY"
 THIRD_PARTY_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "cdn.jsdelivr.net",
@@ -87,8 +87,8 @@ def read_text(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return milepost_build(FIXTURES, tmp_path_factory.mktemp("hostile-site"), "hostile")
+def hostile_out(hostile_sites: Path) -> Path:
+    return hostile_sites
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +97,9 @@ def hostile_site(hostile_out: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def examples_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return milepost_build(PROJECTS, tmp_path_factory.mktemp("example-sites"), agency=True)
+def examples_out(example_sites_with_agency: Path) -> Path:
+    """Built with the agency's view: the client folders must not change for it."""
+    return example_sites_with_agency
 
 
 # --- what Material itself puts on a page --------------------------------------------------------
@@ -405,9 +406,8 @@ def hostile(hostile_site: Path) -> Site:
 
 
 @pytest.fixture(scope="module")
-def examples(examples_out: Path) -> dict[str, Site]:
-    slugs = sorted(x.name for x in PROJECTS.iterdir() if (x / "client.yml").is_file())
-    return {slug: scan_site(site_root(examples_out, slug)) for slug in slugs}
+def example_sites(examples_out: Path) -> dict[str, Site]:
+    return {slug: scan_site(site_root(examples_out, slug)) for slug in EXAMPLE_CLIENTS}
 
 
 def load_yaml(path: Path) -> Any:
@@ -476,11 +476,11 @@ def test_badges_are_inert(hostile: Site) -> None:
 
 
 @pytest.mark.slow
-def test_every_page_stays_inside_its_site(hostile: Site, examples: dict[str, Site]) -> None:
+def test_every_page_stays_inside_its_site(hostile: Site, example_sites: dict[str, Site]) -> None:
     """No page loads or links root-absolute URLs ('/assets/...', '/index.html'): each client's
     site lives in a folder of its own. (MkDocs' 404.html did, without site_url.)"""
     found = [f"{slug}/{rel}: {value}"
-             for slug, site in [("hostile", hostile), *examples.items()]
+             for slug, site in [("hostile", hostile), *example_sites.items()]
              for rel, page in site.pages.items()
              for tag, name, value in page.urls
              if value.startswith("/") and not value.startswith("//")]
@@ -670,10 +670,10 @@ def third_party_mentions(site: Site) -> list[str]:
 
 
 @pytest.mark.slow
-def test_no_third_party_hosts(hostile: Site, examples: dict[str, Site]) -> None:
+def test_no_third_party_hosts(hostile: Site, example_sites: dict[str, Site]) -> None:
     """No page, index or stylesheet names a font or script CDN, and every script and
     stylesheet a page loads is the site's own."""
-    for site in [hostile, *examples.values()]:
+    for site in [hostile, *example_sites.values()]:
         assert not third_party_mentions(site)
         outside = [f for f in site.findings if "fetched from outside" in f.what
                    and f.what.startswith(("<script", "<link"))]
@@ -684,8 +684,8 @@ def test_no_third_party_hosts(hostile: Site, examples: dict[str, Site]) -> None:
 
 
 @pytest.mark.slow
-def test_material_bundle_loads_nothing_else_from_outside(examples: dict[str, Site]) -> None:
-    site = examples["northwind"]
+def test_material_bundle_loads_nothing_else_from_outside(example_sites: dict[str, Site]) -> None:
+    site = example_sites["northwind"]
     bundles = [rel for rel in site.raw if MATERIAL_BUNDLE.fullmatch(rel)]
     assert bundles
     hosts = "|".join(re.escape(h) for h in THIRD_PARTY_HOSTS)
@@ -695,8 +695,8 @@ def test_material_bundle_loads_nothing_else_from_outside(examples: dict[str, Sit
 
 
 @pytest.mark.slow
-def test_example_sites_are_inert(examples: dict[str, Site]) -> None:
-    for slug, site in examples.items():
+def test_example_sites_are_inert(example_sites: dict[str, Site]) -> None:
+    for slug, site in example_sites.items():
         assert not site.findings, f"{slug}:\n" + "\n".join(map(str, site.findings[:20]))
 
 
@@ -744,8 +744,7 @@ def read_records(folder: Path) -> Records:
     return records
 
 
-ALL_RECORDS = {r.slug: r for r in (read_records(x) for x in sorted(PROJECTS.iterdir())
-                                   if (x / "client.yml").is_file())}
+ALL_RECORDS = {r.slug: r for r in map(read_records, map(example_client, EXAMPLE_CLIENTS))}
 
 
 def normal(text: str) -> str:
@@ -794,17 +793,17 @@ def test_leak_needles_are_meaningful() -> None:
 
 
 @pytest.mark.slow
-def test_no_internal_marker_in_any_file(examples: dict[str, Site]) -> None:
-    for slug, site in examples.items():
+def test_no_internal_marker_in_any_file(example_sites: dict[str, Site]) -> None:
+    for slug, site in example_sites.items():
         leaks = [rel for rel, text in site.raw.items() if MARKER in text]
         assert not leaks, f"{slug}: {MARKER} in {leaks}"
 
 
 @pytest.mark.slow
-def test_no_internal_text_in_any_file(examples: dict[str, Site]) -> None:
+def test_no_internal_text_in_any_file(example_sites: dict[str, Site]) -> None:
     """No internal record's text, title or name, nor any internal_notes, in any client's output
     (unescaped HTML, the search index, the sitemap, every asset)."""
-    for slug, site in examples.items():
+    for slug, site in example_sites.items():
         texts = [(rel, normal(raw)) for rel, raw in site.raw.items()]
         texts += [(rel, normal(t)) for rel, t in site.all_text()]
         for owner, needles in SECRETS.items():
@@ -814,10 +813,10 @@ def test_no_internal_text_in_any_file(examples: dict[str, Site]) -> None:
 
 
 @pytest.mark.slow
-def test_no_internal_ids(examples: dict[str, Site]) -> None:
+def test_no_internal_ids(example_sites: dict[str, Site]) -> None:
     """A client's internal IDs (not reused by a public record) appear nowhere in its pages'
     text, links, search index or file names."""
-    for slug, site in examples.items():
+    for slug, site in example_sites.items():
         records = ALL_RECORDS[slug]
         ids = records.internal_ids - records.public_ids
         texts = [(rel, t) for rel, t in site.all_text()]
@@ -836,8 +835,8 @@ def test_examples_have_internal_ids_to_check() -> None:
 
 
 @pytest.mark.slow
-def test_no_other_clients_names_or_people(examples: dict[str, Site]) -> None:
-    for slug, site in examples.items():
+def test_no_other_clients_names_or_people(example_sites: dict[str, Site]) -> None:
+    for slug, site in example_sites.items():
         own = ALL_RECORDS[slug]
         needles = set()
         for other, records in ALL_RECORDS.items():
@@ -852,9 +851,9 @@ def test_no_other_clients_names_or_people(examples: dict[str, Site]) -> None:
 
 
 @pytest.mark.slow
-def test_each_site_names_its_own_client(examples: dict[str, Site]) -> None:
+def test_each_site_names_its_own_client(example_sites: dict[str, Site]) -> None:
     """The cross-client test above would pass on empty sites: make sure it would notice."""
-    for slug, site in examples.items():
+    for slug, site in example_sites.items():
         name = ALL_RECORDS[slug].client["name"]
         assert normal(site.pages["index.html"].title or "").endswith(name)
         public_people = {p["name"] for p in ALL_RECORDS[slug].client["team"]

@@ -15,7 +15,7 @@ import pytest
 
 from generator.pipeline import check_projects
 from generator.ship.serve import BANNER_ID, banner_html
-from tests.conftest import EXAMPLES, free_port
+from tests.conftest import example_client, free_port
 
 pytestmark = pytest.mark.slow  # a real preview server, or MkDocs
 
@@ -40,7 +40,7 @@ def wait_for(predicate, seconds: float = 30.0) -> bool:
 
 
 def test_preview_rebuilds_on_change_and_keeps_the_last_good_one(tmp_path: Path):
-    shutil.copytree(EXAMPLES / "harbor-health", tmp_path / "projects" / "harbor-health")
+    shutil.copytree(example_client("harbor-health"), tmp_path / "projects" / "harbor-health")
     client = tmp_path / "projects" / "harbor-health" / "client.yml"
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -101,7 +101,7 @@ def _screenshot(url: str, name: str) -> None:
 
 
 def test_preview_shows_the_problems_in_a_banner_until_they_are_fixed(tmp_path: Path):
-    shutil.copytree(EXAMPLES / "harbor-health", tmp_path / "projects" / "harbor-health")
+    shutil.copytree(example_client("harbor-health"), tmp_path / "projects" / "harbor-health")
     client = tmp_path / "projects" / "harbor-health" / "client.yml"
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -148,7 +148,7 @@ def test_the_banner_is_never_in_built_or_published_output(tmp_path: Path):
     `serve` shows a banner for (warnings: updates after --as-of) carries no trace of it."""
     from generator.cli import main
 
-    shutil.copytree(EXAMPLES / "harbor-health", tmp_path / "projects" / "harbor-health")
+    shutil.copytree(example_client("harbor-health"), tmp_path / "projects" / "harbor-health")
     early = "2026-11-10"
     warned = check_projects(tmp_path / "projects", date.fromisoformat(early)).problems
     assert warned and BANNER_ID in banner_html(warned)
@@ -163,7 +163,7 @@ def test_the_banner_is_never_in_built_or_published_output(tmp_path: Path):
 def test_a_killed_preview_leaves_nothing_behind_after_the_next_one(tmp_path: Path):
     """A preview's scratch folder holds the client's Markdown and a mkdocs.yml with local
     paths: the next preview removes the one a killed preview left, and its own when it stops."""
-    shutil.copytree(EXAMPLES / "harbor-health", tmp_path / "projects" / "harbor-health")
+    shutil.copytree(example_client("harbor-health"), tmp_path / "projects" / "harbor-health")
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp)}

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.site.output import SHARED, prune_shared, settle
-from tests.conftest import EXAMPLES, git, valid_files
+from tests.conftest import copy_examples, git, valid_files
 
 AS_OF = "2026-06-01"
 
@@ -123,7 +123,7 @@ def test_an_rsync_after_an_unchanged_rebuild_moves_nothing(tmp_path: Path, run_c
     """A server kept in step with rsync gets nothing when nothing changed: an unchanged
     rebuild keeps every file as it was, its date included (rsync compares size and date)."""
     projects = tmp_path / "projects"
-    shutil.copytree(EXAMPLES, projects)
+    copy_examples(projects)
     build = ("build", "--projects", str(projects), "--out", "out", "--as-of", AS_OF,
              "--agency", "-j1")
     assert run_cli(*build)[0] == 0

@@ -20,7 +20,7 @@ from generator.project import derive
 from generator.site import wording
 from generator.site.output import SHARED
 from generator.site.render import render_pages
-from tests.conftest import EXAMPLES, TODAY, VALID_TEXT, valid_data, valid_files
+from tests.conftest import TODAY, VALID_TEXT, example_client, valid_data, valid_files
 from tests.conftest import article_text as text_of
 from tests.conftest import milepost as run_milepost
 from tests.conftest import tree_bytes as _tree_bytes
@@ -35,11 +35,9 @@ def milepost(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    result = milepost("build", "--projects", str(EXAMPLES), "--out", str(out), "--as-of", AS_OF, "-j", "2")
-    assert result.returncode == 0, result.stderr
-    return out
+def site(example_sites: Path) -> Path:
+    """The example clients' sites (conftest builds them once for every module reading them)."""
+    return example_sites
 
 
 # --- what the pages say -------------------------------------------------------------------
@@ -255,7 +253,7 @@ def test_a_requested_change_is_an_open_item_in_the_calendar(make_project):
 # --- derivations, on their own --------------------------------------------------------------
 
 def _northwind():
-    checked = check_projects(EXAMPLES, date(2026, 11, 23), ["northwind"])
+    checked = check_projects(example_client("northwind"), date(2026, 11, 23))
     return checked.projects[0]
 
 
@@ -304,9 +302,9 @@ def test_a_date_against_plan_in_words():
 # --- building ------------------------------------------------------------------------------
 
 @pytest.mark.slow
-def test_same_inputs_and_date_give_identical_sites(tmp_path):
+def test_same_inputs_and_date_give_identical_sites(tmp_path, examples):
     for name in ("a", "b"):
-        assert milepost("build", "--projects", str(EXAMPLES), "--out", str(tmp_path / name), "--client",
+        assert milepost("build", "--projects", str(examples), "--out", str(tmp_path / name), "--client",
                         "harbor-health", "--as-of", AS_OF).returncode == 0
     comparison = filecmp.dircmp(tmp_path / "a", tmp_path / "b")
     differing: list[str] = []
@@ -322,7 +320,7 @@ def test_same_inputs_and_date_give_identical_sites(tmp_path):
 @pytest.mark.slow
 def test_a_broken_client_keeps_its_last_good_site(tmp_path):
     projects = tmp_path / "projects"
-    shutil.copytree(EXAMPLES / "harbor-health", projects / "harbor-health")
+    shutil.copytree(example_client("harbor-health"), projects / "harbor-health")
     out = tmp_path / "site"
     assert milepost("build", "--projects", "projects", "--out", "site", "--as-of", AS_OF,
                     cwd=tmp_path).returncode == 0
@@ -351,8 +349,8 @@ def test_build_rejects_an_output_folder_inside_the_projects(tmp_path):
 
 
 @pytest.mark.slow
-def test_unknown_client_is_named(tmp_path):
-    result = milepost("build", "--projects", str(EXAMPLES), "--out", str(tmp_path), "--client", "nope")
+def test_unknown_client_is_named(tmp_path, examples):
+    result = milepost("build", "--projects", str(examples), "--out", str(tmp_path), "--client", "nope")
     assert result.returncode == 1
     assert "no client folder named nope" in result.stderr
 
@@ -387,11 +385,11 @@ UIDS_BEFORE = {
 }
 
 
-def test_the_example_clients_keep_their_event_uids():
+def test_the_example_clients_keep_their_event_uids(examples):
     from generator.site.ical import calendar_ics
 
     as_of = date(2026, 11, 23)
-    checked = check_projects(EXAMPLES, as_of)
+    checked = check_projects(examples, as_of)
     assert {p.slug: [str(c["UID"]) for c in _parsed(calendar_ics(p, as_of)).walk()
                      if "UID" in c] for p in checked.projects} == UIDS_BEFORE
 
@@ -400,7 +398,7 @@ def test_the_calendar_is_the_same_bytes_for_the_same_inputs_and_day():
     """DTSTAMP comes from "today" (--as-of, SOURCE_DATE_EPOCH), never from the clock."""
     from generator.site.ical import calendar_ics
 
-    checked = check_projects(EXAMPLES, date(2026, 11, 23), ["northwind"])
+    checked = check_projects(example_client("northwind"), date(2026, 11, 23))
     first = calendar_ics(checked.projects[0], date(2026, 11, 23))
     stamps = {line for line in first.split("\r\n") if line.startswith("DTSTAMP")}
     assert stamps == {"DTSTAMP:20261123T000000Z"}
@@ -479,7 +477,7 @@ def _wait_for(found, proc: subprocess.Popen) -> bool:
 def test_ctrl_c_stops_a_parallel_build_at_once_and_keeps_the_last_good_sites(tmp_path):
     projects, out, tmp = tmp_path / "projects", tmp_path / "site", tmp_path / "tmp"
     for slug in ("northwind", "harbor-health", "alder-and-finch"):
-        shutil.copytree(EXAMPLES / slug, projects / slug)
+        shutil.copytree(example_client(slug), projects / slug)
     tmp.mkdir()
     env = {**ENV, "TMPDIR": str(tmp)}
     assert milepost("build", "--projects", "projects", "--out", "site", "--as-of", AS_OF, "-j", "2",
@@ -524,7 +522,7 @@ time.sleep(300)
 @pytest.mark.slow
 def test_scratch_a_killed_build_left_is_removed_by_the_next_one(tmp_path):
     projects, out = tmp_path / "projects", tmp_path / "site"
-    shutil.copytree(EXAMPLES / "harbor-health", projects / "harbor-health")
+    shutil.copytree(example_client("harbor-health"), projects / "harbor-health")
     proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--projects", "projects", "--out",
                              "site", "--as-of", AS_OF, "-j", "1"], cwd=tmp_path, env=ENV,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

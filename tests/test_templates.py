@@ -137,10 +137,10 @@ def test_every_table_column_has_a_heading():
     The templates, and every page of the example clients as rendered."""
     from generator.pipeline import check_projects
     from generator.site.render import render_pages
-    from tests.conftest import EXAMPLES, TODAY
+    from tests.conftest import EXAMPLE_CLIENTS, TODAY, example_client
 
     texts = {t.name: t.read_text("utf-8") for t in TEMPLATES}
-    for p in check_projects(EXAMPLES, TODAY).projects:
+    for p in (check_projects(example_client(slug), TODAY).projects[0] for slug in EXAMPLE_CLIENTS):
         texts |= {f"{p.slug}/{rel}": text for rel, text in render_pages(p, TODAY).items()}
     headings = {name: table_headings(text) for name, text in texts.items()}
     assert sum(map(len, headings.values())) > 30
@@ -172,10 +172,11 @@ def _pages_with_tables() -> dict[str, str]:
     """Northwind's pages and the agency's, rendered from the example clients."""
     from generator.agency.full import read_agency_client
     from generator.agency.render import AgencyView, render_agency
-    from tests.conftest import EXAMPLES
+    from tests.conftest import EXAMPLE_CLIENTS, example_client
     from tests.golden import AS_OF, current_pages
 
-    clients = [read_agency_client(p, "examples", AS_OF) for p in sorted(EXAMPLES.iterdir())]
+    clients = [read_agency_client(example_client(slug), "examples", AS_OF)
+               for slug in EXAMPLE_CLIENTS]
     view = AgencyView(AS_OF, [c for c in clients if c], [], [], 0, frozenset(), frozenset())
     return {**current_pages(), **{f"agency/{k}": v for k, v in render_agency(view).items()}}
 

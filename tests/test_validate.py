@@ -1084,12 +1084,13 @@ def test_worst_accepted_markdown_renders_in_linear_time(name: str) -> None:
     normal = ("Design is under way. " * len(worst))[: len(worst)]
     assert too_long(worst, r.MARKDOWN) is None  # accepted by validation
     rich = RichText({"CMS": "Content management system"})
-    # Linear patterns measure 1 to 17 times prose on a quiet machine and up to about 50 on
-    # one loaded several times over; best of five runs keeps such noise out.
+    # Linear patterns measure 1 to 17 times prose on a quiet machine and up to about 90 on
+    # one loaded four times over (two test workers beside other work); a quadratic one is
+    # thousands of times slower, so the bound sits far from both. Best of five runs.
     for render in (rich, plain):
         base = min(_fastest(render, normal, 0) for _ in range(3))
         ratio = _fastest(render, worst, base * 40, runs=5) / base
-        assert ratio < 60, f"{name}: {ratio:.0f} times slower than prose of the same length"
+        assert ratio < 250, f"{name}: {ratio:.0f} times slower than prose of the same length"
 
 
 # --- nothing from the input acts on the terminal or the CI log ---------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.commands.options import Shared
-from generator.problems import report, visible
+from generator.problems import MilepostError, report, visible
 from generator.settings import Settings
 
 if TYPE_CHECKING:  # the commands import the pipeline only when they run
@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # the commands import the pipeline only when they run
 
 
 def add(commands: Commands, shared: Shared) -> None:
-    b = commands.add_parser("build", parents=[*shared.many, shared.jobs, shared.strict],
+    b = commands.add_parser("build", parents=[*shared.many, shared.shard, shared.jobs,
+                                              shared.strict],
                             help="build one static site per client")
     b.add_argument("--out", default="site", help="output folder (default: site)")
     b.add_argument("--agency", action="store_true", help="also build DIR/_agency/, the "
@@ -42,12 +43,21 @@ def build_clients(settings: Settings, out: Path, mode: Mode, verb: str, agency: 
     `validate`, then a table; exit 1 naming the clients that were not done."""
     from generator.pipeline import new_job, run_all
     from generator.project.folders import client_scope, select_clients
-    from generator.site.output import check_out_dir, remove_stale_scratch
+    from generator.project.shards import shard_of
+    from generator.site.output import check_out_dir, remove_stale_scratch, write_shard_marker
 
     projects_dir, only = client_scope(settings.projects, settings.clients)
     check_out_dir(out, projects_dir)
     today = settings.today
+    shard = settings.shard
+    if shard is not None and agency:
+        raise MilepostError(f"--agency cannot be built in shard {shard}: the agency's view is "
+                            "of every client, so it is built once all shards are done, by "
+                            "`milepost assemble SHARD_DIR... --out DIR --agency`")
     folders = select_clients(projects_dir, only)
+    if shard is not None:  # shards are of every client, whichever --client names
+        in_shard = set(shard_of(select_clients(projects_dir), shard))
+        folders = [f for f in folders if f in in_shard]
     job = new_job(projects_dir, out, today, mode, strict=settings.strict, jobs=settings.jobs)
     remove_stale_scratch(job.build.out)  # what a killed run left: never published
     remove_stale_scratch()
@@ -66,6 +76,8 @@ def build_clients(settings: Settings, out: Path, mode: Mode, verb: str, agency: 
         for x in results:
             if x.detail:
                 print(f"{x.slug}:\n{x.detail}", file=sys.stderr, end="")
+    if shard is not None:
+        write_shard_marker(out, shard, sorted(x.slug for x in results if x.ok))
     failed = [x.slug for x in results if not x.ok]
     if failed:
         print(f"error: not {verb}: {visible(', '.join(sorted(failed)))} (what was there before is "

@@ -28,6 +28,11 @@ def add(commands: Commands, shared: Shared) -> None:
     ci.add_argument("--digest-schedule", choices=["weekly", "daily"], help="send the email "
                     "digests on a schedule (weekly: Mondays 07:00 UTC; daily: weekdays) in a "
                     "job of their own, instead of after each publish")
+    ci.add_argument("--shards", type=int, default=0, metavar="N", help="with --deploy ssh: "
+                    "build the clients in N jobs at once, each on a machine of its own "
+                    "(`milepost publish --shard K/N`), then one job puts them together with "
+                    "the agency's view (`milepost assemble --agency`) and publishes them as "
+                    "one release (default: one job builds every client)")
     ci.add_argument("--root", default=".", help="the repository's root folder")
     ci.add_argument("--force", action="store_true", help="overwrite an existing pipeline")
     ci.add_argument("--package", metavar="SPEC", help="how the pipeline installs Milepost: a "
@@ -41,7 +46,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     setup = write_pipeline(args.system, Path(args.root), force=args.force, package=args.package,
                            deploy=args.deploy, server=args.server,
-                           digest_schedule=args.digest_schedule, domain=args.domain)
+                           digest_schedule=args.digest_schedule, domain=args.domain,
+                           shards=args.shards)
     if setup.warning:
         print(_wrapped(f"warning: {setup.warning}."), file=sys.stderr, flush=True)
     print(_wrapped(f"wrote {setup.done}."))

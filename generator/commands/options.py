@@ -70,6 +70,17 @@ def _strict_option() -> argparse.ArgumentParser:
     return p
 
 
+def _shard_option() -> argparse.ArgumentParser:
+    p = _parent()
+    p.add_argument("--shard", metavar="K/N", help="only the clients of shard K of N, to spread "
+                   "a build over N machines: every client is in exactly one shard, the shards "
+                   "are about the same size (the clients' YAML, in bytes) and adding a client "
+                   "moves few others; with --client (where the command takes it), those "
+                   "named that are in shard K. "
+                   "`milepost assemble` puts the N outputs together (see README.md#shards)")
+    return p
+
+
 def format_option(*choices: str) -> argparse.ArgumentParser:
     """--format, its first choice the default."""
     p = _parent()
@@ -93,6 +104,7 @@ class Shared:
     clients: argparse.ArgumentParser
     jobs: argparse.ArgumentParser
     strict: argparse.ArgumentParser
+    shard: argparse.ArgumentParser
 
     @property
     def many(self) -> list[argparse.ArgumentParser]:
@@ -102,7 +114,7 @@ class Shared:
 
 def shared() -> Shared:
     return Shared(_projects_option(), _old_projects(), _as_of_option(), _clients_option(),
-                  _jobs_option(), _strict_option())
+                  _jobs_option(), _strict_option(), _shard_option())
 
 
 def take_old_projects(args: argparse.Namespace) -> str:

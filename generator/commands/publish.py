@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 
 def add(commands: Commands, shared: Shared) -> None:
-    pb = commands.add_parser("publish", parents=[*shared.many, shared.jobs, shared.strict],
+    pb = commands.add_parser("publish", parents=[*shared.many, shared.shard, shared.jobs,
+                                                 shared.strict],
                              help="build what changed and swap it into a folder")
     where = pb.add_mutually_exclusive_group(required=True)
     where.add_argument("--to", help="the published folder (e.g. a web root)")
@@ -34,11 +35,17 @@ def add(commands: Commands, shared: Shared) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.shard is not None and not args.to:
+        raise MilepostError(f"--shard {settings.shard} publishes one part of the site, so it "
+                            "cannot be committed to a branch on its own: publish each shard "
+                            "--to DIR, then put them together with `milepost assemble`")
     if args.agency:
-        _agency_kept_private(args.to)
+        agency_kept_private(args.to)
     if args.to:
         code = build_clients(settings, Path(args.to), "publish", "published", args.agency)
-        if code == 0:
+        # A shard's folder holds its own clients only: the others are not gone, and
+        # `assemble` takes exactly the clients of the projects folder.
+        if code == 0 and settings.shard is None:
             _prune(args, settings, Path(args.to), args.to.rstrip("/") + "/")
         return code
     from generator.ship import publish
@@ -56,7 +63,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return code
 
 
-def _agency_kept_private(to: str | None) -> None:
+def agency_kept_private(to: str | None) -> None:
     """Refuse to publish the agency's view where anyone may read it."""
     if not to:
         # A branch is how GitHub Pages publishes, and Pages are public: the agency's view

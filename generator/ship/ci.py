@@ -66,6 +66,12 @@ class PipelineView:
     host_options: str  # `milepost host`'s options for that server, a YAML double-quoted string
     schedule: Schedule | None  # the digest on its own schedule; None: after each publish
     pushes: str       # what the publish job's token pushes; "" when it only reads
+    shards: int = 0   # build jobs at once, each a shard of the clients (0: one publish job)
+
+    @property
+    def shard_numbers(self) -> str:
+        """The matrix of shard jobs, as a YAML flow list: [1, 2, 3]."""
+        return "[" + ", ".join(str(k) for k in range(1, self.shards + 1)) + "]"
 
 
 def default_package(root: Path) -> str:
@@ -101,28 +107,46 @@ def _pushes(deploy: str, scheduled: bool) -> str:
     return " and ".join(pushes)
 
 
+# Shard jobs a pipeline may run at once: GitLab's `parallel` takes 2 to 200 (GitHub's
+# matrix, up to 256).
+MAX_SHARDS = 200
+
+
+def check_shards(shards: int, deploy: str) -> None:
+    """Shards spread the build of the agency's own server's release over machines."""
+    if shards and not 2 <= shards <= MAX_SHARDS:
+        raise MilepostError(f"--shards {shards}: give a number of build jobs from 2 to "
+                            f"{MAX_SHARDS} (leave it out for one job)")
+    if shards and deploy != "ssh":
+        raise MilepostError(f"--shards {shards} spreads the build of a release for your own "
+                            "server, with the agency's view, over machines: leave --deploy "
+                            "pages out (ssh is the default), or leave --shards out")
+
+
 def pipeline_view(package: str, deploy: str = "ssh", server: str = "nginx",
                   digest_schedule: str | None = None,
-                  domain: str = PLACEHOLDER_DOMAIN) -> PipelineView:
+                  domain: str = PLACEHOLDER_DOMAIN, shards: int = 0) -> PipelineView:
     """Everything a pipeline says for these options; the same for GitHub and GitLab."""
     if not HOST_NAME.fullmatch(domain):  # it goes into YAML and shell as it is
         raise MilepostError(f"--domain '{domain}' is not a host name (e.g. portal.agency.example)")
+    check_shards(shards, deploy)
     schedule = SCHEDULES[digest_schedule] if digest_schedule else None
     return PipelineView(
         package=json.dumps(package), marker=MARKER, private=deploy == "ssh", server=server,
         caddy=server == "caddy", domain=domain,
         host_options=json.dumps(_host_options(server, domain)), schedule=schedule,
-        pushes=_pushes(deploy, schedule is not None))
+        pushes=_pushes(deploy, schedule is not None), shards=shards)
 
 
 def pipeline_text(system: str, package: str, deploy: str = "ssh", server: str = "nginx",
                   digest_schedule: str | None = None,
-                  domain: str = PLACEHOLDER_DOMAIN) -> str:
+                  domain: str = PLACEHOLDER_DOMAIN, shards: int = 0) -> str:
     """The pipeline for `system`, installing Milepost with the pip spec `package`,
     publishing to `deploy` (`ssh` to the agency's own `server` at `domain`, or the public
     Pages), with the digest after each publish or, given `digest_schedule`, on its own on
-    that schedule."""
-    view = pipeline_view(package, deploy, server, digest_schedule, domain)
+    that schedule; with `shards`, the clients are built by that many jobs at once, and one
+    job after them puts the shards together with the agency's view and publishes."""
+    view = pipeline_view(package, deploy, server, digest_schedule, domain, shards)
     return configs.render(TEMPLATES[system], view)
 
 
@@ -202,8 +226,15 @@ def _digest_todo(system: str, digest_schedule: str | None) -> list[str]:
     return todo
 
 
+# Where the shards' outputs wait for the job that puts them together, and who may read them.
+ARTIFACTS = {"github": "artifacts, which anyone who may read the repository can download "
+                       "(in a public repository, anyone) for the one day they are kept",
+             "gitlab": "artifacts, which only members with the Developer role or above can "
+                       "download (`access: developer`), for the one day they are kept"}
+
+
 def setup_notes(system: str, path: Path, deploy: str, server: str, domain: str | None,
-                digest_schedule: str | None) -> Setup:
+                digest_schedule: str | None, shards: int = 0) -> Setup:
     """What the pipeline at `path` does and what is left to do before it runs green; without
     `domain`, the pipeline holds a placeholder for the server's name."""
     review = "checks each pull request" if system == "github" else "checks each merge request"
@@ -220,6 +251,13 @@ def setup_notes(system: str, path: Path, deploy: str, server: str, domain: str |
         done = (f"{path}: {review}; publishes main and each client/version tag over SSH to "
                 f"{server} on your own server, behind a login (nothing is public), over HTTPS")
         todo = []
+        if shards:
+            done += (f"; the clients are built by {shards} jobs at once (shards), then one job "
+                     "puts them together with the agency's view and publishes them as one "
+                     "release")
+            todo.append(f"Keep the repository private: the shards' client sites pass to the "
+                        f"last job as {ARTIFACTS[system]} (the agency's view is never one: "
+                        "the last job builds it)")
         if domain is None:
             domain = PLACEHOLDER_DOMAIN
             todo.append(f"In {path}, replace {PLACEHOLDER_DOMAIN} with your server's name "
@@ -247,7 +285,8 @@ def setup_notes(system: str, path: Path, deploy: str, server: str, domain: str |
 
 def write_pipeline(system: str, root: Path, force: bool = False, package: str | None = None,
                    deploy: str = "ssh", server: str | None = None,
-                   digest_schedule: str | None = None, domain: str | None = None) -> Setup:
+                   digest_schedule: str | None = None, domain: str | None = None,
+                   shards: int = 0) -> Setup:
     if server and deploy != "ssh":
         raise MilepostError(f"--server {server} says which server `--deploy ssh` publishes "
                             "to: leave --deploy pages out (ssh is the default), or leave "
@@ -258,11 +297,13 @@ def write_pipeline(system: str, root: Path, force: bool = False, package: str | 
                             "out")
     if domain and not HOST_NAME.fullmatch(domain):
         raise MilepostError(f"--domain '{domain}' is not a host name (e.g. portal.agency.example)")
+    check_shards(shards, deploy)
     target = root / PIPELINES[system]
     if target.exists() and not force:
         raise MilepostError(f"{target} exists already: pass --force to overwrite it")
     text = pipeline_text(system, package or default_package(root), deploy, server or "nginx",
-                         digest_schedule, domain or PLACEHOLDER_DOMAIN)
+                         digest_schedule, domain or PLACEHOLDER_DOMAIN, shards)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    return setup_notes(system, target, deploy, server or "nginx", domain, digest_schedule)
+    return setup_notes(system, target, deploy, server or "nginx", domain, digest_schedule,
+                       shards)

@@ -14,6 +14,7 @@ import fcntl
 import filecmp
 import hashlib
 import itertools
+import json
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from generator.format.load import find_clients
 from generator.problems import MilepostError
+from generator.project.shards import Shard
 
 INPUTS_FILE = ".milepost-inputs"  # a version folder's fingerprint of what it was built from
 
@@ -270,3 +272,49 @@ def check_out_dir(out: Path, projects_dir: Path) -> None:
     if out_r == src or src.is_relative_to(out_r) or out_r.is_relative_to(src):
         raise MilepostError(f"--out {out} overlaps the projects folder {projects_dir}: "
                             "choose another output folder")
+
+
+# --- shards: one part of the output, built on a machine of its own -------------------------
+
+# At the top of a shard's output: which shard it is and the clients it built, for `assemble`
+# to check that every client comes from exactly one shard. Hidden: never served or published.
+SHARD_FILE = ".milepost-shard"
+
+
+def write_shard_marker(out: Path, shard: Shard, clients: list[str]) -> None:
+    """Say, in `out`, that it is the output of `shard` ("K/N") holding `clients`."""
+    out.mkdir(parents=True, exist_ok=True)  # a shard may have had no client to build
+    text = json.dumps({"shard": str(shard), "clients": clients}, indent=1) + "\n"
+    tmp = out / f"{SHARD_FILE}.tmp-{os.getpid()}"
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, out / SHARD_FILE)
+
+
+def read_shard_marker(folder: Path) -> tuple[str, list[str]]:
+    """The shard ("K/N") a shard's output says it is, and the clients it built."""
+    marker = folder / SHARD_FILE
+    if not folder.is_dir():
+        raise MilepostError(f"{folder}: no such folder (expected the output of `milepost "
+                            "build --shard K/N` or `publish --shard K/N`)")
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+        shard, clients = data["shard"], data["clients"]
+        if not isinstance(shard, str) or not all(isinstance(c, str) for c in clients):
+            raise TypeError
+    except FileNotFoundError:
+        raise MilepostError(f"{folder} is not a shard's output (it has no {SHARD_FILE}): "
+                            "give the folders that `milepost build --shard K/N` or `publish "
+                            "--shard K/N` wrote") from None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise MilepostError(f"{marker} is damaged: build that shard again") from None
+    return shard, list(clients)
+
+
+def take_client(shard_out: Path, out: Path, slug: str) -> None:
+    """Put the client's folder of a shard's output into `out`, whole: a copy made of hard
+    links where it can be, swapped in like a site just built (a reader sees the old folder or
+    the new one); the shard's output is left as it was."""
+    with scratch_folder(out, f".{slug}.building-") as work:
+        stage_copy(shard_out / slug, work / "site")
+        settle(work / "site", out / slug)
+        swap_in(work / "site", out / slug)
