@@ -26,7 +26,7 @@ test-fast: $(BIN)/.installed  ## lint and run the fast tier: no processes, MkDoc
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/python -m pytest -q -m "not slow"
 
-bench: $(BIN)/.installed  ## benchmark against a bare MkDocs build
+bench: $(BIN)/.installed  ## Milepost's own cost on top of MkDocs, and how it scales (bench/RESULTS.md)
 	$(BIN)/python bench/run.py
 
 golden: $(BIN)/.installed  ## regenerate the golden Markdown of the example client

@@ -11,7 +11,6 @@ import contextlib
 import signal
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -32,7 +31,10 @@ from generator.site.build import (
 )
 from generator.site.output import remove_stale_scratch
 
-if TYPE_CHECKING:  # the agency's wing is imported only by a run that builds its site
+if TYPE_CHECKING:  # the agency's wing is imported only by a run that builds its site, and
+    # the worker processes' machinery only by a run that has workers
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from generator.agency.build import AgencyPart
 
 # What a run makes of each client: a site of its current files (site), every tagged version
@@ -220,6 +222,8 @@ def _workers(count: int, out: Path) -> Iterator[ProcessPoolExecutor | None]:
         return
     # Workers start with Ctrl+C held back (they inherit the mask), then ignore it: the parent
     # alone hears it and stops them all, so no worker prints a traceback of its own.
+    from concurrent.futures import ProcessPoolExecutor
+
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     pool = ProcessPoolExecutor(max_workers=count, initializer=_worker_start)
     try:
@@ -244,6 +248,8 @@ def _run_clients(pool: ProcessPoolExecutor | None, job: Job, folders: list[Path]
             if on_done:
                 on_done(outcomes[-1][0])
         return outcomes
+    from concurrent.futures import as_completed
+
     futures = {pool.submit(check_and_build_guarded, f, job, work): f.name for f in folders}
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     for future in as_completed(futures):

@@ -92,7 +92,7 @@ def warn_gone_clients(out: Path, projects: Path) -> None:
     folder: `build` never removes what it did not build this time, and `host` leaves such a
     folder unserved."""
     from generator.project.folders import client_scope
-    from generator.ship.publish import gone_clients
+    from generator.site.output import gone_clients
 
     projects_dir, _ = client_scope(projects, None)
     shown = str(out).rstrip("/")

@@ -86,7 +86,8 @@ def _prune(args: argparse.Namespace, settings: Settings, published: Path, shown:
     """Remove (with --prune, or in CI unless --no-prune) each published client folder whose
     client is no longer in the projects folder, saying so; otherwise warn about each."""
     from generator.project.folders import client_scope
-    from generator.ship.publish import gone_clients, remove_gone_clients
+    from generator.ship.publish import remove_gone_clients
+    from generator.site.output import gone_clients
 
     # Gone from the projects folder, even when a client's own folder was named: the other
     # clients in it are not gone.

@@ -23,8 +23,8 @@ from generator.problems import MilepostError
 from generator.project.model import Project
 from generator.site.build import BuildResult, BuildSettings
 from generator.site.output import (
+    gone_clients,
     hidden,
-    made_by_milepost,
     scratch_folder,
     settle,
     stage_copy,
@@ -54,17 +54,6 @@ def _publish(project: Project, projects_dir: Path, settings: BuildSettings) -> B
             settle(staging_root / project.slug, to / project.slug)
             swap_in(staging_root / project.slug, to / project.slug)
         return result
-
-
-def gone_clients(published: Path, projects_dir: Path) -> list[Path]:
-    """Client folders in the published folder whose client is no longer in projects/. Only
-    folders Milepost wrote count, so a web root's other files are never touched."""
-    if not published.is_dir():
-        return []
-    current = {f.name for f in find_clients(projects_dir)}
-    return sorted(p for p in published.iterdir()
-                  if p.is_dir() and not p.name.startswith(".") and p.name not in current
-                  and made_by_milepost(p))
 
 
 def remove_published(folder: Path) -> None:

@@ -161,13 +161,13 @@ def run_mkdocs(config_file: Path) -> list[str]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from generator.site.compiled import KeepCompiled
+    from generator.site.compiled import keep_compiled
     from generator.site.search import SearchText
 
     with _collected(logging.getLogger("mkdocs")) as handler:
         config = load_config(config_file=str(config_file))
         config.plugins["milepost/search-text"] = SearchText()  # what search reads, and shows
-        config.plugins["milepost/compiled-templates"] = KeepCompiled()
+        config.plugins["milepost/compiled-templates"] = keep_compiled()
         build(config)
     (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
     return handler.messages

@@ -226,8 +226,10 @@ def _plain_parser() -> markdown.Markdown:
     return markdown.Markdown(extensions=[_SafeExtension()])
 
 
+@functools.lru_cache(maxsize=4096)
 def plain(text: str | None) -> str:
-    """A Markdown field flattened to one line of plain text, for table cells."""
+    """A Markdown field flattened to one line of plain text, for table cells. Kept for the
+    process: the feed flattens again many of the fields the pages did."""
     if not text:
         return ""
     body = _plain_parser().reset().convert(text)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import fcntl
 import filecmp
 import hashlib
@@ -23,6 +22,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from generator.format.load import find_clients
 from generator.problems import MilepostError
 from generator.project.shards import Shard
 
@@ -69,6 +69,17 @@ def made_by_milepost(folder: Path) -> bool:
     """True for a client's output folder that Milepost wrote (it carries a layout marker or
     versions.json): only those may ever be removed as a client that is gone."""
     return (folder / LAYOUT_FILE).is_file() or (folder / "versions.json").is_file()
+
+
+def gone_clients(published: Path, projects_dir: Path) -> list[Path]:
+    """Client folders in the published folder whose client is no longer in projects/. Only
+    folders Milepost wrote count, so a web root's other files are never touched."""
+    if not published.is_dir():
+        return []
+    current = {f.name for f in find_clients(projects_dir)}
+    return sorted(p for p in published.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and p.name not in current
+                  and made_by_milepost(p))
 
 
 @contextlib.contextmanager
@@ -226,11 +237,13 @@ def stage_copy(published: Path, staging: Path) -> None:
 
 
 def _exchange(a: Path, b: Path) -> bool:
-    """Atomically exchange two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
+    """Atomically exchange two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported.
+    The C library is the one Python itself runs on: looking for it by name
+    (`ctypes.util.find_library`) starts a program, which costs more than the rest."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
         return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:
         return False

@@ -114,7 +114,10 @@ def _template_files(dirs: list[Path]) -> tuple[tuple[str, tuple[str, ...]], ...]
 @functools.lru_cache(maxsize=8)
 def _environment(template_files: tuple[tuple[str, tuple[str, ...]], ...]
                  ) -> jinja2.Environment:
-    """One environment per set of template files: Jinja then compiles each template once."""
+    """One environment per set of template files: Jinja then compiles each template once,
+    and keeps the compiled code for the next process (see `compiled`)."""
+    from generator.site.compiled import COMPILED
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([folder for folder, _ in template_files]),
         # Autoescape makes macro output Markup; `_finalize` escapes data for Markdown first,
@@ -125,6 +128,7 @@ def _environment(template_files: tuple[tuple[str, tuple[str, ...]], ...]
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=COMPILED,
     )
     # Only helpers that lay out: what a page shows comes worked out in its view.
     env.globals.update(
