@@ -13,6 +13,9 @@ turn (A B A B ...) and each counts by its median:
    first; one build with an empty cache is timed too, for information.
 2. the same for a 3-year client (every record list x3), and the growth of the Milepost build
    time from 1 to 3 years. Target <= 3.5 (linear growth in records would give about 3).
+   The 1-year client again with `--engine zensical` against the default MkDocs engine, both
+   `milepost build -j 1`: a second build of the unchanged client, each engine's cache kept.
+   Target <= 0.5 (the first build, caches empty, is printed beside it).
 3. parallelism: 20 one-year clients built with `-j 1` against `-j 2`. Target <= 0.6.
    The same 20 clients with `--agency` (the agency's site too) against without, both
    `-j 2`: the agency's view costs under 15 %. Target <= 1.15.
@@ -91,6 +94,7 @@ TARGET_PARALLEL = 0.6
 TARGET_NOOP_SECONDS = 2.0
 TARGET_AGENCY = 1.15
 TARGET_DISK = 0.4
+TARGET_ZENSICAL_WARM = 0.5
 
 
 @dataclass(frozen=True)
@@ -348,6 +352,40 @@ def time_versions_noop(work: Path, repeat: int) -> dict[str, Any]:
     return {"clients": len(clients), "full": full, "noop": seconds}
 
 
+def time_zensical(work: Path, years: int, repeat: int) -> dict[str, Any] | None:
+    """The `years`-year client (already written by `time_client`) built with
+    `--engine zensical` against the default MkDocs engine, both `milepost build -j 1`: a
+    second build of the unchanged client (each engine's cache kept), and a first one (its
+    cache empty). None where Zensical is not installed."""
+    try:
+        import zensical  # noqa: F401
+    except ImportError:
+        print("Zensical is not installed (pip install '.[zensical]'): no engine figures",
+              flush=True)
+        return None
+    print(f"{years}-year client, Zensical against MkDocs:", flush=True)
+    projects = work / f"{years}y" / "projects"
+    (slug,) = [p.name for p in projects.iterdir() if p.is_dir()]
+    out, cache = work / "engines" / "out", work / "engines" / "cache"
+    env = dict(tool_env(), MILEPOST_CACHE=str(cache), XDG_CACHE_HOME=str(cache))
+    mkdocs, zensical_build = (milepost_build(projects, out, 1, slug) + ["--engine", engine]
+                              for engine in ("mkdocs", "zensical"))
+
+    def cold(cmd: list[str]) -> float:
+        shutil.rmtree(cache, ignore_errors=True)
+        return wall_clock(cmd, out, env)
+
+    mkdocs_cold, zensical_cold = in_turn(2, lambda: cold(mkdocs), lambda: cold(zensical_build),
+                                         warm_up=False)
+    mkdocs_warm, zensical_warm = in_turn(repeat, lambda: wall_clock(mkdocs, out, env),
+                                         lambda: wall_clock(zensical_build, out, env))
+    print(f"  second build: zensical {zensical_warm:.2f} s, mkdocs {mkdocs_warm:.2f} s; "
+          f"first build: zensical {zensical_cold:.2f} s, mkdocs {mkdocs_cold:.2f} s",
+          flush=True)
+    return {"years": years, "zensical_warm": zensical_warm, "mkdocs_warm": mkdocs_warm,
+            "zensical_cold": zensical_cold, "mkdocs_cold": mkdocs_cold}
+
+
 def disk_bytes(folder: Path) -> tuple[int, int]:
     """Bytes on disk of everything below `folder`: each file once however many links it
     has, and counted again for every link (what the sites would take with a copy each)."""
@@ -388,7 +426,8 @@ def overhead_detail(t: ClientTiming) -> str:
 
 
 def targets(small: ClientTiming, large: ClientTiming, fleet: dict[str, Any],
-            versions: dict[str, Any], disk: dict[str, Any]) -> list[Target]:
+            versions: dict[str, Any], disk: dict[str, Any],
+            engines: dict[str, Any] | None) -> list[Target]:
     serial, parallel = fleet["serial"], fleet["parallel"]
     return [
         Target(f"{small.years}-year client: milepost build -j 1 / mkdocs build of its project",
@@ -398,6 +437,7 @@ def targets(small: ClientTiming, large: ClientTiming, fleet: dict[str, Any],
         Target(f"{large.years}-year / {small.years}-year milepost build",
                large.milepost / small.milepost, TARGET_GROWTH,
                f"mkdocs build grows x{large.mkdocs / small.mkdocs:.2f}"),
+        *engine_targets(engines),
         Target(f"{fleet['clients']} one-year clients: -j 2 / -j 1", parallel / serial,
                TARGET_PARALLEL, f"{parallel:.2f} s / {serial:.2f} s; {os.cpu_count()} cores "
                f"allow {fleet['machine_parallelism']:.2f} now"),
@@ -411,6 +451,16 @@ def targets(small: ClientTiming, large: ClientTiming, fleet: dict[str, Any],
                disk["bytes"] / disk["bytes_unshared"], TARGET_DISK,
                f"{disk['bytes'] / 2**20:.0f} MiB / {disk['bytes_unshared'] / 2**20:.0f} MiB"),
     ]
+
+
+def engine_targets(engines: dict[str, Any] | None) -> list[Target]:
+    if engines is None:
+        return []
+    return [Target(f"{engines['years']}-year client, second build: zensical / mkdocs",
+                   engines["zensical_warm"] / engines["mkdocs_warm"], TARGET_ZENSICAL_WARM,
+                   f"{engines['zensical_warm']:.2f} s / {engines['mkdocs_warm']:.2f} s, both "
+                   f"milepost build -j 1; first build {engines['zensical_cold']:.2f} s / "
+                   f"{engines['mkdocs_cold']:.2f} s")]
 
 
 # --- report ------------------------------------------------------------------------------
@@ -519,12 +569,13 @@ def main(argv: list[str] | None = None) -> int:
         small = time_client(work, args.years[0], args.repeat)
         large = time_client(work, args.years[1], args.repeat)
         fleet = time_fleet(work, args.clients, args.fleet_repeat)
+        engines = time_zensical(work, args.years[0], args.repeat)
         versions = time_versions_noop(work, args.repeat)
         disk = measure_disk(work, args.disk_clients)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    rows = targets(small, large, fleet, versions, disk)
+    rows = targets(small, large, fleet, versions, disk, engines)
     box = machine(load)
     seconds = time.perf_counter() - started
     write_results(rows, [small, large], fleet, versions, disk, args, when, box)
