@@ -490,17 +490,20 @@ def readable_tmp() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Files of a folder, without a log line per request."""
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
         pass
 
 
 @contextlib.contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
+def serve_folder(folder: Path, handler: type[QuietHandler] = QuietHandler) -> Iterator[str]:
     """A folder over HTTP on 127.0.0.1 (a free port), from a daemon thread: Material's search
-    needs http, not file:. The browser tests' servers are all this one."""
+    needs http, not file:. The browser tests' servers are all this one; `handler` may add
+    headers (a subclass of QuietHandler)."""
     httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}"

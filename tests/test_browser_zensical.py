@@ -5,16 +5,13 @@ is held back, and no policy violation or error anywhere."""
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from generator.site import zensical
-from tests.conftest import build_sites
+from tests.conftest import QuietHandler, build_sites, serve_folder
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser,
@@ -45,24 +42,15 @@ def served_with_policies(site: Path) -> Iterator[str]:
     assert agency is not None
     areas[agency.slug] = content_security_policy(agency)
 
-    class WithPolicy(http.server.SimpleHTTPRequestHandler):
+    class WithPolicy(QuietHandler):
         def end_headers(self) -> None:
             area = self.path.lstrip("/").split("/", 1)[0]
             if area in areas:
                 self.send_header("Content-Security-Policy", areas[area])
             super().end_headers()
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(WithPolicy, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve_folder(site, WithPolicy) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -526,11 +526,10 @@ def logged_in(email: str | None) -> Iterator[Watched]:
             browser.close()
 
 
-@pytest.mark.browser
-def test_search_and_the_version_selector_work_behind_the_login(server: Server):
-    from tests.test_browser import search
-
-    base = f"http://127.0.0.1:{server.port}"
+def search_and_select_versions(port: int, search: Callable[[Any, str], list[str]]) -> None:
+    """Logged in as a client: search finds a page, the version selector lists the versions
+    and goes to latest, and no policy, script or request fails on the way."""
+    base = f"http://127.0.0.1:{port}"
     with logged_in(MIA) as watched:
         page = watched.page
         page.goto(f"{base}/a/")
@@ -539,8 +538,7 @@ def test_search_and_the_version_selector_work_behind_the_login(server: Server):
         assert any("roadmap.html" in link for link in links), links
         violations = page.evaluate("window.__violations")
         page.goto(f"{base}/a/v1/roadmap.html")
-        current = page.locator(".md-version__current")
-        current.wait_for(timeout=10_000)
+        page.locator(".md-version__current").wait_for(timeout=10_000)
         titles = [t.strip() for t in page.locator(".md-version__link").all_inner_texts()]
         assert titles == ["latest", "v1 (1\u00a0Mar\u00a02026): first plan"], titles
         page.locator(".md-version").hover()
@@ -549,6 +547,13 @@ def test_search_and_the_version_selector_work_behind_the_login(server: Server):
         now, errors, failed = watched.problems()
         violations += now
         assert violations == [] and errors == [] and failed == [], (violations, errors, failed)
+
+
+@pytest.mark.browser
+def test_search_and_the_version_selector_work_behind_the_login(server: Server):
+    from tests.test_browser import search
+
+    search_and_select_versions(server.port, search)
 
 
 @pytest.mark.browser
@@ -828,24 +833,7 @@ def zensical_search(page: Any, word: str) -> list[str]:
 
 @pytest.mark.browser
 def test_zensicals_search_and_version_selector_work_behind_the_login(zensical_server: Server):
-    base = f"http://127.0.0.1:{zensical_server.port}"
-    with logged_in(MIA) as watched:
-        page = watched.page
-        page.goto(f"{base}/a/")
-        page.wait_for_url(f"{base}/a/latest/index.html")
-        links = zensical_search(page, "discovery")
-        assert any("roadmap.html" in link for link in links), links
-        violations = page.evaluate("window.__violations")
-        page.goto(f"{base}/a/v1/roadmap.html")
-        page.locator(".md-version__current").wait_for(timeout=10_000)
-        titles = [t.strip() for t in page.locator(".md-version__link").all_inner_texts()]
-        assert titles == ["latest", "v1 (1\u00a0Mar\u00a02026): first plan"], titles
-        page.locator(".md-version").hover()
-        page.locator(".md-version__link", has_text="latest").click()
-        page.wait_for_url(f"{base}/a/latest/**")
-        now, errors, failed = watched.problems()
-        violations += now
-        assert violations == [] and errors == [] and failed == [], (violations, errors, failed)
+    search_and_select_versions(zensical_server.port, zensical_search)
 
 
 @pytest.mark.browser
