@@ -60,6 +60,16 @@ def test_identical_theme_files_become_one_copy_and_the_rest_stay_apart(tmp_path:
     assert len(shared_copies(out)) == 2
 
 
+def test_files_alike_within_one_client_are_one_file(tmp_path: Path):
+    out = tmp_path / "out"
+    site = put(out, "a", {"feed.xml": "<feed/>", "latest/feed.xml": "<feed/>",
+                          "latest/index.html": "<p>now</p>", "v1/index.html": "<p>then</p>"})
+    assert os.path.samefile(site / "feed.xml", site / "latest" / "feed.xml")
+    assert not os.path.samefile(site / "latest" / "index.html", site / "v1" / "index.html")
+    other = put(out, "b", {"feed.xml": "<feed/>"})
+    assert not os.path.samefile(site / "feed.xml", other / "feed.xml")  # another client's
+
+
 def test_an_unchanged_rebuild_keeps_every_file_and_a_changed_one_is_new(tmp_path: Path):
     out = tmp_path / "out"
     site = put(out, "a", {CSS: "body{}", "index.html": "<p>v1</p>", "team.html": "<p>us</p>"})

@@ -143,13 +143,15 @@ def settle(site: Path, target: Path) -> None:
     """Before the complete `site` is swapped in at `target` (a folder of the output): each
     file byte-identical to the one it replaces keeps that file, so an unchanged rebuild
     leaves every file, its date included, as it was (a copy or an rsync of the output sees
-    nothing new); then each of the theme's files becomes a link to the output's one shared
-    copy. Nothing ever writes into a built file in place (new files are renamed over old
-    ones), so a file is never changed through one of its links. Where the system has no hard
-    links, sites keep their own files, as before."""
+    nothing new); each of the theme's files becomes a link to the output's one shared copy;
+    and files alike within the client's folder (a versioned site's feed beside latest's, the
+    versions' sitemaps and robots.txt) become one file. Nothing ever writes into a built file
+    in place (new files are renamed over old ones), so a file is never changed through one of
+    its links. Where the system has no hard links, sites keep their own files, as before."""
     try:
         _keep_unchanged(site, target)
         _share_theme(site, target.parent / SHARED)
+        _one_file_each(site)
     except OSError:
         pass  # no hard links here (or a file went away): the new files are complete as they are
 
@@ -181,6 +183,20 @@ def _share_theme(site: Path, store: Path) -> None:
         except FileExistsError:
             pass  # another site (maybe another worker, right now) gave it first
         _replace_with_link(shared, path)
+
+
+def _one_file_each(site: Path) -> None:
+    """Files with the same bytes within one client's folder become links to one of them
+    (the first by path): only the client's own files, so nothing crosses between clients."""
+    first: dict[tuple[int, str], Path] = {}
+    for path in sorted(site.rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        size = path.stat().st_size
+        key = (size, hashlib.sha256(path.read_bytes()).hexdigest())
+        kept = first.setdefault(key, path)
+        if kept != path and not os.path.samefile(kept, path):
+            _replace_with_link(kept, path)
 
 
 def _replace_with_link(source: Path, path: Path) -> None:
