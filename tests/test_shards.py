@@ -17,7 +17,7 @@ import pytest
 from generator.problems import MilepostError
 from generator.project import shards
 from generator.project.shards import Shard, assign, match_shards, parse_shard
-from tests.conftest import copy_examples, git, milepost, tree_bytes, valid_files
+from tests.conftest import AS_OF, copy_examples, git, milepost, tree_bytes, valid_files
 
 
 def _random_clients(rnd: random.Random) -> dict[str, int]:
@@ -141,6 +141,17 @@ def test_a_shard_of_named_clients_is_those_named_that_are_in_it(make_project, ru
         for slug in ("acme", "bolt", "crane", "delta"):
             code, out, _ = run_cli("plan", "--projects", f"projects/{slug}", "--shard", f"{k}/2")
             assert code == 0 and out.split() == ([slug] if slug in shard[k] else [])
+
+
+def test_a_shard_with_no_client_says_so_and_is_done(make_project, run_cli, tmp_path: Path):
+    """More shards than clients leaves some empty: not an error, but said, and marked done
+    so that `assemble` finds every shard."""
+    make_project({"acme": valid_files()})
+    empty = next(k for k in (1, 2, 3) if run_cli("plan", "--shard", f"{k}/3")[1].split() == [])
+    code, out, err = run_cli("build", "--shard", f"{empty}/3", "--out", "out", "--as-of", AS_OF)
+    assert code == 0, err
+    assert f"note: shard {empty}/3 has no client to build" in out
+    assert any(p.name.startswith(".milepost-shard") for p in (tmp_path / "out").iterdir())
 
 
 def test_assemble_refuses_a_folder_that_is_no_shard(make_project, run_cli, tmp_path: Path):
@@ -273,6 +284,7 @@ def test_gitlab_builds_each_shard_in_parallel_then_one_job_assembles_and_publish
 
 
 @pytest.mark.parametrize(("args", "message"), [
+    (["--shards", "0"], "--shards 0: give a number of build jobs from 2 to 200"),
     (["--shards", "1"], "--shards 1: give a number of build jobs from 2 to 200"),
     (["--shards", "201"], "--shards 201: give a number of build jobs from 2 to 200"),
     (["--shards", "3", "--deploy", "pages"], "--shards 3 spreads the build of a release for "

@@ -58,6 +58,9 @@ def build_clients(settings: Settings, out: Path, mode: Mode, verb: str, agency: 
     if shard is not None:  # shards are of every client, whichever --client names
         in_shard = set(shard_of(select_clients(projects_dir), shard))
         folders = [f for f in folders if f in in_shard]
+        if not folders:  # more shards than clients, or none named here: not an error
+            print(f"note: shard {shard} has no client{' of those named' if only else ''} to "
+                  "build; it is marked as done for `milepost assemble`", flush=True)
     job = new_job(projects_dir, out, today, mode, strict=settings.strict, jobs=settings.jobs,
                   engine=settings.engine)
     remove_stale_scratch(job.build.out)  # what a killed run left: never published

@@ -28,7 +28,7 @@ def add(commands: Commands, shared: Shared) -> None:
     ci.add_argument("--digest-schedule", choices=["weekly", "daily"], help="send the email "
                     "digests on a schedule (weekly: Mondays 07:00 UTC; daily: weekdays) in a "
                     "job of their own, instead of after each publish")
-    ci.add_argument("--shards", type=int, default=0, metavar="N", help="with --deploy ssh: "
+    ci.add_argument("--shards", type=int, default=None, metavar="N", help="with --deploy ssh: "
                     "build the clients in N jobs at once, each on a machine of its own "
                     "(`milepost publish --shard K/N`), then one job puts them together with "
                     "the agency's view (`milepost assemble --agency`) and publishes them as "
@@ -42,12 +42,12 @@ def add(commands: Commands, shared: Shared) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from generator.ship.ci import write_pipeline
+    from generator.ship.ci import shards_given, write_pipeline
 
     setup = write_pipeline(args.system, Path(args.root), force=args.force, package=args.package,
                            deploy=args.deploy, server=args.server,
                            digest_schedule=args.digest_schedule, domain=args.domain,
-                           shards=args.shards)
+                           shards=shards_given(args.shards))
     if setup.warning:
         print(_wrapped(f"warning: {setup.warning}."), file=sys.stderr, flush=True)
     print(_wrapped(f"wrote {setup.done}."))

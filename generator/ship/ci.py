@@ -112,6 +112,17 @@ def _pushes(deploy: str, scheduled: bool) -> str:
 MAX_SHARDS = 200
 
 
+def shards_given(shards: int | None) -> int:
+    """`--shards N` as given: 0 when left out (one job builds every client); a number given
+    must be one that splits the build (`--shards 0` or 1 is refused, not taken as none)."""
+    if shards is None:
+        return 0
+    if not 2 <= shards <= MAX_SHARDS:
+        raise MilepostError(f"--shards {shards}: give a number of build jobs from 2 to "
+                            f"{MAX_SHARDS} (leave it out for one job)")
+    return shards
+
+
 def check_shards(shards: int, deploy: str) -> None:
     """Shards spread the build of the agency's own server's release over machines."""
     if shards and not 2 <= shards <= MAX_SHARDS:
