@@ -16,7 +16,14 @@ import pytest
 
 from generator.problems import MilepostError
 from generator.project import shards
-from generator.project.shards import Shard, assign, match_shards, parse_shard
+from generator.project.shards import (
+    Shard,
+    assign,
+    check_made_alike,
+    made_with,
+    match_shards,
+    parse_shard,
+)
 from tests.conftest import AS_OF, copy_examples, git, milepost, tree_bytes, valid_files
 
 
@@ -152,6 +159,32 @@ def test_a_shard_with_no_client_says_so_and_is_done(make_project, run_cli, tmp_p
     assert code == 0, err
     assert f"note: shard {empty}/3 has no client to build" in out
     assert any(p.name.startswith(".milepost-shard") for p in (tmp_path / "out").iterdir())
+
+
+def test_shards_built_on_other_dates_or_with_other_engines_are_refused():
+    wanted = made_with(date(2026, 12, 2), "mkdocs")
+    check_made_alike({"a": dict(wanted), "b": dict(wanted)}, wanted)  # alike: no error
+    later = {**wanted, "as_of": "2027-01-01"}
+    with pytest.raises(MilepostError, match=r"not all built with as of 2026-12-02, as "
+                       r"assemble is \(a: 2026-12-02, b: 2027-01-01\).*same --as-of"):
+        check_made_alike({"a": dict(wanted), "b": later}, wanted)
+    with pytest.raises(MilepostError, match=r"with engine mkdocs.*\(a: zensical, b: zensical\)"
+                       r".*same --engine"):
+        check_made_alike({"a": {**wanted, "engine": "zensical"},
+                          "b": {**wanted, "engine": "zensical"}}, wanted)
+
+
+@pytest.mark.slow
+def test_assemble_refuses_shards_built_on_another_date(make_project, run_cli, tmp_path: Path):
+    """One site must not mix days (what is overdue) or engines: assemble checks before it
+    writes anything."""
+    make_project({"acme": valid_files(), "bolt": valid_files()})
+    for k, day in ((1, AS_OF), (2, "2026-06-02")):
+        code, _, err = run_cli("build", "--shard", f"{k}/2", "--out", f"s{k}", "--as-of", day)
+        assert code == 0, err
+    code, _, err = run_cli("assemble", "s1", "s2", "--out", "out", "--as-of", AS_OF)
+    assert code == 1 and "same --as-of" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_assemble_refuses_a_folder_that_is_no_shard(make_project, run_cli, tmp_path: Path):

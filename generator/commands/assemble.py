@@ -37,7 +37,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from generator.commands.publish import agency_kept_private
     from generator.pipeline import agency_alone, new_job
     from generator.project.folders import client_scope, select_clients
-    from generator.project.shards import match_shards
+    from generator.project.shards import check_made_alike, made_with, match_shards
     from generator.site.output import check_out_dir, read_shard_marker, take_client
 
     if args.agency:
@@ -46,8 +46,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     every = select_clients(projects_dir)
     out = Path(args.out)
     check_out_dir(out, projects_dir)
-    outputs = {folder: read_shard_marker(Path(folder)) for folder in args.shards}
-    source = match_shards(outputs, [f.name for f in every])
+    markers = {folder: read_shard_marker(Path(folder)) for folder in args.shards}
+    source = match_shards({f: (shard, clients) for f, (shard, clients, _) in markers.items()},
+                          [f.name for f in every])
+    job = new_job(projects_dir, out, settings.today, "site", strict=settings.strict,
+                  engine=settings.engine)
+    check_made_alike({f: made for f, (_, _, made) in markers.items()},
+                     made_with(job.build.today, job.build.engine))
     out.mkdir(parents=True, exist_ok=True)
     for slug in sorted(source):
         take_client(Path(source[slug]), out, slug)
@@ -55,8 +60,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     warn_gone_clients(out, settings.projects)
     if not args.agency:
         return 0
-    job = new_job(projects_dir, out, settings.today, "site", strict=settings.strict,
-                  engine=settings.engine)
     progress = Progress(1, live=settings.live)
     result = agency_alone(job, every)
     progress(result)

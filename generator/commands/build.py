@@ -43,7 +43,7 @@ def build_clients(settings: Settings, out: Path, mode: Mode, verb: str, agency: 
     `validate`, then a table; exit 1 naming the clients that were not done."""
     from generator.pipeline import new_job, run_all
     from generator.project.folders import client_scope, select_clients
-    from generator.project.shards import shard_of
+    from generator.project.shards import made_with, shard_of
     from generator.site.output import check_out_dir, remove_stale_scratch, write_shard_marker
 
     projects_dir, only = client_scope(settings.projects, settings.clients)
@@ -81,7 +81,8 @@ def build_clients(settings: Settings, out: Path, mode: Mode, verb: str, agency: 
             if x.detail:
                 print(f"{x.slug}:\n{x.detail}", file=sys.stderr, end="")
     if shard is not None:
-        write_shard_marker(out, shard, sorted(x.slug for x in results if x.ok))
+        write_shard_marker(out, shard, sorted(x.slug for x in results if x.ok),
+                           made_with(job.build.today, job.build.engine))
     failed = [x.slug for x in results if not x.ok]
     if failed:
         print(f"error: not {verb}: {visible(', '.join(sorted(failed)))} (what was there before is "

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from generator.problems import MilepostError
@@ -97,6 +98,26 @@ def shard_of(folders: list[Path], shard: Shard) -> list[Path]:
     """The client folders of `shard`, out of every client folder of the projects folder."""
     placed = assign({f.name: folder_size(f) for f in folders}, shard.n)
     return [f for f in folders if placed[f.name] == shard.k - 1]
+
+
+def made_with(today: date, engine: str) -> dict[str, str]:
+    """What a shard's output depends on besides the clients' files, which every shard and
+    `assemble` must share: the date the pages say is today, and the engine."""
+    return {"as_of": today.isoformat(), "engine": engine}
+
+
+def check_made_alike(made: dict[str, dict[str, str]], wanted: dict[str, str]) -> None:
+    """Refuse shards' outputs (named by their folders) built on different dates or with
+    different engines, or not as `assemble` was asked to work: one site would mix them."""
+    flags = {"as_of": "--as-of", "engine": "--engine"}
+    for key, wanted_value in wanted.items():
+        found = {folder: said.get(key, "unknown") for folder, said in made.items()}
+        if set(found.values()) != {wanted_value}:
+            listed = ", ".join(f"{folder}: {value}" for folder, value in found.items())
+            raise MilepostError(
+                f"the shards were not all built with {key.replace('_', ' ')} {wanted_value}, "
+                f"as assemble is ({listed}): build every shard and assemble with the same "
+                f"{flags[key]}")
 
 
 def match_shards(outputs: dict[str, tuple[str, list[str]]], every: list[str]) -> dict[str, str]:

@@ -297,25 +297,30 @@ def check_out_dir(out: Path, projects_dir: Path) -> None:
 SHARD_FILE = ".milepost-shard"
 
 
-def write_shard_marker(out: Path, shard: Shard, clients: list[str]) -> None:
-    """Say, in `out`, that it is the output of `shard` ("K/N") holding `clients`."""
+def write_shard_marker(out: Path, shard: Shard, clients: list[str],
+                       made_with: dict[str, str]) -> None:
+    """Say, in `out`, that it is the output of `shard` ("K/N") holding `clients`, built with
+    `made_with` (the date and the engine: every shard and `assemble` must share them)."""
     out.mkdir(parents=True, exist_ok=True)  # a shard may have had no client to build
-    text = json.dumps({"shard": str(shard), "clients": clients}, indent=1) + "\n"
+    text = json.dumps({"shard": str(shard), "clients": clients, "made_with": made_with},
+                      indent=1) + "\n"
     tmp = out / f"{SHARD_FILE}.tmp-{os.getpid()}"
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, out / SHARD_FILE)
 
 
-def read_shard_marker(folder: Path) -> tuple[str, list[str]]:
-    """The shard ("K/N") a shard's output says it is, and the clients it built."""
+def read_shard_marker(folder: Path) -> tuple[str, list[str], dict[str, str]]:
+    """The shard ("K/N") a shard's output says it is, the clients it built, and what it was
+    built with (the date and the engine)."""
     marker = folder / SHARD_FILE
     if not folder.is_dir():
         raise MilepostError(f"{folder}: no such folder (expected the output of `milepost "
                             "build --shard K/N` or `publish --shard K/N`)")
     try:
         data = json.loads(marker.read_text(encoding="utf-8"))
-        shard, clients = data["shard"], data["clients"]
-        if not isinstance(shard, str) or not all(isinstance(c, str) for c in clients):
+        shard, clients, made_with = data["shard"], data["clients"], data["made_with"]
+        if not isinstance(shard, str) or not all(isinstance(c, str) for c in clients) \
+                or not all(isinstance(v, str) for v in made_with.values()):
             raise TypeError
     except FileNotFoundError:
         raise MilepostError(f"{folder} is not a shard's output (it has no {SHARD_FILE}): "
@@ -323,7 +328,7 @@ def read_shard_marker(folder: Path) -> tuple[str, list[str]]:
                             "--shard K/N` wrote") from None
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
         raise MilepostError(f"{marker} is damaged: build that shard again") from None
-    return shard, list(clients)
+    return shard, list(clients), dict(made_with)
 
 
 def take_client(shard_out: Path, out: Path, slug: str) -> None:
