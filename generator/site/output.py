@@ -190,7 +190,8 @@ def _one_file_each(site: Path) -> None:
     (the first by path): only the client's own files, so nothing crosses between clients."""
     first: dict[tuple[int, str], Path] = {}
     for path in sorted(site.rglob("*")):
-        if path.is_symlink() or not path.is_file():
+        # The theme's files are already one copy for the whole output: not hashed again.
+        if path.is_symlink() or not path.is_file() or _theme_file(path.relative_to(site)):
             continue
         size = path.stat().st_size
         key = (size, hashlib.sha256(path.read_bytes()).hexdigest())
