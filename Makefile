@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: site test test-fast lint bench golden clean
+.PHONY: site test test-fast lint bench golden docs clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ test-fast: $(BIN)/.installed  ## lint and run the fast tier: no processes, MkDoc
 
 bench: $(BIN)/.installed  ## Milepost's own cost on top of MkDocs, and how it scales (bench/RESULTS.md)
 	$(BIN)/python bench/run.py
+
+docs: $(BIN)/.installed  ## build the documentation site into docs/site/ (strict: a warning fails)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --quiet --strict --config-file docs/mkdocs.yml
 
 golden: $(BIN)/.installed  ## regenerate the golden Markdown of the example client
 	$(BIN)/python -m tests.golden
