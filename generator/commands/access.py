@@ -17,21 +17,26 @@ if TYPE_CHECKING:
 
 def add(commands: Commands, shared: Shared) -> None:
     ac = commands.add_parser("access", help="who may see which client's site (add, list, "
-                             "revoke, rotate)")
+                             "revoke, rotate)",
+                             description="Keep the access file: who may log in to which "
+                             "client's site, with a password Milepost makes. `milepost host` "
+                             "turns it into the web server's login configuration.")
     acs = ac.add_subparsers(dest="action", required=True, metavar="ACTION")
     for action, text in (("add", "give a person access (prints a new password once)"),
                          ("rotate", "give a person a new password"),
                          ("revoke", "take a person's access away")):
         a = acs.add_parser(action, parents=[shared.projects] if action != "revoke" else [],
-                           help=text)
-        a.add_argument("slug", nargs="?", metavar="SLUG")
+                           help=text, description=text[0].upper() + text[1:] + ".")
+        a.add_argument("slug", nargs="?", metavar="SLUG", help="the client (not with --agency)")
         a.add_argument("email", nargs="?", metavar="EMAIL", help="the person's login")
         a.add_argument("--agency", metavar="EMAIL", help="agency staff: every client")
         if action != "revoke":
             a.add_argument("--password-stdin", action="store_true",
                            help="read the password from standard input instead of making one")
-    al = acs.add_parser("list", help="who can see what, since when")
-    al.add_argument("slug", nargs="?", metavar="SLUG")
+    al = acs.add_parser("list", help="who can see what, since when",
+                        description="Who can see what, since when.")
+    al.add_argument("slug", nargs="?", metavar="SLUG", help="only this client "
+                    "(default: every client and the agency)")
     for a in (acs.choices[name] for name in ("add", "rotate", "revoke", "list")):
         access_option(a)
         a.set_defaults(run=run, agency=None, email=None)

@@ -26,8 +26,9 @@ def add(commands: Commands, shared: Shared) -> None:
         "With --agency, then build the agency's view of every client there.")
     a.add_argument("shards", nargs="+", metavar="SHARD_DIR",
                    help="the output of each shard, all N of them")
-    a.add_argument("--out", default="site", help="output folder (default: site)")
-    a.add_argument("--agency", action="store_true", help="also build DIR/_agency/, the "
+    a.add_argument("--out", default="site", metavar="FOLDER", help="the output folder "
+                   "(default: site)")
+    a.add_argument("--agency", action="store_true", help="also build FOLDER/_agency/, the "
                    "agency's view of every client, internal records included (staff only)")
     a.set_defaults(run=run)
 

@@ -21,12 +21,18 @@ if TYPE_CHECKING:  # the commands import the pipeline only when they run
 def add(commands: Commands, shared: Shared) -> None:
     b = commands.add_parser("build", parents=[*shared.many, shared.shard, shared.jobs,
                                               shared.strict, shared.engine],
-                            help="build one static site per client")
-    b.add_argument("--out", default="site", help="output folder (default: site)")
-    b.add_argument("--agency", action="store_true", help="also build DIR/_agency/, the "
+                            help="build one static site per client",
+                            description="Validate every client (or those named) and build "
+                            "one static site per client into the output folder, FOLDER/SLUG/. "
+                            "A client with errors is not built and keeps its last good site; "
+                            "the others are built, several at once.")
+    b.add_argument("--out", default="site", metavar="FOLDER", help="the output folder, where "
+                   "each client's site goes into a folder of its own (default: site)")
+    b.add_argument("--agency", action="store_true", help="also build FOLDER/_agency/, the "
                    "agency's view of every client, internal records included (staff only)")
     b.add_argument("--versions", action="store_true", help="also build every tagged version "
-                   "(tags SLUG/VERSION) into DIR/SLUG/VERSION, latest into DIR/SLUG/latest")
+                   "(tags SLUG/VERSION) into FOLDER/SLUG/VERSION, the current files into "
+                   "FOLDER/SLUG/latest")
     b.set_defaults(run=run)
 
 

@@ -16,7 +16,11 @@ if TYPE_CHECKING:
 def add(commands: Commands, shared: Shared) -> None:
     df = commands.add_parser("diff", parents=[shared.projects, shared.as_of,
                                               format_option("text", "markdown")],
-                             help="what changed between two versions of a client")
+                             help="what changed between two versions of a client",
+                             description="Say what changed for the client between two "
+                             "versions (or a version and the files as they are now): "
+                             "milestones moved, sign-offs, decisions, change requests and "
+                             "risks, in the words the site uses.")
     df.add_argument("slug", help="the client's folder name (or the path to its folder)")
     df.add_argument("frm", nargs="?", metavar="FROM", help="version (default: the last one)")
     df.add_argument("to", nargs="?", metavar="TO", help="version (default: the working tree)")

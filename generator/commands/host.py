@@ -17,10 +17,14 @@ if TYPE_CHECKING:
 
 def add(commands: Commands, shared: Shared) -> None:
     ho = commands.add_parser("host", help="write a web-server configuration that serves each "
-                             "client its own site")
+                             "client its own site",
+                             description="Write the configuration of a web server (nginx or "
+                             "Caddy) that serves the built sites, each client's only to the "
+                             "people the access file lets in.")
     hos = ho.add_subparsers(dest="server", required=True, metavar="SERVER")
     for server in ("nginx", "caddy"):
-        h = hos.add_parser(server, parents=[shared.projects], help=f"a {server} configuration")
+        h = hos.add_parser(server, parents=[shared.projects], help=f"a {server} configuration",
+                            description=f"Write a {server} configuration for the built sites.")
         h.add_argument("--site", default="site", help="the built site (default: site)")
         h.add_argument("--out", required=True, help="folder to write the configuration to")
         h.add_argument("--port", type=int, help="port (default: 8080; 443 with --cert, or "

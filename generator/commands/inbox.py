@@ -16,7 +16,12 @@ if TYPE_CHECKING:
 def add(commands: Commands, shared: Shared) -> None:
     ib = commands.add_parser("inbox", parents=[shared.projects, shared.as_of], help="write the "
                              "client's answers by email (sign-offs, tasks, decisions, change "
-                             "requests, ratings) into their YAML")
+                             "requests, ratings) into their YAML",
+                             description="Read the client's email replies to the digest and "
+                             "write the answers they give (sign-offs, done tasks, decisions, "
+                             "change requests, ratings) into the client's YAML files. Only "
+                             "mail your own server authenticated from a listed address is "
+                             "taken.")
     box = ib.add_mutually_exclusive_group(required=True)
     box.add_argument("--maildir", metavar="DIR", help="read a Maildir folder")
     box.add_argument("--imap", metavar="URL", help="read imaps://USER@HOST/FOLDER or "

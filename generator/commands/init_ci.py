@@ -15,8 +15,13 @@ if TYPE_CHECKING:
 
 
 def add(commands: Commands, shared: Shared) -> None:
-    ci = commands.add_parser("init-ci", help="write a CI pipeline that validates and publishes")
-    ci.add_argument("system", choices=["github", "gitlab"])
+    ci = commands.add_parser("init-ci", help="write a CI pipeline that validates and publishes",
+                             description="Write a pipeline for GitHub Actions or GitLab CI "
+                             "that validates every client on each change and publishes the "
+                             "sites from the main branch, then list what is left to set up "
+                             "(secrets, the server).")
+    ci.add_argument("system", choices=["github", "gitlab"], help="the CI service: github "
+                    "(GitHub Actions) or gitlab (GitLab CI)")
     ci.add_argument("--deploy", choices=["ssh", "pages"], default="ssh", help="where it "
                     "publishes: ssh (the default: a new release on the agency's own server, "
                     "behind a login, over HTTPS) or pages (GitHub's gh-pages branch or GitLab "
@@ -33,7 +38,8 @@ def add(commands: Commands, shared: Shared) -> None:
                     "(`milepost publish --shard K/N`), then one job puts them together with "
                     "the agency's view (`milepost assemble --agency`) and publishes them as "
                     "one release (default: one job builds every client)")
-    ci.add_argument("--root", default=".", help="the repository's root folder")
+    ci.add_argument("--root", default=".", help="the repository's root folder, where the "
+                    "pipeline file is written (default: the working folder)")
     ci.add_argument("--force", action="store_true", help="overwrite an existing pipeline")
     ci.add_argument("--package", metavar="SPEC", help="how the pipeline installs Milepost: a "
                     "pip spec such as a git URL at a tag or a wheel (default: '.', the "

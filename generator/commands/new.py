@@ -15,12 +15,19 @@ if TYPE_CHECKING:
 
 def add(commands: Commands, shared: Shared) -> None:
     n = commands.add_parser("new", parents=[shared.projects],
-                            help="create a new client folder that validates cleanly")
-    n.add_argument("slug", help="folder name: lowercase letters, digits and '-'")
-    n.add_argument("--name", required=True, help="the client's name")
-    n.add_argument("--project", help="the project's name")
-    n.add_argument("--start", help="start date (YYYY-MM-DD, default today)")
-    n.add_argument("--schemas", default="schemas", help="where the JSON Schemas live")
+                            help="create a new client folder that validates cleanly",
+                            description="Create the folder of a new client in the projects "
+                            "folder: every file a client holds (client.yml, roadmap.yml, "
+                            "the lists and the first update) with text to fill in. The text "
+                            "to replace is marked: validate warns while any is left, and "
+                            "publishing refuses it on a page the client sees.")
+    n.add_argument("slug", help="the client's folder name: lowercase letters, digits and '-', "
+                   "e.g. northwind-bakery (it is also the client's address on the site)")
+    n.add_argument("--name", required=True, help="the client's name, as the site shows it")
+    n.add_argument("--project", help="the project's name (default: a placeholder to replace)")
+    n.add_argument("--start", help="the project's start date (YYYY-MM-DD; default: today)")
+    n.add_argument("--schemas", default="schemas", help="the folder of the JSON Schemas, "
+                   "which each new file points an editor at (default: schemas)")
     n.set_defaults(run=run)
 
 

@@ -19,7 +19,11 @@ if TYPE_CHECKING:
 def add(commands: Commands, shared: Shared) -> None:
     nt = commands.add_parser("notify", parents=[shared.projects, shared.as_of],
                              help="email a client's team what needs them and what changed "
-                             "since the last digest")
+                             "since the last digest",
+                             description="Email the client-side people with notify: true "
+                             "what waits on them and what changed since the last digest, then "
+                             "remember what was sent with a git tag, so the next digest starts "
+                             "from there.")
     nt.add_argument("slug", nargs="?", help="the client's folder name (or the path to its "
                     "folder)")
     nt.add_argument("--all", action="store_true", help="every client with something new")

@@ -16,7 +16,10 @@ def add(commands: Commands, shared: Shared) -> None:
     pl = commands.add_parser("plan", parents=[shared.projects, shared.old_projects, shared.shard,
                                               format_option("text", "json")],
                              help="list the clients whose inputs changed since a commit, or "
-                             "those of a shard")
+                             "those of a shard",
+                             description="List the clients a CI job has to build: those "
+                             "whose files changed since a commit, or those of one shard. "
+                             "Builds nothing.")
     pl.add_argument("--changed-since", metavar="REF", help="the clients whose inputs changed "
                     "since REF (all of them when templates, the base config or Milepost did)")
     pl.set_defaults(run=run)

@@ -21,7 +21,11 @@ if TYPE_CHECKING:
 def add(commands: Commands, shared: Shared) -> None:
     pb = commands.add_parser("publish", parents=[*shared.many, shared.shard, shared.jobs,
                                                  shared.strict, shared.engine],
-                             help="build what changed and swap it into a folder")
+                             help="build what changed and swap it into a folder",
+                             description="Build the clients whose files changed and swap "
+                             "each new site into the published folder in one step (or commit "
+                             "the sites to a branch), so a visitor never sees a half-written "
+                             "site; the sites of clients that are gone are removed.")
     where = pb.add_mutually_exclusive_group(required=True)
     where.add_argument("--to", help="the published folder (e.g. a web root)")
     where.add_argument("--branch", help="publish as a commit on this branch (e.g. gh-pages)")

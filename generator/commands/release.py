@@ -14,7 +14,11 @@ if TYPE_CHECKING:
 
 def add(commands: Commands, shared: Shared) -> None:
     rl = commands.add_parser("release", parents=[shared.projects, shared.as_of],
-                             help="tag the client's current files as a version")
+                             help="tag the client's current files as a version",
+                             description="Tag the client's files as they are committed now "
+                             "as a version (a git tag SLUG/VERSION), after checking that they "
+                             "validate. Built with --versions, the site then shows each version "
+                             "and what changed between them.")
     rl.add_argument("slug", help="the client's folder name (or the path to its folder)")
     rl.add_argument("version", help="version name, e.g. v1 or 2026-11")
     rl.add_argument("-m", "--message", help="note shown on the site with this version")

@@ -14,7 +14,10 @@ if TYPE_CHECKING:
 
 
 def add(commands: Commands, shared: Shared) -> None:
-    s = commands.add_parser("schema", help="write JSON Schemas for editor completion")
+    s = commands.add_parser("schema", help="write JSON Schemas for editor completion",
+                            description="Write the JSON Schemas of the client files, which "
+                            "editors such as VS Code use to complete and check fields as you "
+                            "type.")
     s.add_argument("--out", default="schemas", help="folder to write to (default: schemas)")
     s.set_defaults(run=run)
 

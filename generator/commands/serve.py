@@ -18,13 +18,18 @@ if TYPE_CHECKING:
 
 def add(commands: Commands, shared: Shared) -> None:
     sv = commands.add_parser("serve", parents=[shared.projects, shared.as_of, shared.engine],
-                             help="preview one client, rebuilt when its YAML changes")
+                             help="preview one client, rebuilt when its YAML changes",
+                             description="Build one client's site and serve it on this "
+                             "computer, rebuilding it each time one of its files is saved; "
+                             "problems are shown on the page itself. Stop it with Ctrl+C.")
     sv.add_argument("slug", nargs="?", help="the client's folder name (or the path to its "
                     "folder)")
     sv.add_argument("--agency", action="store_true", help="preview the agency's view of "
                     "every client instead (staff only)")
-    sv.add_argument("--host", default="127.0.0.1")
-    sv.add_argument("--port", type=port_number, default=8000)
+    sv.add_argument("--host", default="127.0.0.1", help="the address to listen on "
+                    "(default: 127.0.0.1, this computer only)")
+    sv.add_argument("--port", type=port_number, default=8000, help="the port to listen on "
+                    "(default: 8000)")
     sv.set_defaults(run=run)
 
 

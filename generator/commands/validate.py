@@ -17,7 +17,11 @@ if TYPE_CHECKING:
 def add(commands: Commands, shared: Shared) -> None:
     v = commands.add_parser("validate", parents=[*shared.many, shared.strict,
                                                  format_option("text", "github", "json")],
-                            help="check every client's YAML and report all problems")
+                            help="check every client's YAML and report all problems",
+                            description="Check every client's files (or those named) and "
+                            "report every problem at once, each with its file, line and "
+                            "column. Exit code 1 when any client has an error; warnings alone "
+                            "leave it 0 unless --strict.")
     v.set_defaults(run=run)
 
 

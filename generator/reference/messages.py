@@ -1,0 +1,118 @@
+"""The Messages page: every message validation can give, each shown with a broken file that
+produces it (from `corpus.py`), the exact text Milepost printed for it, and what to do.
+
+The messages are not written here: each case is run through the real validation
+(`read_and_check`, as `milepost validate` runs it) in a temporary folder, and the page shows
+what came out. A test checks that the cases reach every place in the validation code that
+words a message (`sites.py`)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from generator.problems import Problem
+from generator.project.client import read_and_check
+from generator.reference.corpus import BASE, CASES, MESSAGE_GROUPS, TODAY, Case, Files
+from generator.reference.sites import UNSHOWN, Site, message_sites
+
+SHOWN_ROOT = "projects"  # messages name files as `milepost validate --projects projects` does
+
+INTRO = f"""\
+# Messages
+
+Every message `milepost validate` can give about a client's files, with a small broken file
+that produces it and what to do about it. `milepost build`, `publish`, `serve` and `release`
+check the files the same way and print the same messages.
+
+Each message starts with where the problem is: the file, then the line and column (when the
+problem has a place in the file), then `error` or `warning`, then the key path inside the
+file (`milestones[1].title`: the title of the second milestone; lists count from 0). A
+client with an error gets no site; a warning is shown but does not stop the build, unless
+`--strict` is given.
+
+The examples are generated: each broken file below was checked by Milepost itself, on
+{TODAY.day} {TODAY:%B %Y} (dates after it count as in the future), and the message shown is what it
+printed.
+"""
+
+
+def write_files(folder: Path, files: Files) -> None:
+    for name, content in files.items():
+        target = folder / name
+        if content is None:
+            target.unlink(missing_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+
+
+def run_case(case: Case) -> list[Problem]:
+    """What validation says about the case's client, in the order `validate` prints it."""
+    with tempfile.TemporaryDirectory(prefix="milepost-messages-") as tmp:
+        folder = Path(tmp) / SHOWN_ROOT / case.slug
+        folder.mkdir(parents=True)
+        write_files(folder, {**BASE, **case.also, **case.files})
+        if case.setup is not None:
+            case.setup(folder)
+        return read_and_check(folder, SHOWN_ROOT, TODAY, publishing=case.publishing).problems
+
+
+def snippet(case: Case) -> list[str]:
+    """The broken file as a code block, titled with its name and numbered like the lines the
+    message names; or the case's own description of what is broken."""
+    if case.shown:
+        return fence(case.shown, "text")
+    name, content = next(iter(case.files.items()))
+    if isinstance(content, bytes):
+        return fence(content.decode("utf-8", "replace"), "text")
+    language = "xml" if name.endswith(".svg") else "yaml"
+    return fence(content or "", f'{language} title="{name}" linenums="1"')
+
+
+def fence(text: str, info: str) -> list[str]:
+    """A code block that no run of backticks inside the text can end."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return [f"{ticks}{info}", text.rstrip("\n"), ticks]
+
+
+def quoted(message: str) -> list[str]:
+    """A message as printed, as a quote of inline code: it wraps on a phone's narrow screen,
+    where a code block would have to be scrolled sideways."""
+    longest = max((len(run) for run in re.findall(r"`+", message)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if message.startswith("`") or message.endswith("`") else ""
+    return [f"> {ticks}{pad}{message}{pad}{ticks}", ">"]
+
+
+def case_section(case: Case) -> list[str]:
+    said = [line for p in run_case(case) for line in quoted(p.text())][:-1]
+    return [f"### {case.title} {{#{case.id}}}", "", *snippet(case), "",
+            "Milepost says:", "", *said, "", f"What to do: {case.fix}", ""]
+
+
+def unshown_section(sites: list[Site]) -> list[str]:
+    """The messages no example can produce on every machine, with why."""
+    lines = ["## Messages without an example {#unshown}", "",
+             "These messages come from the computer rather than from what a file says, so no "
+             "example file produces them everywhere. Their text is given as the code words "
+             "it, with … where a value is filled in.", ""]
+    for site in sites:
+        lines += [f"- `{site.words}`: {UNSHOWN[site.key]}"]
+    return [*lines, ""]
+
+
+def messages_page() -> str:
+    """The whole Messages page, as Markdown."""
+    lines = [INTRO]
+    for group, title in MESSAGE_GROUPS.items():
+        lines += [f"## {title} {{#{group}}}", ""]
+        for case in (c for c in CASES if c.group == group):
+            lines += case_section(case)
+    lines += unshown_section([s for s in message_sites() if s.key in UNSHOWN])
+    return "\n".join(lines).rstrip() + "\n"
