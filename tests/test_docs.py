@@ -22,8 +22,8 @@ from generator.reference import __main__ as writer
 from generator.reference import pages
 from generator.reference.commands import commands_page, every_command, options
 from generator.reference.corpus import CASES, MESSAGE_GROUPS
-from generator.reference.messages import messages_page, run_case
-from generator.reference.sites import UNSHOWN, Site, message_sites, sites_in
+from generator.reference.messages import ANCHORS, ERROR_GROUPS, messages_page, run_case
+from generator.reference.sites import UNSHOWN, Site, message_sites, raised_errors, sites_in
 from tests.conftest import EXAMPLE_CLIENTS, example_client
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,7 +143,7 @@ def test_each_case_gives_the_message_it_shows():
 
 
 def test_message_anchors_are_unique_and_grouped():
-    ids = [case.id for case in CASES] + list(MESSAGE_GROUPS)
+    ids = [case.id for case in CASES] + list(ANCHORS)
     assert len(ids) == len(set(ids))
     assert {case.group for case in CASES} == set(MESSAGE_GROUPS), "a group without examples"
 
@@ -226,3 +226,34 @@ def test_messages_page_shows_each_case_with_its_anchor():
     for case in CASES:
         assert f"\n### {case.title} {{#{case.id}}}\n" in text
     assert "/tmp" not in text and str(ROOT) not in text
+
+
+def test_every_error_that_stops_a_command_is_on_the_page():
+    """Each module that raises an error is in one section; each message is listed."""
+    raised = raised_errors()
+    assert len(raised) > 100
+    homes = {r.module: [a for a, (_, mods) in ERROR_GROUPS.items() if r.module.startswith(mods)]
+             for r in raised}
+    assert {m: h for m, h in homes.items() if len(h) != 1} == {}, "add it to ERROR_GROUPS"
+    text = " ".join(messages_page().split())
+    missing = [f"{r.module}:{r.line}" for r in raised
+               if f"error: {' '.join(r.words.split())}" not in text]
+    assert missing == []
+
+
+def test_the_error_finder_reads_each_way_a_message_is_written(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch):
+    from generator.reference import sites
+
+    monkeypatch.setattr(sites, "PACKAGE", tmp_path)
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        'GONE = "git is not installed"\n'
+        "def f(x):\n"
+        "    raise MilepostError(GONE)\n"
+        "    raise MilepostError(redact(f'git {x} failed: {x.err}'))\n"
+        "    raise argparse.ArgumentTypeError('not a port: ' + x)\n"
+        "    raise ValueError('not a message of a command')\n",
+        encoding="utf-8")
+    assert [(r.line, r.words) for r in sites.raised_errors()] == [
+        (3, "git is not installed"), (4, "git … failed: …"), (5, "not a port: …")]

@@ -15,9 +15,29 @@ from pathlib import Path
 from generator.problems import Problem
 from generator.project.client import read_and_check
 from generator.reference.corpus import BASE, CASES, MESSAGE_GROUPS, TODAY, Case, Files
-from generator.reference.sites import UNSHOWN, Site, message_sites
+from generator.reference.sites import UNSHOWN, Raised, Site, message_sites, raised_errors
 
 SHOWN_ROOT = "projects"  # messages name files as `milepost validate --projects projects` does
+
+# The errors that stop a command, by the page's section (its anchor) and the modules that
+# raise them: every module that raises one is in exactly one section (a test checks).
+ERROR_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "errors-commands": ("Errors: commands, options and folders", (
+        "commands/", "settings.py", "project/folders.py", "format/scaffold.py")),
+    "errors-shards": ("Errors: shards", ("project/shards.py",)),
+    "errors-building": ("Errors: building sites", ("site/",)),
+    "errors-versions": ("Errors: versions and git", ("history/",)),
+    "errors-publishing": ("Errors: publishing and CI pipelines", ("ship/publish.py",
+                                                                  "ship/ci.py")),
+    "errors-hosting": ("Errors: hosting, access and preview", (
+        "ship/host.py", "ship/access.py", "ship/configs.py", "ship/serve.py")),
+    "errors-email": ("Errors: digests and answers by email", ("ship/digest/",
+                                                              "ship/inbox.py")),
+}
+UNSHOWN_ANCHOR = "unshown"
+# Every section of the page (## headings), by anchor: other pages and messages may link to
+# reference/messages.html#<anchor>, so these stay as they are.
+ANCHORS = (*MESSAGE_GROUPS, UNSHOWN_ANCHOR, *ERROR_GROUPS)
 
 INTRO = f"""\
 # Messages
@@ -35,6 +55,12 @@ client with an error gets no site; a warning is shown but does not stop the buil
 The examples are generated: each broken file below was checked by Milepost itself, on
 {TODAY.day} {TODAY:%B %Y} (dates after it count as in the future), and the message shown is what it
 printed.
+
+The last sections list the errors that stop a command (a folder that does not exist, an
+option that does not fit, git or a mail server refusing): Milepost prints `error:` and the
+message, and exits with code 1. Each message says what to do; they are given as the code
+words them, with … where a name, a path or a value is filled in. A value the argument
+parser refuses (`--port 0`) is printed after the command's usage line instead.
 """
 
 
@@ -81,13 +107,18 @@ def fence(text: str, info: str) -> list[str]:
     return [f"{ticks}{info}", text.rstrip("\n"), ticks]
 
 
-def quoted(message: str) -> list[str]:
-    """A message as printed, as a quote of inline code: it wraps on a phone's narrow screen,
-    where a code block would have to be scrolled sideways."""
-    longest = max((len(run) for run in re.findall(r"`+", message)), default=0)
+def code(text: str) -> str:
+    """Text as inline code, whatever backticks it holds. Inline code wraps on a phone's
+    narrow screen, where a code block would have to be scrolled sideways."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     ticks = "`" * (longest + 1)
-    pad = " " if message.startswith("`") or message.endswith("`") else ""
-    return [f"> {ticks}{pad}{message}{pad}{ticks}", ">"]
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def quoted(message: str) -> list[str]:
+    """A message as printed, quoted."""
+    return [f"> {code(message)}", ">"]
 
 
 def case_section(case: Case) -> list[str]:
@@ -98,12 +129,12 @@ def case_section(case: Case) -> list[str]:
 
 def unshown_section(sites: list[Site]) -> list[str]:
     """The messages no example can produce on every machine, with why."""
-    lines = ["## Messages without an example {#unshown}", "",
+    lines = [f"## Messages without an example {{#{UNSHOWN_ANCHOR}}}", "",
              "These messages come from the computer rather than from what a file says, so no "
              "example file produces them everywhere. Their text is given as the code words "
              "it, with … where a value is filled in.", ""]
     for site in sites:
-        lines += [f"- `{site.words}`: {UNSHOWN[site.key]}"]
+        lines += [f"- {code(site.words)}: {UNSHOWN[site.key]}"]
     return [*lines, ""]
 
 
@@ -115,4 +146,14 @@ def messages_page() -> str:
         for case in (c for c in CASES if c.group == group):
             lines += case_section(case)
     lines += unshown_section([s for s in message_sites() if s.key in UNSHOWN])
+    raised = raised_errors()
+    for anchor, (title, modules) in ERROR_GROUPS.items():
+        lines += error_section(anchor, title, [r for r in raised if r.module.startswith(modules)])
     return "\n".join(lines).rstrip() + "\n"
+
+
+def error_section(anchor: str, title: str, raised: list[Raised]) -> list[str]:
+    """One group of the errors that stop a command, each once, as the code words it."""
+    said = dict.fromkeys(" ".join(r.words.split()) for r in raised)
+    return [f"## {title} {{#{anchor}}}", "", *(f"- {code('error: ' + words)}" for words in said),
+            ""]

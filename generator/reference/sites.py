@@ -140,3 +140,51 @@ def message_sites() -> list[Site]:
     """Every statement of the validation modules that words a message."""
     return [site for module in MODULES for site in sites_in(
         Path(module.__file__ or "").resolve(), module.__name__.rsplit(".", 1)[-1])]
+
+
+# --- the errors that stop a command ------------------------------------------------------
+
+PACKAGE = Path(checks.__file__ or "").resolve().parents[1]
+ERRORS = ("MilepostError", "ArgumentTypeError")  # what a command's failure is raised as
+
+
+@dataclass(frozen=True)
+class Raised:
+    """One place that stops a command with a message."""
+
+    module: str     # the module's file, relative to the package: "ship/access.py"
+    line: int
+    words: str      # its text, with … where a value is filled in
+
+
+def _constants(tree: ast.Module) -> dict[str, str]:
+    """The module's text constants by name (a message may be one)."""
+    return {t.id: _text(node.value) for node in tree.body if isinstance(node, ast.Assign)
+            for t in node.targets if isinstance(t, ast.Name) and _text(node.value)}
+
+
+def _message_of(node: ast.expr, constants: dict[str, str]) -> str:
+    """The words of a message argument: text, f-strings, sums of them, a named constant."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _message_of(node.left, constants) + _message_of(node.right, constants)
+    if isinstance(node, ast.Name):
+        return constants.get(node.id, "…")
+    if isinstance(node, ast.Call) and node.args:  # redact(f"..."): the words inside
+        return _message_of(node.args[0], constants)
+    return _text(node) or "…"
+
+
+def _raised_in(path: Path) -> list[Raised]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    constants = _constants(tree)
+    module = path.relative_to(PACKAGE).as_posix()
+    return [Raised(module, node.lineno, _message_of(node.args[0], constants))
+            for node in ast.walk(tree) if isinstance(node, ast.Call) and node.args
+            and (node.func.attr if isinstance(node.func, ast.Attribute) else
+                 node.func.id if isinstance(node.func, ast.Name) else "") in ERRORS]
+
+
+def raised_errors() -> list[Raised]:
+    """Every message a command can stop with, in the package's modules' order."""
+    return sorted((r for path in PACKAGE.rglob("*.py") for r in _raised_in(path)),
+                  key=lambda r: (r.module, r.line))
