@@ -21,8 +21,14 @@ from generator.problems import Problem
 from generator.reference import __main__ as writer
 from generator.reference import pages
 from generator.reference.commands import commands_page, every_command, options
-from generator.reference.corpus import CASES, MESSAGE_GROUPS
-from generator.reference.messages import ANCHORS, ERROR_GROUPS, messages_page, run_case
+from generator.reference.corpus import ACCESS_CASES, CASES, MESSAGE_GROUPS
+from generator.reference.messages import (
+    ANCHORS,
+    ERROR_GROUPS,
+    messages_page,
+    run_access_case,
+    run_case,
+)
 from generator.reference.sites import UNSHOWN, Site, message_sites, raised_errors, sites_in
 from tests.conftest import EXAMPLE_CLIENTS, example_client
 
@@ -140,12 +146,16 @@ def test_each_case_gives_the_message_it_shows():
     wrong = [f"{case.id}: {[p.text() for p in run_case(case)]}" for case in CASES
              if not any(case.expect in p.text() for p in run_case(case))]
     assert wrong == []
+    wrong = [f"{case.id}: {run_access_case(case)}" for case in ACCESS_CASES
+             if not any(case.expect in line for line in run_access_case(case)[1:])]
+    assert wrong == []
 
 
 def test_message_anchors_are_unique_and_grouped():
-    ids = [case.id for case in CASES] + list(ANCHORS)
+    ids = [case.id for case in CASES] + [case.id for case in ACCESS_CASES] + list(ANCHORS)
     assert len(ids) == len(set(ids))
-    assert {case.group for case in CASES} == set(MESSAGE_GROUPS), "a group without examples"
+    groups = {case.group for case in CASES} | ({"access"} if ACCESS_CASES else set())
+    assert groups == set(MESSAGE_GROUPS), "a group without examples"
 
 
 def _reached_lines(run: Callable[[], Any], files: set[str]) -> set[tuple[str, int]]:
@@ -176,6 +186,11 @@ def _reached(sites: list[Site]) -> Iterator[Site]:
         found: list[Problem] = []
         hits |= _reached_lines(lambda c=case, into=found: into.extend(run_case(c)), files)
         printed += [p.message for p in found]
+    for access_case in ACCESS_CASES:
+        said: list[str] = []
+        hits |= _reached_lines(lambda c=access_case, into=said: into.extend(
+            run_access_case(c)), files)
+        printed += said
     for site in sites:
         if any((site.path, line) in hits for line in range(site.first, site.last + 1)):
             yield site
@@ -223,7 +238,7 @@ def test_messages_page_shows_each_case_with_its_anchor():
     text = messages_page()
     for group, title in MESSAGE_GROUPS.items():
         assert f"\n## {title} {{#{group}}}\n" in text
-    for case in CASES:
+    for case in [*CASES, *ACCESS_CASES]:
         assert f"\n### {case.title} {{#{case.id}}}\n" in text
     assert "/tmp" not in text and str(ROOT) not in text
 

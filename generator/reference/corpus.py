@@ -35,6 +35,7 @@ MESSAGE_GROUPS: dict[str, str] = {
     "client": "Budget and dates in client.yml",
     "logo": "The logo",
     "placeholders": "Text left from milepost new",
+    "access": "The access file",
 }
 
 TODAY = date(2026, 6, 1)  # "today" for every case: dates after it are in the future
@@ -692,4 +693,56 @@ CASES += [
                                                   "\n")},
          "Replace it before publishing: `milepost publish` and `milepost release` refuse a "
          "placeholder on any page the client sees.", "not published", publishing=True),
+]
+
+
+# --- the access file (access.yml: who may log in to which client's site) -------------------
+
+@dataclass(frozen=True)
+class AccessCase:
+    """A broken access file, the part of the message that shows it, and what to do."""
+
+    id: str
+    title: str
+    text: str
+    fix: str
+    expect: str
+
+
+# Not anyone's password: a hash of the right shape, as `milepost access` writes them.
+HASH = "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW"
+FEED = "0123456789abcdef0123456789abcdef01234567"
+PERSON = f"      - email: cleo@client.example\n        hash: {HASH}\n        since: 2026-01-05\n"
+ACCESS = f"clients:\n  acme:\n    feed: {FEED}\n    people:\n{PERSON}"
+ACCESS_FIX = ("Change the file with `milepost access` (add, rotate, revoke) rather than by "
+              "hand; ")
+
+ACCESS_CASES: list[AccessCase] = [
+    AccessCase("access-not-mapping", "An access file that is a list", "- acme\n",
+               ACCESS_FIX + "it starts with `agency:` and `clients:`.",
+               "expected a mapping"),
+    AccessCase("access-unknown-key", "An unknown key", ACCESS + "admins: []\n",
+               ACCESS_FIX + "remove the key.", "unknown key 'admins'"),
+    AccessCase("access-missing-key", "A key missing", ACCESS.replace(
+        f"    feed: {FEED}\n", ""), ACCESS_FIX + "run `milepost access add` for the client "
+               "again to write it.", "'feed' is missing"),
+    AccessCase("access-control", "A control character in a value", ACCESS.replace(
+        "cleo@client.example", '"cleo@client.example\\t"'), "Remove the character.",
+               "contains a control character"),
+    AccessCase("access-bad-value", "A value of the wrong form", ACCESS.replace(
+        "cleo@client.example", "Cleo@Client.example"), ACCESS_FIX + "logins are lowercase "
+               "email addresses.", "is not a lowercase email address"),
+    AccessCase("access-bad-date", "A date that is not one", ACCESS.replace(
+        "since: 2026-01-05", "since: last week"), "Write the date as YYYY-MM-DD.",
+               "expected a date"),
+    AccessCase("access-people-not-list", "People that are not a list", ACCESS.replace(
+        PERSON, "      cleo@client.example\n"), ACCESS_FIX + "each person is a `- email:` "
+               "entry.", "expected a list of people"),
+    AccessCase("access-person-twice", "A person listed twice", ACCESS + PERSON,
+               "Remove one of the two entries.", "is listed twice"),
+    AccessCase("access-clients-not-mapping", "Clients that are not keyed by slug",
+               "clients:\n  - acme\n", ACCESS_FIX + "each client is a key: `acme:`.",
+               "expected client slugs as keys"),
+    AccessCase("access-bad-slug", "A key that is not a client's slug", ACCESS.replace(
+        "  acme:", "  Acme Inc:"), "Use the client's folder name.", "is not a client slug"),
 ]

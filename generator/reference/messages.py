@@ -12,10 +12,20 @@ import re
 import tempfile
 from pathlib import Path
 
-from generator.problems import Problem
+from generator.problems import MilepostError, Problem
 from generator.project.client import read_and_check
-from generator.reference.corpus import BASE, CASES, MESSAGE_GROUPS, TODAY, Case, Files
+from generator.reference.corpus import (
+    ACCESS_CASES,
+    BASE,
+    CASES,
+    MESSAGE_GROUPS,
+    TODAY,
+    AccessCase,
+    Case,
+    Files,
+)
 from generator.reference.sites import UNSHOWN, Raised, Site, message_sites, raised_errors
+from generator.ship.access import load_access
 
 SHOWN_ROOT = "projects"  # messages name files as `milepost validate --projects projects` does
 
@@ -88,6 +98,28 @@ def run_case(case: Case) -> list[Problem]:
         return read_and_check(folder, SHOWN_ROOT, TODAY, publishing=case.publishing).problems
 
 
+ACCESS_FILE = "access.yml"  # the access file's default name, as messages show it
+
+
+def run_access_case(case: AccessCase) -> list[str]:
+    """What `milepost access` and `milepost host` print about the case's access file."""
+    with tempfile.TemporaryDirectory(prefix="milepost-messages-") as tmp:
+        path = Path(tmp) / ACCESS_FILE
+        path.write_text(case.text, encoding="utf-8")
+        try:
+            load_access(path)
+        except MilepostError as exc:
+            return f"error: {exc}".replace(str(path), ACCESS_FILE).splitlines()
+    return []
+
+
+def access_section(case: AccessCase) -> list[str]:
+    said = [line for message in run_access_case(case) for line in quoted(message)][:-1]
+    return [f"### {case.title} {{#{case.id}}}", "",
+            *fence(case.text, f'yaml title="{ACCESS_FILE}" linenums="1"'), "",
+            "Milepost says:", "", *said, "", f"What to do: {case.fix}", ""]
+
+
 def snippet(case: Case) -> list[str]:
     """The broken file as a code block, titled with its name and numbered like the lines the
     message names; or the case's own description of what is broken."""
@@ -145,6 +177,11 @@ def messages_page() -> str:
         lines += [f"## {title} {{#{group}}}", ""]
         for case in (c for c in CASES if c.group == group):
             lines += case_section(case)
+        if group == "access":
+            lines += ["`milepost access` and `milepost host` read the access file and refuse "
+                      "it whole when anything in it is wrong: they name each problem.", ""]
+            for access_case in ACCESS_CASES:
+                lines += access_section(access_case)
     lines += unshown_section([s for s in message_sites() if s.key in UNSHOWN])
     raised = raised_errors()
     for anchor, (title, modules) in ERROR_GROUPS.items():

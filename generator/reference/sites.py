@@ -15,9 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.format import checks, load, logo, validate
+from generator.ship import access
 
 # The modules that validate a client's folder, in the order a file goes through them.
 MODULES = (load, validate, checks, logo)
+# The functions that validate the access file (the rest of its module keeps the file).
+ACCESS_READERS = ("_mapping", "_control", "_text", "_date", "_person", "_people", "_client",
+                  "_access")
 
 WORDS = re.compile(r"[A-Za-z'(]+ +[A-Za-z'(<*-]")
 
@@ -137,9 +141,12 @@ def sites_in(path: Path, module: str) -> list[Site]:
 
 
 def message_sites() -> list[Site]:
-    """Every statement of the validation modules that words a message."""
-    return [site for module in MODULES for site in sites_in(
+    """Every statement of the validation modules, and of the access file's reading, that
+    words a message."""
+    found = [site for module in MODULES for site in sites_in(
         Path(module.__file__ or "").resolve(), module.__name__.rsplit(".", 1)[-1])]
+    return found + [site for site in sites_in(Path(access.__file__ or "").resolve(), "access")
+                    if site.function in ACCESS_READERS]
 
 
 # --- the errors that stop a command ------------------------------------------------------
