@@ -134,10 +134,12 @@ def test_commands_page_has_every_command_and_option():
 
 
 def test_hidden_options_stay_off_the_commands_page():
-    """The old positional PROJECTS is still understood, but not shown."""
-    hidden = [a for _, p in every_command() for a in p._actions if a.help == argparse.SUPPRESS]
-    assert hidden, "the old positional PROJECTS is hidden from --help"
-    assert "PROJECTS" not in commands_page()
+    """An old spelling still understood but hidden from --help is not shown either."""
+    hidden = {a.metavar for _, p in every_command() for a in p._actions
+              if a.help == argparse.SUPPRESS}
+    assert len(hidden) == 1 and None not in hidden, "the old positional folder is hidden"
+    page = commands_page()
+    assert not any(str(name) in page for name in hidden)
 
 
 # --- messages -----------------------------------------------------------------------------
