@@ -5,6 +5,7 @@ pages; a test keeps it in step."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from types import NoneType, UnionType
 from typing import Any
@@ -108,9 +109,18 @@ def _required(spec: dataclasses.Field) -> bool:
     return spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING
 
 
+def plain(text: str) -> str:
+    """Text written for a terminal, as Markdown: what is in backticks stays code; elsewhere
+    the characters Markdown would take as formatting, a link or an HTML tag are shown as
+    written (`<abc@mail.example>` would become a mail link, `_agency/, … _x` emphasis)."""
+    parts = re.split(r"(`[^`]*`)", text)
+    return "".join(part if part.startswith("`") else re.sub(
+        r"([\\*_\[\]])", r"\\\1", part).replace("<", "&lt;") for part in parts)
+
+
 def _cell(text: str) -> str:
     """Text safe inside a table cell: a '|' would end the cell."""
-    return text.replace("|", "\\|")
+    return plain(text).replace("|", "\\|")
 
 
 def _field_row(spec: dataclasses.Field, hint: Any, file_id: str) -> str:
@@ -156,7 +166,8 @@ def file_section(kind: str) -> list[str]:
     lines = [f"## {title} {{#{file_id}}}", "", about, "", holds, "",
              *field_table(record_type, file_id), ""]
     for inner in nested_records(record_type):
-        lines += [f"### {inner.__name__} {{#{_anchor_of(file_id, inner)}}}", "", _doc(inner), "",
+        lines += [f"### {inner.__name__} {{#{_anchor_of(file_id, inner)}}}", "", plain(_doc(inner)),
+                  "",
                   *field_table(inner, file_id), ""]
     return lines
 

@@ -8,10 +8,10 @@ argparse shows up in one place (and in this page's test)."""
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Iterator
 
 from generator.cli import parser
+from generator.format.reference import plain
 
 USAGE_WIDTH = 72  # the usage line fits a phone's code block with little scrolling
 
@@ -52,14 +52,6 @@ def invocation(p: argparse.ArgumentParser, action: argparse.Action) -> str:
 
 def help_text(action: argparse.Action) -> str:
     return " ".join((action.help or "").split())
-
-
-def plain(text: str) -> str:
-    """Help text as Markdown: what is in backticks stays code; elsewhere the characters that
-    Markdown would take as formatting or an HTML tag are shown as written."""
-    parts = re.split(r"(`[^`]*`)", text)
-    return "".join(part if part.startswith("`") else re.sub(
-        r"([\\*_\[\]])", r"\\\1", part).replace("<", "&lt;") for part in parts)
 
 
 def _value(value: object) -> str:
