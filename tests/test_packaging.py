@@ -60,3 +60,12 @@ def test_a_wheel_builds_a_site_without_the_source_tree(tmp_path: Path):
     assert hosted.returncode == 0, hosted.stderr
     assert "This address needs a login" in (work / "deploy" / "Caddyfile").read_text(
         encoding="utf-8")
+    # The docs' reference pages are written only into a source checkout: an installed
+    # Milepost says so and writes nothing, anywhere.
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    reference = subprocess.run([sys.executable, "-m", "generator.reference"], cwd=work, env=env,
+                               capture_output=True, text=True)
+    assert reference.returncode == 1
+    assert reference.stderr.startswith("error: ") and "not a source checkout" in reference.stderr
+    assert "Traceback" not in reference.stderr
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
