@@ -22,20 +22,23 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from mkdocs.plugins import BasePlugin
 
-# Either an element whose content is kept byte for byte (taken whole, with its tags, and
-# given back as it is), or a gap: from the end of a tag, through a line break, to the start
-# of the next tag.
-_KEPT_OR_GAP = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)"
-                          r"|(?<=>)[ \t]*\n[ \t\n]*(?=<)", re.S | re.I)
-
-
-def _one(match: re.Match[str]) -> str:
-    return match.group(1) or "\n"
+# The elements whose content is kept byte for byte, whole, with their tags.
+_KEPT = re.compile(r"<(pre|textarea|script|style)\b.*?</\1\s*>", re.S | re.I)
+# From the end of a tag, through a line break, to the start of the next tag.
+_GAP = re.compile(r">[ \t]*\n[ \t\n]*<")
 
 
 def compact_html(html: str) -> str:
     """The page with the gaps between tags reduced to one line break each."""
-    return _KEPT_OR_GAP.sub(_one, html)
+    out, start = [], 0
+    for kept in _KEPT.finditer(html):
+        # The kept element's first '<' and last '>' go with the text around it, so the gaps
+        # before and after it are found too.
+        inner_start, inner_end = kept.start() + 1, kept.end() - 1
+        out += [_GAP.sub(">\n<", html[start:inner_start]), html[inner_start:inner_end]]
+        start = inner_end
+    out.append(_GAP.sub(">\n<", html[start:]))
+    return "".join(out)
 
 
 def compact_pages() -> BasePlugin:
