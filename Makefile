@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: site test test-fast lint bench golden docs reference clean
+.PHONY: site test test-fast lint bench golden docs clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,11 +32,12 @@ bench: $(BIN)/.installed  ## Milepost's own cost on top of MkDocs, and how it sc
 docs: $(BIN)/.installed  ## build the documentation site into docs/site/ (strict: a warning fails)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --quiet --strict --config-file docs/mkdocs.yml
 
-reference: $(BIN)/.installed  ## regenerate the docs' reference pages (fields, commands, messages)
-	$(BIN)/python -m generator.reference
-
 golden: $(BIN)/.installed  ## regenerate the golden Markdown of the example client
 	$(BIN)/python -m tests.golden
+
+.PHONY: reference
+reference: $(BIN)/.installed  ## regenerate the docs' reference pages (fields, commands, messages)
+	$(BIN)/python -m generator.reference
 
 clean:
 	rm -rf site $(VENV)

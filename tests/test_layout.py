@@ -11,14 +11,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "generator"
 
 # Lower may never import higher:
-# reference -> cli -> commands -> settings -> pipeline -> ship -> agency -> history -> site
-# -> project -> format -> shared. (The documentation's reference pages are made from the
-# whole program, its argument parser included.)
+# cli -> commands -> settings -> pipeline -> ship -> agency -> history -> site -> project
+# -> format -> shared.
 RANK = {"generator": 0, "generator.problems": 0, "generator.numbers": 0,
         "generator.format": 1, "generator.project": 2, "generator.site": 3,
         "generator.history": 4, "generator.agency": 5, "generator.ship": 6,
         "generator.pipeline": 7, "generator.settings": 8, "generator.commands": 9,
-        "generator.cli": 10, "generator.__main__": 10, "generator.reference": 11}
+        "generator.cli": 10, "generator.__main__": 10,
+        # The docs' reference pages are made from the whole program, its parser included.
+        "generator.reference": 11}
 
 
 def modules() -> dict[str, Path]:

@@ -23,8 +23,7 @@ def add(commands: Commands, shared: Shared) -> None:
                              "people the access file lets in.")
     hos = ho.add_subparsers(dest="server", required=True, metavar="SERVER")
     for server in ("nginx", "caddy"):
-        h = hos.add_parser(server, parents=[shared.projects], help=f"a {server} configuration",
-                            description=f"Write a {server} configuration for the built sites.")
+        h = hos.add_parser(server, parents=[shared.projects], help=f"a {server} configuration")
         h.add_argument("--site", default="site", help="the built site (default: site)")
         h.add_argument("--out", required=True, help="folder to write the configuration to")
         h.add_argument("--port", type=int, help="port (default: 8080; 443 with --cert, or "
@@ -55,6 +54,7 @@ def add(commands: Commands, shared: Shared) -> None:
                            "(default 10; 0: no limit)")
         else:
             h.set_defaults(rate=None)  # the stock Caddy has no rate limit (see the README)
+        h.description = f"Write a {server} configuration for the built sites."
         h.set_defaults(run=run)
 
 
