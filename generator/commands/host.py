@@ -26,6 +26,7 @@ def add(commands: Commands, shared: Shared) -> None:
         h = hos.add_parser(server, parents=[shared.projects], help=f"a {server} configuration")
         h.add_argument("--site", default="site", help="the built site (default: site)")
         h.add_argument("--out", required=True, help="folder to write the configuration to")
+        h.description = f"Write a configuration for {server} that serves the built sites."
         h.add_argument("--port", type=int, help="port (default: 8080; 443 with --cert, or "
                        "Caddy with --domain)")
         h.add_argument("--listen", default="", metavar="ADDRESS",
@@ -54,7 +55,6 @@ def add(commands: Commands, shared: Shared) -> None:
                            "(default 10; 0: no limit)")
         else:
             h.set_defaults(rate=None)  # the stock Caddy has no rate limit (see the README)
-        h.description = f"Write a {server} configuration for the built sites."
         h.set_defaults(run=run)
 
 
