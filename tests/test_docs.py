@@ -270,7 +270,9 @@ def test_the_error_finder_reads_each_way_a_message_is_written(tmp_path: Path,
         "    raise MilepostError(GONE)\n"
         "    raise MilepostError(redact(f'git {x} failed: {x.err}'))\n"
         "    raise argparse.ArgumentTypeError('not a port: ' + x)\n"
+        "    raise MilepostError(f'see {docs_url(\"guide/ci.html\")} or {x}')\n"
         "    raise ValueError('not a message of a command')\n",
         encoding="utf-8")
     assert [(r.line, r.words) for r in sites.raised_errors()] == [
-        (3, "git is not installed"), (4, "git … failed: …"), (5, "not a port: …")]
+        (3, "git is not installed"), (4, "git … failed: …"), (5, "not a port: …"),
+        (6, "see …/guide/ci.html or …")]

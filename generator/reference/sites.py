@@ -63,8 +63,21 @@ def _text(node: ast.expr) -> str:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
-        return "".join(_text(v) if isinstance(v, ast.Constant) else "…" for v in node.values)
+        return "".join(_text(v) if isinstance(v, ast.Constant) else _filled(v)
+                       for v in node.values)
     return ""
+
+
+def _filled(node: ast.expr) -> str:
+    """What a message shows where a value is filled in: "…", or for an address of these docs
+    (`docs_url("guide/hosting.html")`) the page it names after the docs' address."""
+    value = node.value if isinstance(node, ast.FormattedValue) else node
+    if (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+            and value.func.id == "docs_url" and value.args
+            and all(isinstance(a, ast.Constant) for a in value.args)):
+        page, *anchor = (str(a.value) for a in value.args if isinstance(a, ast.Constant))
+        return f"…/{page}" + "".join(f"#{a}" for a in anchor)
+    return "…"
 
 
 def _compared(tree: ast.AST) -> set[int]:
