@@ -98,7 +98,7 @@ def command_section(name: str, p: argparse.ArgumentParser, level: int,
     yield from ["```text", usage(p), "```", ""]
     shown = options(p)
     if shown:
-        yield from ["Options and arguments:" if level == 2 else "Options:", ""]
+        yield from ["Options and arguments:", ""]
         for action in shown:
             yield from option_entry(p, action)
         if groups(p):
