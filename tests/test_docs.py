@@ -173,11 +173,12 @@ def _reached_lines(run: Callable[[], Any], files: set[str]) -> set[tuple[str, in
     def calls(frame: FrameType, event: str, arg: Any) -> Any:
         return local if frame.f_code.co_filename in files else None
 
+    previous = sys.gettrace()  # a coverage run's own tracer, given back afterwards
     sys.settrace(calls)
     try:
         run()
     finally:
-        sys.settrace(None)
+        sys.settrace(previous)
     return hits
 
 
