@@ -23,14 +23,15 @@ FILE_SECTIONS = {
                     "tasks that wait on the client."),
     "decisions": ("decisions", "decisions/", "One decision record per file, e.g. "
                   "decisions/DR-001.yml."),
-    "signoffs.yml": ("signoffs-yml", "signoffs.yml", "The sign-off history: a list, oldest "
-                     "first, one entry per answer the client gave."),
-    "changes.yml": ("changes-yml", "changes.yml", "Change requests: a list."),
-    "risks.yml": ("risks-yml", "risks.yml", "The risk register: a list."),
+    "signoffs.yml": ("signoffs-yml", "signoffs.yml", "The sign-off history, oldest first: one "
+                     "entry per answer the client gave."),
+    "changes.yml": ("changes-yml", "changes.yml", "Change requests: scope added, removed or "
+                    "changed after the plan."),
+    "risks.yml": ("risks-yml", "risks.yml", "The risk register."),
     "updates": ("updates", "updates/", "One status update per file, named after its date, "
                 "e.g. updates/2026-03-02.yml."),
     "feedback.yml": ("feedback-yml", "feedback.yml", "The client's ratings and comments, and "
-                     "our responses: a list."),
+                     "our responses."),
 }
 
 INTRO = """\
@@ -161,8 +162,8 @@ def file_section(kind: str) -> list[str]:
     """One file's section: its own fields, then each record that stands inside it."""
     file_id, title, about = FILE_SECTIONS[kind]
     record_type, is_list = r.FILE_KINDS[kind]
-    holds = (f"A list of {record_type.__name__} records, each starting with `- `."
-             if is_list else f"One {record_type.__name__} record.")
+    holds = ("A list: each item starts with `- ` and has these fields." if is_list
+             else "Each file's fields:" if title.endswith("/") else "The file's fields:")
     lines = [f"## {title} {{#{file_id}}}", "", about, "", holds, "",
              *field_table(record_type, file_id), ""]
     for inner in nested_records(record_type):
