@@ -691,7 +691,7 @@ CASES += [
     Case("placeholder-publishing", "placeholders", "Text left from milepost new, when "
          "publishing", {"client.yml": client_with(f"summary: {_placeholder(scaffold.SUMMARY)}"
                                                   "\n")},
-         "Replace it before publishing: `milepost publish` and `milepost release` refuse a "
+         "Replace it before publishing: `milepost publish`, `release` and `notify` refuse a "
          "placeholder on any page the client sees.", "not published", publishing=True),
 ]
 
