@@ -19,8 +19,8 @@ INTRO = """\
 # Commands
 
 Every `milepost` command and option, generated from the program's own argument parser: what
-this page says is what `milepost COMMAND --help` says. Each command reads the projects folder
-`projects` unless `--projects DIR` names another one.
+this page says is what `milepost COMMAND --help` says. The commands that read the clients'
+files find them in the folder `projects`, unless `--projects DIR` names another one.
 """
 
 
