@@ -31,6 +31,7 @@ from generator.problems import MilepostError, Problem
 from generator.project.model import Project
 from generator.site.feeds import Release, atom_feed
 from generator.site.ical import calendar_ics
+from generator.site.kept import keeping_fields
 from generator.site.output import (
     INPUTS_FILE,
     LAYOUT_FILE,
@@ -43,7 +44,7 @@ from generator.site.output import (
 )
 from generator.site.render import BASE_CONFIG, CONTENT, SiteVersion, render_pages, site_config
 from generator.site.urls import client_site_url, read_base_config
-from generator.site.zensical import INSTALL_HINT, cache_folder, run_zensical
+from generator.site.zensical import INSTALL_HINT, cache_folder, run_zensical, site_cache
 from generator.site.zensical import available as zensical_available
 
 ROBOTS = "User-agent: *\nDisallow: /\n"  # no search engine may index a client's site
@@ -310,6 +311,12 @@ def source_date(day: date) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
+def fields_file(source: Path, label: str) -> Path:
+    """Where a site's rendered fields are kept between builds (see kept.py): per client
+    folder and site label, as Zensical's cache is."""
+    return site_cache("fields", source, f"{label}.json")
+
+
 def build_site(p: Project, settings: BuildSettings, target: Path,
                version: SiteVersion | None = None, stamp: str | None = None,
                layout: str | None = None, in_output: bool = False) -> Built:
@@ -321,7 +328,7 @@ def build_site(p: Project, settings: BuildSettings, target: Path,
     target.parent.mkdir(parents=True, exist_ok=True)
     label = f"{p.slug}.{version.name}" if version else p.slug
     with scratch_folder(target.parent, f".{label}.building-") as work:
-        with source_date(settings.today):
+        with source_date(settings.today), keeping_fields(fields_file(p.folder, label)):
             pages = write_client_project(p, settings, work, version)
             engine = engine_named(settings.engine)
             found = [mkdocs_problem(p.slug, version.name if version else None, m,
