@@ -20,6 +20,7 @@ the cache folder must be writable by its user only, which is the default for ~/.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -85,7 +86,8 @@ class KeptFields:
             partial.write_text(text, encoding="utf-8")
             os.replace(partial, self.file)
         except OSError:  # read-only home, full disk: the next build renders them again
-            partial.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
 
 
 _CURRENT: list[KeptFields] = []
