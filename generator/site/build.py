@@ -319,22 +319,25 @@ def fields_file(source: Path, label: str) -> Path:
 
 def build_site(p: Project, settings: BuildSettings, target: Path,
                version: SiteVersion | None = None, stamp: str | None = None,
-               layout: str | None = None, in_output: bool = False) -> Built:
+               layout: str | None = None, in_output: bool = False,
+               cache_source: Path | None = None) -> Built:
     """Build one site in a temporary folder beside `target` and swap it in only when it is
     complete (under --strict, also free of MkDocs warnings); `stamp` is written into it as
     INPUTS_FILE, `layout` as LAYOUT_FILE. With `in_output`, `target` is a client's folder in
     the output, and the new site is settled first (`output.settle`: unchanged files kept,
-    the theme's files shared)."""
+    the theme's files shared). The site's caches (kept fields, Zensical's) are those of
+    `cache_source`, by default the client's folder."""
     target.parent.mkdir(parents=True, exist_ok=True)
     label = f"{p.slug}.{version.name}" if version else p.slug
+    source = cache_source or p.folder
     with scratch_folder(target.parent, f".{label}.building-") as work:
-        with source_date(settings.today), keeping_fields(fields_file(p.folder, label)):
+        with source_date(settings.today), keeping_fields(fields_file(source, label)):
             pages = write_client_project(p, settings, work, version)
             engine = engine_named(settings.engine)
             found = [mkdocs_problem(p.slug, version.name if version else None, m,
                                     settings.strict, engine.title)
                      for m in engine.run(work / "mkdocs.yml",
-                                         cache_folder(p.folder, label))]
+                                         cache_folder(source, label))]
         if found and settings.strict:
             raise StrictWarnings(found, engine.title)
         if stamp is not None:
