@@ -9,8 +9,9 @@ turn (A B A B ...) and each counts by its median:
    client (its docs/ and mkdocs.yml, written by the pipeline's own function). The
    difference is Milepost's own cost: reading and checking the YAML, rendering the pages,
    the feed and the calendar, and its search plugin. Target <= 1.15. Milepost's compiled
-   templates are kept in the user's cache folder, as for every build after a machine's
-   first; one build with an empty cache is timed too, for information.
+   templates and each site's rendered Markdown fields are kept in the user's cache folder,
+   as for every build after a machine's first (a project manager's commit changes a few
+   fields; here none changes); one build with empty caches is timed too, for information.
 2. the same for a 3-year client (every record list x3), and the growth of the Milepost build
    time from 1 to 3 years. Target <= 3.5 (linear growth in records would give about 3).
    The 1-year client again with `--engine zensical` against the default MkDocs engine, both
@@ -28,10 +29,12 @@ turn (A B A B ...) and each counts by its median:
    Target <= 0.4.
 
 What keeps Milepost's own share small: a build imports only what it uses (the calendar and
-the Atom feed are a few lines of Milepost's own, not libraries), validation reads YAML with
-libyaml under the same strict composer and runs in each client's worker, and the compiled
-templates (Milepost's and Material's) are kept in the user's cache folder, so a build
-compiles none of them after a machine's first.
+the Atom feed are a few lines of Milepost's own, not libraries), validation composes YAML
+with libyaml in C wherever the strict composer would give the same tree and runs in each
+client's worker, the compiled templates (Milepost's and Material's) and each site's rendered
+Markdown fields are kept in the user's cache folder, so a build compiles none of them and
+renders only the fields it has not rendered before, and a one-line plain field is written
+without the Markdown parser.
 
 Milepost's modules are compiled to bytecode before anything is timed, as an installed
 Milepost has them (pip compiles a wheel's modules when it installs them); otherwise, under
@@ -122,7 +125,7 @@ class ClientTiming:
     pages: int
     milepost: float
     mkdocs: float
-    milepost_cold: float     # one build with an empty compiled-template cache
+    milepost_cold: float     # one build with empty caches (compiled templates, kept fields)
     validate_seconds: float  # in-process single runs: where Milepost's own time goes
     write_seconds: float     # pages, feed, calendar and mkdocs.yml
 
@@ -231,7 +234,8 @@ def time_client(work: Path, years: int, repeat: int) -> ClientTiming:
     out = folder / "out"
     build = milepost_build(folder / "projects", out, 1, spec.slug)
     empty = folder / "empty-cache"
-    cold = wall_clock(build, out, dict(tool_env(), XDG_CACHE_HOME=str(empty)))
+    cold = wall_clock(build, out, dict(tool_env(), XDG_CACHE_HOME=str(empty),
+                                       MILEPOST_CACHE=str(empty)))
     shutil.rmtree(empty, ignore_errors=True)
     milepost_s, mkdocs_s = in_turn(repeat, lambda: wall_clock(build, out),
                                    lambda: mkdocs_build(config))
@@ -243,7 +247,7 @@ def time_client(work: Path, years: int, repeat: int) -> ClientTiming:
     timing = ClientTiming(years, spec.slug, pages, milepost_s, mkdocs_s, cold, validate_s,
                           write_s)
     print(f"  {pages} pages: milepost -j 1 {milepost_s:.2f} s, mkdocs build of its project "
-          f"{mkdocs_s:.2f} s (x{timing.overhead:.2f}); with an empty template cache "
+          f"{mkdocs_s:.2f} s (x{timing.overhead:.2f}); with empty caches "
           f"{cold:.2f} s; in-process single runs: validate {validate_s:.2f} s, write the "
           f"project {write_s:.2f} s", flush=True)
     return timing
@@ -422,7 +426,7 @@ def measure_disk(work: Path, clients: int) -> dict[str, Any]:
 
 def overhead_detail(t: ClientTiming) -> str:
     return (f"{t.pages} pages: {t.milepost:.2f} s / {t.mkdocs:.2f} s; "
-            f"{t.milepost_cold:.2f} s with an empty template cache")
+            f"{t.milepost_cold:.2f} s with empty caches (a machine's first build)")
 
 
 def targets(small: ClientTiming, large: ClientTiming, fleet: dict[str, Any],

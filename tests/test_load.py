@@ -122,6 +122,7 @@ def test_tab_inside_a_plain_value(tmp_path: Path) -> None:
 
 def test_tab_inside_a_plain_value_without_libyaml(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(load, "FastLoader", None)
+    monkeypatch.setattr(load, "CComposer", None)
     problem = only_problem(read(tmp_path, "b: x\ty\n"))
     assert (problem.line, problem.column) == (1, 5)
     assert problem.message.endswith("replace the tab with spaces")
@@ -254,3 +255,48 @@ def test_a_client_folder_that_links_to_another_client_is_refused(tmp_path: Path)
     assert [p.text() for p in client.problems] == [
         "projects/beta: error: the client folder is a link to another folder: a client's site "
         "may only use its own files; make it a real folder (copy the files) or remove the link"]
+
+
+# --- libyaml's composer, where it gives the strict composer's tree --------------------------
+
+def _shape(node):
+    """A node tree as plain data: kind, tag, style, value and where it starts and ends."""
+    where = (node.start_mark.line, node.start_mark.column, node.end_mark.line,
+             node.end_mark.column)
+    if isinstance(node, MappingNode):
+        return ("map", node.tag, where, [(_shape(k), _shape(v)) for k, v in node.value])
+    if isinstance(node.value, list):
+        return ("seq", node.tag, where, [_shape(v) for v in node.value])
+    return ("scalar", node.tag, node.style, where, node.value)
+
+
+def _strict(text: str):
+    loader = load.FastLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+@pytest.mark.skipif(load.CComposer is None, reason="PyYAML is built without libyaml here")
+def test_libyaml_composes_the_example_files_as_the_strict_composer_does(examples: Path) -> None:
+    paths = sorted(examples.rglob("*.yml"))
+    assert len(paths) > 40
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        fast = load.compose_in_c(text)
+        assert fast is not None, f"{path}: libyaml's composer was not used"
+        assert _shape(fast) == _shape(_strict(text)), path
+
+
+@pytest.mark.skipif(load.CComposer is None, reason="PyYAML is built without libyaml here")
+@pytest.mark.parametrize("text", [
+    "a: &x 1\nb: *x\n", "- &x [1]\n- *x\n", "{a: &k b, c: *k}\n", "? *x\n",
+    "a: !!str 1\n", "a: !!map {}\n", "- !!seq []\n", "a: !<tag:yaml.org,2002:str> x\n",
+    "%TAG !e! tag:yaml.org,2002:\n---\na: !e!str x\n", "a: !custom x\n", "--- !!map\na: 1\n",
+    "a: !!python/object:os.system {}\n", "b: !!binary aGk=\n",
+])
+def test_aliases_and_tags_are_left_to_the_strict_composer(tmp_path: Path, text: str) -> None:
+    assert load.compose_in_c(text) is None
+    problem = only_problem(read(tmp_path, text))
+    assert "are not allowed" in problem.message

@@ -19,12 +19,43 @@ from generator.site.markup import (
     inert,
     inert_headings,
     md_text,
+    one_plain_line,
     plain,
+    plain_parsed,
     safe_url,
 )
 from generator.site.render import render_pages, site_name
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+# Words, punctuation, spaces and what Markdown acts on, in ASCII and beyond: the shortcut
+# for one plain line must write what the parser writes, glossary terms included. The second
+# alphabet has only what the shortcut takes, so it is tried often.
+_ANY = "abcXYZ019 .,;:'\"?%/@$()+-=!#&<>*_`[]{}|~^\\\t\n\r\x00\x02\x03\u00a0\u2028éß—…’"
+_TAKEN = "abcCMSXYZ019 .,;:'\"?%/@$()+-\u00a0éß—…’"
+_FIELD_TEXT = st.one_of(st.text(alphabet=st.sampled_from(list(_ANY)), min_size=1, max_size=40),
+                        st.text(alphabet=st.sampled_from(list(_TAKEN)), min_size=1, max_size=40))
+_GLOSSARY = {"CMS": "Content management system", "a b": "A term with a space"}
+
+
+@given(_FIELD_TEXT)
+def test_one_plain_line_is_written_as_the_parser_writes_it(text: str) -> None:
+    rich = RichText(_GLOSSARY)
+    assert str(rich(text)) == f"<div class=\"mp-rich\">\n{rich.parsed(text)}\n</div>"
+    assert plain(text) == plain_parsed(text)
+    if one_plain_line(text, _GLOSSARY):
+        assert rich.parsed(text) == f"<p>{text}</p>"
+
+
+def test_one_plain_line_takes_sentences_and_leaves_markup_to_the_parser():
+    assert one_plain_line("The developers reworked the export, because customers asked.")
+    assert one_plain_line("Don't \"quote\" it (ok): 50% + 3 - 1; a/b @c $d — é…")
+    for text in ["1. A list", "- a list", "# Heading", "> quote", "*emphasis*", "R&D", "a<b",
+                 "two\nlines", " leading space", "trailing space ", "tab\there", "[link](x)",
+                 "x | y", "ends!"]:
+        assert not one_plain_line(text), text
+    assert not one_plain_line("Our CMS is ready", ["CMS"])  # becomes an abbreviation
 
 
 def test_md_text_is_one_literal_line():
@@ -109,3 +140,25 @@ def test_no_heading_page_title_or_navigation_label_of_the_hostile_fixture_holds_
     config = agency_config(Path("base.yml"), ["clients/hostile.md"],
                            {"clients/hostile.md": checked.projects[0].client.name})
     assert "<" not in html.unescape(config)
+
+
+@given(st.text(max_size=60), st.booleans())
+def test_front_matter_reads_back_as_the_title_and_layout(title: str, wide: bool) -> None:
+    import yaml
+
+    from generator.site.render import front_matter
+
+    text = front_matter(title, wide)
+    meta = {"title": title, **({"hide": ["toc"]} if wide else {})}
+    assert text.startswith("---\n") and text.endswith("\n---\n")
+    if title.isprintable():  # written as JSON: read back as it was
+        assert yaml.safe_load(text[4:-4]) == meta
+    else:  # left to PyYAML's own emitter
+        assert text[4:-4] == yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+
+
+@given(st.one_of(st.text(max_size=30), st.from_regex(r"[a-zé0-9]+( [a-zé0-9]+)*", fullmatch=True)))
+def test_md_text_escapes_what_it_must_and_leaves_words_as_they_are(text: str) -> None:
+    joined = re.sub(r"[ \t\r\n\f\v]+", " ", text).strip()
+    expected = re.sub(r"([\\`*_{}\[\]()>#+\-.!|])", r"\\\1", html.escape(joined, quote=False))
+    assert md_text(text) == expected

@@ -56,6 +56,8 @@ SAMPLES = {
     "generator.site.answers._EMAIL": "mailto:hello@agency.example",
     "generator.site.markup._ATX_HEADING": "## Roadmap",
     "generator.site.markup._UNDERLINE": "===",
+    "generator.site.markup._ONE_PLAIN_LINE": "The export is done, as agreed.",
+    "generator.site.markup._WORDS": "Design review 12 March",
 }
 
 

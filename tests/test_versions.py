@@ -1277,3 +1277,29 @@ def test_a_weekly_digest_runs_alone_on_its_schedule(system: str, tmp_path: Path)
         assert len(inbox.received) == 1  # nothing new since: nothing sent
     finally:
         controller.stop()
+
+
+def test_versions_keep_their_caches_with_the_client_folder(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch):
+    """Each version is read from a folder exported for the run; its kept fields belong to
+    the client's own folder, so building again finds them instead of adding new files."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    write(repo, "client.yml", CLIENT)
+    write(repo, "roadmap.yml", ROADMAP)
+    write(repo, "decisions/001.yml", DR1.replace(
+        "context: The shop already rents a server.",
+        "context: |\n  The shop *already* rents a server.\n\n  - It is paid for.\n"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Plan", day="2026-10-01")
+    git(repo, "tag", "-a", "kestrel/v1", "-m", "Signed plan", day="2026-10-01")
+    monkeypatch.setenv("MILEPOST_CACHE", str(tmp_path / "cache"))
+    for out in ("first", "second"):
+        result = milepost(repo, "build", "--versions", "--as-of", "2026-11-23", "-j", "1",
+                          "--out", str(tmp_path / out))
+        assert result.returncode == 0, result.stderr
+    kept = sorted(p.relative_to(tmp_path / "cache" / "fields").as_posix()
+                  for p in (tmp_path / "cache" / "fields").rglob("*.json"))
+    assert [k.split("/", 1)[1] for k in kept] == ["kestrel.latest.json", "kestrel.v1.json"]
+    assert len({k.split("/", 1)[0] for k in kept}) == 1  # one client folder

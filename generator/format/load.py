@@ -99,14 +99,70 @@ try:
             CParser.__init__(self, stream)
             _StrictComposer.__init__(self)
             yaml.resolver.BaseResolver.__init__(self)
+
+    class CComposer(CParser, yaml.resolver.BaseResolver):
+        """libyaml's parser and composer, both in C: twice as fast again, but it follows
+        aliases and takes tags, so its tree is used only where `plain_tree` finds neither."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.resolver.BaseResolver.__init__(self)
 except ImportError:  # PyYAML built without libyaml
-    # A class name bound to None, on purpose: `_compose` checks it before use.
+    # Class names bound to None, on purpose: `_compose` checks them before use.
     FastLoader = None  # type: ignore[assignment,misc]
+    CComposer = None  # type: ignore[assignment,misc]
+
+# A tag that names the type a node would have anyway (`!!str`, `!<tag:yaml.org,2002:map>`, or
+# a %TAG directive that makes one) leaves no trace in a composed tree: a text that may hold
+# one is composed by the strict composer, which refuses it.
+_MAY_NAME_DEFAULT_TAG = re.compile(r"!!|!<|%TAG")
+_DEFAULT_TAGS = {ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+                 SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+                 MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG}
+
+
+def plain_tree(root: Node) -> bool:
+    """Whether a tree libyaml composed is one the strict composer gives too: no node reached
+    twice (an alias) and no tag but the default of its kind. Plain scalars' style becomes
+    None, as the strict composer writes it."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen or node.tag != _DEFAULT_TAGS[type(node)]:
+            return False
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            node.style = node.style or None
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        else:
+            for key, value in node.value:
+                stack += (key, value)
+    return True
+
+
+def compose_in_c(text: str) -> Node | None:
+    """The tree libyaml composes, if the strict composer would give the same one; else None
+    (and the strict composer reads the text, for its refusal or its message)."""
+    if CComposer is None or _MAY_NAME_DEFAULT_TAG.search(text):
+        return None
+    loader = CComposer(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return node if node is not None and plain_tree(node) else None
 
 
 def _compose(text: str) -> Node | None:
     """The node tree of a text. Broken YAML is read again by the pure Python parser, so
     messages are the same with or without libyaml."""
+    node = compose_in_c(text)
+    if node is not None:
+        return node
     if FastLoader is not None:
         fast = FastLoader(text)
         try:

@@ -211,10 +211,12 @@ def _site_version(cv: ClientVersions, models: list[Project], k: int, latest: Pro
 
 
 def _build_one(project: Project, version: SiteVersion, settings: BuildSettings, target: Path,
-               fingerprint: str) -> Built:
-    """A version's site, dated by its tag, stamped with the fingerprint of its inputs."""
+               fingerprint: str, client_folder: Path) -> Built:
+    """A version's site, dated by its tag, stamped with the fingerprint of its inputs. Its
+    caches are the client folder's (`client_folder`), not those of the folder the version
+    was exported to for this run."""
     return build_site(project, replace(settings, today=version.date), target, version,
-                      stamp=fingerprint)
+                      stamp=fingerprint, cache_source=client_folder)
 
 
 def releases(cv: ClientVersions, models: list[Project]) -> list[Release]:
@@ -326,7 +328,7 @@ def _update(job: VersionedJob, cv: ClientVersions, prints: dict[str, str], neede
                 site_version = _site_version(readable, models, k, job.project,
                                              job.settings.today)
                 built = _build_one(project, site_version, job.settings, target / name,
-                                   prints[name])
+                                   prints[name], job.project.folder)
                 pages += built.pages
                 warned += built.warnings
             news = client_feed(job.project, job.settings.base_config,

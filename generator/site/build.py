@@ -31,6 +31,7 @@ from generator.problems import MilepostError, Problem
 from generator.project.model import Project
 from generator.site.feeds import Release, atom_feed
 from generator.site.ical import calendar_ics
+from generator.site.kept import keeping_fields
 from generator.site.output import (
     INPUTS_FILE,
     LAYOUT_FILE,
@@ -43,7 +44,7 @@ from generator.site.output import (
 )
 from generator.site.render import BASE_CONFIG, CONTENT, SiteVersion, render_pages, site_config
 from generator.site.urls import client_site_url, read_base_config
-from generator.site.zensical import INSTALL_HINT, cache_folder, run_zensical
+from generator.site.zensical import INSTALL_HINT, cache_folder, run_zensical, site_cache
 from generator.site.zensical import available as zensical_available
 
 ROBOTS = "User-agent: *\nDisallow: /\n"  # no search engine may index a client's site
@@ -310,24 +311,33 @@ def source_date(day: date) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
+def fields_file(source: Path, label: str) -> Path:
+    """Where a site's rendered fields are kept between builds (see kept.py): per client
+    folder and site label, as Zensical's cache is."""
+    return site_cache("fields", source, f"{label}.json")
+
+
 def build_site(p: Project, settings: BuildSettings, target: Path,
                version: SiteVersion | None = None, stamp: str | None = None,
-               layout: str | None = None, in_output: bool = False) -> Built:
+               layout: str | None = None, in_output: bool = False,
+               cache_source: Path | None = None) -> Built:
     """Build one site in a temporary folder beside `target` and swap it in only when it is
     complete (under --strict, also free of MkDocs warnings); `stamp` is written into it as
     INPUTS_FILE, `layout` as LAYOUT_FILE. With `in_output`, `target` is a client's folder in
     the output, and the new site is settled first (`output.settle`: unchanged files kept,
-    the theme's files shared)."""
+    the theme's files shared). The site's caches (kept fields, Zensical's) are those of
+    `cache_source`, by default the client's folder."""
     target.parent.mkdir(parents=True, exist_ok=True)
     label = f"{p.slug}.{version.name}" if version else p.slug
+    source = cache_source or p.folder
     with scratch_folder(target.parent, f".{label}.building-") as work:
-        with source_date(settings.today):
+        with source_date(settings.today), keeping_fields(fields_file(source, label)):
             pages = write_client_project(p, settings, work, version)
             engine = engine_named(settings.engine)
             found = [mkdocs_problem(p.slug, version.name if version else None, m,
                                     settings.strict, engine.title)
                      for m in engine.run(work / "mkdocs.yml",
-                                         cache_folder(p.folder, label))]
+                                         cache_folder(source, label))]
         if found and settings.strict:
             raise StrictWarnings(found, engine.title)
         if stamp is not None:

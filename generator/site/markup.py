@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import cast
 from urllib.parse import urlparse
 from xml.etree import ElementTree as etree
@@ -25,6 +25,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from generator.format.validate import GLOSSARY_TERM
+from generator.site.kept import digest, kept_html
 
 # The characters python-markdown lets us backslash-escape with our extensions (tables add |).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!|])")
@@ -32,9 +33,16 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 _BREAKS = re.compile(r"[ \t\r\n\f\v]+")  # not str.split(): it would eat no-break spaces
 
 
+# Words between single spaces: nothing to escape or join (most names, dates and numbers).
+_WORDS = re.compile(r"[^\W_]+(?: [^\W_]+)*")
+
+
 def md_text(value: object) -> str:
     """One line of literal text for a Markdown page: no markup, no HTML, no line breaks."""
-    text = _BREAKS.sub(" ", str(value)).strip()
+    text = str(value)
+    if _WORDS.fullmatch(text):
+        return text
+    text = _BREAKS.sub(" ", text).strip()
     # Quotes stay as they are: this text is never placed inside an attribute.
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
@@ -184,6 +192,22 @@ class _SafeExtension(Extension):
                 processor.getLink = bounded  # type: ignore[method-assign]
 
 
+# A field that is one line of ordinary words and punctuation: Markdown renders it as one
+# paragraph of the text as written, so it is written so without running the parser (most
+# fields are such sentences, and the parser costs about 0.15 ms each). It starts with a letter
+# (no list, heading or quote can start so), has no space at either end, and none of the
+# characters Markdown or HTML act on, nor tabs or line breaks. tests/test_markup.py holds
+# this to the parser's own output.
+_ONE_PLAIN_LINE = re.compile(r"[^\W\d_][^\x00-\x1f\x7f-\x9f\u2028\u2029\\`*_{}\[\]<>&#|!~^=]*")
+
+
+def one_plain_line(text: str, terms: Collection[str] = ()) -> bool:
+    """Whether Markdown would render `text` as one paragraph of the text as written (a
+    glossary term in it would become an abbreviation instead)."""
+    return (_ONE_PLAIN_LINE.fullmatch(text) is not None and not text[-1].isspace()
+            and not any(term in text for term in terms))
+
+
 class RichText:
     """Renders Markdown fields to safe HTML, with glossary terms explained on hover."""
 
@@ -191,6 +215,9 @@ class RichText:
         # Meanings as written: `_Sanitize` makes every abbreviation's title `inert`.
         terms = {term: meaning for term, meaning in glossary.items()
                  if GLOSSARY_TERM.fullmatch(term) and meaning.strip()}
+        self._terms = tuple(terms)
+        # Kept fields are found by their text and by this: the terms change the HTML.
+        self._kind = "rich " + digest(*(f"{t}\0{m}" for t, m in sorted(terms.items())))
         self._md = markdown.Markdown(
             extensions=["abbr", "tables", "sane_lists", _SafeExtension()],
             extension_configs={"abbr": {"glossary": terms}},
@@ -200,9 +227,14 @@ class RichText:
     def __call__(self, text: str | None) -> Markup:
         if not text:
             return Markup("")
-        self._md.reset()
-        body = self._md.convert(text)
+        body = (f"<p>{text}</p>" if one_plain_line(text, self._terms)
+                else kept_html(self._kind, text, self.parsed))
         return Markup(f"{RICH_OPEN}\n{body}\n</div>")
+
+    def parsed(self, text: str) -> str:
+        """The field's HTML as the Markdown parser writes it (`__call__` skips the parser
+        where it would write the text as written)."""
+        return self._md.reset().convert(text)
 
 
 
@@ -232,5 +264,12 @@ def plain(text: str | None) -> str:
     process: the feed flattens again many of the fields the pages did."""
     if not text:
         return ""
+    if one_plain_line(text):
+        return " ".join(text.split())
+    return kept_html("plain", text, plain_parsed)
+
+
+def plain_parsed(text: str) -> str:
+    """`plain`, always through the Markdown parser."""
     body = _plain_parser().reset().convert(text)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())

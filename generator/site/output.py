@@ -169,8 +169,14 @@ def _keep_unchanged(site: Path, target: Path) -> None:
 
 
 def _share_theme(site: Path, store: Path) -> None:
+    # A file that is already a shared copy (a link the site was built from, as the agency's
+    # copies of the client sites are made) is known by its inode: not read and hashed again.
+    shared_inodes = _inodes(store)
     for path in sorted(site.rglob("*")):
         if path.is_symlink() or not path.is_file() or not _theme_file(path.relative_to(site)):
+            continue
+        info = path.stat()
+        if info.st_nlink > 1 and (info.st_dev, info.st_ino) in shared_inodes:
             continue
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         shared = store / digest[:2] / digest
@@ -185,19 +191,36 @@ def _share_theme(site: Path, store: Path) -> None:
         _replace_with_link(shared, path)
 
 
+def _inodes(store: Path) -> set[tuple[int, int]]:
+    """The (device, inode) of every shared copy in `store`."""
+    found: set[tuple[int, int]] = set()
+    if store.is_dir():
+        for entry in store.glob("*/*"):
+            with contextlib.suppress(OSError):
+                info = entry.stat()
+                found.add((info.st_dev, info.st_ino))
+    return found
+
+
 def _one_file_each(site: Path) -> None:
     """Files with the same bytes within one client's folder become links to one of them
     (the first by path): only the client's own files, so nothing crosses between clients."""
-    first: dict[tuple[int, str], Path] = {}
+    by_size: dict[int, list[Path]] = {}
     for path in sorted(site.rglob("*")):
         # The theme's files are already one copy for the whole output: not hashed again.
         if path.is_symlink() or not path.is_file() or _theme_file(path.relative_to(site)):
             continue
-        size = path.stat().st_size
-        key = (size, hashlib.sha256(path.read_bytes()).hexdigest())
-        kept = first.setdefault(key, path)
-        if kept != path and not os.path.samefile(kept, path):
-            _replace_with_link(kept, path)
+        by_size.setdefault(path.stat().st_size, []).append(path)
+    # Only files of the same size can be alike: a file of a size of its own is not read.
+    first: dict[tuple[int, str], Path] = {}
+    for size, paths in by_size.items():
+        if len(paths) < 2:
+            continue
+        for path in paths:
+            key = (size, hashlib.sha256(path.read_bytes()).hexdigest())
+            kept = first.setdefault(key, path)
+            if kept != path and not os.path.samefile(kept, path):
+                _replace_with_link(kept, path)
 
 
 def _replace_with_link(source: Path, path: Path) -> None:

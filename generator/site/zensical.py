@@ -69,12 +69,17 @@ def cache_root() -> Path:
     return Path(base) / "milepost"
 
 
-def cache_folder(source: Path, label: str) -> Path:
-    """Zensical's cache for one site: kept per client folder (`source`, the same whether the
-    site is built, published or previewed, and wherever it goes) and site (`label`: the
+def site_cache(kind: str, source: Path, name: str) -> Path:
+    """A cache of one site: kept per client folder (`source`, the same whether the site is
+    built, published or previewed, and wherever it goes) and site (`name`, made from the
     slug, with the version for a version's site)."""
     where = hashlib.sha256(str(source.resolve()).encode()).hexdigest()[:16]
-    return cache_root() / "zensical" / where / label
+    return cache_root() / kind / where / name
+
+
+def cache_folder(source: Path, label: str) -> Path:
+    """Zensical's cache for one site."""
+    return site_cache("zensical", source, label)
 
 
 def _underlined(source: str, marks: str) -> str:

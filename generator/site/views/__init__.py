@@ -17,7 +17,7 @@ The page builders are named here, so `views.overview(p, today, version)` reads a
 """
 
 from generator.site.views.changes import changes
-from generator.site.views.decisions import decision, decisions
+from generator.site.views.decisions import decision, decision_pages, decisions
 from generator.site.views.feedback import feedback
 from generator.site.views.glossary import glossary
 from generator.site.views.overview import overview
@@ -29,6 +29,7 @@ from generator.site.views.updates import update_months, updates
 from generator.site.views.waiting import waiting
 from generator.site.views.what_changed import what_changed
 
-__all__ = ["changes", "decision", "decisions", "feedback", "glossary", "overview", "risks",
-           "roadmap", "signoffs", "team", "update_months", "updates", "waiting",
+__all__ = ["changes", "decision", "decision_pages", "decisions", "feedback", "glossary",
+           "overview", "risks", "roadmap", "signoffs", "team", "update_months", "updates",
+           "waiting",
            "what_changed"]

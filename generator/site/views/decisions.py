@@ -90,11 +90,21 @@ def _related(ids: list[str], places: dict[str, tuple[str, str]], up: str) -> tup
 
 def decision(p: Project, dec: r.Decision) -> DecisionView:
     """One decision's page, beside the index in decisions/."""
+    return decision_pages(p, [dec])[0]
+
+
+def decision_pages(p: Project, chosen: list[r.Decision] | None = None) -> list[DecisionView]:
+    """The pages of the `chosen` decisions (every decision by default). What they share
+    (the decisions by ID, which replaced which, every place a record can point to) is
+    worked out once, not once a page: a three-year client has over a hundred decisions."""
     by_id = {x.id: x for x in p.decisions}
-    replaced = derive.superseded_by(p).get(dec.id, []) if dec.status == "superseded" else []
-    return DecisionView(
+    superseded = derive.superseded_by(p)
+    places = related_places(p)
+    return [DecisionView(
         id=dec.id, title=dec.title,
-        replaced_by=tuple(Replacement(new.lower(), new, by_id[new].title) for new in replaced),
+        replaced_by=tuple(Replacement(new.lower(), new, by_id[new].title)
+                          for new in (superseded.get(dec.id, [])
+                                      if dec.status == "superseded" else [])),
         status=_status(dec, {}), date=wording.long_date(dec.date),
         deciders=", ".join(dec.deciders),
         context=dec.context,
@@ -102,6 +112,6 @@ def decision(p: Project, dec: r.Decision) -> DecisionView:
                       for o in dec.options),
         decision=dec.decision, consequences=dec.consequences,
         supersedes=tuple(decision_link(by_id[old], "") for old in dec.supersedes),
-        related=_related(dec.related, related_places(p), "../"),
+        related=_related(dec.related, places, "../"),
         evidence=wording.by_email("Decided", dec.evidence),
-    )
+    ) for dec in (p.decisions if chosen is None else chosen)]
