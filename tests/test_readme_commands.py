@@ -118,3 +118,15 @@ def test_every_page_the_readme_links_to_is_a_page_of_the_documentation():
 def test_docs_links_are_read_as_pages():
     text = f"see {DOCS} or [x]({DOCS}guide/ci.html) and {DOCS}reference/fields.html#roadmap-yml."
     assert docs_links(text) == ["index.html", "guide/ci.html", "reference/fields.html"]
+
+
+def week_block(text: str, heading: str) -> str:
+    """The first shell block after a heading."""
+    return re.search(r"```sh\n(.*?)```", text[text.index(heading):], re.S).group(1)
+
+
+def test_the_weeks_commands_are_the_same_in_readme_and_guide():
+    """README's week is the guide's week page's, line for line: one cannot move alone."""
+    guide = (ROOT / "docs" / "pages" / "guide" / "week.md").read_text(encoding="utf-8")
+    assert (week_block(README.read_text(encoding="utf-8"), "## A project manager's week")
+            == week_block(guide, "# The project manager's week"))
