@@ -161,6 +161,7 @@ def run_mkdocs(config_file: Path) -> list[str]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    from generator.site.compact import compact_pages
     from generator.site.compiled import keep_compiled
     from generator.site.search import SearchText
 
@@ -168,6 +169,7 @@ def run_mkdocs(config_file: Path) -> list[str]:
         config = load_config(config_file=str(config_file))
         config.plugins["milepost/search-text"] = SearchText()  # what search reads, and shows
         config.plugins["milepost/compiled-templates"] = keep_compiled()
+        config.plugins["milepost/compact-pages"] = compact_pages()  # no indentation on disk
         build(config)
     (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
     return handler.messages
