@@ -30,7 +30,7 @@ bench: $(BIN)/.installed  ## Milepost's own cost on top of MkDocs, and how it sc
 	$(BIN)/python bench/run.py
 
 docs: $(BIN)/.installed  ## build the documentation site into docs/site/ (strict: a warning fails)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --quiet --strict --config-file docs/mkdocs.yml
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --config-file docs/mkdocs.yml
 
 golden: $(BIN)/.installed  ## regenerate the golden Markdown of the example client
 	$(BIN)/python -m tests.golden

@@ -224,9 +224,9 @@ def test_the_merge_request_validate_job_holds_no_token_and_no_secret_on_gitlab(o
     assert "Protected" in text
 
 
-def test_the_readme_says_which_variables_to_protect_and_mask():
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
-    section = readme.split("### The pipelines", 1)[1].split("## Private hosting", 1)[0]
+def test_the_guide_says_which_variables_to_protect_and_mask():
+    guide = (ROOT / "docs" / "pages" / "guide" / "ci.md").read_text(encoding="utf-8")
+    section = " ".join(guide.split("## Secrets", 1)[1].split("\n## ", 1)[0].split())
     for name in ("MILEPOST_SSH_KEY", "MILEPOST_SSH_KNOWN_HOSTS", "MILEPOST_ACCESS",
                  "MILEPOST_SMTP_PASSWORD", "MILEPOST_PUSH_URL"):
         assert name in section, name

@@ -2,10 +2,10 @@
 fixture built with MkDocs and with Zensical, compared page by page: article text,
 navigation, links and search entries (the agency copies' too).
 
-What may differ is spelled out here, each in one normalisation, and listed in README's
-"Engines" section: how a link to the same page is written (`./index.html`,
-`../decisions/dr-001.html` from decisions/), and the markup and spacing inside a search
-entry's text (Zensical keeps paragraphs and lists only). Anything else is a failure.
+What may differ is spelled out here, each in one normalisation, and listed on the guide's
+Engines page (docs/pages/guide/engines.md): how a link to the same page is written
+(`./index.html`, `../decisions/dr-001.html` from decisions/), and the markup and spacing
+inside a search entry's text (Zensical keeps paragraphs and lists only). Anything else is a failure.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""The package's layout is its pipeline: imports run one way, and README's module map names
-every module. Fast: reads source files only."""
+"""The package's layout is its pipeline: imports run one way, and the module map of the
+developers' documentation (docs/pages/develop/index.md) names every module. Fast: reads
+source files only."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "generator"
+MODULE_MAP = ROOT / "docs" / "pages" / "develop" / "index.md"
 
 # Lower may never import higher:
 # cli -> commands -> settings -> pipeline -> ship -> agency -> history -> site -> project
@@ -58,7 +60,7 @@ def test_every_module_sits_in_a_known_wing():
     wings = [w for w in RANK if w != "generator"]
     homeless = [m for m in modules() if m != "generator"
                 and not any(m == w or m.startswith(w + ".") for w in wings)]
-    assert homeless == [], "add each to RANK (and to README's module map)"
+    assert homeless == [], "add each to RANK (and to the module map in docs/pages/develop/index.md)"
 
 
 def test_imports_run_one_way():
@@ -84,15 +86,15 @@ def test_the_walker_sees_an_import_that_runs_back_up(tmp_path: Path):
     assert rank("generator.site.render") > rank("generator.format.probe")
 
 
-def test_readme_module_map_names_every_module():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- modules:start -->\n(.*?)<!-- modules:end -->", readme, re.S)
-    assert block, "README has no module map between <!-- modules:start/end --> markers"
+def test_the_module_map_names_every_module():
+    text = MODULE_MAP.read_text(encoding="utf-8")
+    block = re.search(r"<!-- modules:start -->\n(.*?)<!-- modules:end -->", text, re.S)
+    assert block, f"{MODULE_MAP.name} has no module map between <!-- modules:start/end --> markers"
     named = set(re.findall(r"`(generator/[\w/]+\.py)`", block.group(1)))
     files = {p.relative_to(ROOT).as_posix() for p in PACKAGE.rglob("*.py")
              if p.name not in ("__init__.py", "__main__.py")}
-    assert sorted(files - named) == [], "modules missing from README's module map"
-    assert sorted(named - files) == [], "README's module map names modules that do not exist"
+    assert sorted(files - named) == [], "modules missing from the module map (develop/index.md)"
+    assert sorted(named - files) == [], "the module map (develop/index.md) names modules that do not exist"
 
 
 
