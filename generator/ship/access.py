@@ -55,7 +55,7 @@ def header() -> str:
     return f"""\
 # Who may see which client's site, written by `milepost access`. Only bcrypt hashes of the
 # passwords are kept; `feed` is the secret part of the client's calendar subscription
-# address. Keep this file private: {docs_url('guide/hosting.html')}
+# address. Keep this file private. See {docs_url('guide/hosting.html')}
 """
 
 
