@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: site test test-fast lint bench golden docs clean
+.PHONY: site test test-fast lint bench golden docs screenshots clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ bench: $(BIN)/.installed  ## Milepost's own cost on top of MkDocs, and how it sc
 
 docs: $(BIN)/.installed  ## build the documentation site into docs/site/ (strict: a warning fails)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --config-file docs/mkdocs.yml
+
+# The browser test that takes the docs' screenshots writes them into the docs only when asked.
+screenshots: $(BIN)/.installed  ## retake the docs' screenshots (docs/pages/images/) from the example clients
+	MILEPOST_SCREENSHOTS=docs/pages/images $(BIN)/python -m pytest -q -rs tests/test_browser_screenshots.py
 
 golden: $(BIN)/.installed  ## regenerate the golden Markdown of the example client
 	$(BIN)/python -m tests.golden

@@ -26,6 +26,7 @@ from generator.commands import (
     validate,
 )
 from generator.commands.options import shared, take_old_projects
+from generator.docs import base, reference_line
 from generator.problems import MilepostError, redact, visible
 from generator.settings import settings_from
 
@@ -36,13 +37,18 @@ COMMANDS = (validate, build, assemble, serve, release, diff, publish, plan, noti
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="milepost", description=(
-        "Validate clients' project records and publish one site per client."))
+        "Validate clients' project records and publish one site per client."),
+        epilog=f"Documentation: {base()}")
     p.add_argument("--version", action="version", version=f"milepost {__version__}")
     p.add_argument("--debug", action="store_true", help="show a traceback on failure")
     commands = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     options = shared()
     for command in COMMANDS:
         command.add(commands, options)
+    # Each command's --help ends with the address of its reference (`access add`'s and
+    # `host nginx`'s too: their commands set those).
+    for verb, command_parser in commands.choices.items():
+        command_parser.epilog = reference_line(verb)
     return p
 
 

@@ -44,8 +44,8 @@ def test_add_stores_only_a_bcrypt_hash_and_prints_a_generated_password_once(
     stored = (tmp_path / "access.yml").read_text(encoding="utf-8")
     assert password not in stored and "mia@acme.example" in stored
     hashed = re.search(r"hash: (\S+)", stored)[1]
-    # cost 4, the same for both servers: each request's check takes ~1 ms (README: Private
-    # hosting, on why the passwords and not the cost keep a stolen file safe)
+    # cost 4, the same for both servers: each request's check takes ~1 ms (docs/pages/guide/
+    # hosting.md says why the passwords and not the cost keep a stolen file safe)
     assert hashed.startswith("$2b$04$") and bcrypt.checkpw(password.encode(), hashed.encode())
     assert (tmp_path / "access.yml").stat().st_mode & 0o077 == 0  # the owner's only
     code, out, _ = access_cli("add", "acme", "leo@acme.example", "--password-stdin",

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from generator.docs import BASE, base, docs_url
 from generator.format.records import FILE_KINDS
 from generator.format.scaffold import KEEP_FILE, PLACEHOLDERS
 from generator.format.schema import SCHEMA_FILES
@@ -383,21 +384,68 @@ def test_new_folders_are_kept_by_git_and_ignored_by_the_loader(tmp_path: Path,
     assert not [p for p in checked.problems if KEEP_FILE in p.file or "unknown" in p.message]
 
 
-def _readme_anchors() -> set[str]:
-    """GitHub's anchor of every README heading: lower case, punctuation dropped, '-' for ' '."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    headings = re.findall(r"^#{1,6} (.+)$", readme, flags=re.M)
-    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+def docs_links(text: str) -> list[tuple[str, str]]:
+    """Each link to the docs in a text, as (page, anchor)."""
+    return re.findall(re.escape(base()) + r"([\w/.-]+\.html)(?:#([\w-]+))?", text)
 
 
-def test_new_points_to_readme_sections_that_exist(tmp_path: Path, run_cli) -> None:
+def test_new_points_to_the_docs(tmp_path: Path, run_cli) -> None:
+    """What `new` prints links to the fields reference, and each file's comment to its own
+    section of it (client.yml to #client-yml, decisions/ to #decisions); nothing names the
+    README. That each page and anchor exists is test_docs_site's check."""
     code, out, _ = run_cli("new", "acme", "--name", "Acme")
-    texts = [out] + [p.read_text(encoding="utf-8")
-                     for p in (tmp_path / "projects" / "acme").rglob("*") if p.is_file()]
-    named = {m for text in texts for m in re.findall(r"README(?:\.md)?#([\w-]+)", text)}
-    assert len(named) >= 4, named  # the output and the comments point somewhere
-    assert named <= _readme_anchors(), named - _readme_anchors()
-    assert not any(re.search(r"README \(|see README(?!\.md#)", t) for t in texts)
+    assert code == 0
+    assert docs_links(out) == [("reference/fields.html", "")]
+    folder = tmp_path / "projects" / "acme"
+    linked = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        text = path.read_text(encoding="utf-8")
+        assert "README" not in text, path
+        section = path.relative_to(folder).parts[0].replace(".", "-")
+        for page, anchor in docs_links(text):
+            linked[path.relative_to(folder).as_posix()] = (page, anchor)
+            assert (page, anchor) == ("reference/fields.html", section), path
+    assert set(linked) == {"client.yml", "roadmap.yml", "signoffs.yml", "changes.yml",
+                           "risks.yml", "feedback.yml", f"decisions/{KEEP_FILE}",
+                           f"updates/{KEEP_FILE}"}
+
+
+def test_the_docs_address_can_be_the_agencys(tmp_path: Path, run_cli, monkeypatch) -> None:
+    monkeypatch.setenv("MILEPOST_DOCS_URL", "https://docs.agency.example/milepost")
+    code, out, _ = run_cli("new", "acme", "--name", "Acme")
+    assert code == 0
+    assert out.endswith("The file format: "
+                        "https://docs.agency.example/milepost/reference/fields.html\n")
+    roadmap = (tmp_path / "projects" / "acme" / "roadmap.yml").read_text(encoding="utf-8")
+    assert "# Fields: https://docs.agency.example/milepost/reference/fields.html#roadmap-yml\n" \
+        in roadmap
+
+
+@pytest.mark.parametrize("address", ["https://docs.example/x\n# injected: true", "ftp://x/",
+                                     "docs.example", 'https://x/"'])
+def test_a_docs_address_that_is_not_plain_is_not_used(address: str, monkeypatch,
+                                                      capsys) -> None:
+    monkeypatch.setenv("MILEPOST_DOCS_URL", address)
+    assert docs_url("guide/ci.html") == BASE + "guide/ci.html"
+    assert "MILEPOST_DOCS_URL is not a plain http(s) address" in capsys.readouterr().err
+
+
+def test_every_command_help_ends_with_its_reference(capsys) -> None:
+    """`milepost --help` ends with the docs' address; each command's (and `access add`'s,
+    `host caddy`'s) with its section of the commands reference."""
+    from generator.cli import parser
+
+    def last_paragraph(argv: list[str]) -> list[str]:
+        with pytest.raises(SystemExit):
+            parser().parse_args([*argv, "--help"])
+        return capsys.readouterr().out.split("\n\n")[-1].split()
+
+    verbs = parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert len(verbs) >= 15
+    assert last_paragraph([]) == ["Documentation:", base()]
+    for argv in ([[v] for v in verbs] + [["access", "add"], ["host", "caddy"]]):
+        assert last_paragraph(argv) == ["Reference:", docs_url("reference/commands.html",
+                                                               argv[0])], argv
 
 
 @pytest.mark.parametrize("name", [
@@ -599,7 +647,7 @@ def test_a_folder_that_is_neither_is_refused_clearly(make_project, run_cli) -> N
         "error: projects/acme/decisions is neither a client's folder (there is no client.yml "
         "in it) nor a projects folder (it holds DR-001.yml but no client folders): name a "
         "client's folder or the projects folder that holds them; a client's folder needs a "
-        "client.yml (see README.md#the-client-folder)\n")
+        f"client.yml (see {docs_url('guide/client-folder.html')})\n")
     code, out, err = run_cli("build", "--projects", "projects/beta", "--out", "site")
     assert (code, out) == (1, "")
     assert err.startswith("error: projects/beta is neither a client's folder (there is no "
@@ -858,7 +906,7 @@ def test_publish_refuses_the_agency_view_into_gitlab_pages_folder(to: str, tmp_p
                    "serves public/ (to anyone who has the address, unless the project's Pages "
                    "access control is on), and the agency's view holds every internal record "
                    "and note; publish it to your own server behind a login (`milepost init-ci` "
-                   "does by default; see README.md#private-hosting)\n")
+                   f"does by default; see {docs_url('guide/hosting.html')})\n")
     assert not (tmp_path / "public").exists()  # refused before anything is built
 
 

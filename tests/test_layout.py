@@ -15,7 +15,7 @@ MODULE_MAP = ROOT / "docs" / "pages" / "develop" / "index.md"
 # Lower may never import higher:
 # cli -> commands -> settings -> pipeline -> ship -> agency -> history -> site -> project
 # -> format -> shared.
-RANK = {"generator": 0, "generator.problems": 0, "generator.numbers": 0,
+RANK = {"generator": 0, "generator.problems": 0, "generator.numbers": 0, "generator.docs": 0,
         "generator.format": 1, "generator.project": 2, "generator.site": 3,
         "generator.history": 4, "generator.agency": 5, "generator.ship": 6,
         "generator.pipeline": 7, "generator.settings": 8, "generator.commands": 9,

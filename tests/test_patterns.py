@@ -33,6 +33,7 @@ RE_CALLS = {"compile", "match", "search", "fullmatch", "sub", "subn", "split", "
 SAMPLES = {
     "generator.site.answers.REFERENCE": "[mp:acme/signoff/D2/approve/2026-05-20/unsigned]",
     "generator.project.shards._SHARD": "2/3",
+    "generator.docs.PLAIN_URL": "https://docs.agency.example/milepost/",
     "generator.format.load.SLUG": "northwind-bakery",
     "generator.history.git.VERSION_NAME": "v1.2",
     "generator.format.validate.GLOSSARY_TERM": "CMS",

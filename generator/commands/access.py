@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.commands.options import Shared, access_option
+from generator.docs import reference_line
 from generator.problems import MilepostError
 from generator.settings import Settings
 
@@ -40,6 +41,7 @@ def add(commands: Commands, shared: Shared) -> None:
     for a in (acs.choices[name] for name in ("add", "rotate", "revoke", "list")):
         access_option(a)
         a.set_defaults(run=run, agency=None, email=None)
+        a.epilog = reference_line("access")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

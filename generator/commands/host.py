@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.commands.options import Shared, access_option
+from generator.docs import reference_line
 from generator.problems import MilepostError, visible
 from generator.settings import Settings
 
@@ -23,7 +24,8 @@ def add(commands: Commands, shared: Shared) -> None:
                              "people the access file lets in.")
     hos = ho.add_subparsers(dest="server", required=True, metavar="SERVER")
     for server in ("nginx", "caddy"):
-        h = hos.add_parser(server, parents=[shared.projects], help=f"a {server} configuration")
+        h = hos.add_parser(server, parents=[shared.projects], help=f"a {server} configuration",
+                           epilog=reference_line("host"))
         h.add_argument("--site", default="site", help="the built site (default: site)")
         h.add_argument("--out", required=True, help="folder to write the configuration to")
         h.description = f"Write a configuration for {server} that serves the built sites."
@@ -54,7 +56,8 @@ def add(commands: Commands, shared: Shared) -> None:
                            "address may make on average, after a burst of a few pages "
                            "(default 10; 0: no limit)")
         else:
-            h.set_defaults(rate=None)  # the stock Caddy has no rate limit (see the README)
+            # The stock Caddy has no rate limit (docs/pages/guide/hosting.md).
+            h.set_defaults(rate=None)
         h.set_defaults(run=run)
 
 

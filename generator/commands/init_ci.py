@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.commands.options import Shared
+from generator.docs import docs_url
 from generator.settings import Settings
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     print("Left to do:")
     for n, step in enumerate(setup.todo, 1):
         print(_wrapped(f"{n}. {step}.", "  ", "     "))
-    print("See README.md#the-pipelines.")
+    print(f"See {docs_url('guide/ci.html')}")
     return 0
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.commands.options import Shared
+from generator.docs import docs_url
 from generator.settings import Settings, today_from
 
 if TYPE_CHECKING:
@@ -39,5 +40,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                         Path(args.schemas))
     print(f"created {folder}: replace the placeholders in its files (`milepost validate "
           f"--projects {folder}` lists each one left), then preview it with `milepost serve "
-          f"{folder}`. The file format: README.md#fields")
+          f"{folder}`. The file format: {docs_url('reference/fields.html')}")
     return 0

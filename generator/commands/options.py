@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.docs import docs_url
 from generator.problems import MilepostError
 from generator.settings import DEFAULT_PROJECTS
 
@@ -86,7 +87,8 @@ def _shard_option() -> argparse.ArgumentParser:
                    "are about the same size (the clients' YAML, in bytes) and adding a client "
                    "moves few others; with --client (where the command takes it), those "
                    "named that are in shard K. "
-                   "`milepost assemble` puts the N outputs together (see README.md#shards)")
+                   "`milepost assemble` puts the N outputs together (see "
+                   f"{docs_url('reference/commands.html', 'assemble')})")
     return p
 
 

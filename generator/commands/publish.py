@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from generator.commands.build import build_clients
 from generator.commands.options import Shared
+from generator.docs import docs_url
 from generator.problems import MilepostError, redact
 from generator.settings import Settings
 
@@ -75,7 +76,7 @@ def agency_kept_private(to: str | None) -> None:
         raise MilepostError("--agency cannot be published to a branch: a branch such as "
                             "gh-pages is served to anyone, and the agency's view holds every "
                             "internal record and note; publish it with --to DIR to your own "
-                            "server behind a login (see README.md#private-hosting)")
+                            f"server behind a login (see {docs_url('guide/hosting.html')})")
     from generator.ship.publish import served_publicly
 
     public = served_publicly(Path(to), os.environ, Path.cwd())
@@ -83,7 +84,7 @@ def agency_kept_private(to: str | None) -> None:
         raise MilepostError(f"--agency cannot be published into {to}: {public}, and "
                             "the agency's view holds every internal record and note; "
                             "publish it to your own server behind a login (`milepost "
-                            "init-ci` does by default; see README.md#private-hosting)")
+                            f"init-ci` does by default; see {docs_url('guide/hosting.html')})")
 
 
 def _prune(args: argparse.Namespace, settings: Settings, published: Path, shown: str) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from generator.docs import docs_url
 from generator.format import records as r
 from generator.format.load import SLUG
 from generator.format.schema import SCHEMA_FILES, write_schemas
@@ -70,9 +71,10 @@ def client_files(name: str, project: str, start: date) -> dict[str, str]:
     """File name -> text of a new client's folder (without the schema lines)."""
     first = start + timedelta(days=28)
     q = _quote
+    fields = "reference/fields.html"
     return {
         "client.yml": f"""\
-# Who the client is and how the project runs. Fields: see README.md#fields
+# Who the client is and how the project runs. Fields: {docs_url(fields, 'client-yml')}
 # Replace every placeholder: `milepost validate` warns about each one still here, and
 # publishing refuses them (a client must never see them).
 name: {q(name)}
@@ -92,7 +94,7 @@ internal_notes: Notes for the agency only.
 """,
         "roadmap.yml": f"""\
 # Milestones (planned = the baseline date agreed with the client) and client tasks.
-# Fields: see README.md#roadmapyml-milestones-and-client-tasks
+# Fields: {docs_url(fields, 'roadmap-yml')}
 milestones:
   - id: M1
     title: {q(MILESTONE.text)}
@@ -106,20 +108,22 @@ client_tasks: []
         "signoffs.yml": """\
 # The sign-off history, oldest first. One entry per answer from the client, e.g.
 # - {deliverable: D1, version: "1.0", date: 2026-01-30, by: Jane Doe, outcome: approved, via: email}
-[]
-""",
-        "changes.yml": "# Change requests: scope added, removed or changed after the plan.\n[]\n",
-        "risks.yml": "# The risk register: likelihood and impact are low, medium or high.\n[]\n",
-        "feedback.yml": """\
+""" + f"# Fields: {docs_url(fields, 'signoffs-yml')}\n[]\n",
+        "changes.yml": "# Change requests: scope added, removed or changed after the plan.\n"
+                       f"# Fields: {docs_url(fields, 'changes-yml')}\n[]\n",
+        "risks.yml": "# The risk register: likelihood and impact are low, medium or high.\n"
+                     f"# Fields: {docs_url(fields, 'risks-yml')}\n[]\n",
+        "feedback.yml": f"""\
 # The client's ratings (score 1 to 5) and comments, and what we did about each (response,
 # responded). `milepost inbox` adds the ratings the client sends by email, e.g.
-# - {date: 2026-01-30, by: Jane Doe, about: M1, score: 4, comment: Clear and on time.}
+# - {{date: 2026-01-30, by: Jane Doe, about: M1, score: 4, comment: Clear and on time.}}
+# Fields: {docs_url(fields, 'feedback-yml')}
 []
 """,
-        f"decisions/{KEEP_FILE}": "# One decision per file, e.g. DR-001.yml; fields: see "
-                                 "README.md#decisionsyml-one-decision-record-per-file\n",
+        f"decisions/{KEEP_FILE}": "# One decision per file, e.g. DR-001.yml; fields: "
+                                 f"{docs_url(fields, 'decisions')}\n",
         f"updates/{KEEP_FILE}": "# One status update per file, named after its date; fields: "
-                               "see README.md#updatesyml-one-status-update-per-file\n",
+                               f"{docs_url(fields, 'updates')}\n",
         f"updates/{start.isoformat()}.yml": f"""\
 # A status update; add one file per update (usually weekly), named after its date.
 date: {start.isoformat()}

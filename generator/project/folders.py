@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.docs import docs_url
 from generator.format.load import RECORD_FOLDERS, find_clients
 from generator.problems import MilepostError
 
@@ -35,7 +36,7 @@ def client_scope(path: Path, only: list[str] | None = None) -> tuple[Path, list[
             f"{path} is neither a client's folder (there is no client.yml in it) nor a projects "
             f"folder (it holds {', '.join(found)} but no client folders): name a client's "
             "folder or the projects folder that holds them; a client's folder needs a "
-            "client.yml (see README.md#the-client-folder)")
+            f"client.yml (see {docs_url('guide/client-folder.html')})")
     return path, only
 
 

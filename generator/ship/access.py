@@ -22,6 +22,7 @@ import bcrypt
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from generator.docs import docs_url
 from generator.format.load import SLUG, YamlFile, read_yaml
 from generator.problems import MilepostError, Problem
 
@@ -30,7 +31,7 @@ from generator.problems import MilepostError, Problem
 # and the time it takes is what tells a listed login from an unlisted one: it is kept at
 # bcrypt's lowest. What keeps a stolen access file or configuration safe is the passwords
 # themselves: generated ones carry ~124 bits of chance, chosen ones need MIN_GUESSES (the
-# arithmetic is in the README, "Private hosting").
+# arithmetic is in the docs, docs/pages/guide/hosting.md).
 BCRYPT_ROUNDS = 4
 # A chosen password must need at least 10^16 guesses, as zxcvbn estimates them: a current
 # high-end GPU tries on the order of 500,000 cost-4 bcrypt hashes a second, so that is ~600
@@ -48,10 +49,13 @@ TOKEN = re.compile(r"[0-9a-f]{40}")
 # login would write a second line into the servers' user files.
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
-HEADER = """\
+
+def header() -> str:
+    """The access file's opening comment (the docs' address may be the agency's own)."""
+    return f"""\
 # Who may see which client's site, written by `milepost access`. Only bcrypt hashes of the
 # passwords are kept; `feed` is the secret part of the client's calendar subscription
-# address. Keep this file private (see the README: "Private hosting").
+# address. Keep this file private. See {docs_url('guide/hosting.html')}
 """
 
 
@@ -288,7 +292,7 @@ def load_access(path: Path, missing_ok: bool = False) -> Access:
 
 def save_access(path: Path, access: Access) -> None:
     """Write the file in one atomic replace, readable by its owner only."""
-    text = HEADER + yaml.safe_dump(_as_data(access), sort_keys=False, allow_unicode=True)
+    text = header() + yaml.safe_dump(_as_data(access), sort_keys=False, allow_unicode=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import json
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.docs import docs_url
 from generator.problems import MilepostError
 from generator.ship import configs
 from generator.ship.host import HOST_NAME
@@ -54,6 +55,14 @@ TEMPLATES = {"github": "ci/github.yml.j2", "gitlab": "ci/gitlab.yml.j2"}
 
 
 @dataclass(frozen=True)
+class DocsPages:
+    """The pages of the docs a pipeline's comments point to."""
+
+    hosting: str = field(default_factory=lambda: docs_url("guide/hosting.html"))
+    pipelines: str = field(default_factory=lambda: docs_url("guide/ci.html"))
+
+
+@dataclass(frozen=True)
 class PipelineView:
     """What a pipeline says, worked out: content/ci/ lays it out for GitHub or GitLab."""
 
@@ -67,6 +76,7 @@ class PipelineView:
     schedule: Schedule | None  # the digest on its own schedule; None: after each publish
     pushes: str       # what the publish job's token pushes; "" when it only reads
     shards: int = 0   # build jobs at once, each a shard of the clients (0: one publish job)
+    docs: DocsPages = field(default_factory=DocsPages)  # the docs' address may be the agency's
 
     @property
     def shard_numbers(self) -> str:

@@ -714,7 +714,7 @@ def write_caddy(plan: HostPlan, out: Path, admin_socket: str | None = None) -> l
 
 def _write_all(files: dict[Path, str]) -> None:
     """Each file replaced atomically, so a running server never reads half a file. The
-    server's worker reads them, so they are readable by others (see the README)."""
+    server's worker reads them, so they are readable by others (docs/pages/guide/hosting.md)."""
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")

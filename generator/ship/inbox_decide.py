@@ -8,7 +8,8 @@ key, for a client and an item that still waits on that answer (the same version 
 deliverable); the receiving server named by `--authserv-id` recorded a passing DMARC result
 (or a passing DKIM signature aligned with the From domain) in its own, topmost
 Authentication-Results header; and the sender is a client-side person of that client who
-may give that answer (RFC 8601 for the header; see the README, "The client's answers").
+may give that answer (RFC 8601 for the header; docs/pages/guide/answers.md explains it to
+the PM).
 """
 
 from __future__ import annotations
