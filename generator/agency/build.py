@@ -42,7 +42,14 @@ from generator.site.build import (
     mkdocs_problem,
     source_date,
 )
-from generator.site.output import VERSIONED, layout_of, scratch_folder, settle, swap_in
+from generator.site.output import (
+    VERSIONED,
+    keep_unchanged,
+    layout_of,
+    scratch_folder,
+    settle,
+    swap_in,
+)
 from generator.site.render import CONTENT
 from generator.site.zensical import cache_folder
 
@@ -104,6 +111,9 @@ def part_of(c: AgencyClient, site: Path, built: bool, work: Path, projects_dir: 
     if built and (site / "index.html").is_file():
         try:
             copy_site(site, work / COPIES / c.slug, c, "../../")
+            # Compared with the copy the last build published here, in this client's worker,
+            # rather than all copies at once when the agency's site is settled at the end.
+            keep_unchanged(work / COPIES / c.slug, site.parent / FOLDER / COPIES / c.slug)
             copied = True
         except (CopyError, OSError) as exc:  # the client's site stands; only its copy is missing
             shutil.rmtree(work / COPIES / c.slug, ignore_errors=True)

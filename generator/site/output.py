@@ -149,14 +149,16 @@ def settle(site: Path, target: Path) -> None:
     in place (new files are renamed over old ones), so a file is never changed through one of
     its links. Where the system has no hard links, sites keep their own files, as before."""
     try:
-        _keep_unchanged(site, target)
+        keep_unchanged(site, target)
         _share_theme(site, target.parent / SHARED)
         _one_file_each(site)
     except OSError:
         pass  # no hard links here (or a file went away): the new files are complete as they are
 
 
-def _keep_unchanged(site: Path, target: Path) -> None:
+def keep_unchanged(site: Path, target: Path) -> None:
+    """Each file of `site` byte-identical to the one at its place in `target` becomes that
+    file (see `settle`); a file that already is the same file is not read again."""
     if not target.is_dir():
         return
     for path in sorted(site.rglob("*")):
