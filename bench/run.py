@@ -504,8 +504,10 @@ def report(targets: list[Target], when: datetime, box: dict[str, Any], args: arg
         "",
         f"- date: {when:%Y-%m-%d %H:%M} UTC",
         f"- machine: {box['cores']} cores, {box['platform']}, Python {box['python']}",
-        f"- load average: {box['load_before']:.1f} before, {box['load_after']:.1f} after "
-        "(above the core count, other work shared the machine and the figures are noisier)",
+        f"- load average: {box['load_before']:.1f} before, {box['load_after']:.1f} after"
+        + (" (above the core count: other work shared the machine and the figures are noisier)"
+           if max(box["load_before"], box["load_after"]) > box["cores"] else
+           " (within the core count)"),
         f"- runs: {args.repeat} per single-client timing, {args.fleet_repeat} per timing of "
         f"all {args.clients} clients; the run took {seconds:.0f} s",
         "",
