@@ -24,13 +24,44 @@ BAD_FILES = {"roadmap.yml": BAD_ROADMAP, "roadmp.yml": "milestones: []\n"}
 
 # --- output formats ---------------------------------------------------------------------
 
+@pytest.mark.slow
+def test_a_person_at_a_terminal_is_told_where_each_message_is_explained(make_project,
+                                                                        tmp_path: Path):
+    """At a terminal, the report ends with the messages reference; piped (CI, a script) it
+    is the report alone, as test_text_format shows."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    make_project({"acme": files_with(BAD_FILES)})
+    leader, follower = pty.openpty()
+    done = subprocess.run([sys.executable, "-m", "generator", "validate", "--as-of", AS_OF],
+                          cwd=tmp_path, stdout=follower, stderr=subprocess.PIPE, timeout=120,
+                          env={**os.environ, "MILEPOST_DOCS_URL": ""})
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 1
+    assert (f"What each message means and what to do: {BASE}reference/messages.html"
+            in shown.decode())
+
+
 def test_text_format(make_project, run_cli) -> None:
     make_project({"acme": files_with(BAD_FILES)})
     code, out, err = run_cli("validate", "--projects", "projects", "--as-of", AS_OF)
     assert code == 1 and err == ""
     assert out.split("\n") == [
         "projects/acme/roadmap.yml:5:14: error: milestones[0].planned: '2026-02-30' is not a "
-        "real date (expected YYYY-MM-DD)",
+        "real date: February 2026 has 28 days",
         "projects/acme/roadmp.yml: warning: unknown file 'roadmp.yml' (did you mean "
         "'roadmap.yml'?): Milepost reads client.yml, roadmap.yml, signoffs.yml, changes.yml, "
         "risks.yml, feedback.yml and the folders decisions/ and updates/",
@@ -46,7 +77,7 @@ def test_github_format(make_project, run_cli) -> None:
     lines = out.rstrip("\n").split("\n")
     assert lines[0] == (
         "::error file=projects/acme/roadmap.yml,line=5,col=14::milestones[0].planned: "
-        "'2026-02-30' is not a real date (expected YYYY-MM-DD)")
+        "'2026-02-30' is not a real date: February 2026 has 28 days")
     # A problem without a position has no line/col.
     assert lines[1].startswith("::warning file=projects/acme/roadmp.yml::unknown file")
     assert lines[-1] == "1 client checked: 1 error, 1 warning (1 with errors)"
@@ -84,7 +115,7 @@ def test_json_format(make_project, run_cli) -> None:
     assert data[0] == {
         "file": "projects/acme/roadmap.yml", "line": 5, "column": 14,
         "path": "milestones[0].planned",
-        "message": "'2026-02-30' is not a real date (expected YYYY-MM-DD)",
+        "message": "'2026-02-30' is not a real date: February 2026 has 28 days",
         "severity": "error", "client": "acme"}
     assert data[1]["severity"] == "warning" and data[1]["line"] == 0
 
@@ -255,7 +286,7 @@ NEW_WARNINGS = [
     "projects/acme/client.yml:11:12: warning: team[0].name: still the placeholder from "
     "`milepost new` ('Your name'): replace it with the person's full name (owner, by and "
     "deciders use it)",
-    "projects/acme/client.yml:13:41: warning: communication[0].when: still the placeholder "
+    "projects/acme/client.yml:19:41: warning: communication[0].when: still the placeholder "
     "from `milepost new` ('Day and time, e.g. Mondays 10:00'): replace it with when it "
     "happens, e.g. Mondays 10:00 CET",
     "projects/acme/roadmap.yml:6:12: warning: milestones[0].title: still the placeholder from "

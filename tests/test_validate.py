@@ -174,7 +174,7 @@ CASES = [
     Case("impossible-date",
          {"roadmap.yml": edit(ROADMAP, "planned: 2026-02-02", "planned: 2026-02-30")},
          [Expect("roadmap.yml", 5, 14, "milestones[0].planned",
-                 "'2026-02-30' is not a real date (expected YYYY-MM-DD)")]),
+                 "'2026-02-30' is not a real date: February 2026 has 28 days")]),
     Case("wrong-date-format",
          {"roadmap.yml": edit(ROADMAP, "planned: 2026-04-01", "planned: 30/09/2026")},
          [Expect("roadmap.yml", 14, 14, "milestones[1].planned",

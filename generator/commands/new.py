@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from generator.commands.options import Shared
 from generator.docs import docs_url
-from generator.settings import Settings, today_from
+from generator.settings import DEFAULT_PROJECTS, Settings, today_from
 
 if TYPE_CHECKING:
     from generator.commands.options import Commands
@@ -38,7 +38,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     start = today_from(args.start, settings.source_date_epoch, "--start")
     folder = new_client(settings.projects, args.slug, args.name, args.project, start,
                         Path(args.schemas))
-    print(f"created {folder}: replace the placeholders in its files (`milepost validate "
-          f"--projects {folder}` lists each one left), then preview it with `milepost serve "
-          f"{folder}`. The file format: {docs_url('reference/fields.html')}")
+    # The commands as README's week writes them, where the projects folder is the default.
+    usual = settings.projects == Path(DEFAULT_PROJECTS)
+    validate = "milepost validate" if usual else f"milepost validate --projects {folder}"
+    serve = f"milepost serve {args.slug}" if usual else f"milepost serve {folder}"
+    print(f"created {folder}: replace the placeholders in its files, those in decisions/ and "
+          f"updates/ too (`{validate}` lists each one left), then preview it with `{serve}`. "
+          f"The file format: {docs_url('reference/fields.html')}")
     return 0

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 from typing import TYPE_CHECKING
 
 from generator.commands.options import Shared, format_option
+from generator.docs import docs_url
 from generator.problems import errors, report
 from generator.settings import Settings
 
@@ -20,8 +22,11 @@ def add(commands: Commands, shared: Shared) -> None:
                             help="check every client's YAML and report all problems",
                             description="Check every client's files (or those named) and "
                             "report every problem at once, each with its file, line and "
-                            "column. Exit code 1 when any client has an error; warnings alone "
-                            "leave it 0 unless --strict.")
+                            "column. What records say about each other (an owner in the team, "
+                            "a deliverable on the roadmap) is checked on the records that could "
+                            "be read, so fixing a broken record can bring out more. Exit code 1 "
+                            "when any client has an error; warnings alone leave it 0 unless "
+                            "--strict.")
     v.set_defaults(run=run)
 
 
@@ -33,4 +38,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.strict:
         problems = [dataclasses.replace(p, severity="error") for p in problems]
     print(report(problems, args.format, checked.clients))
+    if problems and args.format == "text" and sys.stdout.isatty():  # for a person reading
+        print(f"What each message means and what to do: {docs_url('reference/messages.html')}")
     return 1 if errors(problems) else 0

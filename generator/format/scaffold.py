@@ -67,7 +67,7 @@ def _schema_line(target: Path, schemas: Path, kind: str) -> str:
     return f"# yaml-language-server: $schema={Path(rel).as_posix()}\n"
 
 
-def client_files(name: str, project: str, start: date) -> dict[str, str]:
+def client_files(name: str, project: str, start: date, slug: str = "client") -> dict[str, str]:
     """File name -> text of a new client's folder (without the schema lines)."""
     first = start + timedelta(days=28)
     q = _quote
@@ -84,6 +84,12 @@ summary: {q(SUMMARY.text)}
 team:
   # side: team (the agency) or client; lead: true marks the client's lead decision maker.
   - {{name: {q(TEAM_MEMBER.text)}, role: Project manager, side: team}}
+  # The client's people; notify: true sends them the email digest (`milepost notify`):
+  # - {{name: Jane Doe, role: Marketing director, side: client, lead: true,
+  #    email: jane@client.example, notify: true}}
+# site_url: the address of this client's site, for the digest's links (not needed when the
+# agency's base mkdocs.yml has a site_url: then it is that address followed by {slug}/):
+# site_url: https://portal.agency.example/{slug}/
 communication:
   - {{channel: Weekly status call, when: {q(CALL_TIME.text)}}}
 # budget: {{currency: EUR, total: 10000, spent: 0, as_of: {start.isoformat()}}}
@@ -152,7 +158,7 @@ def new_client(projects: Path, slug: str, name: str, project: str | None, start:
         write_schemas(schemas)
     (folder / "decisions").mkdir(parents=True)
     (folder / "updates").mkdir()
-    files = client_files(name, project or PROJECT.written(name), start)
+    files = client_files(name, project or PROJECT.written(name), start, slug)
     for rel, text in files.items():
         target = folder / rel
         kind = rel.split("/", 1)[0]

@@ -9,6 +9,7 @@ same run.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import difflib
 import enum
@@ -192,6 +193,18 @@ def _shape(hint: Any) -> tuple[str, Any, str | None]:
     return "text", None, marker
 
 
+def _no_such_day(value: str) -> str:
+    """Why a date written YYYY-MM-DD does not exist: the month, or the day in that month."""
+    year, month, day = (int(part) for part in value.split("-"))
+    if year < 1:
+        return "there is no year 0000"
+    if not 1 <= month <= 12:
+        return f"there is no month {month} (months are 01 to 12)"
+    days = calendar.monthrange(year, month)[1]
+    return (f"{calendar.month_name[month]} {year} has {days} days" if day > days else
+            "days start at 01")
+
+
 class _Reader:
     """Converts one file's nodes into records, collecting problems as it goes."""
 
@@ -286,8 +299,7 @@ class _Reader:
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            return self.error(node, path,
-                              f"'{value}' is not a real date (expected YYYY-MM-DD)")
+            return self.error(node, path, f"'{value}' is not a real date: {_no_such_day(value)}")
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             return self.error(node, path, f"{value} is outside the years Milepost accepts "
                               f"({FIRST_YEAR} to {LAST_YEAR}): is the year right?")
