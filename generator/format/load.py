@@ -89,6 +89,11 @@ class _StrictLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser
         yaml.resolver.BaseResolver.__init__(self)
 
 
+# The tag of a node written without one: what the strict composer gives too.
+_DEFAULT_TAGS = {ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+                 SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+                 MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG}
+
 try:
     from yaml._yaml import CParser  # where yaml.cyaml takes it from; the stubs export it here
 
@@ -107,6 +112,17 @@ try:
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
             yaml.resolver.BaseResolver.__init__(self)
+
+        # Called by the C composer for every node without a tag: with no implicit resolvers
+        # (values stay text until the schema reads them), the answer is the kind's default.
+        def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+            return _DEFAULT_TAGS[kind]
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            pass  # no path resolvers
+
+        def ascend_resolver(self) -> None:
+            pass
 except ImportError:  # PyYAML built without libyaml
     # Class names bound to None, on purpose: `_compose` checks them before use.
     FastLoader = None  # type: ignore[assignment,misc]
@@ -116,9 +132,6 @@ except ImportError:  # PyYAML built without libyaml
 # a %TAG directive that makes one) leaves no trace in a composed tree: a text that may hold
 # one is composed by the strict composer, which refuses it.
 _MAY_NAME_DEFAULT_TAG = re.compile(r"!!|!<|%TAG")
-_DEFAULT_TAGS = {ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
-                 SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
-                 MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG}
 
 
 def plain_tree(root: Node) -> bool:
@@ -129,16 +142,18 @@ def plain_tree(root: Node) -> bool:
     stack = [root]
     while stack:
         node = stack.pop()
-        if id(node) in seen or node.tag != _DEFAULT_TAGS[type(node)]:
+        kind = type(node)
+        if id(node) in seen or node.tag != _DEFAULT_TAGS[kind]:
             return False
         seen.add(id(node))
         if isinstance(node, ScalarNode):
-            node.style = node.style or None
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
+            if not node.style:
+                node.style = None
+        elif kind is SequenceNode:
+            stack += node.value
         else:
-            for key, value in node.value:
-                stack += (key, value)
+            for pair in node.value:
+                stack += pair
     return True
 
 

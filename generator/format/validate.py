@@ -487,6 +487,9 @@ def too_long(value: str, marker: str | None) -> str | None:
     if marks > MARKDOWN_MARKS:
         return (f"has {marks:,} formatting characters (* _ ` \\ [ ] > ! |); a Markdown field "
                 f"may have at most {MARKDOWN_MARKS:,}: remove formatting that is not needed")
+    # Each level of nesting takes one of these characters: fewer than the limit, no search.
+    if sum(map(value.count, "-*+>.)")) <= MARKDOWN_NESTING:
+        return None
     for prefix in NESTED_MARKERS.finditer(value):
         depth = len(re.findall(r"[-*+>]|\d{1,9}[.)]", prefix.group()))
         if depth > MARKDOWN_NESTING:

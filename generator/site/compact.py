@@ -22,8 +22,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from mkdocs.plugins import BasePlugin
 
-# The elements whose content is kept byte for byte, whole, with their tags.
-_KEPT = re.compile(r"<(pre|textarea|script|style)\b.*?</\1\s*>", re.S | re.I)
+# The elements whose content is kept byte for byte, whole, with their tags: found by their
+# opening tag (one search from a '<', whatever the case of the name), then by their own end.
+_KEPT_OPEN = re.compile(r"<(?i:(pre|textarea|script|style))\b")
+_KEPT_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I)
+               for name in ("pre", "textarea", "script", "style")}
 # From the end of a tag, through a line break, to the start of the next tag.
 _GAP = re.compile(r">[ \t]*\n[ \t\n]*<")
 
@@ -31,12 +34,14 @@ _GAP = re.compile(r">[ \t]*\n[ \t\n]*<")
 def compact_html(html: str) -> str:
     """The page with the gaps between tags reduced to one line break each."""
     out, start = [], 0
-    for kept in _KEPT.finditer(html):
+    while (kept := _KEPT_OPEN.search(html, start)) is not None:
+        close = _KEPT_CLOSE[kept.group(1).lower()].search(html, kept.end())
+        end = close.end() if close is not None else len(html)  # unclosed: kept to the end
         # The kept element's first '<' and last '>' go with the text around it, so the gaps
         # before and after it are found too.
-        inner_start, inner_end = kept.start() + 1, kept.end() - 1
-        out += [_GAP.sub(">\n<", html[start:inner_start]), html[inner_start:inner_end]]
-        start = inner_end
+        out += [_GAP.sub(">\n<", html[start:kept.start() + 1]),
+                html[kept.start() + 1:end - 1]]
+        start = end - 1
     out.append(_GAP.sub(">\n<", html[start:]))
     return "".join(out)
 
