@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -149,33 +150,55 @@ def settle(site: Path, target: Path) -> None:
     in place (new files are renamed over old ones), so a file is never changed through one of
     its links. Where the system has no hard links, sites keep their own files, as before."""
     try:
-        keep_unchanged(site, target)
-        _share_theme(site, target.parent / SHARED)
-        _one_file_each(site)
+        files = regular_files(site)  # one walk for the three steps (an agency has thousands)
+        keep_unchanged(site, target, files)
+        _share_theme(site, target.parent / SHARED, files)
+        _one_file_each(site, files)
     except OSError:
         pass  # no hard links here (or a file went away): the new files are complete as they are
 
 
-def keep_unchanged(site: Path, target: Path) -> None:
+def regular_files(site: Path) -> list[tuple[Path, Path]]:
+    """Every regular file below `site` (no symbolic link, nothing a link leads to), with its
+    path relative to `site`, in the order of their paths."""
+    found: list[tuple[Path, Path]] = []
+    pending = [site]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(Path(entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    path = Path(entry.path)
+                    found.append((path, path.relative_to(site)))
+    return sorted(found)
+
+
+def keep_unchanged(site: Path, target: Path,
+                   files: list[tuple[Path, Path]] | None = None) -> None:
     """Each file of `site` byte-identical to the one at its place in `target` becomes that
-    file (see `settle`); a file that already is the same file is not read again."""
+    file (see `settle`); a file that already is the same file is not read again. `files`:
+    `regular_files(site)`, when the caller has them."""
     if not target.is_dir():
         return
-    for path in sorted(site.rglob("*")):
-        old = target / path.relative_to(site)
-        if (path.is_symlink() or not path.is_file() or old.is_symlink() or not old.is_file()
-                or os.path.samefile(old, path)):
+    for path, rel in regular_files(site) if files is None else files:
+        try:
+            old = os.lstat(target / rel)
+        except OSError:
             continue
-        if old.stat().st_size == path.stat().st_size and filecmp.cmp(old, path, shallow=False):
-            _replace_with_link(old, path)
+        new = os.stat(path)
+        if not stat.S_ISREG(old.st_mode) or (old.st_dev, old.st_ino) == (new.st_dev, new.st_ino):
+            continue
+        if old.st_size == new.st_size and filecmp.cmp(target / rel, path, shallow=False):
+            _replace_with_link(target / rel, path)
 
 
-def _share_theme(site: Path, store: Path) -> None:
+def _share_theme(site: Path, store: Path, files: list[tuple[Path, Path]]) -> None:
     # A file that is already a shared copy (a link the site was built from, as the agency's
     # copies of the client sites are made) is known by its inode: not read and hashed again.
     shared_inodes = _inodes(store)
-    for path in sorted(site.rglob("*")):
-        if path.is_symlink() or not path.is_file() or not _theme_file(path.relative_to(site)):
+    for path, rel in files:
+        if not _theme_file(rel):
             continue
         info = path.stat()
         if info.st_nlink > 1 and (info.st_dev, info.st_ino) in shared_inodes:
@@ -204,15 +227,14 @@ def _inodes(store: Path) -> set[tuple[int, int]]:
     return found
 
 
-def _one_file_each(site: Path) -> None:
+def _one_file_each(site: Path, files: list[tuple[Path, Path]]) -> None:
     """Files with the same bytes within one client's folder become links to one of them
     (the first by path): only the client's own files, so nothing crosses between clients."""
     by_size: dict[int, list[Path]] = {}
-    for path in sorted(site.rglob("*")):
+    for path, rel in files:
         # The theme's files are already one copy for the whole output: not hashed again.
-        if path.is_symlink() or not path.is_file() or _theme_file(path.relative_to(site)):
-            continue
-        by_size.setdefault(path.stat().st_size, []).append(path)
+        if not _theme_file(rel):
+            by_size.setdefault(path.stat().st_size, []).append(path)
     # Only files of the same size can be alike: a file of a size of its own is not read.
     first: dict[tuple[int, str], Path] = {}
     for size, paths in by_size.items():
