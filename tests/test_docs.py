@@ -16,7 +16,7 @@ import pytest
 
 from generator.cli import parser
 from generator.format import records as r
-from generator.format.reference import FILE_SECTIONS, fields_page
+from generator.format.reference import FILE_SECTIONS, fields_page, nested_records
 from generator.format.schema import SCHEMA_FILES, file_schema
 from generator.problems import Problem
 from generator.reference import __main__ as writer
@@ -105,10 +105,14 @@ def test_fields_page_has_the_fixed_anchor_of_every_file():
 
 
 def test_fields_page_lists_every_field_of_every_record():
-    text = fields_page()
+    lines = fields_page().splitlines()
     for record_type, _ in r.FILE_KINDS.values():
-        for spec in r.public_fields(record_type):
-            assert f"| `{spec.name}`" in text, f"{record_type.__name__}.{spec.name}"
+        for inner in [record_type, *nested_records(record_type)]:
+            for spec in r.public_fields(inner):
+                entry = next((k for k, line in enumerate(lines)
+                              if line.startswith(f"`{spec.name}` ")), None)
+                assert entry is not None, f"{inner.__name__}.{spec.name}"
+                assert lines[entry + 1].startswith(":   "), f"{inner.__name__}.{spec.name}"
 
 
 # --- commands --------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ Each file's first line may point an editor at its JSON Schema (written by `milep
 so that the editor completes and checks these fields as you type:
 `# yaml-language-server: $schema=../../schemas/client.schema.json`.
 
-Words used in the *type* column:
+Words used for a field's type, after its name:
 
 - **text**: one line of text, kept exactly as written (`version: 1.10` stays 1.10).
 - **Markdown**: text that may hold Markdown (lists, links, emphasis); raw HTML is not shown.
@@ -64,7 +64,7 @@ def _anchor_of(file_id: str, record_type: type) -> str:
 def _type_words(hint: Any, file_id: str) -> str:
     schema = type_schema(hint)
     if "enum" in schema:
-        return " \\| ".join(schema["enum"])
+        return " | ".join(f"`{v}`" for v in schema["enum"])
     if schema.get("type") == "array":
         item = typing.get_args(_without_none(hint))
         inner = item[0] if item else None
@@ -84,7 +84,7 @@ def _type_words(hint: Any, file_id: str) -> str:
     if schema.get("type") == "number":
         return "number ≥ 0"
     if schema.get("type") == "boolean":
-        return "true \\| false"
+        return "`true` | `false`"
     if schema.get("pattern") == whole(ID_PATTERN):
         return "ID"
     marker = _marker(_without_none(hint))
@@ -119,21 +119,19 @@ def plain(text: str) -> str:
         r"([\\*_\[\]])", r"\\\1", part).replace("<", "&lt;") for part in parts)
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a table cell: a '|' would end the cell."""
-    return plain(text).replace("|", "\\|")
+def _field_entry(spec: dataclasses.Field, hint: Any, file_id: str) -> list[str]:
+    """One field as a definition: its name, whether it is required and its type, then what
+    it means (a list reads on a phone where a three-column table would not)."""
+    required = " *(required)*" if _required(spec) else ""
+    return [f"`{spec.name}`{required} · {_type_words(hint, file_id)}",
+            f":   {plain(spec.metadata['doc'])}", ""]
 
 
-def _field_row(spec: dataclasses.Field, hint: Any, file_id: str) -> str:
-    name = f"`{spec.name}`" + (" (required)" if _required(spec) else "")
-    return f"| {name} | {_type_words(hint, file_id)} | {_cell(spec.metadata['doc'])} |"
-
-
-def field_table(record_type: type, file_id: str) -> list[str]:
-    """One record type's fields as a Markdown table: field, type, meaning."""
+def field_list(record_type: type, file_id: str) -> list[str]:
+    """One record type's fields, each with its type and meaning."""
     hints = typing.get_type_hints(record_type, include_extras=True)
-    rows = [_field_row(spec, hints[spec.name], file_id) for spec in r.public_fields(record_type)]
-    return ["| field | type | meaning |", "| --- | --- | --- |", *rows]
+    return [line for spec in r.public_fields(record_type)
+            for line in _field_entry(spec, hints[spec.name], file_id)]
 
 
 def nested_records(record_type: type) -> list[type]:
@@ -165,11 +163,11 @@ def file_section(kind: str) -> list[str]:
     holds = ("A list: each item starts with `- ` and has these fields." if is_list
              else "Each file's fields:" if title.endswith("/") else "The file's fields:")
     lines = [f"## {title} {{#{file_id}}}", "", about, "", holds, "",
-             *field_table(record_type, file_id), ""]
+             *field_list(record_type, file_id)]
     for inner in nested_records(record_type):
         lines += [f"### {inner.__name__} {{#{_anchor_of(file_id, inner)}}}", "", plain(_doc(inner)),
                   "",
-                  *field_table(inner, file_id), ""]
+                  *field_list(inner, file_id)]
     return lines
 
 
