@@ -36,7 +36,9 @@ if TYPE_CHECKING:  # imported only when a preview starts
 BANNER_ID = "milepost-problems"
 _BODY = re.compile(rb"<body[^>]*>")
 # Inline styles: the preview's own banner must not depend on the theme or on another host.
-_BANNER_STYLE = ("position:fixed;top:0;left:0;right:0;z-index:100000;max-height:45vh;"
+# In the page's flow, above the theme's header: it covers neither the header's menu nor its
+# search, and scrolls away with the page.
+_BANNER_STYLE = ("position:relative;z-index:100000;max-height:45vh;"
                  "overflow:auto;margin:0;padding:.6rem 1rem;font:14px/1.4 monospace;"
                  "color:#fff;background:{background};box-shadow:0 2px 6px rgba(0,0,0,.4)")
 
