@@ -162,3 +162,17 @@ def test_md_text_escapes_what_it_must_and_leaves_words_as_they_are(text: str) ->
     joined = re.sub(r"[ \t\r\n\f\v]+", " ", text).strip()
     expected = re.sub(r"([\\`*_{}\[\]()>#+\-.!|])", r"\\\1", html.escape(joined, quote=False))
     assert md_text(text) == expected
+
+
+def test_a_glossary_phrase_is_explained_with_either_case_of_its_first_letter():
+    from generator.site.markup import with_first_letter_cased
+
+    glossary = {"Click & collect": "Ordering online, picking up in a shop", "CMS": "Content "
+                "management system", "invoice run": "The monthly billing", "Invoice run": "Own"}
+    terms = with_first_letter_cased(glossary)
+    assert terms["click & collect"] == glossary["Click & collect"]
+    assert terms["Invoice run"] == "Own"  # written both ways: each keeps its own meaning
+    assert "cMS" not in terms  # an acronym keeps its one spelling
+    html = str(RichText(glossary)("Offer click & collect.\n\nAnd *Click & collect*."))
+    assert html.count('<abbr title="Ordering online, picking up in a shop">') == 2
+    assert "*[click & collect]: Ordering online, picking up in a shop" in abbreviations(glossary)

@@ -213,7 +213,7 @@ class RichText:
 
     def __init__(self, glossary: dict[str, str]) -> None:
         # Meanings as written: `_Sanitize` makes every abbreviation's title `inert`.
-        terms = {term: meaning for term, meaning in glossary.items()
+        terms = {term: meaning for term, meaning in with_first_letter_cased(glossary).items()
                  if GLOSSARY_TERM.fullmatch(term) and meaning.strip()}
         self._terms = tuple(terms)
         # Kept fields are found by their text and by this: the terms change the HTML.
@@ -238,13 +238,26 @@ class RichText:
 
 
 
+def with_first_letter_cased(glossary: dict[str, str]) -> dict[str, str]:
+    """The glossary, and each term that is a word or a phrase also with its first letter in
+    the other case: "Click & collect" is explained mid-sentence too ("click & collect"), and
+    "invoice run" at the start of one. Acronyms ("CMS") keep their one spelling, and a term
+    the PM wrote both ways keeps the meaning given for each."""
+    terms = dict(glossary)
+    for term, meaning in glossary.items():
+        rest = term[1:]
+        if term[:1].isalpha() and rest != rest.upper():
+            terms.setdefault(term[0].swapcase() + rest, meaning)
+    return terms
+
+
 def abbreviations(glossary: dict[str, str]) -> str:
     """Glossary as Markdown abbreviation definitions: terms get their meaning on hover.
     MkDocs' own Markdown renders these, so the meanings are made `inert` here. Markdown's
     serializer keeps '&amp;' as it is and escapes a lone '&': the reader sees the meaning
     as written, "R&D" included."""
     lines = []
-    for term, meaning in sorted(glossary.items()):
+    for term, meaning in sorted(with_first_letter_cased(glossary).items()):
         meaning = inert(meaning)
         if GLOSSARY_TERM.fullmatch(term) and meaning:
             lines.append(f"*[{term}]: {meaning}")
